@@ -1,0 +1,260 @@
+//! The transition table: what each input does in each state. All of the machine's decisions
+//! about *whether* an input is refused, ignored or run live here, in [`rule`]; what a step does
+//! to the data is in `transceiver.rs`.
+//!
+//! The table is also rendered into `docs/stop-semantics.md` ([`markdown`]); a test keeps the
+//! two identical, and the exhaustive snapshot test records every concrete outcome.
+
+use std::fmt::{self, Write as _};
+
+use crate::error::{Blocker, Error, rule as cite};
+use crate::{Input, InputKind};
+
+/// The life-cycle phase. Ordered: a transceiver only ever moves forward
+/// (the `[[Stopping]]` and `[[Stopped]]` bits are never cleared).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Neither stopping nor stopped.
+    Active,
+    /// `[[Stopping]]`: media stopped locally, the stop not yet negotiated.
+    Stopping,
+    /// `[[Stopped]]` (implies stopping): a rejected m-section was applied, or the connection
+    /// closed, or a rollback removed it.
+    Stopped,
+    /// Removed from the set of transceivers. Terminal.
+    Removed,
+}
+
+impl Phase {
+    /// Every phase, in order.
+    pub const ALL: [Self; 4] = [Self::Active, Self::Stopping, Self::Stopped, Self::Removed];
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Active => "Active",
+            Self::Stopping => "Stopping",
+            Self::Stopped => "Stopped",
+            Self::Removed => "Removed",
+        })
+    }
+}
+
+/// The owning peer connection's `[[IsClosed]]`, as far as this transceiver knows. Monotonic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Connection {
+    /// The connection is open.
+    Open,
+    /// `close()` ran. Only `Stopped` and `Removed` transceivers exist in a closed connection.
+    Closed,
+}
+
+/// A named algorithm the machine runs for an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// webrtc-pc "stop sending and receiving": -> Stopping.
+    StopSendingAndReceiving,
+    /// Set `[[Direction]]` (no-op when unchanged).
+    SetDirection,
+    /// `addTrack` reuse: `[[Direction]]` gains *send* (refused if it has sent before).
+    AttachTrack,
+    /// `removeTrack`: `[[Direction]]` loses *send*.
+    DetachTrack,
+    /// A guard that passes; the session performs the operation.
+    Allow,
+    /// The local branch of "set the session description" for one m-section.
+    ApplyLocal,
+    /// The remote branch; -> Stopped when the section is rejected.
+    ApplyRemote,
+    /// Only record the association (a stopped transceiver: "abort these sub steps").
+    AssociateOnly,
+    /// `[[Mid]]` becomes null (the m-section was recycled).
+    Disassociate,
+    /// The rollback branch for this transceiver; -> Removed for [`RollbackAction::Remove`](crate::RollbackAction::Remove).
+    Rollback,
+    /// After an answer: -> Removed if associated and rejected in a current description.
+    RemoveIfRejected,
+    /// "close the connection": stop the RTCRtpTransceiver (with `disappear`) if not stopped;
+    /// the connection is closed from now on.
+    CloseConnection,
+    /// RTP arrived: unmute the receiver track if `[[Receptive]]`.
+    Unmute,
+    /// RTCP BYE arrived: mute the receiver track.
+    Mute,
+}
+
+impl Step {
+    /// One line for the rendered table.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::StopSendingAndReceiving => "**→ Stopping**: stop sending (BYE) and receiving, end receiver track (event), update NN",
+            Self::SetDirection => "set [[Direction]], update NN (same value: no-op)",
+            Self::AttachTrack => "direction gains send, update NN (refused if it ever sent)",
+            Self::DetachTrack => "direction loses send, update NN",
+            Self::Allow => "allowed",
+            Self::ApplyLocal => "associate; set [[Receptive]]; answer: set current/fired direction",
+            Self::ApplyRemote => "associate; process remote tracks; answer: set current direction; rejected: **→ Stopped**",
+            Self::AssociateOnly => "associate only (stopped: abort the sub-steps)",
+            Self::Disassociate => "mid := null",
+            Self::Rollback => "restore; remove action: **→ Removed**",
+            Self::RemoveIfRejected => "rejected and associated: **→ Removed**, mid := null",
+            Self::CloseConnection => "**→ Stopped** (end receiver track unless disappear); connection closed",
+            Self::Unmute => "unmute receiver track if receptive",
+            Self::Mute => "mute receiver track",
+        }
+    }
+}
+
+/// Why an input is refused: the error it becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Refusal {
+    /// What blocked it.
+    pub blocker: Blocker,
+    /// The rule cited.
+    pub rule: &'static str,
+}
+
+impl Refusal {
+    pub(crate) fn to_error(self, input: &Input) -> Error {
+        Error::InvalidState {
+            operation: input.kind(),
+            blocker: self.blocker,
+            rule: self.rule,
+        }
+    }
+}
+
+/// One cell of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Refused with an error; nothing changes.
+    Refuse(Refusal),
+    /// The spec says "abort these steps": accepted, nothing changes.
+    Ignore,
+    /// Run this step.
+    Run(Step),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refuse(Refusal { blocker, .. }) => write!(f, "InvalidStateError ({blocker})"),
+            Self::Ignore => f.write_str("no-op"),
+            Self::Run(step) => f.write_str(step.describe()),
+        }
+    }
+}
+
+/// The transition table.
+pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
+    use InputKind as I;
+    use Phase as P;
+    use Step as S;
+
+    let refuse = |blocker, rule| Rule::Refuse(Refusal { blocker, rule });
+
+    if connection == Connection::Closed {
+        // webrtc-pc "close the connection" stopped every transceiver; every API entry point
+        // then throws InvalidStateError, stop() included even when already stopped (stop()
+        // checks [[IsClosed]] before [[Stopping]]). A second close() returns early.
+        return match input {
+            I::Close | I::RtpReceived | I::RtcpByeReceived => Rule::Ignore,
+            _ => refuse(Blocker::ConnectionClosed, cite::CONNECTION_CLOSED),
+        };
+    }
+    // The blocker of a stopping-or-later transceiver, for InvalidStateError.
+    let blocker = match phase {
+        P::Active | P::Stopping => Blocker::Stopping,
+        P::Stopped => Blocker::Stopped,
+        P::Removed => Blocker::Removed,
+    };
+
+    match (phase, input) {
+        // stop(): "If [[Stopping]] is true, abort these steps" — idempotent.
+        (P::Active, I::Stop) => Rule::Run(S::StopSendingAndReceiving),
+        (_, I::Stop) => Rule::Ignore,
+
+        // The direction setter, step 1: [[Stopping]] -> InvalidStateError.
+        (P::Active, I::SetDirection) => Rule::Run(S::SetDirection),
+        (_, I::SetDirection) => refuse(blocker, cite::DIRECTION_SETTER_STOPPING),
+
+        // addTrack never reuses a stopping transceiver.
+        (P::Active, I::AddTrack) => Rule::Run(S::AttachTrack),
+        (_, I::AddTrack) => refuse(blocker, cite::ADD_TRACK_REUSE),
+
+        // removeTrack: "If transceiver.[[Stopping]] is true, abort these steps".
+        (P::Active, I::RemoveTrack) => Rule::Run(S::DetachTrack),
+        (_, I::RemoveTrack) => Rule::Ignore,
+
+        // replaceTrack / setParameters / insertDTMF reject once stopping.
+        (P::Active, I::ReplaceTrack | I::SetParameters | I::InsertDtmf) => Rule::Run(S::Allow),
+        (_, I::ReplaceTrack) => refuse(blocker, cite::REPLACE_TRACK_STOPPING),
+        (_, I::SetParameters) => refuse(blocker, cite::SET_PARAMETERS_STOPPING),
+        (_, I::InsertDtmf) => refuse(blocker, cite::INSERT_DTMF_STOPPING),
+
+        // Set the session description: the local branch aborts for a stopped transceiver after
+        // recording the association; a stopping one is processed like an active one.
+        (P::Active | P::Stopping, I::LocalDescription) => Rule::Run(S::ApplyLocal),
+        (P::Active | P::Stopping, I::RemoteDescription) => Rule::Run(S::ApplyRemote),
+        (P::Stopped, I::LocalDescription | I::RemoteDescription) => Rule::Run(S::AssociateOnly),
+        (P::Removed, I::LocalDescription | I::RemoteDescription | I::Rollback) => {
+            refuse(Blocker::Removed, cite::REMOVED_FROM_SET)
+        }
+
+        // RFC 9429 §5.10: a recycled m-section disassociates its old transceiver.
+        (P::Active | P::Stopping | P::Stopped, I::Recycled) => Rule::Run(S::Disassociate),
+        (P::Removed, I::Recycled) => Rule::Ignore,
+
+        (P::Active | P::Stopping | P::Stopped, I::Rollback) => Rule::Run(S::Rollback),
+
+        // After an answer, only stopped transceivers with a rejected m-section are removed.
+        (P::Stopped, I::AnswerSettled) => Rule::Run(S::RemoveIfRejected),
+        (_, I::AnswerSettled) => Rule::Ignore,
+
+        // close(): every transceiver not yet stopped is stopped.
+        (_, I::Close) => Rule::Run(S::CloseConnection),
+
+        // Media facts: only an active receiver is receiving.
+        (P::Active, I::RtpReceived) => Rule::Run(S::Unmute),
+        (P::Active, I::RtcpByeReceived) => Rule::Run(S::Mute),
+        (_, I::RtpReceived | I::RtcpByeReceived) => Rule::Ignore,
+    }
+}
+
+/// The rows of the rendered table: every reachable (phase, connection) pair.
+pub const ROWS: [(Phase, Connection); 6] = [
+    (Phase::Active, Connection::Open),
+    (Phase::Stopping, Connection::Open),
+    (Phase::Stopped, Connection::Open),
+    (Phase::Removed, Connection::Open),
+    (Phase::Stopped, Connection::Closed),
+    (Phase::Removed, Connection::Closed),
+];
+
+/// The table as Markdown, one row per input and one column per state (inputs are the long
+/// axis, so the table stays readable).
+pub fn markdown() -> String {
+    let mut out = String::from("| input |");
+    for (phase, connection) in ROWS {
+        match connection {
+            Connection::Open => {
+                let _ = write!(out, " {phase} |");
+            }
+            Connection::Closed => {
+                let _ = write!(out, " {phase} (closed) |");
+            }
+        }
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(ROWS.len()));
+    out.push('\n');
+    for input in InputKind::ALL {
+        let _ = write!(out, "| `{input}` |");
+        for (phase, connection) in ROWS {
+            let _ = write!(out, " {} |", rule(phase, connection, input));
+        }
+        out.push('\n');
+    }
+    out
+}
