@@ -1,1 +1,120 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
+//!   tests, docs. `.ci/run` calls exactly this.
+//! - `docs` — regenerates the generated parts of `docs/` (the transition table).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+mod docs;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("docs") => docs::generate(&root()),
+        Some("help" | "--help" | "-h") | None => {
+            eprintln!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: FAILED: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  ci     rustfmt --check, clippy -D warnings, tests, rustdoc -D warnings (stops at the first failure)
+  docs   regenerate the generated sections of docs/";
+
+/// The workspace root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("invariant: xtask/ has a parent directory, the workspace root")
+        .to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+/// Runs one CI step and reports its time; an error names the step.
+fn step(name: &str, mut command: Command) -> Result<(), String> {
+    eprintln!("\n==> {name}: {command:?}");
+    let start = Instant::now();
+    let status = command
+        .status()
+        .map_err(|e| format!("{name}: could not start {command:?}: {e}"))?;
+    let seconds = start.elapsed().as_secs_f32();
+    if status.success() {
+        eprintln!("==> {name}: ok ({seconds:.1} s)");
+        Ok(())
+    } else {
+        Err(format!("{name} failed ({status}) after {seconds:.1} s"))
+    }
+}
+
+/// A tool CI needs must be present; its absence is an error, never a skip.
+fn require(what: &str, mut command: Command, hint: &str) -> Result<(), String> {
+    match command.output() {
+        Ok(output) if output.status.success() => Ok(()),
+        _ => Err(format!("missing prerequisite: {what} ({hint})")),
+    }
+}
+
+fn ci() -> Result<(), String> {
+    let start = Instant::now();
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--version"]);
+    require("rustfmt", fmt, "rustup component add rustfmt")?;
+    let mut clippy = cargo();
+    clippy.args(["clippy", "--version"]);
+    require("clippy", clippy, "rustup component add clippy")?;
+
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    step("rustfmt", fmt)?;
+
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    step("clippy", clippy)?;
+
+    let mut test = cargo();
+    test.args(["test", "--workspace", "--locked"])
+        // Snapshots: a new or changed snapshot fails instead of being written.
+        .env("INSTA_UPDATE", "no")
+        .env("CI", "true");
+    step("tests", test)?;
+
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--locked"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    step("rustdoc", doc)?;
+
+    eprintln!(
+        "\nxtask ci: all steps passed in {:.0} s",
+        start.elapsed().as_secs_f32()
+    );
+    Ok(())
+}

@@ -44,15 +44,13 @@ pub mod rule {
     pub const SET_PARAMETERS_STOPPING: &str =
         "webrtc-pc: RTCRtpSender.setParameters: [[Stopping]] -> InvalidStateError";
     /// `insertDTMF` (canInsertDTMF is false once stopping).
-    pub const INSERT_DTMF_STOPPING: &str =
-        "webrtc-pc: RTCDTMFSender.insertDTMF: canInsertDTMF false when [[Stopping]] -> InvalidStateError";
+    pub const INSERT_DTMF_STOPPING: &str = "webrtc-pc: RTCDTMFSender.insertDTMF: canInsertDTMF false when [[Stopping]] -> InvalidStateError";
     /// `addTrack` reuses a sender only when its transceiver is not stopping and its current
     /// direction was never sendrecv or sendonly.
     pub const ADD_TRACK_REUSE: &str =
         "webrtc-pc: addTrack: reuse only if ![[Stopping]] and [[CurrentDirection]] never sent";
     /// Descriptions and rollbacks concern the set of transceivers; a removed one is not in it.
-    pub const REMOVED_FROM_SET: &str =
-        "webrtc-pc: set the session description: removed transceivers are not in the set of transceivers";
+    pub const REMOVED_FROM_SET: &str = "webrtc-pc: set the session description: removed transceivers are not in the set of transceivers";
     /// An associated m-section keeps its mid.
     pub const MID_STABLE: &str =
         "RFC 9429 §5.2.2 / §5.10: an associated m= section keeps its a=mid";
@@ -97,7 +95,9 @@ pub enum Error {
         rule: &'static str,
     },
     /// `addTrack` asked to reuse a sender whose current direction has already sent media.
-    #[error("addTrack cannot reuse this transceiver: its current direction has sent media ({rule})")]
+    #[error(
+        "addTrack cannot reuse this transceiver: its current direction has sent media ({rule})"
+    )]
     NotReusable {
         /// The rule.
         rule: &'static str,

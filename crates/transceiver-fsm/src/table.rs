@@ -75,9 +75,12 @@ pub enum Step {
     Rollback,
     /// After an answer: -> Removed if associated and rejected in a current description.
     RemoveIfRejected,
-    /// "close the connection": stop the RTCRtpTransceiver (with `disappear`) if not stopped;
-    /// the connection is closed from now on.
-    CloseConnection,
+    /// "close the connection" for a transceiver not yet stopped: stop the RTCRtpTransceiver
+    /// (with `disappear`); the connection is closed from now on.
+    CloseAndStop,
+    /// "close the connection" for a stopped or removed transceiver: it only learns that the
+    /// connection is closed.
+    Close,
     /// RTP arrived: unmute the receiver track if `[[Receptive]]`.
     Unmute,
     /// RTCP BYE arrived: mute the receiver track.
@@ -88,18 +91,23 @@ impl Step {
     /// One line for the rendered table.
     pub const fn describe(self) -> &'static str {
         match self {
-            Self::StopSendingAndReceiving => "**→ Stopping**: stop sending (BYE) and receiving, end receiver track (event), update NN",
+            Self::StopSendingAndReceiving => {
+                "**→ Stopping**: stop sending (BYE) and receiving, end receiver track (event), update NN"
+            }
             Self::SetDirection => "set [[Direction]], update NN (same value: no-op)",
             Self::AttachTrack => "direction gains send, update NN (refused if it ever sent)",
             Self::DetachTrack => "direction loses send, update NN",
             Self::Allow => "allowed",
             Self::ApplyLocal => "associate; set [[Receptive]]; answer: set current/fired direction",
-            Self::ApplyRemote => "associate; process remote tracks; answer: set current direction; rejected: **→ Stopped**",
+            Self::ApplyRemote => {
+                "associate; process remote tracks; answer: set current direction; rejected: **→ Stopped**"
+            }
             Self::AssociateOnly => "associate only (stopped: abort the sub-steps)",
             Self::Disassociate => "mid := null",
             Self::Rollback => "restore; remove action: **→ Removed**",
             Self::RemoveIfRejected => "rejected and associated: **→ Removed**, mid := null",
-            Self::CloseConnection => "**→ Stopped** (end receiver track unless disappear); connection closed",
+            Self::CloseAndStop => "**→ Stopped** (ends receiver track unless disappear), closed",
+            Self::Close => "closed",
             Self::Unmute => "unmute receiver track if receptive",
             Self::Mute => "mute receiver track",
         }
@@ -139,7 +147,7 @@ pub enum Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Refuse(Refusal { blocker, .. }) => write!(f, "InvalidStateError ({blocker})"),
+            Self::Refuse(_) => f.write_str("InvalidStateError"),
             Self::Ignore => f.write_str("no-op"),
             Self::Run(step) => f.write_str(step.describe()),
         }
@@ -213,7 +221,8 @@ pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
         (_, I::AnswerSettled) => Rule::Ignore,
 
         // close(): every transceiver not yet stopped is stopped.
-        (_, I::Close) => Rule::Run(S::CloseConnection),
+        (P::Active | P::Stopping, I::Close) => Rule::Run(S::CloseAndStop),
+        (P::Stopped | P::Removed, I::Close) => Rule::Run(S::Close),
 
         // Media facts: only an active receiver is receiving.
         (P::Active, I::RtpReceived) => Rule::Run(S::Unmute),

@@ -232,7 +232,10 @@ impl Transceiver {
                 self.effects.push_back(Effect::UpdateNegotiationNeeded);
             }
             (Step::SetDirection, Input::SetDirection(new)) => {
-                self.change_direction(|_| new);
+                // Setter step 2: the same value returns without updating the flag.
+                if self.change_direction(|_| new) {
+                    self.effects.push_back(Effect::UpdateNegotiationNeeded);
+                }
             }
             (Step::AttachTrack, Input::AddTrack) => {
                 if self.has_sent {
@@ -241,20 +244,17 @@ impl Transceiver {
                     });
                 }
                 // webrtc-pc addTrack: recvonly -> sendrecv, inactive -> sendonly.
-                self.change_direction(|d| d.with_send(true));
+                let _ = self.change_direction(|d| d.with_send(true));
                 self.effects.push_back(Effect::UpdateNegotiationNeeded);
             }
             (Step::DetachTrack, Input::RemoveTrack) => {
                 // webrtc-pc removeTrack: sendrecv -> recvonly, sendonly -> inactive, then
                 // update the negotiation-needed flag (whether or not the direction changed:
                 // the msid changes too).
-                self.change_direction(|d| d.with_send(false));
+                let _ = self.change_direction(|d| d.with_send(false));
                 self.effects.push_back(Effect::UpdateNegotiationNeeded);
             }
-            (
-                Step::Allow,
-                Input::ReplaceTrack | Input::SetParameters | Input::InsertDtmf,
-            ) => {}
+            (Step::Allow, Input::ReplaceTrack | Input::SetParameters | Input::InsertDtmf) => {}
             (Step::ApplyLocal, Input::LocalDescription { kind, section }) => {
                 self.associate(&section)?;
                 self.apply_local(kind, &section);
@@ -285,14 +285,13 @@ impl Transceiver {
                     self.remove();
                 }
             }
-            (Step::CloseConnection, Input::Close { disappear }) => {
+            (Step::CloseAndStop, Input::Close { disappear }) => {
                 // webrtc-pc "close the connection", step: for every transceiver that is not
                 // stopped, stop the RTCRtpTransceiver with disappear.
-                if !self.is_stopped() {
-                    self.stop_the_transceiver(StopCause::ConnectionClosed, disappear);
-                }
+                self.stop_the_transceiver(StopCause::ConnectionClosed, disappear);
                 self.connection = Connection::Closed;
             }
+            (Step::Close, Input::Close { .. }) => self.connection = Connection::Closed,
             (Step::Unmute, Input::RtpReceived) => {
                 if self.receptive() {
                     self.effects.push_back(Effect::UnmuteReceiverTrack);
@@ -311,16 +310,15 @@ impl Transceiver {
         Ok(())
     }
 
-    /// Changes `[[Direction]]` of an active transceiver; "update the negotiation-needed flag"
-    /// only when it changed (the setter's "same value: return" step).
-    fn change_direction(&mut self, change: impl FnOnce(Direction) -> Direction) {
-        if let Lifecycle::Active { direction, .. } = &mut self.lifecycle {
-            let new = change(*direction);
-            if new != *direction {
-                *direction = new;
-                self.effects.push_back(Effect::UpdateNegotiationNeeded);
-            }
-        }
+    /// Changes `[[Direction]]` of an active transceiver; true if the value changed.
+    fn change_direction(&mut self, change: impl FnOnce(Direction) -> Direction) -> bool {
+        let Lifecycle::Active { direction, .. } = &mut self.lifecycle else {
+            return false;
+        };
+        let new = change(*direction);
+        let changed = new != *direction;
+        *direction = new;
+        changed
     }
 
     /// Associates with the section's mid. Checked before anything is written, so a mismatch

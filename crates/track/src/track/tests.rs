@@ -34,7 +34,10 @@ fn emit_on_stop_policy_fires_ended_once() {
     let mut track = Track::new(TrackKind::Audio, "a").with_ended_policy(EndedPolicy::EmitOnStop);
     let _ = track.stop();
     let _ = track.stop();
-    assert_eq!(drain(&mut track), [TrackEvent::Ended(EndReason::StopCalled)]);
+    assert_eq!(
+        drain(&mut track),
+        [TrackEvent::Ended(EndReason::StopCalled)]
+    );
 }
 
 // GUM "track ended by the User agent" (ends-nostop): set ended, then fire `ended`.
@@ -51,7 +54,10 @@ fn every_end_cause_fires_ended_exactly_once_with_its_reason() {
         assert_eq!(track.end(cause), Outcome::Applied);
         assert_eq!(track.end(EndCause::SourceEnded), Outcome::Unchanged);
         assert_eq!(track.end_reason(), Some(EndReason::Ended(cause)));
-        assert_eq!(drain(&mut track), [TrackEvent::Ended(EndReason::Ended(cause))]);
+        assert_eq!(
+            drain(&mut track),
+            [TrackEvent::Ended(EndReason::Ended(cause))]
+        );
     }
 }
 
@@ -70,7 +76,10 @@ fn end_after_stop_fires_nothing() {
 #[test]
 fn end_without_event_is_silent_and_terminal() {
     let mut track = Track::new_receiver(TrackKind::Audio, "r");
-    assert_eq!(track.end_without_event(EndCause::PeerConnectionClosed), Outcome::Applied);
+    assert_eq!(
+        track.end_without_event(EndCause::PeerConnectionClosed),
+        Outcome::Applied
+    );
     assert_eq!(track.ready_state(), ReadyState::Ended);
     assert_eq!(track.end(EndCause::SourceEnded), Outcome::Unchanged);
     assert_eq!(drain(&mut track), []);

@@ -24,7 +24,8 @@ fn remote(kind: DescriptionKind, section: Section) -> Input {
 fn negotiated(ours: Direction, theirs: Direction) -> Transceiver {
     let mut t = Transceiver::new(ours);
     t.handle(local(Offer, Section::live("0", ours))).unwrap();
-    t.handle(remote(Answer, Section::live("0", theirs))).unwrap();
+    t.handle(remote(Answer, Section::live("0", theirs)))
+        .unwrap();
     drain(&mut t);
     t
 }
@@ -75,7 +76,8 @@ fn direction_reads_stopped_while_stopping_and_current_direction_once_stopped() {
     t.handle(Input::Stop).unwrap();
     assert_eq!(t.direction(), TransceiverDirection::Stopped);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::SendRecv));
-    t.handle(remote(Offer, Section::rejected("0", SendRecv))).unwrap();
+    t.handle(remote(Offer, Section::rejected("0", SendRecv)))
+        .unwrap();
     assert_eq!(t.direction(), TransceiverDirection::Stopped);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
 }
@@ -132,7 +134,11 @@ fn stop_stops_media_at_once_and_needs_negotiation() {
     assert!(t.is_stopping() && !t.is_stopped());
     // Negotiation-needed step 4a: stopping but not stopped always needs negotiation.
     assert!(t.stop_needs_negotiation());
-    assert_eq!(t.mid(), Some(&Mid::from("0")), "the mid stays until removal");
+    assert_eq!(
+        t.mid(),
+        Some(&Mid::from("0")),
+        "the mid stays until removal"
+    );
 }
 
 // stop() step 3: "If [[Stopping]] is true, abort these steps."
@@ -145,7 +151,8 @@ fn stop_is_idempotent() {
     t.handle(Input::Stop).unwrap();
     assert_eq!(t, before);
     // Also once stopped and once removed.
-    t.handle(remote(Answer, Section::rejected("0", Inactive))).unwrap();
+    t.handle(remote(Answer, Section::rejected("0", Inactive)))
+        .unwrap();
     t.handle(Input::Stop).unwrap();
     t.handle(Input::AnswerSettled { rejected: true }).unwrap();
     drain(&mut t);
@@ -161,7 +168,10 @@ fn stopping_a_never_negotiated_transceiver_stops_it_without_a_mid() {
     t.handle(Input::Stop).unwrap();
     assert_eq!(t.mid(), None);
     assert!(t.stop_needs_negotiation());
-    assert!(!t.reusable_by_add_track(), "addTrack never reuses a stopping transceiver");
+    assert!(
+        !t.reusable_by_add_track(),
+        "addTrack never reuses a stopping transceiver"
+    );
 }
 
 // "Stop the RTCRtpTransceiver": a transceiver already stopping does not stop sending and
@@ -171,14 +181,24 @@ fn a_stopping_transceiver_becomes_stopped_without_a_second_ended() {
     let mut t = negotiated(SendRecv, SendRecv);
     t.handle(Input::Stop).unwrap();
     drain(&mut t);
-    t.handle(local(Offer, Section::rejected("0", Inactive))).unwrap();
-    t.handle(remote(Answer, Section::rejected("0", Inactive))).unwrap();
+    t.handle(local(Offer, Section::rejected("0", Inactive)))
+        .unwrap();
+    t.handle(remote(Answer, Section::rejected("0", Inactive)))
+        .unwrap();
     assert!(t.is_stopped());
     // "Process remote tracks" still runs (stream bookkeeping: removetrack); the mute it
     // implies lands on an already ended track and fires nothing. No stop effect repeats.
-    assert_eq!(drain(&mut t), [Effect::RemoteTrackRemoved], "no second stop, no second ended");
+    assert_eq!(
+        drain(&mut t),
+        [Effect::RemoteTrackRemoved],
+        "no second stop, no second ended"
+    );
     assert!(!t.receptive());
-    assert_eq!(t.negotiated_direction(), None, "[[CurrentDirection]] := null");
+    assert_eq!(
+        t.negotiated_direction(),
+        None,
+        "[[CurrentDirection]] := null"
+    );
 }
 
 // §1.3: the transceiver stays stopping "unless it becomes stopped by setRemoteDescription
@@ -187,14 +207,19 @@ fn a_stopping_transceiver_becomes_stopped_without_a_second_ended() {
 #[test]
 fn stop_in_have_local_offer_stays_stopping_when_the_answer_is_live() {
     let mut t = Transceiver::new(SendRecv);
-    t.handle(local(Offer, Section::live("0", SendRecv))).unwrap();
+    t.handle(local(Offer, Section::live("0", SendRecv)))
+        .unwrap();
     t.handle(Input::Stop).unwrap();
     drain(&mut t);
-    t.handle(remote(Answer, Section::live("0", SendRecv))).unwrap();
+    t.handle(remote(Answer, Section::live("0", SendRecv)))
+        .unwrap();
     t.handle(Input::AnswerSettled { rejected: false }).unwrap();
     assert_eq!(t.phase(), Phase::Stopping);
     assert!(t.stop_needs_negotiation());
-    assert!(!t.may_send(), "nothing is sent after stop, whatever the answer says");
+    assert!(
+        !t.may_send(),
+        "nothing is sent after stop, whatever the answer says"
+    );
     assert_eq!(drain(&mut t), [Effect::RemoteTrackAdded]);
 }
 
@@ -211,7 +236,8 @@ fn sender_operations_on_a_stopping_transceiver_throw_invalid_state() {
     for input in [Input::ReplaceTrack, Input::SetParameters, Input::InsertDtmf] {
         assert_invalid_state(&mut t, input, Blocker::Stopping);
     }
-    t.handle(remote(Offer, Section::rejected("0", Inactive))).unwrap();
+    t.handle(remote(Offer, Section::rejected("0", Inactive)))
+        .unwrap();
     assert_invalid_state(&mut t, Input::ReplaceTrack, Blocker::Stopped);
 }
 
@@ -232,15 +258,14 @@ fn remove_track_on_a_stopping_transceiver_is_a_no_op() {
 fn add_track_reuse_follows_the_sender_reuse_rule() {
     // A remote-offer-created recvonly transceiver that never sent: reusable, gains send.
     let mut t = Transceiver::new(RecvOnly);
-    t.handle(remote(Offer, Section::live("0", SendOnly))).unwrap();
-    t.handle(local(Answer, Section::live("0", RecvOnly))).unwrap();
+    t.handle(remote(Offer, Section::live("0", SendOnly)))
+        .unwrap();
+    t.handle(local(Answer, Section::live("0", RecvOnly)))
+        .unwrap();
     drain(&mut t);
     t.handle(Input::AddTrack).unwrap();
     assert_eq!(t.direction(), TransceiverDirection::SendRecv);
-    assert_eq!(
-        drain(&mut t),
-        [Effect::UpdateNegotiationNeeded, Effect::UpdateNegotiationNeeded]
-    );
+    assert_eq!(drain(&mut t), [Effect::UpdateNegotiationNeeded]);
     // Inactive -> sendonly.
     let mut t = Transceiver::new(Inactive);
     t.handle(Input::AddTrack).unwrap();
@@ -273,8 +298,12 @@ fn remove_track_drops_the_send_bit() {
         let mut t = negotiated(from, from.reverse());
         t.handle(Input::RemoveTrack).unwrap();
         assert_eq!(t.direction(), to.into());
-        assert_eq!(t.current_direction(), Some(from.into()), "currentDirection unchanged");
-        assert!(drain(&mut t).contains(&Effect::UpdateNegotiationNeeded));
+        assert_eq!(
+            t.current_direction(),
+            Some(from.into()),
+            "currentDirection unchanged"
+        );
+        assert_eq!(drain(&mut t), [Effect::UpdateNegotiationNeeded]);
     }
 }
 
@@ -284,13 +313,17 @@ fn remove_track_drops_the_send_bit() {
 #[test]
 fn a_remote_direction_without_send_mutes_and_is_reversible() {
     let mut t = negotiated(SendRecv, SendRecv);
-    t.handle(remote(Offer, Section::live("0", Inactive))).unwrap();
-    t.handle(local(Answer, Section::live("0", Inactive))).unwrap();
+    t.handle(remote(Offer, Section::live("0", Inactive)))
+        .unwrap();
+    t.handle(local(Answer, Section::live("0", Inactive)))
+        .unwrap();
     assert_eq!(drain(&mut t), [Effect::RemoteTrackRemoved]);
     assert!(!t.receptive());
     assert_eq!(t.phase(), Phase::Active);
-    t.handle(remote(Offer, Section::live("0", SendRecv))).unwrap();
-    t.handle(local(Answer, Section::live("0", SendRecv))).unwrap();
+    t.handle(remote(Offer, Section::live("0", SendRecv)))
+        .unwrap();
+    t.handle(local(Answer, Section::live("0", SendRecv)))
+        .unwrap();
     assert_eq!(drain(&mut t), [Effect::RemoteTrackAdded]);
     assert!(t.receptive());
     t.handle(Input::RtpReceived).unwrap();
@@ -305,10 +338,13 @@ fn a_remote_direction_without_send_mutes_and_is_reversible() {
 #[test]
 fn a_remote_offer_with_port_zero_stops_directly_and_ends_the_track() {
     let mut t = Transceiver::new(RecvOnly);
-    t.handle(remote(Offer, Section::live("0", SendOnly))).unwrap();
-    t.handle(local(Answer, Section::live("0", RecvOnly))).unwrap();
+    t.handle(remote(Offer, Section::live("0", SendOnly)))
+        .unwrap();
+    t.handle(local(Answer, Section::live("0", RecvOnly)))
+        .unwrap();
     drain(&mut t);
-    t.handle(remote(Offer, Section::rejected("0", SendOnly))).unwrap();
+    t.handle(remote(Offer, Section::rejected("0", SendOnly)))
+        .unwrap();
     let mut expected = vec![Effect::RemoteTrackRemoved];
     expected.extend(stop_effects(StopCause::RemoteRejected, true));
     assert_eq!(drain(&mut t), expected);
@@ -317,7 +353,8 @@ fn a_remote_offer_with_port_zero_stops_directly_and_ends_the_track() {
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
     assert_eq!(t.mid(), Some(&Mid::from("0")), "mid stays until the answer");
     // Our answer rejects it (the session writes port 0); then it is removed.
-    t.handle(local(Answer, Section::rejected("0", Inactive))).unwrap();
+    t.handle(local(Answer, Section::rejected("0", Inactive)))
+        .unwrap();
     t.handle(Input::AnswerSettled { rejected: true }).unwrap();
     assert_eq!(drain(&mut t), [Effect::Removed]);
     assert_eq!(t.mid(), None);
@@ -328,8 +365,10 @@ fn a_remote_offer_with_port_zero_stops_directly_and_ends_the_track() {
 #[test]
 fn a_remote_answer_with_port_zero_stops_and_removes() {
     let mut t = Transceiver::new(SendRecv);
-    t.handle(local(Offer, Section::live("0", SendRecv))).unwrap();
-    t.handle(remote(Answer, Section::rejected("0", Inactive))).unwrap();
+    t.handle(local(Offer, Section::live("0", SendRecv)))
+        .unwrap();
+    t.handle(remote(Answer, Section::rejected("0", Inactive)))
+        .unwrap();
     assert_eq!(drain(&mut t), stop_effects(StopCause::RemoteRejected, true));
     t.handle(Input::AnswerSettled { rejected: true }).unwrap();
     assert!(t.is_removed());
@@ -339,12 +378,18 @@ fn a_remote_answer_with_port_zero_stops_and_removes() {
 #[test]
 fn a_local_rejected_section_never_stops() {
     let mut t = Transceiver::new(SendRecv);
-    t.handle(remote(Offer, Section::live("0", SendRecv))).unwrap();
-    t.handle(local(Answer, Section::rejected("0", SendRecv))).unwrap();
+    t.handle(remote(Offer, Section::live("0", SendRecv)))
+        .unwrap();
+    t.handle(local(Answer, Section::rejected("0", SendRecv)))
+        .unwrap();
     assert_eq!(t.phase(), Phase::Active);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Inactive));
     t.handle(Input::AnswerSettled { rejected: true }).unwrap();
-    assert_eq!(t.phase(), Phase::Active, "only stopped transceivers are removed");
+    assert_eq!(
+        t.phase(),
+        Phase::Active,
+        "only stopped transceivers are removed"
+    );
 }
 
 // Removal after an answer needs stopped + associated + rejected; a pranswer removes nothing
@@ -352,17 +397,27 @@ fn a_local_rejected_section_never_stops() {
 #[test]
 fn pranswer_sets_current_direction_and_removes_nothing() {
     let mut t = Transceiver::new(SendRecv);
-    t.handle(local(Offer, Section::live("0", SendRecv))).unwrap();
-    t.handle(remote(Pranswer, Section::live("0", RecvOnly))).unwrap();
+    t.handle(local(Offer, Section::live("0", SendRecv)))
+        .unwrap();
+    t.handle(remote(Pranswer, Section::live("0", RecvOnly)))
+        .unwrap();
     assert_eq!(t.current_direction(), Some(TransceiverDirection::SendOnly));
     // A stopped transceiver that was never associated is not removed by an answer.
     let mut never = Transceiver::new(SendRecv);
     never.handle(Input::Close { disappear: true }).unwrap();
     let mut stopped = Transceiver::new(SendRecv);
-    stopped.handle(remote(Offer, Section::rejected("1", SendRecv))).unwrap();
+    stopped
+        .handle(remote(Offer, Section::rejected("1", SendRecv)))
+        .unwrap();
     stopped.handle(Input::Recycled).unwrap();
-    stopped.handle(Input::AnswerSettled { rejected: true }).unwrap();
-    assert_eq!(stopped.phase(), Phase::Stopped, "disassociated: not removed");
+    stopped
+        .handle(Input::AnswerSettled { rejected: true })
+        .unwrap();
+    assert_eq!(
+        stopped.phase(),
+        Phase::Stopped,
+        "disassociated: not removed"
+    );
 }
 
 // A description cannot move an associated transceiver to another mid.
@@ -384,7 +439,8 @@ fn a_different_mid_for_an_associated_transceiver_is_refused_unchanged() {
 #[test]
 fn rollback_remove_stops_ends_the_track_and_removes() {
     let mut t = Transceiver::new(RecvOnly);
-    t.handle(remote(Offer, Section::live("0", SendRecv))).unwrap();
+    t.handle(remote(Offer, Section::live("0", SendRecv)))
+        .unwrap();
     assert_eq!(drain(&mut t), [Effect::RemoteTrackAdded]);
     t.handle(Input::Rollback {
         action: RollbackAction::Remove,
@@ -406,7 +462,8 @@ fn rollback_remove_stops_ends_the_track_and_removes() {
 #[test]
 fn rollback_disassociates_but_never_undoes_a_stop() {
     let mut t = Transceiver::new(SendRecv);
-    t.handle(local(Offer, Section::live("0", SendRecv))).unwrap();
+    t.handle(local(Offer, Section::live("0", SendRecv)))
+        .unwrap();
     t.handle(Input::Rollback {
         action: RollbackAction::Disassociate,
         remote_offer: false,
@@ -415,7 +472,8 @@ fn rollback_disassociates_but_never_undoes_a_stop() {
     assert_eq!(t.mid(), None);
     assert_eq!(drain(&mut t), [], "the receiver track is not ended");
 
-    t.handle(local(Offer, Section::live("0", SendRecv))).unwrap();
+    t.handle(local(Offer, Section::live("0", SendRecv)))
+        .unwrap();
     t.handle(Input::Stop).unwrap();
     t.handle(Input::Rollback {
         action: RollbackAction::Disassociate,
@@ -430,7 +488,8 @@ fn rollback_disassociates_but_never_undoes_a_stop() {
 #[test]
 fn recycling_disassociates_the_old_transceiver() {
     let mut t = Transceiver::new(SendRecv);
-    t.handle(remote(Offer, Section::rejected("0", SendRecv))).unwrap();
+    t.handle(remote(Offer, Section::rejected("0", SendRecv)))
+        .unwrap();
     t.handle(Input::Recycled).unwrap();
     assert_eq!(t.mid(), None);
     assert!(t.is_stopped());
@@ -446,7 +505,10 @@ fn recycling_disassociates_the_old_transceiver() {
 fn close_stops_everything_and_then_stop_throws() {
     let mut t = negotiated(SendRecv, SendRecv);
     t.handle(Input::Close { disappear: false }).unwrap();
-    assert_eq!(drain(&mut t), stop_effects(StopCause::ConnectionClosed, true));
+    assert_eq!(
+        drain(&mut t),
+        stop_effects(StopCause::ConnectionClosed, true)
+    );
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
     assert_invalid_state(&mut t, Input::Stop, Blocker::ConnectionClosed);
     assert_invalid_state(&mut t, Input::RemoveTrack, Blocker::ConnectionClosed);
@@ -476,7 +538,10 @@ fn close_of_stopping_and_stopped_transceivers_ends_nothing_twice() {
 fn close_with_disappear_ends_the_receiver_track_silently() {
     let mut t = negotiated(SendRecv, SendRecv);
     t.handle(Input::Close { disappear: true }).unwrap();
-    assert_eq!(drain(&mut t), stop_effects(StopCause::ConnectionClosed, false));
+    assert_eq!(
+        drain(&mut t),
+        stop_effects(StopCause::ConnectionClosed, false)
+    );
 }
 
 // ---- §1.9 remote media facts --------------------------------------------------------------
