@@ -1,0 +1,691 @@
+//! RTP media attributes: codecs (rtpmap, fmtp, rtcp-fb), header extensions (extmap), sources
+//! (ssrc, ssrc-group), stream identification (msid) and simulcast (rid, simulcast).
+//!
+//! Every type keeps its value text exactly as written — the writer emits that text, so a round
+//! trip is byte-identical — and caches the scalars parsed when it was validated. Strings are
+//! sliced out of the text on demand. Constructors format canonical text and validate it with
+//! the same parser, so a value built here always re-parses to itself.
+
+use tacet_transceiver_fsm::Direction;
+
+use super::built;
+use super::grammar::{payload_type, split_space, token, u16_number, u32_number};
+use crate::Error;
+
+/// `a=rtpmap:<payload type> <encoding name>/<clock rate>[/<channels>]` (RFC 8866 §6.6).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RtpMap {
+    value: String,
+    payload_type: u8,
+    clock_rate: u32,
+    channels: Option<u16>,
+}
+
+impl RtpMap {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (pt, encoding) = value
+            .split_once(' ')
+            .ok_or("expected \"<payload type> <encoding>\"")?;
+        let payload_type = payload_type(pt)?;
+        let mut parts = encoding.split('/');
+        let name = parts.next().unwrap_or_default();
+        token(name).map_err(|_| "encoding name is not a token")?;
+        let clock_rate = u32_number(parts.next().ok_or("missing clock rate")?)?;
+        let channels = parts.next().map(u16_number).transpose()?;
+        if parts.next().is_some() {
+            return Err("too many '/' fields");
+        }
+        Ok(Self {
+            value,
+            payload_type,
+            clock_rate,
+            channels,
+        })
+    }
+
+    /// A codec mapping, e.g. `RtpMap::new(111, "opus", 48000, Some(2))`.
+    pub fn new(
+        payload_type: u8,
+        encoding_name: &str,
+        clock_rate: u32,
+        channels: Option<u16>,
+    ) -> Result<Self, Error> {
+        let value = match channels {
+            Some(c) => format!("{payload_type} {encoding_name}/{clock_rate}/{c}"),
+            None => format!("{payload_type} {encoding_name}/{clock_rate}"),
+        };
+        built("RtpMap", Self::parse, value)
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The payload type.
+    pub fn payload_type(&self) -> u8 {
+        self.payload_type
+    }
+
+    /// The encoding name as written (compare case-insensitively, RFC 8866 §6.6).
+    pub fn encoding_name(&self) -> &str {
+        let encoding = split_space(&self.value).1;
+        encoding.split('/').next().unwrap_or_default()
+    }
+
+    /// The RTP clock rate.
+    pub fn clock_rate(&self) -> u32 {
+        self.clock_rate
+    }
+
+    /// The encoding parameters (channels for audio), if any.
+    pub fn channels(&self) -> Option<u16> {
+        self.channels
+    }
+}
+
+/// `a=fmtp:<format> <parameters>` (RFC 8866 §6.15); parameters are `;`-separated
+/// `key[=value]` pairs in every codec WebRTC uses.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fmtp {
+    value: String,
+    payload_type: Option<u8>,
+}
+
+impl Fmtp {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (format, params) = split_space(&value);
+        token(format).map_err(|_| "format is not a token")?;
+        if params.trim().is_empty() {
+            return Err("no format parameters");
+        }
+        let payload_type = payload_type(format).ok();
+        Ok(Self {
+            value,
+            payload_type,
+        })
+    }
+
+    /// Parameters for `payload_type`, written `k=v;k=v` in the given order.
+    pub fn new<'a>(
+        payload_type: u8,
+        params: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Result<Self, Error> {
+        let mut value = format!("{payload_type} ");
+        for (i, (key, val)) in params.into_iter().enumerate() {
+            if i > 0 {
+                value.push(';');
+            }
+            if key.contains([';', '=', ' ']) || val.is_some_and(|v| v.contains([';', ' '])) {
+                return Err(Error::value("Fmtp")(
+                    "parameter contains ';', '=' or a space",
+                ));
+            }
+            value.push_str(key);
+            if let Some(val) = val {
+                value.push('=');
+                value.push_str(val);
+            }
+        }
+        built("Fmtp", Self::parse, value)
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The format as written.
+    pub fn format(&self) -> &str {
+        split_space(&self.value).0
+    }
+
+    /// The format as an RTP payload type, when it is one.
+    pub fn payload_type(&self) -> Option<u8> {
+        self.payload_type
+    }
+
+    /// The parameters as written after the format.
+    pub fn parameters(&self) -> &str {
+        split_space(&self.value).1
+    }
+
+    /// The `;`-separated parameters as `(key, value)`, whitespace-trimmed.
+    pub fn params(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.parameters()
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.trim(), Some(v.trim())),
+                None => (p, None),
+            })
+    }
+
+    /// The value of parameter `key`, if present with a value.
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params().find(|(k, _)| *k == key).and_then(|(_, v)| v)
+    }
+}
+
+/// `a=rtcp-fb:<payload type | *> <type>[ <parameter>]` (RFC 4585 §4.2).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RtcpFb {
+    value: String,
+    payload_type: Option<u8>,
+}
+
+impl RtcpFb {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (pt, feedback) = value
+            .split_once(' ')
+            .ok_or("expected \"<payload type> <feedback>\"")?;
+        let payload_type = if pt == "*" {
+            None
+        } else {
+            Some(payload_type(pt)?)
+        };
+        let (kind, param) = split_space(feedback);
+        token(kind).map_err(|_| "feedback type is not a token")?;
+        if param.starts_with(' ') {
+            return Err("double space in feedback");
+        }
+        Ok(Self {
+            value,
+            payload_type,
+        })
+    }
+
+    /// Feedback for `payload_type` (`None` = `*`, every payload type).
+    pub fn new(payload_type: Option<u8>, kind: &str, param: Option<&str>) -> Result<Self, Error> {
+        let pt = payload_type.map_or_else(|| "*".to_owned(), |pt| pt.to_string());
+        built(
+            "RtcpFb",
+            Self::parse,
+            match param {
+                Some(param) => format!("{pt} {kind} {param}"),
+                None => format!("{pt} {kind}"),
+            },
+        )
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The payload type, or `None` for `*`.
+    pub fn payload_type(&self) -> Option<u8> {
+        self.payload_type
+    }
+
+    /// The feedback type, e.g. `nack`, `transport-cc`.
+    pub fn kind(&self) -> &str {
+        split_space(split_space(&self.value).1).0
+    }
+
+    /// The feedback parameter, e.g. `pli` in `nack pli`.
+    pub fn param(&self) -> Option<&str> {
+        let rest = split_space(split_space(&self.value).1).1;
+        (!rest.is_empty()).then_some(rest)
+    }
+}
+
+/// `a=extmap:<id>[/<direction>] <uri>[ <attributes>]` (RFC 8285 §8).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ExtMap {
+    value: String,
+    id: u16,
+    direction: Option<Direction>,
+}
+
+impl ExtMap {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (id_dir, rest) = value.split_once(' ').ok_or("expected \"<id> <uri>\"")?;
+        let (id, direction) = match id_dir.split_once('/') {
+            Some((id, dir)) => (id, Some(dir.parse().map_err(|_| "invalid direction")?)),
+            None => (id_dir, None),
+        };
+        let id = u16_number(id)?;
+        // RFC 8285 §7: 1-14 (one-byte), 1-255 (two-byte); 4096-4351 in offers for the
+        // answerer to choose.
+        if !(1..=255).contains(&id) && !(4096..=4351).contains(&id) {
+            return Err("id outside 1-255 and 4096-4351 (RFC 8285 §7)");
+        }
+        let uri = split_space(rest).0;
+        if uri.is_empty() {
+            return Err("missing extension URI");
+        }
+        Ok(Self {
+            value,
+            id,
+            direction,
+        })
+    }
+
+    /// A header extension mapping.
+    pub fn new(id: u16, direction: Option<Direction>, uri: &str) -> Result<Self, Error> {
+        if uri.contains(' ') {
+            return Err(Error::value("ExtMap")("URI contains a space"));
+        }
+        built(
+            "ExtMap",
+            Self::parse,
+            match direction {
+                Some(d) => format!("{id}/{d} {uri}"),
+                None => format!("{id} {uri}"),
+            },
+        )
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The local identifier.
+    pub fn id(&self) -> u16 {
+        self.id
+    }
+
+    /// The direction, if given.
+    pub fn direction(&self) -> Option<Direction> {
+        self.direction
+    }
+
+    /// The extension URI.
+    pub fn uri(&self) -> &str {
+        split_space(split_space(&self.value).1).0
+    }
+
+    /// Extension attributes after the URI, if any.
+    pub fn attributes(&self) -> Option<&str> {
+        let rest = split_space(split_space(&self.value).1).1;
+        (!rest.is_empty()).then_some(rest)
+    }
+}
+
+/// `a=ssrc:<ssrc> <attribute>[:<value>]` (RFC 5576 §4.1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ssrc {
+    value: String,
+    ssrc: u32,
+}
+
+impl Ssrc {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (ssrc, attribute) = value
+            .split_once(' ')
+            .ok_or("expected \"<ssrc> <attribute>\"")?;
+        let ssrc = u32_number(ssrc)?;
+        let name = attribute.split_once(':').map_or(attribute, |(n, _)| n);
+        token(name).map_err(|_| "source attribute name is not a token")?;
+        Ok(Self { value, ssrc })
+    }
+
+    /// A source attribute, e.g. `Ssrc::new(1234, "cname", Some("abc"))`.
+    pub fn new(ssrc: u32, attribute: &str, value: Option<&str>) -> Result<Self, Error> {
+        built(
+            "Ssrc",
+            Self::parse,
+            match value {
+                Some(v) => format!("{ssrc} {attribute}:{v}"),
+                None => format!("{ssrc} {attribute}"),
+            },
+        )
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The SSRC.
+    pub fn ssrc(&self) -> u32 {
+        self.ssrc
+    }
+
+    /// The source attribute name, e.g. `cname`, `msid`.
+    pub fn attribute(&self) -> &str {
+        let attribute = split_space(&self.value).1;
+        attribute.split_once(':').map_or(attribute, |(n, _)| n)
+    }
+
+    /// The source attribute value, if any.
+    pub fn attribute_value(&self) -> Option<&str> {
+        split_space(&self.value).1.split_once(':').map(|(_, v)| v)
+    }
+}
+
+/// `a=ssrc-group:<semantics> <ssrc>...` (RFC 5576 §4.2), e.g. `FID` for RTX.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SsrcGroup {
+    value: String,
+}
+
+impl SsrcGroup {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let mut fields = value.split(' ');
+        token(fields.next().unwrap_or_default()).map_err(|_| "semantics is not a token")?;
+        let mut count = 0;
+        for ssrc in fields {
+            u32_number(ssrc)?;
+            count += 1;
+        }
+        if count == 0 {
+            return Err("no SSRC in the group");
+        }
+        Ok(Self { value })
+    }
+
+    /// A group of sources.
+    pub fn new(semantics: &str, ssrcs: &[u32]) -> Result<Self, Error> {
+        let mut value = semantics.to_owned();
+        for ssrc in ssrcs {
+            value.push(' ');
+            value.push_str(&ssrc.to_string());
+        }
+        built("SsrcGroup", Self::parse, value)
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The semantics, e.g. `FID`, `SIM`.
+    pub fn semantics(&self) -> &str {
+        split_space(&self.value).0
+    }
+
+    /// The SSRCs, in order.
+    pub fn ssrcs(&self) -> impl Iterator<Item = u32> + '_ {
+        // Validated at construction: every field after the semantics is a u32.
+        self.value.split(' ').skip(1).filter_map(|s| s.parse().ok())
+    }
+}
+
+/// `a=msid:<stream id> [<track id>]` (RFC 8830 §2).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Msid {
+    value: String,
+}
+
+impl Msid {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (stream, track) = split_space(&value);
+        token(stream).map_err(|_| "stream id is not a token")?;
+        if !track.is_empty() {
+            token(track).map_err(|_| "track id is not a token")?;
+        }
+        Ok(Self { value })
+    }
+
+    /// `a=msid:<stream> <track>`; `stream` is `-` for a track without a stream.
+    pub fn new(stream: &str, track: Option<&str>) -> Result<Self, Error> {
+        built(
+            "Msid",
+            Self::parse,
+            match track {
+                Some(t) => format!("{stream} {t}"),
+                None => stream.to_owned(),
+            },
+        )
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The stream id (`-` = none).
+    pub fn stream_id(&self) -> &str {
+        split_space(&self.value).0
+    }
+
+    /// The track id ("appdata"), if any.
+    pub fn track_id(&self) -> Option<&str> {
+        let track = split_space(&self.value).1;
+        (!track.is_empty()).then_some(track)
+    }
+}
+
+/// The direction of a `rid` (RFC 8851 §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RidDirection {
+    /// `send`.
+    Send,
+    /// `recv`.
+    Recv,
+}
+
+fn rid_id(s: &str) -> Result<&str, &'static str> {
+    // RFC 8851 §10: rid-id = 1*(alpha-numeric / "-" / "_")
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(s)
+    } else {
+        Err("invalid rid-id (RFC 8851 §10)")
+    }
+}
+
+/// `a=rid:<id> <send|recv>[ <restrictions>]` (RFC 8851 §10).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Rid {
+    value: String,
+    direction: RidDirection,
+}
+
+impl Rid {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let (id, rest) = value
+            .split_once(' ')
+            .ok_or("expected \"<id> <send|recv>\"")?;
+        rid_id(id)?;
+        let (direction, restrictions) = split_space(rest);
+        let direction = match direction {
+            "send" => RidDirection::Send,
+            "recv" => RidDirection::Recv,
+            _ => return Err("direction is neither send nor recv"),
+        };
+        if restrictions.starts_with(' ') {
+            return Err("double space before restrictions");
+        }
+        Ok(Self { value, direction })
+    }
+
+    /// A restriction identifier without restrictions.
+    pub fn new(id: &str, direction: RidDirection) -> Result<Self, Error> {
+        let direction = match direction {
+            RidDirection::Send => "send",
+            RidDirection::Recv => "recv",
+        };
+        built("Rid", Self::parse, format!("{id} {direction}"))
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The rid.
+    pub fn id(&self) -> &str {
+        split_space(&self.value).0
+    }
+
+    /// Send or receive.
+    pub fn direction(&self) -> RidDirection {
+        self.direction
+    }
+
+    /// The restrictions after the direction, if any (e.g. `pt=96;max-width=1280`).
+    pub fn restrictions(&self) -> Option<&str> {
+        let rest = split_space(split_space(&self.value).1).1;
+        (!rest.is_empty()).then_some(rest)
+    }
+}
+
+/// `a=simulcast:<send|recv> <streams>[ <send|recv> <streams>]` (RFC 8853 §5.1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Simulcast {
+    value: String,
+}
+
+impl Simulcast {
+    pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
+        let fields: Vec<&str> = value.split(' ').collect();
+        if fields.len() != 2 && fields.len() != 4 {
+            return Err("expected \"<send|recv> <streams>\" once or twice");
+        }
+        for pair in fields.chunks(2) {
+            if !matches!(pair[0], "send" | "recv") {
+                return Err("direction is neither send nor recv");
+            }
+            for alternatives in pair[1].split(';') {
+                for id in alternatives.split(',') {
+                    rid_id(id.strip_prefix('~').unwrap_or(id))?;
+                }
+            }
+        }
+        if fields.len() == 4 && fields[0] == fields[2] {
+            return Err("the same direction twice");
+        }
+        Ok(Self { value })
+    }
+
+    /// Simulcast in one direction: each stream is a rid.
+    pub fn new<'a>(
+        direction: RidDirection,
+        rids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, Error> {
+        let direction = match direction {
+            RidDirection::Send => "send",
+            RidDirection::Recv => "recv",
+        };
+        let rids: Vec<&str> = rids.into_iter().collect();
+        built(
+            "Simulcast",
+            Self::parse,
+            format!("{direction} {}", rids.join(";")),
+        )
+    }
+
+    /// The value as written.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The streams for `direction`: each a list of alternative rids (a leading `~` marks a
+    /// paused stream and is kept).
+    pub fn streams(&self, direction: RidDirection) -> Vec<Vec<&str>> {
+        let wanted = match direction {
+            RidDirection::Send => "send",
+            RidDirection::Recv => "recv",
+        };
+        let fields: Vec<&str> = self.value.split(' ').collect();
+        fields
+            .chunks(2)
+            .filter(|pair| pair[0] == wanted)
+            .flat_map(|pair| pair[1].split(';').map(|alt| alt.split(',').collect()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rtpmap_reads_chromium_lines() {
+        let m = RtpMap::parse("111 opus/48000/2".into()).unwrap();
+        assert_eq!(
+            (
+                m.payload_type(),
+                m.encoding_name(),
+                m.clock_rate(),
+                m.channels()
+            ),
+            (111, "opus", 48000, Some(2))
+        );
+        let v = RtpMap::parse("96 VP8/90000".into()).unwrap();
+        assert_eq!((v.encoding_name(), v.channels()), ("VP8", None));
+        for bad in ["111", "200 x/1", "1 x", "1 x/y", "1 x/1/2/3", "1 a b/1"] {
+            assert!(RtpMap::parse(bad.into()).is_err(), "{bad}");
+        }
+        assert_eq!(
+            RtpMap::new(111, "opus", 48000, Some(2)).unwrap().value(),
+            "111 opus/48000/2"
+        );
+    }
+
+    #[test]
+    fn fmtp_params() {
+        let f = Fmtp::parse(
+            "102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f".into(),
+        )
+        .unwrap();
+        assert_eq!(f.payload_type(), Some(102));
+        assert_eq!(f.param("packetization-mode"), Some("1"));
+        let red = Fmtp::parse("63 111/111".into()).unwrap();
+        assert_eq!(red.params().collect::<Vec<_>>(), [("111/111", None)]);
+        assert_eq!(
+            Fmtp::new(97, [("apt", Some("96"))]).unwrap().value(),
+            "97 apt=96"
+        );
+        assert!(Fmtp::parse("97".into()).is_err());
+    }
+
+    #[test]
+    fn rtcp_fb_and_extmap() {
+        let fb = RtcpFb::parse("96 nack pli".into()).unwrap();
+        assert_eq!(
+            (fb.payload_type(), fb.kind(), fb.param()),
+            (Some(96), "nack", Some("pli"))
+        );
+        assert_eq!(
+            RtcpFb::parse("* ccm fir".into()).unwrap().payload_type(),
+            None
+        );
+        let e = ExtMap::parse("2/sendonly urn:x extra".into()).unwrap();
+        assert_eq!(
+            (e.id(), e.direction(), e.uri(), e.attributes()),
+            (2, Some(Direction::SendOnly), "urn:x", Some("extra"))
+        );
+        assert!(ExtMap::parse("0 urn:x".into()).is_err());
+        assert!(ExtMap::parse("300 urn:x".into()).is_err());
+    }
+
+    #[test]
+    fn sources_and_streams() {
+        let s = Ssrc::parse("3277849789 msid:a b".into()).unwrap();
+        assert_eq!(
+            (s.ssrc(), s.attribute(), s.attribute_value()),
+            (3277849789, "msid", Some("a b"))
+        );
+        let g = SsrcGroup::parse("FID 1 2".into()).unwrap();
+        assert_eq!(g.ssrcs().collect::<Vec<_>>(), [1, 2]);
+        assert!(SsrcGroup::parse("FID".into()).is_err());
+        let m = Msid::parse("- track".into()).unwrap();
+        assert_eq!((m.stream_id(), m.track_id()), ("-", Some("track")));
+    }
+
+    #[test]
+    fn simulcast_and_rid() {
+        let s = Simulcast::parse("send q;h;f".into()).unwrap();
+        assert_eq!(
+            s.streams(RidDirection::Send),
+            [vec!["q"], vec!["h"], vec!["f"]]
+        );
+        assert!(s.streams(RidDirection::Recv).is_empty());
+        assert!(Simulcast::parse("send a recv ~b,c".into()).is_ok());
+        assert!(Simulcast::parse("send a send b".into()).is_err());
+        let r = Rid::parse("q send".into()).unwrap();
+        assert_eq!(
+            (r.id(), r.direction(), r.restrictions()),
+            ("q", RidDirection::Send, None)
+        );
+        assert!(Rid::parse("q both".into()).is_err());
+    }
+}
