@@ -3,6 +3,9 @@
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
 //!   tests, docs. `.ci/run` calls exactly this.
 //! - `docs` — regenerates the generated parts of `docs/` (the transition table).
+//! - `fuzz [--seconds N]` — builds every cargo-fuzz target (nightly) and runs each for N
+//!   seconds (default 60) on its corpus seeded from `tests/data/`.
+//! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -10,12 +13,15 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod docs;
+mod fuzz;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("docs") => docs::generate(&root()),
+        Some("fuzz") => fuzz::seconds(&args[1..]).and_then(fuzz::run),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             eprintln!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -35,7 +41,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci     rustfmt --check, clippy -D warnings, tests, rustdoc -D warnings (stops at the first failure)
-  docs   regenerate the generated sections of docs/";
+  docs   regenerate the generated sections of docs/
+  fuzz   [--seconds N] build every fuzz target (nightly) and run each N seconds (default 60)
+  bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)";
 
 /// The workspace root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -44,6 +52,9 @@ fn root() -> PathBuf {
         .expect("invariant: xtask/ has a parent directory, the workspace root")
         .to_path_buf()
 }
+
+/// The seconds each fuzz target runs in `cargo xtask ci`.
+const CI_FUZZ_SECONDS: u64 = 20;
 
 fn cargo() -> Command {
     let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
@@ -73,6 +84,21 @@ fn require(what: &str, mut command: Command, hint: &str) -> Result<(), String> {
         Ok(output) if output.status.success() => Ok(()),
         _ => Err(format!("missing prerequisite: {what} ({hint})")),
     }
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut bench = cargo();
+    bench
+        .args([
+            "bench",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--locked",
+            "--",
+        ])
+        .args(args)
+        .env("CARGO_TARGET_DIR", root().join("target"));
+    step("bench", bench)
 }
 
 fn ci() -> Result<(), String> {
@@ -111,6 +137,25 @@ fn ci() -> Result<(), String> {
     doc.args(["doc", "--workspace", "--no-deps", "--locked"])
         .env("RUSTDOCFLAGS", "-D warnings");
     step("rustdoc", doc)?;
+
+    // The benchmark crate lives outside the workspace (decisions.md §8): compile and lint it
+    // here so it cannot rot; it runs only on demand (`cargo xtask bench`).
+    let mut bench = cargo();
+    bench
+        .args([
+            "clippy",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env("CARGO_TARGET_DIR", root().join("target"));
+    step("benches compile (clippy)", bench)?;
+
+    fuzz::run(CI_FUZZ_SECONDS)?;
 
     eprintln!(
         "\nxtask ci: all steps passed in {:.0} s",

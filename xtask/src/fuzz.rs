@@ -1,0 +1,101 @@
+//! `cargo xtask fuzz`: build every cargo-fuzz target and run each for a fixed time.
+//!
+//! Nightly and cargo-fuzz are prerequisites: when missing, this fails with the command that
+//! installs them (`.ci/run` installs both). Corpora live in `fuzz/corpus/<target>/` (not
+//! committed) and are seeded from the repository's real test data.
+
+use std::fs;
+
+use std::process::Command;
+
+use crate::{require, root, step};
+
+/// Seeds per target: the directories whose files start each corpus.
+const TARGETS: &[(&str, &[&str])] = &[
+    ("sdp_parse", &["tests/data/sdp"]),
+    ("sdp_roundtrip", &["tests/data/sdp"]),
+];
+
+/// `cargo` through the rustup proxy, so `+nightly` selects the toolchain (the `CARGO` that
+/// runs xtask is the stable toolchain's own binary, which knows no `+toolchain`).
+fn cargo() -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(root())
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .env_remove("CARGO");
+    command
+}
+
+/// Parses `[--seconds N]`.
+pub(crate) fn seconds(args: &[String]) -> Result<u64, String> {
+    match args {
+        [] => Ok(60),
+        [flag, n] if flag == "--seconds" => n
+            .parse()
+            .map_err(|_| format!("--seconds takes a whole number, not {n:?}")),
+        _ => Err(format!(
+            "usage: cargo xtask fuzz [--seconds N], not {args:?}"
+        )),
+    }
+}
+
+/// Builds all targets, then runs each for `seconds`; stops at the first crash.
+pub(crate) fn run(seconds: u64) -> Result<(), String> {
+    let mut nightly = cargo();
+    nightly.args(["+nightly", "--version"]);
+    require(
+        "the nightly toolchain (cargo-fuzz needs it)",
+        nightly,
+        "rustup toolchain install nightly --profile minimal",
+    )?;
+    let mut cargo_fuzz = cargo();
+    cargo_fuzz.args(["fuzz", "--version"]);
+    require(
+        "cargo-fuzz",
+        cargo_fuzz,
+        "cargo install cargo-fuzz --locked",
+    )?;
+
+    let target_dir = root().join("target/fuzz");
+    let mut build = cargo();
+    build
+        .args([
+            "+nightly",
+            "fuzz",
+            "build",
+            "--fuzz-dir",
+            "fuzz",
+            "-O",
+            "--target-dir",
+        ])
+        .arg(&target_dir);
+    step("fuzz build", build)?;
+
+    for (target, seeds) in TARGETS {
+        let corpus = root().join("fuzz/corpus").join(target);
+        fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+        let mut run = cargo();
+        run.args([
+            "+nightly",
+            "fuzz",
+            "run",
+            "--fuzz-dir",
+            "fuzz",
+            "-O",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .arg(target)
+        .arg(&corpus);
+        for seed in *seeds {
+            run.arg(root().join(seed));
+        }
+        run.arg("--").arg(format!("-max_total_time={seconds}"));
+        run.arg("-max_len=65536").arg("-print_final_stats=1");
+        step(&format!("fuzz {target} for {seconds} s"), run)?;
+    }
+    Ok(())
+}
