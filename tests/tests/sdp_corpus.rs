@@ -1,6 +1,11 @@
 //! The real SDPs of `tests/data/sdp/` (Chromium 156, aiortc 1.16): every file parses, writes
 //! back byte for byte, and the model shows what `OBSERVATIONS.md` says the file shows.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -97,16 +97,7 @@ pub(crate) struct Refused {
     pub(crate) rule: &'static str,
 }
 
-/// How an `a=` line was read.
-pub(crate) enum Reading {
-    /// A typed attribute.
-    Typed(Attribute),
-    /// Kept verbatim; `odd` when tacet knows the name but the line looks wrong in a harmless
-    /// way (a value on a property attribute), or does not know the name at all.
-    Kept(Attribute, Oddity),
-}
-
-/// Why a kept line deserves a warning.
+/// Why a line kept verbatim deserves a warning (`None` for typed lines and well-known ones).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Oddity {
     /// A well-known attribute tacet does not need to model: no warning.
@@ -148,50 +139,108 @@ const KNOWN_UNMODELLED: &[&str] = &[
 
 impl Attribute {
     /// Reads one line from its name and value as sdp-types split them (at the first `:`).
-    /// Both strings are moved into the result; nothing is copied.
-    pub(crate) fn read(name: String, value: Option<String>) -> Result<Reading, Refused> {
-        // Property attributes (no value): a value is odd but harmless; keep it verbatim.
-        if let Some(property) = property(&name) {
-            return Ok(match value {
-                None => Reading::Typed(property),
-                Some(value) => Reading::Kept(
-                    Self::Other(RawAttribute {
+    /// Both strings are moved into the result; nothing is copied. One `match` on the name
+    /// decides everything (this runs once per line of every description).
+    pub(crate) fn read(name: String, value: Option<String>) -> Result<(Self, Oddity), Refused> {
+        /// A value attribute: parse its value, or refuse (with the rule) when it has none.
+        macro_rules! valued {
+            ($rule:literal, |$v:ident| $parse:expr) => {
+                match value {
+                    Some($v) => match $parse {
+                        Ok(attribute) => Ok((attribute, Oddity::None)),
+                        Err(reason) => Err(Refused {
+                            name,
+                            reason,
+                            rule: $rule,
+                        }),
+                    },
+                    None => Err(Refused {
                         name,
-                        value: Some(value),
+                        reason: "missing value",
+                        rule: $rule,
                     }),
-                    Oddity::ValueOnProperty,
-                ),
-            });
+                }
+            };
         }
-        let value = match value {
-            Some(value) => value,
-            None if is_modelled_value_attribute(&name) => {
-                return Err(Refused {
-                    name,
-                    reason: "missing value",
-                    rule: "RFC 8866 §5.13: a value attribute needs a value",
-                });
-            }
-            None => {
-                let oddity = oddity(&name);
-                return Ok(Reading::Kept(
-                    Self::Other(RawAttribute { name, value: None }),
-                    oddity,
-                ));
-            }
-        };
-        match typed(&name, value) {
-            Typed::Read(attribute) => Ok(Reading::Typed(attribute)),
-            Typed::Refused(reason, rule) => Err(Refused { name, reason, rule }),
-            Typed::NotModelled(value) => {
-                let oddity = oddity(&name);
-                Ok(Reading::Kept(
-                    Self::Other(RawAttribute {
-                        name,
-                        value: Some(value),
-                    }),
-                    oddity,
-                ))
+        /// A property attribute: a value is odd but harmless, so the line is kept verbatim.
+        macro_rules! property {
+            ($attribute:expr) => {
+                match value {
+                    None => Ok(($attribute, Oddity::None)),
+                    Some(v) => Ok((
+                        Self::Other(RawAttribute {
+                            name,
+                            value: Some(v),
+                        }),
+                        Oddity::ValueOnProperty,
+                    )),
+                }
+            };
+        }
+        match name.as_str() {
+            "rtcp-fb" => valued!("RFC 4585 §4.2 rtcp-fb", |v| RtcpFb::parse(v)
+                .map(Self::RtcpFb)),
+            "rtpmap" => valued!("RFC 8866 §6.6 rtpmap", |v| RtpMap::parse(v)
+                .map(Self::RtpMap)),
+            "fmtp" => valued!("RFC 8866 §6.15 fmtp", |v| Fmtp::parse(v).map(Self::Fmtp)),
+            "candidate" => valued!("RFC 8839 §5.1 candidate", |v| {
+                Candidate::parse(v).map(Self::Candidate)
+            }),
+            "extmap" => valued!("RFC 8285 §8 extmap", |v| ExtMap::parse(v)
+                .map(Self::ExtMap)),
+            "ssrc" => valued!("RFC 5576 §4.1 ssrc", |v| Ssrc::parse(v).map(Self::Ssrc)),
+            "ssrc-group" => valued!("RFC 5576 §4.2 ssrc-group", |v| {
+                SsrcGroup::parse(v).map(Self::SsrcGroup)
+            }),
+            "mid" => valued!("RFC 5888 §4 mid: identification-tag is a token", |v| {
+                grammar::token(&v)
+                    .map(|_| ())
+                    .map(|()| Self::Mid(Mid::from(v)))
+            }),
+            "msid" => valued!("RFC 8830 §2 msid", |v| Msid::parse(v).map(Self::Msid)),
+            "ice-ufrag" => valued!("RFC 8839 §5.4 ice-ufrag", |v| {
+                IceUfrag::parse(v).map(Self::IceUfrag)
+            }),
+            "ice-pwd" => valued!("RFC 8839 §5.4 ice-pwd", |v| IcePwd::parse(v)
+                .map(Self::IcePwd)),
+            "ice-options" => valued!("RFC 8839 §5.6 ice-options", |v| {
+                IceOptions::parse(v).map(Self::IceOptions)
+            }),
+            "fingerprint" => valued!("RFC 8122 §5 fingerprint", |v| {
+                Fingerprint::parse(v).map(Self::Fingerprint)
+            }),
+            "setup" => valued!("RFC 4145 §4 setup", |v| Setup::parse(&v).map(Self::Setup)),
+            "group" => valued!("RFC 5888 §5 group", |v| Group::parse(v).map(Self::Group)),
+            "msid-semantic" => valued!("draft-ietf-mmusic-msid msid-semantic", |v| {
+                MsidSemantic::parse(v).map(Self::MsidSemantic)
+            }),
+            "sctp-port" => valued!("RFC 8841 §5 sctp-port", |v| {
+                grammar::u16_number(&v).map(Self::SctpPort)
+            }),
+            "max-message-size" => valued!("RFC 8841 §6 max-message-size", |v| {
+                grammar::u64_number(&v).map(Self::MaxMessageSize)
+            }),
+            "rid" => valued!("RFC 8851 §10 rid", |v| Rid::parse(v).map(Self::Rid)),
+            "simulcast" => valued!("RFC 8853 §5.1 simulcast", |v| {
+                Simulcast::parse(v).map(Self::Simulcast)
+            }),
+            "sendrecv" => property!(Self::Direction(Direction::SendRecv)),
+            "sendonly" => property!(Self::Direction(Direction::SendOnly)),
+            "recvonly" => property!(Self::Direction(Direction::RecvOnly)),
+            "inactive" => property!(Self::Direction(Direction::Inactive)),
+            "rtcp-mux" => property!(Self::RtcpMux),
+            "rtcp-rsize" => property!(Self::RtcpRsize),
+            "extmap-allow-mixed" => property!(Self::ExtmapAllowMixed),
+            "ice-lite" => property!(Self::IceLite),
+            "end-of-candidates" => property!(Self::EndOfCandidates),
+            "bundle-only" => property!(Self::BundleOnly),
+            _ => {
+                let oddity = if KNOWN_UNMODELLED.contains(&name.as_str()) {
+                    Oddity::None
+                } else {
+                    Oddity::Unknown
+                };
+                Ok((Self::Other(RawAttribute { name, value }), oddity))
             }
         }
     }
@@ -291,124 +340,6 @@ impl Attribute {
     }
 }
 
-enum Typed {
-    Read(Attribute),
-    Refused(&'static str, &'static str),
-    NotModelled(String),
-}
-
-fn property(name: &str) -> Option<Attribute> {
-    Some(match name {
-        "sendrecv" => Attribute::Direction(Direction::SendRecv),
-        "sendonly" => Attribute::Direction(Direction::SendOnly),
-        "recvonly" => Attribute::Direction(Direction::RecvOnly),
-        "inactive" => Attribute::Direction(Direction::Inactive),
-        "extmap-allow-mixed" => Attribute::ExtmapAllowMixed,
-        "ice-lite" => Attribute::IceLite,
-        "end-of-candidates" => Attribute::EndOfCandidates,
-        "bundle-only" => Attribute::BundleOnly,
-        "rtcp-mux" => Attribute::RtcpMux,
-        "rtcp-rsize" => Attribute::RtcpRsize,
-        _ => return None,
-    })
-}
-
-fn oddity(name: &str) -> Oddity {
-    if KNOWN_UNMODELLED.contains(&name) {
-        Oddity::None
-    } else {
-        Oddity::Unknown
-    }
-}
-
-/// The typed reading of a value attribute, by name.
-fn typed(name: &str, value: String) -> Typed {
-    fn done<T>(r: Result<T, &'static str>, rule: &'static str, f: fn(T) -> Attribute) -> Typed {
-        match r {
-            Ok(v) => Typed::Read(f(v)),
-            Err(reason) => Typed::Refused(reason, rule),
-        }
-    }
-    match name {
-        "group" => done(Group::parse(value), "RFC 5888 §5 group", Attribute::Group),
-        "msid-semantic" => done(
-            MsidSemantic::parse(value),
-            "draft-ietf-mmusic-msid msid-semantic",
-            Attribute::MsidSemantic,
-        ),
-        "ice-ufrag" => done(
-            IceUfrag::parse(value),
-            "RFC 8839 §5.4 ice-ufrag",
-            Attribute::IceUfrag,
-        ),
-        "ice-pwd" => done(
-            IcePwd::parse(value),
-            "RFC 8839 §5.4 ice-pwd",
-            Attribute::IcePwd,
-        ),
-        "ice-options" => done(
-            IceOptions::parse(value),
-            "RFC 8839 §5.6 ice-options",
-            Attribute::IceOptions,
-        ),
-        "fingerprint" => done(
-            Fingerprint::parse(value),
-            "RFC 8122 §5 fingerprint",
-            Attribute::Fingerprint,
-        ),
-        "setup" => done(Setup::parse(&value), "RFC 4145 §4 setup", Attribute::Setup),
-        "candidate" => done(
-            Candidate::parse(value),
-            "RFC 8839 §5.1 candidate",
-            Attribute::Candidate,
-        ),
-        "mid" => match grammar::token(&value) {
-            Ok(_) => Typed::Read(Attribute::Mid(Mid::from(value))),
-            Err(reason) => Typed::Refused(reason, "RFC 5888 §4 mid: identification-tag is a token"),
-        },
-        "msid" => done(Msid::parse(value), "RFC 8830 §2 msid", Attribute::Msid),
-        "ssrc" => done(Ssrc::parse(value), "RFC 5576 §4.1 ssrc", Attribute::Ssrc),
-        "ssrc-group" => done(
-            SsrcGroup::parse(value),
-            "RFC 5576 §4.2 ssrc-group",
-            Attribute::SsrcGroup,
-        ),
-        "rtpmap" => done(
-            RtpMap::parse(value),
-            "RFC 8866 §6.6 rtpmap",
-            Attribute::RtpMap,
-        ),
-        "fmtp" => done(Fmtp::parse(value), "RFC 8866 §6.15 fmtp", Attribute::Fmtp),
-        "rtcp-fb" => done(
-            RtcpFb::parse(value),
-            "RFC 4585 §4.2 rtcp-fb",
-            Attribute::RtcpFb,
-        ),
-        "extmap" => done(
-            ExtMap::parse(value),
-            "RFC 8285 §8 extmap",
-            Attribute::ExtMap,
-        ),
-        "sctp-port" => done(
-            grammar::u16_number(&value),
-            "RFC 8841 §5 sctp-port",
-            Attribute::SctpPort,
-        ),
-        "max-message-size" => done(
-            grammar::u64_number(&value),
-            "RFC 8841 §6 max-message-size",
-            Attribute::MaxMessageSize,
-        ),
-        "rid" => done(Rid::parse(value), "RFC 8851 §10 rid", Attribute::Rid),
-        "simulcast" => done(
-            Simulcast::parse(value),
-            "RFC 8853 §5.1 simulcast",
-            Attribute::Simulcast,
-        ),
-        _ => Typed::NotModelled(value),
-    }
-}
-
 /// Validates caller-built value text the way parsed text is validated, after checking it
 /// cannot break out of its line.
 pub(crate) fn built<T>(
@@ -436,31 +367,4 @@ pub(crate) fn push_number(out: &mut String, mut n: u64) {
     for &d in &digits[i..] {
         out.push(char::from(d));
     }
-}
-
-/// The value attributes tacet parses: without a value they are malformed.
-fn is_modelled_value_attribute(name: &str) -> bool {
-    matches!(
-        name,
-        "group"
-            | "msid-semantic"
-            | "ice-ufrag"
-            | "ice-pwd"
-            | "ice-options"
-            | "fingerprint"
-            | "setup"
-            | "candidate"
-            | "mid"
-            | "msid"
-            | "ssrc"
-            | "ssrc-group"
-            | "rtpmap"
-            | "fmtp"
-            | "rtcp-fb"
-            | "extmap"
-            | "sctp-port"
-            | "max-message-size"
-            | "rid"
-            | "simulcast"
-    )
 }

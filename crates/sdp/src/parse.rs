@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use tacet_transceiver_fsm::Mid;
 
-use crate::attribute::{Attribute, Oddity, Reading};
+use crate::attribute::{Attribute, Oddity};
 use crate::error::{Error, LimitKind, Location, Warning, WarningKind};
 use crate::model::{
     Attributes, Bandwidth, Connection, Key, MediaKind, MediaSection, Origin, Repeat, SdpType,
@@ -86,7 +86,6 @@ impl SessionDescription {
         };
         let description = reader.read_session(sdp_type, session)?;
         validate(&description, text)?;
-        reader.check_media(&description);
         Ok(Parsed {
             description,
             warnings: reader.warnings,
@@ -158,122 +157,47 @@ fn media_rank(letter: u8) -> Option<u8> {
 
 fn scan(text: &str, limits: &Limits) -> Result<Scan, Error> {
     let bytes = text.as_bytes();
-    let limit = |what, value, limit, line| Error::Limit {
-        at: Location::line(line),
-        what,
-        value,
-        limit,
-    };
     if bytes.len() > limits.max_bytes {
-        return Err(limit(LimitKind::Bytes, bytes.len(), limits.max_bytes, 1));
+        return Err(Scanner::limit(
+            LimitKind::Bytes,
+            bytes.len(),
+            limits.max_bytes,
+            1,
+        ));
     }
-    let mut out = Scan::default();
-    let (mut media, mut section_attributes, mut attributes) = (0usize, 0usize, 0usize);
-    let (mut seen_o, mut seen_s, mut seen_t) = (false, false, false);
-    let mut rank = 0u8;
+    let mut scanner = Scanner {
+        limits,
+        out: Scan::default(),
+        media: 0,
+        section_attributes: 0,
+        attributes: 0,
+        seen: [false; 3],
+        rank: 0,
+    };
     let mut start = 0;
     let mut line_no = 0;
-    while start < bytes.len() {
+    // One memchr iterator over the whole text: a search per line costs more in set-up than
+    // in scanning (lines are short).
+    for newline in memchr::memchr_iter(b'\n', bytes) {
         line_no += 1;
-        let (end, next) = match memchr::memchr(b'\n', &bytes[start..]) {
-            Some(i) => (start + i, start + i + 1),
-            None => {
-                out.no_final_eol = true;
-                (bytes.len(), bytes.len())
+        let raw = &bytes[start..newline];
+        start = newline + 1;
+        let line = match raw.split_last() {
+            Some((b'\r', line)) => line,
+            _ => {
+                scanner.out.lf_only = true;
+                raw
             }
         };
-        let mut line = &bytes[start..end];
-        match line.split_last() {
-            Some((b'\r', rest)) => line = rest,
-            _ if next > end => out.lf_only = true,
-            _ => {}
-        }
-        start = next;
-        if line.len() > limits.max_line_length {
-            return Err(limit(
-                LimitKind::LineLength,
-                line.len(),
-                limits.max_line_length,
-                line_no,
-            ));
-        }
-        let letter = match line {
-            [] => {
-                out.empty_lines = true;
-                continue;
-            }
-            [letter, b'=', ..] => *letter,
-            // Not "x=": sdp-types reports the syntax error with this line number.
-            _ => continue,
-        };
-        let line_rank = if media == 0 {
-            session_rank(letter)
-        } else {
-            media_rank(letter)
-        };
-        match (letter, line_rank) {
-            (b'm', _) => {
-                media += 1;
-                if media > limits.max_media_sections {
-                    return Err(limit(
-                        LimitKind::MediaSections,
-                        media,
-                        limits.max_media_sections,
-                        line_no,
-                    ));
-                }
-                section_attributes = 0;
-                rank = 0;
-                continue;
-            }
-            (_, None) if media > 0 && session_rank(letter).is_some() => {
-                // A session-only line (o, s, t, ...) inside a media section: sdp-types
-                // ignores it, so it would vanish. Refuse.
-                return Err(Error::Syntax {
-                    at: Location::line(line_no),
-                    message: format!("{:?} line inside a media section", char::from(letter)),
-                });
-            }
-            (_, None) => {
-                return Err(Error::UnknownLineType {
-                    at: Location::line(line_no),
-                    letter: char::from(letter),
-                });
-            }
-            (_, Some(r)) => {
-                out.out_of_order |= r < rank;
-                rank = r;
-            }
-        }
-        match letter {
-            b'o' => seen_o = true,
-            b's' => seen_s = true,
-            b't' => seen_t = true,
-            b'a' => {
-                section_attributes += 1;
-                attributes += 1;
-                if section_attributes > limits.max_attributes_per_section {
-                    return Err(limit(
-                        LimitKind::AttributesPerSection,
-                        section_attributes,
-                        limits.max_attributes_per_section,
-                        line_no,
-                    ));
-                }
-                if attributes > limits.max_attributes {
-                    return Err(limit(
-                        LimitKind::Attributes,
-                        attributes,
-                        limits.max_attributes,
-                        line_no,
-                    ));
-                }
-            }
-            _ => {}
-        }
+        scanner.line(line_no, line)?;
+    }
+    if start < bytes.len() {
+        line_no += 1;
+        scanner.out.no_final_eol = true;
+        scanner.line(line_no, &bytes[start..])?;
     }
     // sdp-types invents placeholders for these; JSEP descriptions always have them.
-    for (seen, letter) in [(seen_o, 'o'), (seen_s, 's'), (seen_t, 't')] {
+    for (seen, letter) in scanner.seen.into_iter().zip(['o', 's', 't']) {
         if !seen && line_no > 0 {
             return Err(Error::MissingLine {
                 at: Location::default(),
@@ -281,7 +205,128 @@ fn scan(text: &str, limits: &Limits) -> Result<Scan, Error> {
             });
         }
     }
-    Ok(out)
+    Ok(scanner.out)
+}
+
+/// The pre-scan's running state.
+struct Scanner<'l> {
+    limits: &'l Limits,
+    out: Scan,
+    media: usize,
+    section_attributes: usize,
+    attributes: usize,
+    /// `o=`, `s=`, `t=` seen.
+    seen: [bool; 3],
+    /// The RFC 8866 rank of the previous line in the current part (session or media).
+    rank: u8,
+}
+
+/// `a=` comes last in both parts, so it has the highest rank in each.
+const SESSION_ATTRIBUTE_RANK: u8 = 12;
+const MEDIA_ATTRIBUTE_RANK: u8 = 5;
+
+impl Scanner<'_> {
+    fn limit(what: LimitKind, value: usize, limit: usize, line: usize) -> Error {
+        Error::Limit {
+            at: Location::line(line),
+            what,
+            value,
+            limit,
+        }
+    }
+
+    /// One line without its ending. `a=` lines, almost all of them, take the short path.
+    fn line(&mut self, n: usize, line: &[u8]) -> Result<(), Error> {
+        if line.len() > self.limits.max_line_length {
+            return Err(Self::limit(
+                LimitKind::LineLength,
+                line.len(),
+                self.limits.max_line_length,
+                n,
+            ));
+        }
+        if let [b'a', b'=', ..] = line {
+            self.section_attributes += 1;
+            self.attributes += 1;
+            self.rank = if self.media == 0 {
+                SESSION_ATTRIBUTE_RANK
+            } else {
+                MEDIA_ATTRIBUTE_RANK
+            };
+            if self.section_attributes > self.limits.max_attributes_per_section {
+                return Err(Self::limit(
+                    LimitKind::AttributesPerSection,
+                    self.section_attributes,
+                    self.limits.max_attributes_per_section,
+                    n,
+                ));
+            }
+            if self.attributes > self.limits.max_attributes {
+                return Err(Self::limit(
+                    LimitKind::Attributes,
+                    self.attributes,
+                    self.limits.max_attributes,
+                    n,
+                ));
+            }
+            return Ok(());
+        }
+        self.other_line(n, line)
+    }
+
+    fn other_line(&mut self, n: usize, line: &[u8]) -> Result<(), Error> {
+        let letter = match line {
+            [] => {
+                self.out.empty_lines = true;
+                return Ok(());
+            }
+            [letter, b'=', ..] => *letter,
+            // Not "x=": sdp-types reports the syntax error with this line number.
+            _ => return Ok(()),
+        };
+        if letter == b'm' {
+            self.media += 1;
+            if self.media > self.limits.max_media_sections {
+                return Err(Self::limit(
+                    LimitKind::MediaSections,
+                    self.media,
+                    self.limits.max_media_sections,
+                    n,
+                ));
+            }
+            self.section_attributes = 0;
+            self.rank = 0;
+            return Ok(());
+        }
+        let rank = if self.media == 0 {
+            session_rank(letter)
+        } else {
+            media_rank(letter)
+        };
+        let Some(rank) = rank else {
+            if self.media > 0 && session_rank(letter).is_some() {
+                // A session-only line (o, s, t, ...) inside a media section: sdp-types
+                // ignores it, so it would vanish. Refuse.
+                return Err(Error::Syntax {
+                    at: Location::line(n),
+                    message: format!("{:?} line inside a media section", char::from(letter)),
+                });
+            }
+            return Err(Error::UnknownLineType {
+                at: Location::line(n),
+                letter: char::from(letter),
+            });
+        };
+        self.out.out_of_order |= rank < self.rank;
+        self.rank = rank;
+        match letter {
+            b'o' => self.seen[0] = true,
+            b's' => self.seen[1] = true,
+            b't' => self.seen[2] = true,
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 #[expect(
@@ -336,6 +381,23 @@ pub(crate) fn locate(text: &str, section: Option<usize>, index: Option<usize>) -
                 attribute += 1;
             }
             _ => {}
+        }
+    }
+    None
+}
+
+/// The value of the first well-formed `a=mid` line of `section`, if any.
+fn section_mid(text: &str, section: usize) -> Option<&str> {
+    let mut current: Option<usize> = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.starts_with("m=") {
+            current = Some(current.map_or(0, |c| c + 1));
+        } else if current == Some(section)
+            && let Some(mid) = line.strip_prefix("a=mid:")
+            && crate::attribute::grammar::token(mid).is_ok()
+        {
+            return Some(mid);
         }
     }
     None
@@ -411,8 +473,25 @@ impl Reader<'_> {
     }
 
     fn read_media(&mut self, index: usize, m: sdp_types::Media) -> Result<MediaSection, Error> {
+        let kind = MediaKind::from_token(m.media);
+        // The payload types on the m-line, as a bit set, for the per-attribute check below
+        // (RTP sections only; others list formats, not payload types).
+        let listed = m.proto.contains("RTP/").then(|| {
+            m.fmt
+                .split(' ')
+                .filter_map(|f| f.parse::<u8>().ok())
+                .filter(|pt| *pt < 128)
+                .fold(0u128, |set, pt| set | 1 << pt)
+        });
+        let is_data = kind == MediaKind::Application && m.proto.ends_with("DTLS/SCTP");
+        let facts = SectionFacts {
+            index,
+            listed,
+            is_data,
+        };
+        let attributes = self.read_attributes(Some(facts), m.attributes)?;
         Ok(MediaSection {
-            kind: MediaKind::from_token(m.media),
+            kind,
             port: m.port,
             num_ports: m.num_ports,
             proto: m.proto,
@@ -421,43 +500,119 @@ impl Reader<'_> {
             connections: m.connections.into_iter().map(connection).collect(),
             bandwidths: m.bandwidths.into_iter().map(bandwidth).collect(),
             key: m.key.map(key),
-            attributes: self.read_attributes(Some(index), m.attributes)?,
+            attributes,
         })
     }
 
     fn read_attributes(
         &mut self,
-        section: Option<usize>,
+        facts: Option<SectionFacts>,
         raw: Vec<sdp_types::Attribute>,
     ) -> Result<Attributes, Error> {
-        let mut out = Vec::with_capacity(raw.len());
+        let section = facts.map(|f| f.index);
         let mut seen = Once::default();
-        for (index, a) in raw.into_iter().enumerate() {
-            let reading = Attribute::read(a.attribute, a.value).map_err(|refused| {
-                Error::InvalidAttribute {
-                    at: self.at(section, Some(index)),
-                    name: refused.name,
-                    reason: refused.reason,
-                    rule: refused.rule,
-                }
-            })?;
-            let attribute = match reading {
-                Reading::Typed(attribute) => attribute,
-                Reading::Kept(attribute, oddity) => {
+        // `Attribute` is as large as sdp-types' attribute, so this collect reuses the input
+        // vector's allocation in place: no allocation per section.
+        let out = raw
+            .into_iter()
+            .enumerate()
+            .map(|(index, a)| {
+                let (attribute, oddity) =
+                    Attribute::read(a.attribute, a.value).map_err(|refused| {
+                        Error::InvalidAttribute {
+                            at: self.at(section, Some(index)),
+                            name: refused.name,
+                            reason: refused.reason,
+                            rule: refused.rule,
+                        }
+                    })?;
+                if oddity != Oddity::None {
                     self.note(section, index, &attribute, oddity);
-                    attribute
                 }
+                // One match for the per-attribute rules: at most once, and payload types on
+                // the m-line.
+                let (once, payload_type) = match &attribute {
+                    Attribute::RtcpFb(fb) => (None, fb.payload_type()),
+                    Attribute::RtpMap(m) => (None, Some(m.payload_type())),
+                    Attribute::Fmtp(f) => (None, f.payload_type()),
+                    Attribute::Mid(_) => (Some((&mut seen.mid, "mid")), None),
+                    Attribute::Direction(_) => (
+                        Some((&mut seen.direction, "sendrecv/sendonly/recvonly/inactive")),
+                        None,
+                    ),
+                    Attribute::Setup(_) => (Some((&mut seen.setup, "setup")), None),
+                    Attribute::IceUfrag(_) => (Some((&mut seen.ufrag, "ice-ufrag")), None),
+                    Attribute::IcePwd(_) => (Some((&mut seen.pwd, "ice-pwd")), None),
+                    Attribute::SctpPort(_) => (Some((&mut seen.sctp_port, "sctp-port")), None),
+                    Attribute::MaxMessageSize(_) => {
+                        (Some((&mut seen.max_message_size, "max-message-size")), None)
+                    }
+                    Attribute::MsidSemantic(_) => {
+                        (Some((&mut seen.msid_semantic, "msid-semantic")), None)
+                    }
+                    _ => (None, None),
+                };
+                if let Some((flag, name)) = once
+                    && std::mem::replace(flag, true)
+                {
+                    return Err(Error::Conflicting {
+                        at: self.at(section, Some(index)),
+                        name: name.to_owned(),
+                        rule: "RFC 8866 §6 / RFC 3264 §5.1: this attribute appears at most once",
+                    });
+                }
+                if let (
+                    Some(pt),
+                    Some(SectionFacts {
+                        listed: Some(listed),
+                        ..
+                    }),
+                ) = (payload_type, facts)
+                    && listed & (1 << pt) == 0
+                {
+                    self.unlisted(section, index, &attribute, pt);
+                }
+                Ok(attribute)
+            })
+            .collect::<Result<Vec<Attribute>, Error>>()?;
+        if let Some(facts) = facts {
+            let at = |reader: &Self| {
+                Location::section(facts.index, None).with_line(locate(reader.text, section, None))
             };
-            if let Some(name) = seen.second(&attribute) {
-                return Err(Error::Conflicting {
-                    at: self.at(section, Some(index)),
-                    name: name.to_owned(),
-                    rule: "RFC 8866 §6 / RFC 3264 §5.1: this attribute appears at most once",
+            if !seen.mid {
+                let at = at(self);
+                self.warnings.push(Warning {
+                    at,
+                    kind: WarningKind::MissingMid,
                 });
             }
-            out.push(attribute);
+            if facts.is_data && seen.direction {
+                let at = at(self);
+                self.warnings.push(Warning {
+                    at,
+                    kind: WarningKind::DirectionOnData,
+                });
+            }
         }
         Ok(Attributes(out))
+    }
+
+    /// An rtpmap, fmtp or rtcp-fb for a payload type missing from the m-line: a warning.
+    #[cold]
+    fn unlisted(&mut self, section: Option<usize>, index: usize, a: &Attribute, payload_type: u8) {
+        let attribute = match a {
+            Attribute::RtpMap(_) => "rtpmap",
+            Attribute::Fmtp(_) => "fmtp",
+            _ => "rtcp-fb",
+        };
+        let at = self.at(section, Some(index));
+        self.warnings.push(Warning {
+            at,
+            kind: WarningKind::UnlistedPayloadType {
+                attribute,
+                payload_type,
+            },
+        });
     }
 
     fn note(
@@ -485,68 +640,28 @@ impl Reader<'_> {
         self.warnings.push(Warning { at, kind });
     }
 
+    /// Where attribute `index` of `section` is: its line, and the section's mid when the
+    /// section has a readable one (looked up in the text: this only runs for errors and
+    /// warnings).
     fn at(&self, section: Option<usize>, index: Option<usize>) -> Location {
         let line = locate(self.text, section, index);
         match section {
-            Some(s) => Location::section(s, None).with_line(line),
+            Some(s) => {
+                let mid = section_mid(self.text, s).map(Mid::from);
+                Location::section(s, mid.as_ref()).with_line(line)
+            }
             None => Location::default().with_line(line),
         }
     }
+}
 
-    /// Per-section warnings that need the whole section (payload-type lists, mids).
-    fn check_media(&mut self, description: &SessionDescription) {
-        let text = self.text;
-        for (index, m) in description.media.iter().enumerate() {
-            let at =
-                || Location::section(index, m.mid()).with_line(locate(text, Some(index), None));
-            if m.mid().is_none() {
-                let at = at();
-                self.warnings.push(Warning {
-                    at,
-                    kind: WarningKind::MissingMid,
-                });
-            }
-            if m.is_data() && m.attributes.direction().is_some() {
-                let at = at();
-                self.warnings.push(Warning {
-                    at,
-                    kind: WarningKind::DirectionOnData,
-                });
-            }
-            if !m.is_rtp() {
-                continue;
-            }
-            let mut listed = [0u128; 1];
-            for pt in m.payload_types().filter(|pt| *pt < 128) {
-                listed[0] |= 1 << pt;
-            }
-            let is_listed = |pt: u8| listed[0] & (1 << pt) != 0;
-            let unlisted = m
-                .attributes
-                .rtpmaps()
-                .map(|a| ("rtpmap", Some(a.payload_type())))
-                .chain(m.attributes.fmtps().map(|a| ("fmtp", a.payload_type())))
-                .chain(
-                    m.attributes
-                        .rtcp_fbs()
-                        .map(|a| ("rtcp-fb", a.payload_type())),
-                )
-                .filter_map(|(attribute, pt)| {
-                    pt.filter(|pt| !is_listed(*pt)).map(|pt| (attribute, pt))
-                });
-            let found: Vec<_> = unlisted.collect();
-            for (attribute, payload_type) in found {
-                let at = at();
-                self.warnings.push(Warning {
-                    at,
-                    kind: WarningKind::UnlistedPayloadType {
-                        attribute,
-                        payload_type,
-                    },
-                });
-            }
-        }
-    }
+/// What the attribute reader needs to know about the section it reads.
+#[derive(Clone, Copy)]
+struct SectionFacts {
+    index: usize,
+    /// The m-line's payload types as a bit set, for RTP sections.
+    listed: Option<u128>,
+    is_data: bool,
 }
 
 /// Counts the attributes that may appear at most once per section.
@@ -560,24 +675,6 @@ struct Once {
     sctp_port: bool,
     max_message_size: bool,
     msid_semantic: bool,
-}
-
-impl Once {
-    /// The attribute's name if it is the second of its kind.
-    fn second(&mut self, attribute: &Attribute) -> Option<&'static str> {
-        let (flag, name) = match attribute {
-            Attribute::Mid(_) => (&mut self.mid, "mid"),
-            Attribute::Direction(_) => (&mut self.direction, "sendrecv/sendonly/recvonly/inactive"),
-            Attribute::Setup(_) => (&mut self.setup, "setup"),
-            Attribute::IceUfrag(_) => (&mut self.ufrag, "ice-ufrag"),
-            Attribute::IcePwd(_) => (&mut self.pwd, "ice-pwd"),
-            Attribute::SctpPort(_) => (&mut self.sctp_port, "sctp-port"),
-            Attribute::MaxMessageSize(_) => (&mut self.max_message_size, "max-message-size"),
-            Attribute::MsidSemantic(_) => (&mut self.msid_semantic, "msid-semantic"),
-            _ => return None,
-        };
-        std::mem::replace(flag, true).then_some(name)
-    }
 }
 
 /// Rules across sections: unique mids, BUNDLE groups naming existing mids once, and a mid on

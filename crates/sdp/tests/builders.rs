@@ -1,6 +1,11 @@
 //! The builders the session uses produce descriptions that re-parse to themselves, and the
 //! answer checks catch each rule they name.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use tacet_sdp::{
     Attribute, Candidate, Direction, Error, ExtMap, Fingerprint, Fmtp, IcePwd, IceUfrag, MediaKind,
     MediaSection, Msid, Origin, RtcpFb, RtpMap, SdpType, SessionDescription, Setup, Ssrc,

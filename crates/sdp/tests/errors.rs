@@ -1,6 +1,11 @@
 //! Bad input gets a typed error naming the place, the rule and the fault; odd but harmless
 //! input gets a warning and is kept.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use tacet_sdp::{Error, Fault, LimitKind, Limits, Msid, SdpType, SessionDescription, WarningKind};
 
 const HEAD: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
@@ -141,6 +146,7 @@ fn malformed_modelled_attributes_name_line_section_and_rule() {
             assert_eq!(name, "rtpmap");
             assert_eq!(at.line, Some(13));
             assert_eq!(at.section, Some(1));
+            assert_eq!(at.mid.as_ref().map(|m| m.as_str()), Some("1"));
             assert!(rule.contains("rtpmap"));
         }
         other => panic!("{other}"),

@@ -1,6 +1,11 @@
 //! Property tests: an arbitrary model writes and re-parses to itself; for arbitrary (mutated
 //! real) text that parses, parse(write(parse(x))) is stable.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;

@@ -9,8 +9,14 @@
 use tacet_transceiver_fsm::Direction;
 
 use super::built;
-use super::grammar::{payload_type, split_space, token, u16_number, u32_number};
+use super::grammar::{Cursor, fields, payload_type, split_byte, split_space};
 use crate::Error;
+
+/// Narrows a number the cursor already bounded to `T`'s range.
+fn narrow<T: TryFrom<u64> + Default>(n: u64) -> T {
+    // `Cursor::number(max)` returned at most `T::MAX`, so the conversion cannot fail.
+    T::try_from(n).unwrap_or_default()
+}
 
 /// `a=rtpmap:<payload type> <encoding name>/<clock rate>[/<channels>]` (RFC 8866 §6.6).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -23,18 +29,18 @@ pub struct RtpMap {
 
 impl RtpMap {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (pt, encoding) = value
-            .split_once(' ')
-            .ok_or("expected \"<payload type> <encoding>\"")?;
-        let payload_type = payload_type(pt)?;
-        let mut parts = encoding.split('/');
-        let name = parts.next().unwrap_or_default();
-        token(name).map_err(|_| "encoding name is not a token")?;
-        let clock_rate = u32_number(parts.next().ok_or("missing clock rate")?)?;
-        let channels = parts.next().map(u16_number).transpose()?;
-        if parts.next().is_some() {
-            return Err("too many '/' fields");
-        }
+        let mut c = Cursor::new(&value);
+        let payload_type = c.payload_type()?;
+        c.expect(b' ', "expected \"<payload type> <encoding>\"")?;
+        c.token("encoding name is not a token")?;
+        c.expect(b'/', "missing clock rate")?;
+        let clock_rate = narrow(c.number(u32::MAX.into())?);
+        let channels = if c.eat(b'/') {
+            Some(narrow(c.number(u16::MAX.into())?))
+        } else {
+            None
+        };
+        c.end("unexpected text after the encoding")?;
         Ok(Self {
             value,
             payload_type,
@@ -70,7 +76,7 @@ impl RtpMap {
     /// The encoding name as written (compare case-insensitively, RFC 8866 §6.6).
     pub fn encoding_name(&self) -> &str {
         let encoding = split_space(&self.value).1;
-        encoding.split('/').next().unwrap_or_default()
+        fields(encoding, b'/').next().unwrap_or_default()
     }
 
     /// The RTP clock rate.
@@ -94,9 +100,10 @@ pub struct Fmtp {
 
 impl Fmtp {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (format, params) = split_space(&value);
-        token(format).map_err(|_| "format is not a token")?;
-        if params.trim().is_empty() {
+        let mut c = Cursor::new(&value);
+        let format = c.token("format is not a token")?;
+        c.expect(b' ', "no format parameters")?;
+        if c.rest().trim().is_empty() {
             return Err("no format parameters");
         }
         let payload_type = payload_type(format).ok();
@@ -152,11 +159,10 @@ impl Fmtp {
 
     /// The `;`-separated parameters as `(key, value)`, whitespace-trimmed.
     pub fn params(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.parameters()
-            .split(';')
+        fields(self.parameters(), b';')
             .map(str::trim)
             .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
+            .map(|p| match split_byte(p, b'=') {
                 Some((k, v)) => (k.trim(), Some(v.trim())),
                 None => (p, None),
             })
@@ -177,18 +183,19 @@ pub struct RtcpFb {
 
 impl RtcpFb {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (pt, feedback) = value
-            .split_once(' ')
-            .ok_or("expected \"<payload type> <feedback>\"")?;
-        let payload_type = if pt == "*" {
+        let mut c = Cursor::new(&value);
+        let payload_type = if c.eat(b'*') {
             None
         } else {
-            Some(payload_type(pt)?)
+            Some(c.payload_type()?)
         };
-        let (kind, param) = split_space(feedback);
-        token(kind).map_err(|_| "feedback type is not a token")?;
-        if param.starts_with(' ') {
-            return Err("double space in feedback");
+        c.expect(b' ', "expected \"<payload type> <feedback>\"")?;
+        c.token("feedback type is not a token")?;
+        if !c.is_done() {
+            c.expect(b' ', "feedback type is not a token")?;
+            if c.is_done() || c.rest().starts_with(' ') {
+                return Err("empty feedback parameter");
+            }
         }
         Ok(Self {
             value,
@@ -241,21 +248,24 @@ pub struct ExtMap {
 
 impl ExtMap {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (id_dir, rest) = value.split_once(' ').ok_or("expected \"<id> <uri>\"")?;
-        let (id, direction) = match id_dir.split_once('/') {
-            Some((id, dir)) => (id, Some(dir.parse().map_err(|_| "invalid direction")?)),
-            None => (id_dir, None),
-        };
-        let id = u16_number(id)?;
+        let mut c = Cursor::new(&value);
+        let id = narrow(c.number(u16::MAX.into())?);
         // RFC 8285 §7: 1-14 (one-byte), 1-255 (two-byte); 4096-4351 in offers for the
         // answerer to choose.
         if !(1..=255).contains(&id) && !(4096..=4351).contains(&id) {
             return Err("id outside 1-255 and 4096-4351 (RFC 8285 §7)");
         }
-        let uri = split_space(rest).0;
-        if uri.is_empty() {
-            return Err("missing extension URI");
-        }
+        let direction = if c.eat(b'/') {
+            Some(
+                c.token("invalid direction")?
+                    .parse()
+                    .map_err(|_| "invalid direction")?,
+            )
+        } else {
+            None
+        };
+        c.expect(b' ', "expected \"<id> <uri>\"")?;
+        c.field("missing extension URI")?;
         Ok(Self {
             value,
             id,
@@ -314,12 +324,13 @@ pub struct Ssrc {
 
 impl Ssrc {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (ssrc, attribute) = value
-            .split_once(' ')
-            .ok_or("expected \"<ssrc> <attribute>\"")?;
-        let ssrc = u32_number(ssrc)?;
-        let name = attribute.split_once(':').map_or(attribute, |(n, _)| n);
-        token(name).map_err(|_| "source attribute name is not a token")?;
+        let mut c = Cursor::new(&value);
+        let ssrc = narrow(c.number(u32::MAX.into())?);
+        c.expect(b' ', "expected \"<ssrc> <attribute>\"")?;
+        c.token("source attribute name is not a token")?;
+        if !c.is_done() {
+            c.expect(b':', "source attribute name is not a token")?;
+        }
         Ok(Self { value, ssrc })
     }
 
@@ -348,12 +359,12 @@ impl Ssrc {
     /// The source attribute name, e.g. `cname`, `msid`.
     pub fn attribute(&self) -> &str {
         let attribute = split_space(&self.value).1;
-        attribute.split_once(':').map_or(attribute, |(n, _)| n)
+        split_byte(attribute, b':').map_or(attribute, |(n, _)| n)
     }
 
     /// The source attribute value, if any.
     pub fn attribute_value(&self) -> Option<&str> {
-        split_space(&self.value).1.split_once(':').map(|(_, v)| v)
+        split_byte(split_space(&self.value).1, b':').map(|(_, v)| v)
     }
 }
 
@@ -365,15 +376,14 @@ pub struct SsrcGroup {
 
 impl SsrcGroup {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let mut fields = value.split(' ');
-        token(fields.next().unwrap_or_default()).map_err(|_| "semantics is not a token")?;
-        let mut count = 0;
-        for ssrc in fields {
-            u32_number(ssrc)?;
-            count += 1;
-        }
-        if count == 0 {
+        let mut c = Cursor::new(&value);
+        c.token("semantics is not a token")?;
+        if c.is_done() {
             return Err("no SSRC in the group");
+        }
+        while !c.is_done() {
+            c.expect(b' ', "expected SSRCs separated by spaces")?;
+            c.number(u32::MAX.into())?;
         }
         Ok(Self { value })
     }
@@ -401,7 +411,9 @@ impl SsrcGroup {
     /// The SSRCs, in order.
     pub fn ssrcs(&self) -> impl Iterator<Item = u32> + '_ {
         // Validated at construction: every field after the semantics is a u32.
-        self.value.split(' ').skip(1).filter_map(|s| s.parse().ok())
+        fields(&self.value, b' ')
+            .skip(1)
+            .filter_map(|s| s.parse().ok())
     }
 }
 
@@ -413,11 +425,12 @@ pub struct Msid {
 
 impl Msid {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (stream, track) = split_space(&value);
-        token(stream).map_err(|_| "stream id is not a token")?;
-        if !track.is_empty() {
-            token(track).map_err(|_| "track id is not a token")?;
+        let mut c = Cursor::new(&value);
+        c.token("stream id is not a token")?;
+        if c.eat(b' ') {
+            c.token("track id is not a token")?;
         }
+        c.end("stream and track ids are tokens")?;
         Ok(Self { value })
     }
 
@@ -480,9 +493,7 @@ pub struct Rid {
 
 impl Rid {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (id, rest) = value
-            .split_once(' ')
-            .ok_or("expected \"<id> <send|recv>\"")?;
+        let (id, rest) = split_byte(&value, b' ').ok_or("expected \"<id> <send|recv>\"")?;
         rid_id(id)?;
         let (direction, restrictions) = split_space(rest);
         let direction = match direction {
@@ -535,21 +546,21 @@ pub struct Simulcast {
 
 impl Simulcast {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let fields: Vec<&str> = value.split(' ').collect();
-        if fields.len() != 2 && fields.len() != 4 {
+        let parts: Vec<&str> = fields(&value, b' ').collect();
+        if parts.len() != 2 && parts.len() != 4 {
             return Err("expected \"<send|recv> <streams>\" once or twice");
         }
-        for pair in fields.chunks(2) {
+        for pair in parts.chunks(2) {
             if !matches!(pair[0], "send" | "recv") {
                 return Err("direction is neither send nor recv");
             }
-            for alternatives in pair[1].split(';') {
-                for id in alternatives.split(',') {
+            for alternatives in fields(pair[1], b';') {
+                for id in fields(alternatives, b',') {
                     rid_id(id.strip_prefix('~').unwrap_or(id))?;
                 }
             }
         }
-        if fields.len() == 4 && fields[0] == fields[2] {
+        if parts.len() == 4 && parts[0] == parts[2] {
             return Err("the same direction twice");
         }
         Ok(Self { value })
@@ -584,11 +595,11 @@ impl Simulcast {
             RidDirection::Send => "send",
             RidDirection::Recv => "recv",
         };
-        let fields: Vec<&str> = self.value.split(' ').collect();
-        fields
+        let parts: Vec<&str> = fields(&self.value, b' ').collect();
+        parts
             .chunks(2)
             .filter(|pair| pair[0] == wanted)
-            .flat_map(|pair| pair[1].split(';').map(|alt| alt.split(',').collect()))
+            .flat_map(|pair| fields(pair[1], b';').map(|alt| fields(alt, b',').collect()))
             .collect()
     }
 }

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::built;
-use super::grammar::{is_ice_char, split_space, token, u16_number, u32_number};
+use super::grammar::{Cursor, fields, is_ice_char, split_space, token};
 use crate::Error;
 
 /// `a=ice-ufrag:<ufrag>` (RFC 8839 §5.4: 4 to 256 ice-chars).
@@ -63,7 +63,7 @@ pub struct IceOptions(String);
 
 impl IceOptions {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        for option in value.split(' ') {
+        for option in fields(&value, b' ') {
             token(option).map_err(|_| "option is not a token")?;
         }
         Ok(Self(value))
@@ -85,7 +85,7 @@ impl IceOptions {
 
     /// Each option.
     pub fn options(&self) -> impl Iterator<Item = &str> {
-        self.0.split(' ')
+        fields(&self.0, b' ')
     }
 }
 
@@ -95,15 +95,16 @@ pub struct Fingerprint(String);
 
 impl Fingerprint {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let (hash_function, hash) = value
-            .split_once(' ')
-            .ok_or("expected \"<hash function> <fingerprint>\"")?;
-        token(hash_function).map_err(|_| "hash function is not a token")?;
-        let valid = hash
-            .split(':')
-            .all(|b| b.len() == 2 && b.bytes().all(|c| c.is_ascii_hexdigit()));
-        if hash.is_empty() || !valid {
-            return Err("fingerprint is not colon-separated hex byte pairs (RFC 8122 §5)");
+        let mut c = Cursor::new(&value);
+        c.token("hash function is not a token")?;
+        c.expect(b' ', "expected \"<hash function> <fingerprint>\"")?;
+        const HEX: &str = "fingerprint is not colon-separated hex byte pairs (RFC 8122 §5)";
+        loop {
+            c.take_hex_pair().ok_or(HEX)?;
+            if c.is_done() {
+                break;
+            }
+            c.expect(b':', HEX)?;
         }
         Ok(Self(value))
     }
@@ -187,42 +188,44 @@ pub struct Candidate {
 
 impl Candidate {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let mut fields = value.split(' ');
-        let mut next = || fields.next().ok_or("too few fields (RFC 8839 §5.1)");
-        let foundation = next()?;
-        if foundation.is_empty() || foundation.len() > 32 || !foundation.bytes().all(is_ice_char) {
+        const FEW: &str = "too few fields (RFC 8839 §5.1)";
+        let mut c = Cursor::new(&value);
+        let foundation = c.ice_chars("foundation must be 1-32 ice-chars")?;
+        if foundation.len() > 32 {
             return Err("foundation must be 1-32 ice-chars");
         }
-        let component = u16_number(next()?)?;
-        if !(1..=256).contains(&component) {
+        c.expect(b' ', FEW)?;
+        let component = c.number(256)?;
+        if component == 0 {
             return Err("component id outside 1-256");
         }
-        token(next()?).map_err(|_| "transport is not a token")?;
-        let priority = u32_number(next()?)?;
-        if next()?.is_empty() {
-            return Err("empty connection address");
-        }
-        let port = u16_number(next()?)?;
-        if next()? != "typ" {
+        c.expect(b' ', FEW)?;
+        c.token("transport is not a token")?;
+        c.expect(b' ', FEW)?;
+        let priority = c.number(u32::MAX.into())?;
+        c.expect(b' ', FEW)?;
+        c.field("empty connection address")?;
+        c.expect(b' ', FEW)?;
+        let port = c.number(u16::MAX.into())?;
+        c.expect(b' ', FEW)?;
+        if c.field(FEW)? != "typ" {
             return Err("expected \"typ\" after the port");
         }
-        token(next()?).map_err(|_| "candidate type is not a token")?;
+        c.expect(b' ', FEW)?;
+        c.token("candidate type is not a token")?;
         // The rest: name/value pairs (raddr, rport and extensions).
-        let rest: Vec<&str> = fields.collect();
-        if !rest.len().is_multiple_of(2) {
-            return Err("extension without a value");
-        }
-        for pair in rest.chunks(2) {
-            token(pair[0]).map_err(|_| "extension name is not a token")?;
-            if pair[1].is_empty() {
-                return Err("empty extension value");
-            }
+        while !c.is_done() {
+            c.expect(b' ', "extension name is not a token")?;
+            c.token("extension name is not a token")?;
+            c.expect(b' ', "extension without a value")?;
+            c.field("extension without a value")?;
         }
         Ok(Self {
             value,
-            component,
-            priority,
-            port,
+            // Bounded by `number(max)` above.
+            component: u16::try_from(component).unwrap_or_default(),
+            priority: u32::try_from(priority).unwrap_or_default(),
+            port: u16::try_from(port).unwrap_or_default(),
         })
     }
 
@@ -238,7 +241,7 @@ impl Candidate {
 
     fn field(&self, index: usize) -> &str {
         // Validated at construction: the first eight fields exist.
-        self.value.split(' ').nth(index).unwrap_or_default()
+        fields(&self.value, b' ').nth(index).unwrap_or_default()
     }
 
     /// The foundation.
@@ -278,7 +281,7 @@ impl Candidate {
 
     /// The extension pairs after the type (`raddr`, `rport`, `generation`, ...).
     pub fn extensions(&self) -> impl Iterator<Item = (&str, &str)> {
-        let mut rest = self.value.split(' ').skip(8);
+        let mut rest = fields(&self.value, b' ').skip(8);
         std::iter::from_fn(move || Some((rest.next()?, rest.next()?)))
     }
 
@@ -294,10 +297,11 @@ pub struct Group(String);
 
 impl Group {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
-        let mut fields = value.split(' ');
-        token(fields.next().unwrap_or_default()).map_err(|_| "semantics is not a token")?;
-        for tag in fields {
-            token(tag).map_err(|_| "identification tag is not a token")?;
+        let mut c = Cursor::new(&value);
+        c.token("semantics is not a token")?;
+        while !c.is_done() {
+            c.expect(b' ', "identification tags are separated by one space")?;
+            c.token("identification tag is not a token")?;
         }
         Ok(Self(value))
     }
@@ -332,7 +336,7 @@ impl Group {
 
     /// The identification tags (mids), in order. For BUNDLE the first is the tag.
     pub fn mids(&self) -> impl Iterator<Item = &str> {
-        self.0.split(' ').skip(1)
+        fields(&self.0, b' ').skip(1)
     }
 }
 
@@ -346,7 +350,7 @@ impl MsidSemantic {
         let trimmed = value.trim_start_matches(' ');
         let (semantic, ids) = split_space(trimmed);
         token(semantic).map_err(|_| "semantic is not a token")?;
-        for id in ids.split(' ').filter(|id| !id.is_empty()) {
+        for id in fields(ids, b' ').filter(|id| !id.is_empty()) {
             token(id).map_err(|_| "stream id is not a token")?;
         }
         Ok(Self(value))
@@ -374,10 +378,7 @@ impl MsidSemantic {
 
     /// The stream ids listed.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        split_space(self.0.trim_start_matches(' '))
-            .1
-            .split(' ')
-            .filter(|id| !id.is_empty())
+        fields(split_space(self.0.trim_start_matches(' ')).1, b' ').filter(|id| !id.is_empty())
     }
 }
 
