@@ -151,6 +151,10 @@ pub enum Input {
         /// The associated m-section is rejected in a current description.
         rejected: bool,
     },
+    /// tacet's deviation for a transceiver stopped before it was ever associated
+    /// (decisions.md §2, webrtc-pc#2838): it has no m-line to negotiate, so the next local
+    /// offer removes it instead of leaving it in the set for ever.
+    DropUnassociated,
     /// `RTCPeerConnection.close()` (`disappear: false`) or its garbage-collection path
     /// (`disappear: true`, no `ended` event).
     Close {
@@ -190,6 +194,8 @@ pub enum InputKind {
     Rollback,
     /// [`Input::AnswerSettled`].
     AnswerSettled,
+    /// [`Input::DropUnassociated`].
+    DropUnassociated,
     /// [`Input::Close`].
     Close,
     /// [`Input::RtpReceived`].
@@ -200,7 +206,7 @@ pub enum InputKind {
 
 impl InputKind {
     /// Every input kind, in table order.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Stop,
         Self::SetDirection,
         Self::AddTrack,
@@ -213,6 +219,7 @@ impl InputKind {
         Self::Recycled,
         Self::Rollback,
         Self::AnswerSettled,
+        Self::DropUnassociated,
         Self::Close,
         Self::RtpReceived,
         Self::RtcpByeReceived,
@@ -233,6 +240,7 @@ impl InputKind {
             Self::Recycled => "recycled",
             Self::Rollback => "rollback",
             Self::AnswerSettled => "answer_settled",
+            Self::DropUnassociated => "drop_unassociated",
             Self::Close => "close",
             Self::RtpReceived => "rtp_received",
             Self::RtcpByeReceived => "rtcp_bye_received",
@@ -262,6 +270,7 @@ impl Input {
             Self::Recycled => InputKind::Recycled,
             Self::Rollback { .. } => InputKind::Rollback,
             Self::AnswerSettled { .. } => InputKind::AnswerSettled,
+            Self::DropUnassociated => InputKind::DropUnassociated,
             Self::Close { .. } => InputKind::Close,
             Self::RtpReceived => InputKind::RtpReceived,
             Self::RtcpByeReceived => InputKind::RtcpByeReceived,

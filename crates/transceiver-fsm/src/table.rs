@@ -75,6 +75,8 @@ pub enum Step {
     Rollback,
     /// After an answer: -> Removed if associated and rejected in a current description.
     RemoveIfRejected,
+    /// decisions.md §2: a stopping or stopped transceiver without a mid -> Removed.
+    DropIfUnassociated,
     /// "close the connection" for a transceiver not yet stopped: stop the RTCRtpTransceiver
     /// (with `disappear`); the connection is closed from now on.
     CloseAndStop,
@@ -106,6 +108,7 @@ impl Step {
             Self::Disassociate => "mid := null",
             Self::Rollback => "restore; remove action: **→ Removed**",
             Self::RemoveIfRejected => "rejected and associated: **→ Removed**, mid := null",
+            Self::DropIfUnassociated => "no mid: **→ Removed** (deviation, decisions.md §2)",
             Self::CloseAndStop => "**→ Stopped** (ends receiver track unless disappear), closed",
             Self::Close => "closed",
             Self::Unmute => "unmute receiver track if receptive",
@@ -219,6 +222,10 @@ pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
         // After an answer, only stopped transceivers with a rejected m-section are removed.
         (P::Stopped, I::AnswerSettled) => Rule::Run(S::RemoveIfRejected),
         (_, I::AnswerSettled) => Rule::Ignore,
+
+        // decisions.md §2: only a stop that can never be negotiated is dropped.
+        (P::Stopping | P::Stopped, I::DropUnassociated) => Rule::Run(S::DropIfUnassociated),
+        (P::Active | P::Removed, I::DropUnassociated) => Rule::Ignore,
 
         // close(): every transceiver not yet stopped is stopped.
         (P::Active | P::Stopping, I::Close) => Rule::Run(S::CloseAndStop),

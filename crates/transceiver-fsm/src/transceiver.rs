@@ -285,6 +285,14 @@ impl Transceiver {
                     self.remove();
                 }
             }
+            (Step::DropIfUnassociated, Input::DropUnassociated) => {
+                // Media stopped already (stop() ran "stop sending and receiving"); without a
+                // mid there is nothing to negotiate, so the stop is complete.
+                if self.mid.is_none() {
+                    self.set_lifecycle(Lifecycle::Stopped);
+                    self.remove();
+                }
+            }
             (Step::CloseAndStop, Input::Close { disappear }) => {
                 // webrtc-pc "close the connection", step: for every transceiver that is not
                 // stopped, stop the RTCRtpTransceiver with disappear.

@@ -223,6 +223,25 @@ fn stop_in_have_local_offer_stays_stopping_when_the_answer_is_live() {
     assert_eq!(drain(&mut t), [Effect::RemoteTrackAdded]);
 }
 
+// decisions.md §2 (webrtc-pc#2838): a transceiver stopped before association is dropped by
+// the session at the next local offer; an associated one, or an active one, is not.
+#[test]
+fn drop_unassociated_removes_only_a_stopped_transceiver_without_a_mid() {
+    let mut t = Transceiver::new(SendRecv);
+    t.handle(Input::DropUnassociated).unwrap();
+    assert_eq!(t.phase(), Phase::Active, "active: kept");
+    t.handle(Input::Stop).unwrap();
+    drain(&mut t);
+    t.handle(Input::DropUnassociated).unwrap();
+    assert!(t.is_removed());
+    assert_eq!(drain(&mut t), [Effect::Removed], "no second stop, no second ended");
+
+    let mut associated = negotiated(SendRecv, SendRecv);
+    associated.handle(Input::Stop).unwrap();
+    associated.handle(Input::DropUnassociated).unwrap();
+    assert_eq!(associated.phase(), Phase::Stopping, "it has an m-line to negotiate");
+}
+
 // ---- §1.4 what stopping blocks ------------------------------------------------------------
 
 // replaceTrack / setParameters reject with InvalidStateError; insertDTMF throws.

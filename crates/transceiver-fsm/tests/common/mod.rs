@@ -81,6 +81,7 @@ pub(crate) fn inputs() -> Vec<Input> {
     all.extend([
         Input::AnswerSettled { rejected: false },
         Input::AnswerSettled { rejected: true },
+        Input::DropUnassociated,
         Input::Close { disappear: false },
         Input::Close { disappear: true },
         Input::RtpReceived,
