@@ -1,0 +1,533 @@
+//! `setLocalDescription`, `setRemoteDescription` and rollback (webrtc-pc "set the session
+//! description"; RFC 9429 §5.7, §5.9-§5.11).
+//!
+//! Each m-section's facts (mid, direction, rejected) go to its transceiver machine, which
+//! decides what stops; the session does the bookkeeping around it: association, recycling,
+//! codecs, descriptions, transports, removal after an answer, mode and negotiation-needed.
+
+use tacet_sdp::{SdpType, SessionDescription};
+use tacet_transceiver_fsm::{DescriptionKind, Input, Mid, RollbackAction, Section};
+
+use crate::codecs::{self, MediaType};
+use crate::config::UnassociatedStopPolicy;
+use crate::error::Error;
+use crate::event::Effect;
+use crate::mode::Mode;
+use crate::session::{Created, Owner, Session, Tasks};
+use crate::signaling::{self, Side, SignalingState};
+use crate::transceiver::{Origin, TransceiverId};
+
+fn kind_of(sdp_type: SdpType) -> DescriptionKind {
+    match sdp_type {
+        SdpType::Offer => DescriptionKind::Offer,
+        SdpType::Pranswer => DescriptionKind::Pranswer,
+        // Rollback never reaches the transceivers as a description.
+        SdpType::Answer | SdpType::Rollback => DescriptionKind::Answer,
+    }
+}
+
+fn facts(section: &tacet_sdp::MediaSection, mid: &Mid) -> Section {
+    Section {
+        mid: mid.clone(),
+        direction: section.direction(),
+        rejected: section.is_rejected(),
+    }
+}
+
+impl Session {
+    /// `setLocalDescription(description)`. The description must be the last one
+    /// `createOffer`/`createAnswer` returned (webrtc-pc: InvalidModificationError otherwise);
+    /// a pranswer may use the last answer's SDP. A rollback description rolls back.
+    pub fn set_local_description(&mut self, description: SessionDescription) -> Result<(), Error> {
+        self.atomically(|s| {
+            s.ensure_open("setLocalDescription")?;
+            let next = signaling::next(s.signaling, Side::Local, description.sdp_type)?;
+            match description.sdp_type {
+                SdpType::Rollback => s.rollback(),
+                SdpType::Offer => {
+                    let created = s.created(&s.last_offer, &description)?;
+                    s.apply_local_offer(created, description, next)
+                }
+                SdpType::Answer | SdpType::Pranswer => {
+                    let created = s.created(&s.last_answer, &description)?;
+                    s.apply_local_answer(created, description, next)
+                }
+            }
+        })
+    }
+
+    /// `setRemoteDescription(description)`.
+    pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
+        self.atomically(|s| {
+            s.ensure_open("setRemoteDescription")?;
+            let next = signaling::next(s.signaling, Side::Remote, description.sdp_type)?;
+            match description.sdp_type {
+                SdpType::Rollback => s.rollback(),
+                SdpType::Offer => s.apply_remote_offer(description, next),
+                SdpType::Answer | SdpType::Pranswer => s.apply_remote_answer(description, next),
+            }
+        })
+    }
+
+    /// Parses `text` (the peer's SDP) and sets it as the remote description. Parse errors are
+    /// the peer's fault.
+    pub fn set_remote_description_text(
+        &mut self,
+        sdp_type: SdpType,
+        text: &str,
+    ) -> Result<(), Error> {
+        let parsed = SessionDescription::parse(sdp_type, text).map_err(Error::remote_sdp)?;
+        self.set_remote_description(parsed.description)
+    }
+
+    /// The created description `description` must equal (its type may differ for pranswer).
+    fn created(
+        &self,
+        created: &Option<Created>,
+        description: &SessionDescription,
+    ) -> Result<Created, Error> {
+        let Some(created) = created else {
+            return Err(Error::InvalidModification {
+                what: format!("no {} was created to set", description.sdp_type),
+                rule: "webrtc-pc setLocalDescription: the SDP must be the last created one",
+            });
+        };
+        let mut expected = created.description.clone();
+        expected.sdp_type = description.sdp_type;
+        if expected != *description {
+            return Err(Error::InvalidModification {
+                what: "the description differs from the one the session created (SDP munging)"
+                    .into(),
+                rule: "webrtc-pc setLocalDescription: InvalidModificationError",
+            });
+        }
+        Ok(Created {
+            description: description.clone(),
+            ..created.clone()
+        })
+    }
+
+    fn apply_local_offer(
+        &mut self,
+        created: Created,
+        description: SessionDescription,
+        next: SignalingState,
+    ) -> Result<(), Error> {
+        let mut tasks = Tasks::default();
+        for (section, owner) in description.media.iter().zip(&created.owners) {
+            let Some(mid) = section.mid().cloned() else {
+                continue;
+            };
+            self.used_mids.insert(mid.as_str().to_owned());
+            if let Owner::Transceiver(id) = owner {
+                self.drive(
+                    *id,
+                    Input::LocalDescription {
+                        kind: DescriptionKind::Offer,
+                        section: facts(section, &mid),
+                    },
+                    &mut tasks,
+                )?;
+            }
+        }
+        if self.config.unassociated_stop == UnassociatedStopPolicy::DropAtNextOffer {
+            let dropped: Vec<TransceiverId> = self
+                .transceivers()
+                .filter(|t| t.is_stopping() && t.mid().is_none())
+                .map(|t| t.id)
+                .collect();
+            for id in dropped {
+                self.drive(id, Input::DropUnassociated, &mut tasks)?;
+            }
+        }
+        (self.ice_ufrag, self.ice_pwd) = created.ice;
+        self.ice_restart = false;
+        self.version = description.origin.session_version;
+        self.descriptions.pending_local = Some(description);
+        self.set_signaling(next);
+        self.after_call(tasks);
+        Ok(())
+    }
+
+    fn apply_local_answer(
+        &mut self,
+        created: Created,
+        description: SessionDescription,
+        next: SignalingState,
+    ) -> Result<(), Error> {
+        let kind = kind_of(description.sdp_type);
+        let mut tasks = Tasks::default();
+        for (section, owner) in description.media.iter().zip(&created.owners) {
+            let Some(mid) = section.mid().cloned() else {
+                continue;
+            };
+            if let Owner::Transceiver(id) = owner {
+                self.drive(
+                    *id,
+                    Input::LocalDescription {
+                        kind,
+                        section: facts(section, &mid),
+                    },
+                    &mut tasks,
+                )?;
+                // Our answer's direction is our sending direction.
+                self.negotiated(*id, section, section.direction().has_send());
+            }
+        }
+        self.version = description.origin.session_version;
+        if description.sdp_type == SdpType::Answer {
+            self.descriptions.current_remote = self.descriptions.pending_remote.take();
+            self.descriptions.current_local = Some(description);
+            self.descriptions.pending_local = None;
+            self.set_signaling(next);
+            self.settle(false, &mut tasks)?;
+        } else {
+            self.descriptions.pending_local = Some(description);
+            self.set_signaling(next);
+        }
+        self.after_call(tasks);
+        Ok(())
+    }
+
+    fn apply_remote_offer(
+        &mut self,
+        offer: SessionDescription,
+        next: SignalingState,
+    ) -> Result<(), Error> {
+        self.check_remote_offer_layout(&offer)?;
+        let mut tasks = Tasks::default();
+        let mut picked: Vec<TransceiverId> = Vec::new();
+        for (index, section) in offer.media.iter().enumerate() {
+            // Checked above: every section has a mid.
+            let Some(mid) = section.mid().cloned() else {
+                continue;
+            };
+            self.used_mids.insert(mid.as_str().to_owned());
+            let media = match section.kind {
+                tacet_sdp::MediaKind::Audio => MediaType::Audio,
+                tacet_sdp::MediaKind::Video => MediaType::Video,
+                // Data is not a transceiver; other kinds are rejected by the answer.
+                _ => continue,
+            };
+            let existing = self
+                .transceivers()
+                .find(|t| t.mid() == Some(&mid))
+                .map(|t| t.id);
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    // RFC 9429 §5.10: a recycled m-section disassociates its old transceiver.
+                    if let Some(old) = self.previous_owner(index) {
+                        self.drive(old, Input::Recycled, &mut tasks)?;
+                    }
+                    self.find_or_create_for(
+                        media,
+                        section.direction().reverse().has_recv(),
+                        &picked,
+                    )
+                }
+            };
+            picked.push(id);
+            self.drive(
+                id,
+                Input::RemoteDescription {
+                    kind: DescriptionKind::Offer,
+                    section: facts(section, &mid),
+                },
+                &mut tasks,
+            )?;
+            let msid = section
+                .attributes
+                .msids()
+                .next()
+                .map(|m| (m.stream_id().to_owned(), m.track_id().map(str::to_owned)));
+            self.entry_mut(id)?.remote_msid = msid;
+        }
+        self.descriptions.pending_remote = Some(offer);
+        self.set_signaling(next);
+        self.after_call(tasks);
+        Ok(())
+    }
+
+    /// RFC 9429 §5.10: a transceiver for a new remote m-section — the first addTrack one of the
+    /// kind that is unassociated and not stopped (when the section asks to send to us), else a
+    /// new recvonly one.
+    fn find_or_create_for(
+        &mut self,
+        media: MediaType,
+        offered_send: bool,
+        picked: &[TransceiverId],
+    ) -> TransceiverId {
+        let found = self
+            .transceivers()
+            .find(|t| {
+                offered_send
+                    && t.media() == media
+                    && t.origin == Origin::Local
+                    && t.add_track_touched
+                    && t.mid().is_none()
+                    && !t.is_stopping()
+                    && !picked.contains(&t.id)
+            })
+            .map(|t| t.id);
+        found.unwrap_or_else(|| {
+            self.create_transceiver(
+                media,
+                tacet_transceiver_fsm::Direction::RecvOnly,
+                Origin::PendingRemoteOffer,
+            )
+        })
+    }
+
+    /// The transceiver that owned m-line `index` before, if it is still associated.
+    fn previous_owner(&self, index: usize) -> Option<TransceiverId> {
+        let previous = self
+            .descriptions
+            .current_remote
+            .as_ref()
+            .or(self.descriptions.current_local.as_ref())?;
+        let mid = previous.media.get(index)?.mid()?;
+        self.transceivers()
+            .find(|t| t.mid() == Some(mid))
+            .map(|t| t.id)
+    }
+
+    /// A remote offer keeps every m-line of the current descriptions in place with its mid,
+    /// except the ones it may recycle (port 0 in a current description: new mid, any kind).
+    fn check_remote_offer_layout(&self, offer: &SessionDescription) -> Result<(), Error> {
+        if let Some(index) = offer.media.iter().position(|m| m.mid().is_none()) {
+            return Err(Error::peer(
+                format!("m-section {index} has no a=mid"),
+                "RFC 9429 §5.10: every m= section of a JSEP offer carries a=mid",
+            ));
+        }
+        let Some(current) = self
+            .descriptions
+            .current_local
+            .as_ref()
+            .or(self.descriptions.current_remote.as_ref())
+        else {
+            return Ok(());
+        };
+        if offer.media.len() < current.media.len() {
+            return Err(Error::peer(
+                format!(
+                    "the offer has {} m-sections, the current description {}",
+                    offer.media.len(),
+                    current.media.len()
+                ),
+                "RFC 3264 §8 / RFC 9429 §5.2.2: m= sections are never removed",
+            ));
+        }
+        for (index, (old, new)) in current.media.iter().zip(&offer.media).enumerate() {
+            let same = old.mid() == new.mid() && old.kind == new.kind;
+            if !same && !self.descriptions.recyclable(index) {
+                return Err(Error::peer(
+                    format!(
+                        "m-section {index} changed from mid {:?} to {:?} without being recyclable",
+                        old.mid().map(|m| m.as_str()),
+                        new.mid().map(|m| m.as_str())
+                    ),
+                    "RFC 9429 §5.2.2: only a port-0 m= section of a current description is recycled",
+                ));
+            }
+            if !same
+                && new
+                    .mid()
+                    .is_some_and(|mid| current.media_by_mid(mid.as_str()).is_some())
+            {
+                return Err(Error::peer(
+                    format!("recycled m-section {index} reuses a mid"),
+                    "RFC 9429 §5.2.2: a recycled m= section gets a new MID",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_remote_answer(
+        &mut self,
+        answer: SessionDescription,
+        next: SignalingState,
+    ) -> Result<(), Error> {
+        let offer = self
+            .descriptions
+            .pending_local
+            .clone()
+            .ok_or_else(|| Error::InvalidState {
+                what: "a remote answer without a local offer".into(),
+                rule: "webrtc-pc set the session description",
+            })?;
+        answer.check_answer(&offer).map_err(Error::remote_sdp)?;
+        let kind = kind_of(answer.sdp_type);
+        let mut tasks = Tasks::default();
+        for section in &answer.media {
+            let Some(mid) = section.mid().cloned() else {
+                continue;
+            };
+            let Some(id) = self
+                .transceivers()
+                .find(|t| t.mid() == Some(&mid))
+                .map(|t| t.id)
+            else {
+                continue;
+            };
+            self.drive(
+                id,
+                Input::RemoteDescription {
+                    kind,
+                    section: facts(section, &mid),
+                },
+                &mut tasks,
+            )?;
+            // The remote answer's direction reversed is ours.
+            self.negotiated(id, section, section.direction().has_recv());
+            let msid = section
+                .attributes
+                .msids()
+                .next()
+                .map(|m| (m.stream_id().to_owned(), m.track_id().map(str::to_owned)));
+            self.entry_mut(id)?.remote_msid = msid;
+        }
+        if answer.sdp_type == SdpType::Answer {
+            self.descriptions.current_local = self.descriptions.pending_local.take();
+            self.descriptions.current_remote = Some(answer);
+            self.descriptions.pending_remote = None;
+            self.set_signaling(next);
+            self.settle(true, &mut tasks)?;
+        } else {
+            self.descriptions.pending_remote = Some(answer);
+            self.set_signaling(next);
+        }
+        self.after_call(tasks);
+        Ok(())
+    }
+
+    /// Records what a live answer section negotiated for transceiver `id`: its codecs (in the
+    /// payload-type registry too) and whether its sender now sends.
+    fn negotiated(&mut self, id: TransceiverId, section: &tacet_sdp::MediaSection, we_send: bool) {
+        if section.is_rejected() {
+            return;
+        }
+        let codecs = codecs::read_section(section);
+        let extensions = codecs::read_extensions(section);
+        let index = id.0 as usize;
+        let media = self.transceivers[index].media();
+        self.registry.record(media, &codecs, &extensions);
+        let entry = &mut self.transceivers[index];
+        entry.codecs = codecs;
+        if we_send && entry.sender.track.is_some() && !entry.is_stopping() {
+            entry.sender.sent = true;
+        }
+    }
+
+    /// After an answer: remove the stopped transceivers whose section is rejected in a current
+    /// description (webrtc-pc), settle the transports, report what each transceiver now does,
+    /// update the mode, then "clear and update the negotiation-needed flag".
+    fn settle(&mut self, we_offered: bool, tasks: &mut Tasks) -> Result<(), Error> {
+        let (Some(local), Some(remote)) = (
+            self.descriptions.current_local.clone(),
+            self.descriptions.current_remote.clone(),
+        ) else {
+            return Ok(());
+        };
+        let ids: Vec<TransceiverId> = self.transceivers().map(|t| t.id).collect();
+        for id in &ids {
+            let rejected = self.entry(*id)?.mid().is_some_and(|mid| {
+                let rejected_in = |d: &SessionDescription| {
+                    d.media_by_mid(mid.as_str())
+                        .is_some_and(|(_, m)| m.is_rejected())
+                };
+                rejected_in(&local) || rejected_in(&remote)
+            });
+            self.drive(*id, Input::AnswerSettled { rejected }, tasks)?;
+            let entry = self.entry_mut(*id)?;
+            if entry.origin == Origin::PendingRemoteOffer {
+                entry.origin = Origin::RemoteOffer;
+            }
+        }
+        let mut effects = Vec::new();
+        self.transports
+            .settle(&local, &remote, we_offered, &mut effects);
+        self.effects.extend(effects);
+        let mut negotiated = Vec::new();
+        for t in self.transceivers().filter(|t| !t.is_stopping()) {
+            let Some(mid) = t.mid() else { continue };
+            let Some((_, section)) = local.media_by_mid(mid.as_str()) else {
+                continue;
+            };
+            if section.is_rejected() {
+                continue;
+            }
+            let Some(transport) = self.transports.serving(mid.as_str()).map(|t| t.id) else {
+                continue;
+            };
+            let direction = section.direction();
+            negotiated.push(Effect::MediaNegotiated {
+                transceiver: t.id,
+                mid: mid.clone(),
+                transport,
+                send: direction.has_send(),
+                receive: direction.has_recv(),
+                codecs: t.codecs.clone(),
+                ssrcs: t.sender.ssrcs(),
+            });
+        }
+        self.effects.extend(negotiated);
+        self.set_mode(Mode::of(Some(&local), Some(&remote)));
+        self.negotiation_needed = false;
+        tasks.update_negotiation_needed = true;
+        Ok(())
+    }
+
+    /// Rollback (webrtc-pc rollback steps; RFC 9429 §5.7): the pending description is dropped;
+    /// transceivers associated only by it lose their mid; one created by a rolled-back remote
+    /// offer and never given a track by addTrack is stopped (track ended) and removed; a stop is
+    /// never undone.
+    fn rollback(&mut self) -> Result<(), Error> {
+        let remote_offer = self.signaling == SignalingState::HaveRemoteOffer;
+        let mut tasks = Tasks::default();
+        let associated_before = |s: &Self, mid: &Mid| {
+            [
+                &s.descriptions.current_local,
+                &s.descriptions.current_remote,
+            ]
+            .into_iter()
+            .flatten()
+            .any(|d| d.media_by_mid(mid.as_str()).is_some())
+        };
+        let ids: Vec<TransceiverId> = self.transceivers().map(|t| t.id).collect();
+        for id in ids {
+            let t = self.entry(id)?;
+            let action = if t.origin == Origin::PendingRemoteOffer && !t.add_track_touched {
+                RollbackAction::Remove
+            } else if t.mid().is_some_and(|mid| !associated_before(self, mid)) {
+                RollbackAction::Disassociate
+            } else {
+                RollbackAction::Keep
+            };
+            self.drive(
+                id,
+                Input::Rollback {
+                    action,
+                    remote_offer,
+                },
+                &mut tasks,
+            )?;
+            let entry = self.entry_mut(id)?;
+            if entry.origin == Origin::PendingRemoteOffer {
+                entry.origin = Origin::Local;
+            }
+            if action != RollbackAction::Keep {
+                entry.remote_msid = None;
+            }
+        }
+        self.descriptions.pending_local = None;
+        self.descriptions.pending_remote = None;
+        self.set_signaling(SignalingState::Stable);
+        self.negotiation_needed = false;
+        tasks.update_negotiation_needed = true;
+        self.after_call(tasks);
+        Ok(())
+    }
+}

@@ -1,0 +1,547 @@
+//! Codecs and header extensions: the configured list, the negotiation of an answer against an
+//! offer, and the registry that keeps payload types and extension ids stable for the whole
+//! session.
+//!
+//! Stability matters: once a payload type or an extmap id is negotiated it is reused in every
+//! later offer and answer, also when the original answerer makes the next offer. Chromium
+//! refuses a re-offer that changes them ("RTP extension ID reassignment"), and RFC 8843 §9.1 /
+//! RFC 3264 §8.3.2 ask for it.
+
+use std::collections::BTreeMap;
+
+use tacet_sdp::{Attribute, ExtMap, Fmtp, MediaSection, RtcpFb, RtpMap};
+
+use crate::error::Error;
+
+/// Audio or video.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MediaType {
+    /// `audio`.
+    Audio,
+    /// `video`.
+    Video,
+}
+
+/// One codec tacet can offer or accept.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Codec {
+    /// Encoding name as written in `a=rtpmap` (compared case-insensitively).
+    pub name: String,
+    /// RTP clock rate.
+    pub clock_rate: u32,
+    /// Channels (audio).
+    pub channels: Option<u16>,
+    /// `a=fmtp` parameters, in order. For RED, `{primary}` in a value is replaced by the
+    /// primary codec's payload type (`111/111`).
+    pub fmtp: Vec<(String, Option<String>)>,
+    /// `a=rtcp-fb` lines: (type, parameter).
+    pub rtcp_fbs: Vec<(String, Option<String>)>,
+    /// The payload type offered when nothing else was negotiated yet.
+    pub preferred_pt: u8,
+    /// The payload type of this codec's RTX stream (RFC 4588), when it has one.
+    pub rtx_pt: Option<u8>,
+}
+
+impl Codec {
+    fn new(name: &str, clock_rate: u32, channels: Option<u16>, preferred_pt: u8) -> Self {
+        Self {
+            name: name.to_owned(),
+            clock_rate,
+            channels,
+            fmtp: Vec::new(),
+            rtcp_fbs: Vec::new(),
+            preferred_pt,
+            rtx_pt: None,
+        }
+    }
+
+    fn fmtp(mut self, params: &[(&str, &str)]) -> Self {
+        self.fmtp = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Some((*v).to_owned())))
+            .collect();
+        self
+    }
+
+    fn feedback(mut self, fbs: &[(&str, Option<&str>)]) -> Self {
+        self.rtcp_fbs = fbs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.map(str::to_owned)))
+            .collect();
+        self
+    }
+
+    fn rtx(mut self, pt: u8) -> Self {
+        self.rtx_pt = Some(pt);
+        self
+    }
+
+    /// What makes two codecs "the same" for negotiation: name, clock rate, channels, and for
+    /// H264 the profile (profile_idc + constraints) and packetization mode, for VP9 the
+    /// profile (RFC 6184 §8.2.2, draft-ietf-payload-vp9 §6).
+    pub(crate) fn key(&self) -> CodecKey {
+        key_of(&self.name, self.clock_rate, self.channels, |k| {
+            self.fmtp
+                .iter()
+                .find(|(name, _)| name == k)
+                .and_then(|(_, v)| v.as_deref())
+        })
+    }
+
+    fn is_red(&self) -> bool {
+        self.name.eq_ignore_ascii_case("red")
+    }
+}
+
+/// The identity of a codec for matching and for the payload-type registry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct CodecKey {
+    name: String,
+    clock_rate: u32,
+    channels: Option<u16>,
+    profile: Option<String>,
+}
+
+fn key_of<'a>(
+    name: &str,
+    clock_rate: u32,
+    channels: Option<u16>,
+    param: impl Fn(&str) -> Option<&'a str>,
+) -> CodecKey {
+    let name = name.to_ascii_lowercase();
+    let profile = match name.as_str() {
+        "h264" => Some(format!(
+            "{}:{}",
+            param("profile-level-id")
+                .map_or("4200", |p| p.get(..4).unwrap_or(p))
+                .to_ascii_lowercase(),
+            param("packetization-mode").unwrap_or("0")
+        )),
+        "vp9" => Some(param("profile-id").unwrap_or("0").to_owned()),
+        _ => None,
+    };
+    CodecKey {
+        name,
+        clock_rate,
+        // Opus is always written /2; a missing channel count means one channel elsewhere.
+        channels: channels.filter(|c| *c != 1),
+        profile,
+    }
+}
+
+/// The codecs and header extensions a session offers and accepts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CodecConfig {
+    /// Audio codecs in preference order.
+    pub audio: Vec<Codec>,
+    /// Video codecs in preference order.
+    pub video: Vec<Codec>,
+    /// Audio header extensions: (URI, preferred id).
+    pub audio_extensions: Vec<(String, u16)>,
+    /// Video header extensions: (URI, preferred id).
+    pub video_extensions: Vec<(String, u16)>,
+}
+
+const TWCC: &str = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+const MID_EXT: &str = "urn:ietf:params:rtp-hdrext:sdes:mid";
+const ABS_SEND_TIME: &str = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+
+impl Default for CodecConfig {
+    /// Chromium 156's list: Opus (with RED and telephone-event), VP8, VP9 and three H264
+    /// profiles, each video codec with RTX; the header extensions Chromium offers first.
+    fn default() -> Self {
+        let video_fb: &[(&str, Option<&str>)] = &[
+            ("goog-remb", None),
+            ("transport-cc", None),
+            ("ccm", Some("fir")),
+            ("nack", None),
+            ("nack", Some("pli")),
+        ];
+        let h264 = |pt, rtx, profile: &str| {
+            Codec::new("H264", 90000, None, pt)
+                .fmtp(&[
+                    ("level-asymmetry-allowed", "1"),
+                    ("packetization-mode", "1"),
+                    ("profile-level-id", profile),
+                ])
+                .feedback(video_fb)
+                .rtx(rtx)
+        };
+        Self {
+            audio: vec![
+                Codec::new("opus", 48000, Some(2), 111)
+                    .fmtp(&[("minptime", "10"), ("useinbandfec", "1")])
+                    .feedback(&[("transport-cc", None)]),
+                Codec::new("red", 48000, Some(2), 63).fmtp(&[("{primary}/{primary}", "")]),
+                Codec::new("telephone-event", 48000, None, 110),
+                Codec::new("telephone-event", 8000, None, 126),
+            ],
+            video: vec![
+                Codec::new("VP8", 90000, None, 96)
+                    .feedback(video_fb)
+                    .rtx(97),
+                Codec::new("VP9", 90000, None, 98)
+                    .fmtp(&[("profile-id", "0")])
+                    .feedback(video_fb)
+                    .rtx(99),
+                h264(102, 103, "42001f"),
+                h264(108, 109, "42e01f"),
+                h264(116, 117, "4d001f"),
+            ],
+            audio_extensions: vec![
+                ("urn:ietf:params:rtp-hdrext:ssrc-audio-level".into(), 1),
+                (ABS_SEND_TIME.into(), 2),
+                (TWCC.into(), 3),
+                (MID_EXT.into(), 4),
+            ],
+            video_extensions: vec![
+                (ABS_SEND_TIME.into(), 2),
+                (TWCC.into(), 3),
+                (MID_EXT.into(), 4),
+                ("urn:3gpp:video-orientation".into(), 13),
+                ("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id".into(), 10),
+                (
+                    "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id".into(),
+                    11,
+                ),
+            ],
+        }
+    }
+}
+
+impl CodecConfig {
+    /// Opus, and VP8 with RTX, with the mid and transport-cc extensions: the shared workload of
+    /// the peer benchmarks.
+    pub fn minimal() -> Self {
+        let full = Self::default();
+        Self {
+            audio: full.audio.into_iter().take(1).collect(),
+            video: full.video.into_iter().take(1).collect(),
+            audio_extensions: vec![(MID_EXT.into(), 4), (TWCC.into(), 3)],
+            video_extensions: vec![(MID_EXT.into(), 4), (TWCC.into(), 3)],
+        }
+    }
+
+    pub(crate) fn codecs(&self, media: MediaType) -> &[Codec] {
+        match media {
+            MediaType::Audio => &self.audio,
+            MediaType::Video => &self.video,
+        }
+    }
+
+    pub(crate) fn extensions(&self, media: MediaType) -> &[(String, u16)] {
+        match media {
+            MediaType::Audio => &self.audio_extensions,
+            MediaType::Video => &self.video_extensions,
+        }
+    }
+}
+
+/// One codec as negotiated in an m-section.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NegotiatedCodec {
+    /// The payload type used on the wire.
+    pub pt: u8,
+    /// The codec.
+    pub codec: Codec,
+    /// The RTX payload type, when RTX was negotiated.
+    pub rtx_pt: Option<u8>,
+}
+
+/// Payload types and extension ids fixed by negotiation, per media type. Append-only: an entry
+/// is never changed once written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Registry {
+    pts: BTreeMap<(MediaType, CodecKey), (u8, Option<u8>)>,
+    extensions: BTreeMap<(MediaType, String), u16>,
+}
+
+impl Registry {
+    /// Records what an applied answer negotiated (first write wins).
+    pub(crate) fn record(
+        &mut self,
+        media: MediaType,
+        codecs: &[NegotiatedCodec],
+        ext: &[(String, u16)],
+    ) {
+        for c in codecs {
+            self.pts
+                .entry((media, c.codec.key()))
+                .or_insert((c.pt, c.rtx_pt));
+        }
+        for (uri, id) in ext {
+            self.extensions.entry((media, uri.clone())).or_insert(*id);
+        }
+    }
+
+    /// The codecs to offer for `media`: every configured codec, with its registered payload
+    /// type when it has one, else its preferred one if free, else a free dynamic one.
+    pub(crate) fn offer(&self, config: &CodecConfig, media: MediaType) -> Vec<NegotiatedCodec> {
+        let mut used: Vec<u8> = self
+            .pts
+            .iter()
+            .filter(|((m, _), _)| *m == media)
+            .flat_map(|(_, (pt, rtx))| std::iter::once(*pt).chain(*rtx))
+            .collect();
+        let take = |preferred: u8, used: &mut Vec<u8>| {
+            let pt = if used.contains(&preferred) {
+                free_dynamic(used)
+            } else {
+                preferred
+            };
+            used.push(pt);
+            pt
+        };
+        config
+            .codecs(media)
+            .iter()
+            .map(|codec| {
+                let (pt, rtx_pt) = match self.pts.get(&(media, codec.key())) {
+                    Some(&(pt, rtx)) => {
+                        (pt, rtx.or_else(|| codec.rtx_pt.map(|p| take(p, &mut used))))
+                    }
+                    None => {
+                        let pt = take(codec.preferred_pt, &mut used);
+                        (pt, codec.rtx_pt.map(|p| take(p, &mut used)))
+                    }
+                };
+                NegotiatedCodec {
+                    pt,
+                    codec: codec.clone(),
+                    rtx_pt,
+                }
+            })
+            .collect()
+    }
+
+    /// The header extensions to offer for `media`, with registered ids where they exist.
+    pub(crate) fn offer_extensions(
+        &self,
+        config: &CodecConfig,
+        media: MediaType,
+    ) -> Vec<(String, u16)> {
+        let mut used: Vec<u16> = self
+            .extensions
+            .iter()
+            .filter(|((m, _), _)| *m == media)
+            .map(|(_, id)| *id)
+            .collect();
+        config
+            .extensions(media)
+            .iter()
+            .map(|(uri, preferred)| {
+                let id = match self.extensions.get(&(media, uri.clone())) {
+                    Some(id) => *id,
+                    None => {
+                        let id = if used.contains(preferred) {
+                            (1..=14).find(|i| !used.contains(i)).unwrap_or(*preferred)
+                        } else {
+                            *preferred
+                        };
+                        used.push(id);
+                        id
+                    }
+                };
+                (uri.clone(), id)
+            })
+            .collect()
+    }
+}
+
+/// The first dynamic payload type (96-127, then 35-63) not in `used`.
+fn free_dynamic(used: &[u8]) -> u8 {
+    (96..=127)
+        .chain(35..=63)
+        .find(|pt| !used.contains(pt))
+        // 61 dynamic payload types; a section never offers that many codecs.
+        .unwrap_or(127)
+}
+
+/// The codecs of an m-section as written, one entry per primary payload type.
+pub(crate) fn read_section(section: &MediaSection) -> Vec<NegotiatedCodec> {
+    let rtx_for = |pt: u8| {
+        section.payload_types().find(|rtx| {
+            section
+                .rtpmap(*rtx)
+                .is_some_and(|m| m.encoding_name().eq_ignore_ascii_case("rtx"))
+                && section.fmtp(*rtx).and_then(|f| f.param("apt")) == Some(&pt.to_string())
+        })
+    };
+    section
+        .payload_types()
+        .filter_map(|pt| {
+            let map = section.rtpmap(pt)?;
+            if map.encoding_name().eq_ignore_ascii_case("rtx") {
+                return None;
+            }
+            let fmtp: Vec<(String, Option<String>)> = section
+                .fmtp(pt)
+                .map(|f| {
+                    f.params()
+                        .map(|(k, v)| (k.to_owned(), v.map(str::to_owned)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let rtcp_fbs = section
+                .rtcp_fbs_for(pt)
+                .map(|fb| (fb.kind().to_owned(), fb.param().map(str::to_owned)))
+                .collect();
+            Some(NegotiatedCodec {
+                pt,
+                codec: Codec {
+                    name: map.encoding_name().to_owned(),
+                    clock_rate: map.clock_rate(),
+                    channels: map.channels(),
+                    fmtp,
+                    rtcp_fbs,
+                    preferred_pt: pt,
+                    rtx_pt: None,
+                },
+                rtx_pt: rtx_for(pt),
+            })
+        })
+        .collect()
+}
+
+/// The extensions of an m-section as written.
+pub(crate) fn read_extensions(section: &MediaSection) -> Vec<(String, u16)> {
+    section
+        .attributes
+        .extmaps()
+        .map(|e| (e.uri().to_owned(), e.id()))
+        .collect()
+}
+
+/// The answer's codecs for an offered section (RFC 9429 §5.3.1): the offered codecs tacet
+/// supports, in the offer's order and with the offer's payload types; our own fmtp; rtcp-fb the
+/// intersection; RTX only for accepted codecs both sides offer it for; RED only when its
+/// primary is accepted.
+pub(crate) fn answer(
+    config: &CodecConfig,
+    media: MediaType,
+    offered: &[NegotiatedCodec],
+) -> Vec<NegotiatedCodec> {
+    let local = config.codecs(media);
+    let mut accepted: Vec<NegotiatedCodec> = Vec::new();
+    for o in offered {
+        let Some(mine) = local.iter().find(|l| l.key() == o.codec.key()) else {
+            continue;
+        };
+        if mine.is_red() {
+            // RED carries a primary codec: accept it only when the primary is accepted.
+            let primary = o
+                .codec
+                .fmtp
+                .first()
+                .and_then(|(k, _)| k.split('/').next())
+                .and_then(|pt| pt.parse::<u8>().ok());
+            if !primary.is_some_and(|p| accepted.iter().any(|a| a.pt == p)) {
+                continue;
+            }
+        }
+        let rtcp_fbs = mine
+            .rtcp_fbs
+            .iter()
+            .filter(|fb| o.codec.rtcp_fbs.contains(fb))
+            .cloned()
+            .collect();
+        accepted.push(NegotiatedCodec {
+            pt: o.pt,
+            codec: Codec {
+                rtcp_fbs,
+                preferred_pt: o.pt,
+                ..mine.clone()
+            },
+            rtx_pt: o.rtx_pt.filter(|_| mine.rtx_pt.is_some()),
+        });
+    }
+    accepted
+}
+
+/// The answer's extensions: the offered ones tacet supports, with the offer's ids.
+pub(crate) fn answer_extensions(
+    config: &CodecConfig,
+    media: MediaType,
+    offered: &[(String, u16)],
+) -> Vec<(String, u16)> {
+    offered
+        .iter()
+        .filter(|(uri, _)| config.extensions(media).iter().any(|(u, _)| u == uri))
+        .cloned()
+        .collect()
+}
+
+/// Writes the codec attributes (rtpmap, rtcp-fb, fmtp, then RTX) in Chromium's order, and
+/// returns the payload types for the m-line.
+pub(crate) fn write_codecs(
+    section: &mut MediaSection,
+    codecs: &[NegotiatedCodec],
+) -> Result<Vec<u8>, Error> {
+    let mut pts = Vec::new();
+    let sdp = |e: tacet_sdp::Error| Error::InvalidState {
+        what: format!("codec configuration cannot be written: {e}"),
+        rule: "tacet: CodecConfig values must be SDP tokens",
+    };
+    let primary_pt = codecs.first().map(|c| c.pt);
+    for c in codecs {
+        pts.push(c.pt);
+        let a = &mut section.attributes;
+        a.push(Attribute::RtpMap(
+            RtpMap::new(c.pt, &c.codec.name, c.codec.clock_rate, c.codec.channels).map_err(sdp)?,
+        ));
+        for (kind, param) in &c.codec.rtcp_fbs {
+            a.push(Attribute::RtcpFb(
+                RtcpFb::new(Some(c.pt), kind, param.as_deref()).map_err(sdp)?,
+            ));
+        }
+        if !c.codec.fmtp.is_empty() {
+            let primary = primary_pt.unwrap_or(c.pt).to_string();
+            let params: Vec<(String, Option<String>)> = c
+                .codec
+                .fmtp
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.replace("{primary}", &primary),
+                        v.clone().filter(|v| !v.is_empty()),
+                    )
+                })
+                .collect();
+            a.push(Attribute::Fmtp(
+                Fmtp::new(c.pt, params.iter().map(|(k, v)| (k.as_str(), v.as_deref())))
+                    .map_err(sdp)?,
+            ));
+        }
+        if let Some(rtx) = c.rtx_pt {
+            pts.push(rtx);
+            a.push(Attribute::RtpMap(
+                RtpMap::new(rtx, "rtx", c.codec.clock_rate, None).map_err(sdp)?,
+            ));
+            a.push(Attribute::Fmtp(
+                Fmtp::new(rtx, [("apt", Some(c.pt.to_string().as_str()))]).map_err(sdp)?,
+            ));
+        }
+    }
+    Ok(pts)
+}
+
+/// Writes `a=extmap` lines.
+pub(crate) fn write_extensions(
+    section: &mut MediaSection,
+    extensions: &[(String, u16)],
+) -> Result<(), Error> {
+    for (uri, id) in extensions {
+        section
+            .attributes
+            .push(Attribute::ExtMap(ExtMap::new(*id, None, uri).map_err(
+                |e| Error::InvalidState {
+                    what: format!("header extension cannot be written: {e}"),
+                    rule: "tacet: extension URIs contain no spaces",
+                },
+            )?));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

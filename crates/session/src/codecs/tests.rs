@@ -1,0 +1,1 @@
+//! Codec negotiation tests (filled below).

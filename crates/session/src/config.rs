@@ -1,0 +1,65 @@
+//! What a session is configured with: policies, codecs, and the local DTLS identity.
+
+use tacet_sdp::Fingerprint;
+use tacet_track::EndedPolicy;
+
+use crate::codecs::CodecConfig;
+
+/// `RTCBundlePolicy` (RFC 9429 §4.1.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum BundlePolicy {
+    /// Everything on one transport: the first m-section carries it, the others are bundled.
+    #[default]
+    MaxBundle,
+    /// One transport per media type in the initial offer (the first section of each kind);
+    /// the others are offered `a=bundle-only` (port 0, not rejected: RFC 9143 §7.3.5).
+    Balanced,
+}
+
+/// What to do with a transceiver stopped before it was ever associated with an m-section.
+///
+/// The spec keeps it in the set of transceivers for ever, needing negotiation for ever
+/// (webrtc-pc#2838, open). tacet's default drops it at the next local offer, so
+/// negotiation-needed can return to false (decisions.md §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnassociatedStopPolicy {
+    /// Remove it when the next local offer is applied (it has no m-line to negotiate).
+    #[default]
+    DropAtNextOffer,
+    /// The letter of the spec: keep it.
+    Keep,
+}
+
+/// Everything a session is built with.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SessionConfig {
+    /// The BUNDLE policy.
+    pub bundle_policy: BundlePolicy,
+    /// Codecs and header extensions.
+    pub codecs: CodecConfig,
+    /// Receiver tracks: whether a local `stop()` fires `ended` (aiortc-compatible) or not.
+    pub ended_policy: EndedPolicy,
+    /// Transceivers stopped before any negotiation.
+    pub unassociated_stop: UnassociatedStopPolicy,
+    /// The DTLS certificate fingerprint(s) of this endpoint (the I/O layer's certificate).
+    pub fingerprints: Vec<Fingerprint>,
+    /// The SCTP port offered in the data section (RFC 8841 §5; browsers use 5000).
+    pub sctp_port: u16,
+    /// The largest data-channel message this endpoint accepts (RFC 8841 §6).
+    pub max_message_size: u64,
+}
+
+impl SessionConfig {
+    /// The defaults with the given certificate fingerprint.
+    pub fn new(fingerprint: Fingerprint) -> Self {
+        Self {
+            bundle_policy: BundlePolicy::default(),
+            codecs: CodecConfig::default(),
+            ended_policy: EndedPolicy::default(),
+            unassociated_stop: UnassociatedStopPolicy::default(),
+            fingerprints: vec![fingerprint],
+            sctp_port: 5000,
+            max_message_size: 262_144,
+        }
+    }
+}

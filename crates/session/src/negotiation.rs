@@ -1,0 +1,95 @@
+//! webrtc-pc "check if negotiation is needed" (§4.7.3), with the stop rules.
+
+use tacet_sdp::{SdpType, SessionDescription};
+use tacet_transceiver_fsm::Direction;
+
+use crate::session::Session;
+use crate::transceiver::RtpTransceiver;
+
+impl Session {
+    /// The check, step by step (webrtc-pc L5910-6031; stop-semantics.md §1.7).
+    pub(crate) fn check_negotiation_needed(&self) -> bool {
+        let d = &self.descriptions;
+        // Step 2: an ICE restart was requested and not yet offered.
+        if self.ice_restart {
+            return true;
+        }
+        // Step 3: data channels exist but no data section is in the current local description.
+        if !self.data_channels.is_empty()
+            && !d
+                .current_local
+                .as_ref()
+                .is_some_and(|l| l.media.iter().any(|m| m.is_data()))
+        {
+            return true;
+        }
+        // Step 4, for each transceiver in the set.
+        self.transceivers().any(|t| {
+            transceiver_needs_negotiation(t, d.current_local.as_ref(), d.current_remote.as_ref())
+        })
+    }
+}
+
+fn transceiver_needs_negotiation(
+    t: &RtpTransceiver,
+    local: Option<&SessionDescription>,
+    remote: Option<&SessionDescription>,
+) -> bool {
+    // 4a: "A transceiver that is stopping but not stopped will always need negotiation".
+    if t.is_stopping() && !t.is_stopped() {
+        return true;
+    }
+    let Some(mid) = t.mid() else {
+        // 4b: not stopped and not associated (a stopped unassociated one needs nothing).
+        return !t.is_stopped();
+    };
+    fn section<'d>(
+        d: Option<&'d SessionDescription>,
+        mid: &str,
+    ) -> Option<(usize, &'d tacet_sdp::MediaSection)> {
+        d.and_then(|d| d.media_by_mid(mid))
+    }
+    let mid = mid.as_str();
+    if t.is_stopped() {
+        // 4d: stopped and associated, but the section is not yet rejected in a current
+        // description.
+        let rejected = |d| section(d, mid).is_some_and(|(_, m)| m.is_rejected());
+        return !(rejected(local) || rejected(remote));
+    }
+    // 4c: associated and not stopped: compare direction and msid with the current
+    // descriptions.
+    let (Some(local_desc), Some((_, local_section))) = (local, section(local, mid)) else {
+        return true;
+    };
+    let desired = t.desired_direction();
+    if desired.has_send() {
+        let announced: Vec<&str> = local_section
+            .attributes
+            .msids()
+            .map(|m| m.stream_id())
+            .collect();
+        let wanted: Vec<&str> = if t.sender.streams.is_empty() {
+            vec!["-"]
+        } else {
+            t.sender.streams.iter().map(String::as_str).collect()
+        };
+        if t.sender.track.is_some() && announced != wanted {
+            return true;
+        }
+    }
+    let remote_direction = section(remote, mid).map(|(_, m)| m.direction());
+    match local_desc.sdp_type {
+        SdpType::Offer => {
+            // "the direction ... in neither [[CurrentLocalDescription]] nor
+            // [[CurrentRemoteDescription]] matches [[Direction]]".
+            local_section.direction() != desired
+                && remote_direction.map(Direction::reverse) != Some(desired)
+        }
+        _ => {
+            // Answer: the local answer's direction against [[Direction]] intersected with the
+            // offered direction (RFC 9429 §5.3.1).
+            let offered = remote_direction.unwrap_or(Direction::SendRecv);
+            local_section.direction() != Direction::answer(offered, desired)
+        }
+    }
+}

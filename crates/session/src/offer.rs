@@ -1,0 +1,399 @@
+//! `createOffer` (RFC 9429 §5.2.1, §5.2.2) and the m-section builders offers and answers share.
+//!
+//! The offer walks the m-line slots of the latest description in order — that is how m-line
+//! order and count are kept — then places new transceivers: into a recyclable slot (port 0 in
+//! a *current* description) with a new mid, else appended.
+//!
+//! | slot | offered as |
+//! |---|---|
+//! | transceiver active | live section, its `[[Direction]]`, msid and SSRCs when sending |
+//! | transceiver stopping or stopped | port 0, `a=inactive`, no msid, mid kept, out of BUNDLE |
+//! | vacant (its transceiver removed) | the previous rejected section again |
+//! | data | the data section |
+//! | stopped, never associated | no m-line at all |
+
+use tacet_sdp::{
+    Attribute, Candidate, Connection, Fingerprint, IceOptions, IcePwd, IceUfrag, MediaKind,
+    MediaSection, Msid, MsidSemantic, Origin as SdpOrigin, SdpType, SessionDescription, Setup,
+    Ssrc, SsrcGroup,
+};
+use tacet_transceiver_fsm::Direction;
+
+use crate::codecs::{self, MediaType, NegotiatedCodec};
+use crate::config::BundlePolicy;
+use crate::error::Error;
+use crate::event::TransportId;
+use crate::session::{Created, Owner, Session};
+use crate::signaling::SignalingState;
+use crate::transceiver::TransceiverId;
+
+/// What a section says about its transport.
+pub(crate) struct TransportAttrs<'a> {
+    pub(crate) ufrag: &'a str,
+    pub(crate) pwd: &'a str,
+    pub(crate) fingerprints: &'a [Fingerprint],
+    pub(crate) setup: Setup,
+    /// The candidates, only on the section that carries the transport (the BUNDLE tag).
+    pub(crate) candidates: Option<&'a [Candidate]>,
+    pub(crate) bundle_only: bool,
+}
+
+impl Session {
+    /// `createOffer()`: in stable or have-local-offer; InvalidStateError otherwise.
+    pub fn create_offer(&mut self) -> Result<SessionDescription, Error> {
+        self.atomically(|s| {
+            s.ensure_open("createOffer")?;
+            if !matches!(
+                s.signaling,
+                SignalingState::Stable | SignalingState::HaveLocalOffer
+            ) {
+                return Err(Error::InvalidState {
+                    what: format!("createOffer in {}", s.signaling),
+                    rule: "webrtc-pc createOffer: signaling state neither stable nor have-local-offer",
+                });
+            }
+            let ice = if s.ice_restart {
+                (s.rng.ice_chars(4), s.rng.ice_chars(24))
+            } else {
+                (s.ice_ufrag.clone(), s.ice_pwd.clone())
+            };
+            let slots = s.offer_slots();
+            let description = s.build_offer(&slots, &ice)?;
+            s.last_offer = Some(Created {
+                description: description.clone(),
+                owners: slots.iter().map(|(owner, _, _)| *owner).collect(),
+                ice,
+            });
+            Ok(description)
+        })
+    }
+
+    /// The m-line slots of the next offer: the latest description's, in order, then new
+    /// transceivers (recycled or appended), then the data section if it is still missing.
+    fn offer_slots(&mut self) -> Vec<(Owner, String, MediaKind)> {
+        let mut slots: Vec<(Owner, String, MediaKind)> = Vec::new();
+        if let Some(latest) = self.descriptions.latest() {
+            for m in &latest.media {
+                let mid = m.mid().map(|m| m.as_str().to_owned()).unwrap_or_default();
+                let owner = if m.is_data() {
+                    Owner::Data
+                } else {
+                    self.transceivers()
+                        .find(|t| t.mid().is_some_and(|tm| tm.as_str() == mid))
+                        .map_or(Owner::Vacant, |t| Owner::Transceiver(t.id))
+                };
+                slots.push((owner, mid, m.kind.clone()));
+            }
+        }
+        // RFC 9429 §5.2.2: a stopped transceiver that is not associated gets no m-line;
+        // an added one recycles a port-0 slot of the current descriptions, any kind, with a
+        // new mid at the same index, else is appended.
+        let new: Vec<(TransceiverId, MediaType)> = self
+            .transceivers()
+            .filter(|t| !t.is_stopping() && t.mid().is_none())
+            .map(|t| (t.id, t.media()))
+            .collect();
+        for (id, media) in new {
+            let mid = self.new_mid();
+            let kind = match media {
+                MediaType::Audio => MediaKind::Audio,
+                MediaType::Video => MediaKind::Video,
+            };
+            let recyclable = slots.iter().enumerate().position(|(i, (owner, _, _))| {
+                *owner == Owner::Vacant && self.descriptions.recyclable(i)
+            });
+            match recyclable {
+                Some(i) => slots[i] = (Owner::Transceiver(id), mid, kind),
+                None => slots.push((Owner::Transceiver(id), mid, kind)),
+            }
+        }
+        if !self.data_channels.is_empty() && !slots.iter().any(|(o, _, _)| *o == Owner::Data) {
+            let mid = self.new_mid();
+            slots.push((Owner::Data, mid, MediaKind::Application));
+        }
+        slots
+    }
+
+    fn build_offer(
+        &mut self,
+        slots: &[(Owner, String, MediaKind)],
+        ice: &(String, String),
+    ) -> Result<SessionDescription, Error> {
+        let initial = self.descriptions.current_local.is_none();
+        // Which slots are live (not rejected) in this offer.
+        let live: Vec<bool> = slots
+            .iter()
+            .map(|(owner, _, _)| match owner {
+                Owner::Transceiver(id) => !self.transceivers[id.0 as usize].is_stopping(),
+                Owner::Data => true,
+                // Its transceiver was removed: a rejected placeholder.
+                Owner::Vacant => false,
+            })
+            .collect();
+        let live_mids: Vec<&str> = slots
+            .iter()
+            .zip(&live)
+            .filter(|(_, live)| **live)
+            .map(|((_, mid, _), _)| mid.as_str())
+            .collect();
+        // decisions.md §6: keep the current tag while its section is live, else the first live
+        // section in m-line order (the data section when all media is stopped).
+        let current_tag = self
+            .descriptions
+            .latest()
+            .and_then(|d| d.bundle_groups().next())
+            .and_then(|g| g.mids().next())
+            .map(str::to_owned);
+        let tag = current_tag
+            .filter(|t| live_mids.contains(&t.as_str()))
+            .or_else(|| live_mids.first().map(|m| (*m).to_owned()));
+        let mut group: Vec<&str> = Vec::new();
+        if let Some(tag) = &tag {
+            group.push(tag);
+            group.extend(live_mids.iter().filter(|m| **m != tag.as_str()));
+        }
+        // Balanced, initial offer: the first section of each kind carries its own transport,
+        // the others are bundle-only (RFC 9429 §4.1.1, §5.2.1).
+        let balanced = initial && self.config.bundle_policy == BundlePolicy::Balanced;
+        let mut own_transport: Vec<bool> = vec![false; slots.len()];
+        if balanced {
+            let mut seen: Vec<&MediaKind> = Vec::new();
+            for (i, (_, _, kind)) in slots.iter().enumerate() {
+                if live[i] && !seen.contains(&kind) {
+                    seen.push(kind);
+                    own_transport[i] = true;
+                }
+            }
+        }
+        let mut effects = Vec::new();
+        let group_mids: Vec<tacet_transceiver_fsm::Mid> = group
+            .iter()
+            .map(|m| tacet_transceiver_fsm::Mid::from(*m))
+            .collect();
+        let mut carriers: Vec<Option<TransportId>> = vec![None; slots.len()];
+        for (i, (_, mid, _)) in slots.iter().enumerate() {
+            if !live[i] {
+                continue;
+            }
+            let m = tacet_transceiver_fsm::Mid::from(mid.as_str());
+            if balanced {
+                if own_transport[i] {
+                    carriers[i] = Some(self.transports.ensure(
+                        &m,
+                        std::slice::from_ref(&m),
+                        &mut effects,
+                    ));
+                }
+            } else if tag.as_deref() == Some(mid.as_str()) {
+                carriers[i] = Some(self.transports.ensure(&m, &group_mids, &mut effects));
+            }
+        }
+        self.effects.extend(effects);
+
+        let mut sdp = SessionDescription::new(
+            SdpType::Offer,
+            SdpOrigin::new(self.session_id, self.version + 1),
+        );
+        sdp.set_bundle_group(group.iter().copied())
+            .map_err(Error::local_sdp)?;
+        sdp.attributes.push(Attribute::ExtmapAllowMixed);
+        sdp.attributes
+            .push(Attribute::MsidSemantic(self.msid_semantic()?));
+        let fingerprints = self.config.fingerprints.clone();
+        let latest = self.descriptions.latest().cloned();
+        for (i, (owner, mid, kind)) in slots.iter().enumerate() {
+            let candidates: Option<Vec<Candidate>> = carriers[i].and_then(|id| {
+                self.transports
+                    .all
+                    .iter()
+                    .find(|t| t.id == id)
+                    .map(|t| t.local_candidates.clone())
+            });
+            let transport = TransportAttrs {
+                ufrag: &ice.0,
+                pwd: &ice.1,
+                fingerprints: &fingerprints,
+                setup: Setup::ActPass,
+                candidates: candidates.as_deref(),
+                bundle_only: balanced && live[i] && !own_transport[i],
+            };
+            let section = match owner {
+                Owner::Transceiver(id) => {
+                    let t = &self.transceivers[id.0 as usize];
+                    let media = t.media();
+                    let codecs = self.registry.offer(&self.config.codecs, media);
+                    let extensions = self.registry.offer_extensions(&self.config.codecs, media);
+                    let direction = t.desired_direction();
+                    let section =
+                        self.media_section(*id, mid, direction, &codecs, &extensions, &transport)?;
+                    if live[i] {
+                        section
+                    } else {
+                        // RFC 9429 §5.2.2: port 0, every a=msid removed, mid kept; the
+                        // direction is [[Direction]], inactive once stopping (WPT "A stopped
+                        // sendonly transceiver should generate an inactive m-section").
+                        section.to_rejected()
+                    }
+                }
+                Owner::Data => self.data_section(mid, &transport)?,
+                Owner::Vacant => {
+                    let previous = latest.as_ref().and_then(|d| d.media.get(i));
+                    match previous {
+                        Some(previous) => previous.to_rejected(),
+                        None => {
+                            MediaSection::rejected_stub(kind.clone(), tacet_sdp::RTP_PROFILE, mid)
+                                .map_err(Error::local_sdp)?
+                        }
+                    }
+                }
+            };
+            sdp.media.push(section);
+        }
+        Ok(sdp)
+    }
+
+    /// `a=msid-semantic: WMS <stream ids>` over every sending track's streams.
+    fn msid_semantic(&self) -> Result<MsidSemantic, Error> {
+        let mut ids: Vec<&str> = Vec::new();
+        for t in self.transceivers().filter(|t| t.sender.track.is_some()) {
+            for stream in &t.sender.streams {
+                if !ids.contains(&stream.as_str()) {
+                    ids.push(stream);
+                }
+            }
+        }
+        MsidSemantic::new(ids).map_err(Error::local_sdp)
+    }
+
+    /// A live audio/video section for transceiver `id`, in Chromium's attribute order.
+    pub(crate) fn media_section(
+        &self,
+        id: TransceiverId,
+        mid: &str,
+        direction: Direction,
+        codecs: &[NegotiatedCodec],
+        extensions: &[(String, u16)],
+        transport: &TransportAttrs<'_>,
+    ) -> Result<MediaSection, Error> {
+        let t = &self.transceivers[id.0 as usize];
+        let kind = match t.media() {
+            MediaType::Audio => MediaKind::Audio,
+            MediaType::Video => MediaKind::Video,
+        };
+        let mut section =
+            MediaSection::new(kind, 9, tacet_sdp::RTP_PROFILE, ["0"]).map_err(Error::local_sdp)?;
+        self.transport_lines(&mut section, mid, transport)?;
+        codecs::write_extensions(&mut section, extensions)?;
+        section.set_direction(direction);
+        let sending = direction.has_send() && t.sender.track.is_some();
+        let sdp = Error::local_sdp;
+        if sending {
+            let track = t.sender.track.as_ref().map(|t| t.as_str()).unwrap_or("-");
+            let streams: Vec<&str> = if t.sender.streams.is_empty() {
+                vec!["-"]
+            } else {
+                t.sender.streams.iter().map(String::as_str).collect()
+            };
+            for stream in &streams {
+                section.attributes.push(Attribute::Msid(
+                    Msid::new(stream, Some(track)).map_err(sdp)?,
+                ));
+            }
+        }
+        section.attributes.push(Attribute::RtcpMux);
+        section.attributes.push(Attribute::RtcpRsize);
+        let pts = codecs::write_codecs(&mut section, codecs)?;
+        section.formats = pts.iter().map(u8::to_string).collect::<Vec<_>>().join(" ");
+        if sending {
+            let ssrcs = t.sender.ssrcs();
+            let has_rtx = codecs.iter().any(|c| c.rtx_pt.is_some());
+            if let (true, [media, rtx]) = (has_rtx, ssrcs.as_slice()) {
+                section.attributes.push(Attribute::SsrcGroup(
+                    SsrcGroup::new("FID", &[*media, *rtx]).map_err(sdp)?,
+                ));
+            }
+            let stream = t.sender.streams.first().map_or("-", String::as_str);
+            let track = t.sender.track.as_ref().map(|t| t.as_str()).unwrap_or("-");
+            let msid = format!("{stream} {track}");
+            for ssrc in if has_rtx { ssrcs } else { vec![t.sender.ssrc] } {
+                section.attributes.push(Attribute::Ssrc(
+                    Ssrc::new(ssrc, "cname", Some(&self.cname)).map_err(sdp)?,
+                ));
+                section.attributes.push(Attribute::Ssrc(
+                    Ssrc::new(ssrc, "msid", Some(&msid)).map_err(sdp)?,
+                ));
+            }
+        }
+        Ok(section)
+    }
+
+    /// The data section (`m=application ... UDP/DTLS/SCTP webrtc-datachannel`).
+    pub(crate) fn data_section(
+        &self,
+        mid: &str,
+        transport: &TransportAttrs<'_>,
+    ) -> Result<MediaSection, Error> {
+        let mut section = MediaSection::new(
+            MediaKind::Application,
+            9,
+            tacet_sdp::DATA_PROFILE,
+            [tacet_sdp::DATA_FORMAT],
+        )
+        .map_err(Error::local_sdp)?;
+        self.transport_lines(&mut section, mid, transport)?;
+        section
+            .attributes
+            .push(Attribute::SctpPort(self.config.sctp_port));
+        section
+            .attributes
+            .push(Attribute::MaxMessageSize(self.config.max_message_size));
+        Ok(section)
+    }
+
+    /// Port, `c=`, candidates, ICE and DTLS lines, `a=mid` — Chromium's order. The section
+    /// carrying the transport takes its first candidate's address and port; the others the
+    /// JSEP placeholders (port 9, `IN IP4 0.0.0.0`).
+    fn transport_lines(
+        &self,
+        section: &mut MediaSection,
+        mid: &str,
+        transport: &TransportAttrs<'_>,
+    ) -> Result<(), Error> {
+        let sdp = Error::local_sdp;
+        if let Some(first) = transport.candidates.and_then(|c| c.first()) {
+            section.port = first.port();
+            section.connections = vec![Connection {
+                nettype: "IN".into(),
+                addrtype: if first.address().contains(':') {
+                    "IP6".into()
+                } else {
+                    "IP4".into()
+                },
+                address: first.address().to_owned(),
+            }];
+        }
+        if transport.bundle_only {
+            section.port = 0;
+        }
+        let a = &mut section.attributes;
+        for candidate in transport.candidates.unwrap_or_default() {
+            a.push(Attribute::Candidate(candidate.clone()));
+        }
+        a.push(Attribute::IceUfrag(
+            IceUfrag::new(transport.ufrag).map_err(sdp)?,
+        ));
+        a.push(Attribute::IcePwd(IcePwd::new(transport.pwd).map_err(sdp)?));
+        a.push(Attribute::IceOptions(
+            IceOptions::new(["trickle"]).map_err(sdp)?,
+        ));
+        for fingerprint in transport.fingerprints {
+            a.push(Attribute::Fingerprint(fingerprint.clone()));
+        }
+        a.push(Attribute::Setup(transport.setup));
+        section.set_mid(mid).map_err(sdp)?;
+        if transport.bundle_only {
+            section.attributes.push(Attribute::BundleOnly);
+        }
+        Ok(())
+    }
+}

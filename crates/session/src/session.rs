@@ -1,0 +1,792 @@
+//! The session: state, the application's calls, and the plumbing from transceiver effects to
+//! events and I/O effects. Offers, answers and descriptions live in their own files.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use tacet_sdp::{Candidate, SessionDescription};
+use tacet_track::{EndCause, Track, TrackEvent, TrackId, TrackKind};
+use tacet_transceiver_fsm::{Direction, Effect as FsmEffect, Input, StopCause, Transceiver};
+
+use crate::codecs::{MediaType, Registry};
+use crate::config::SessionConfig;
+use crate::error::Error;
+use crate::event::{Effect, Event, TransportId};
+use crate::mode::Mode;
+use crate::rng::Rng;
+use crate::signaling::SignalingState;
+use crate::transceiver::{Origin, RtpTransceiver, Sender, TransceiverId};
+use crate::transport::{TransportState, Transports};
+
+/// Identifies a data channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DataChannelId(pub u32);
+
+/// A data channel as far as negotiation is concerned: it exists, so a data section is needed.
+/// (Messages are the I/O layer's; the SCTP association is never touched by media stops.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataChannel {
+    pub(crate) id: DataChannelId,
+    pub(crate) label: String,
+    pub(crate) closed: bool,
+}
+
+impl DataChannel {
+    /// Its id.
+    pub fn id(&self) -> DataChannelId {
+        self.id
+    }
+
+    /// Its label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Closed (only `close()` closes channels here).
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+}
+
+/// What a created-but-not-yet-applied description binds each m-line to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Owner {
+    Transceiver(TransceiverId),
+    Data,
+    /// A rejected placeholder nobody owns (its transceiver was removed).
+    Vacant,
+}
+
+/// A description this session created, with the m-line owners it was built for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Created {
+    pub(crate) description: SessionDescription,
+    pub(crate) owners: Vec<Owner>,
+    /// The ICE credentials it carries (new ones after `restartIce()`).
+    pub(crate) ice: (String, String),
+}
+
+/// `[[CurrentLocalDescription]]` and friends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Descriptions {
+    pub(crate) current_local: Option<SessionDescription>,
+    pub(crate) current_remote: Option<SessionDescription>,
+    pub(crate) pending_local: Option<SessionDescription>,
+    pub(crate) pending_remote: Option<SessionDescription>,
+}
+
+impl Descriptions {
+    /// The description whose m-lines are the session's layout now: the pending one if an
+    /// exchange is in progress, else the current local (or remote) one.
+    pub(crate) fn latest(&self) -> Option<&SessionDescription> {
+        self.pending_local
+            .as_ref()
+            .or(self.pending_remote.as_ref())
+            .or(self.current_local.as_ref())
+            .or(self.current_remote.as_ref())
+    }
+
+    /// RFC 9429 §5.2.2: only an m-section with port 0 in the **current** local or remote
+    /// description may be recycled.
+    pub(crate) fn recyclable(&self, index: usize) -> bool {
+        let zero = |d: &Option<SessionDescription>| {
+            d.as_ref()
+                .and_then(|d| d.media.get(index))
+                .is_some_and(|m| m.port == 0 && !m.attributes.bundle_only())
+        };
+        zero(&self.current_local) || zero(&self.current_remote)
+    }
+}
+
+/// The W3C "final task" of a call: mutes, `track` events and the negotiation-needed update
+/// are collected while the call runs and delivered at its end, in the spec's order.
+#[derive(Debug, Default)]
+pub(crate) struct Tasks {
+    pub(crate) mute: Vec<TransceiverId>,
+    pub(crate) track: Vec<TransceiverId>,
+    pub(crate) update_negotiation_needed: bool,
+}
+
+/// Options of [`Session::add_transceiver`] (`RTCRtpTransceiverInit`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransceiverInit {
+    /// `direction` (default sendrecv).
+    pub direction: Direction,
+    /// `streams`: the stream ids the sender's track is announced with.
+    pub streams: Vec<String>,
+}
+
+impl Default for TransceiverInit {
+    fn default() -> Self {
+        Self {
+            direction: Direction::SendRecv,
+            streams: Vec::new(),
+        }
+    }
+}
+
+/// A pure (sans-IO) peer connection core: offer/answer with exact stop semantics.
+///
+/// Every method changes the state immediately and queues what it fires; drain
+/// [`poll_event`](Self::poll_event) (application events) and
+/// [`poll_effect`](Self::poll_effect) (I/O instructions). A method that returns an error has
+/// changed nothing at all — not even the queues.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub(crate) config: SessionConfig,
+    pub(crate) rng: Rng,
+    pub(crate) signaling: SignalingState,
+    pub(crate) transceivers: Vec<RtpTransceiver>,
+    pub(crate) data_channels: Vec<DataChannel>,
+    pub(crate) descriptions: Descriptions,
+    pub(crate) last_offer: Option<Created>,
+    pub(crate) last_answer: Option<Created>,
+    pub(crate) ice_ufrag: String,
+    pub(crate) ice_pwd: String,
+    pub(crate) ice_restart: bool,
+    /// The RTCP CNAME of every local stream (RFC 7022: one per session).
+    pub(crate) cname: String,
+    pub(crate) transports: Transports,
+    pub(crate) registry: Registry,
+    pub(crate) session_id: u64,
+    pub(crate) version: u64,
+    pub(crate) next_mid: u32,
+    pub(crate) used_mids: BTreeSet<String>,
+    pub(crate) used_ssrcs: BTreeSet<u32>,
+    pub(crate) negotiation_needed: bool,
+    pub(crate) mode: Mode,
+    pub(crate) events: VecDeque<Event>,
+    pub(crate) effects: VecDeque<Effect>,
+}
+
+impl Session {
+    /// A new session. `seed` feeds every random choice (session id, ICE credentials, SSRCs,
+    /// track ids), so the same seed replays the same session (decisions.md §5).
+    pub fn new(config: SessionConfig, seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        // RFC 9429 §5.2.1: a 64-bit session id with the top bit clear.
+        let session_id = rng.next_u64() >> 1;
+        let ice_ufrag = rng.ice_chars(4);
+        let ice_pwd = rng.ice_chars(24);
+        let cname = rng.ice_chars(16).replace(['+', '/'], "x");
+        Self {
+            config,
+            rng,
+            signaling: SignalingState::Stable,
+            transceivers: Vec::new(),
+            data_channels: Vec::new(),
+            descriptions: Descriptions::default(),
+            last_offer: None,
+            last_answer: None,
+            ice_ufrag,
+            ice_pwd,
+            ice_restart: false,
+            cname,
+            transports: Transports::default(),
+            registry: Registry::default(),
+            session_id,
+            // Chromium starts at 2; the first description gets version 2 here too.
+            version: 1,
+            next_mid: 0,
+            used_mids: BTreeSet::new(),
+            used_ssrcs: BTreeSet::new(),
+            negotiation_needed: false,
+            mode: Mode::New,
+            events: VecDeque::new(),
+            effects: VecDeque::new(),
+        }
+    }
+
+    /// Runs `call` and restores the whole session if it fails: failure atomicity for every
+    /// public method (decisions.md: "build the new state aside, commit at the end").
+    pub(crate) fn atomically<T>(
+        &mut self,
+        call: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let snapshot = self.clone();
+        let result = call(self);
+        if result.is_err() {
+            *self = snapshot;
+        }
+        result
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.signaling == SignalingState::Closed
+    }
+
+    pub(crate) fn ensure_open(&self, what: &str) -> Result<(), Error> {
+        if self.is_closed() {
+            Err(Error::closed(what))
+        } else {
+            Ok(())
+        }
+    }
+
+    // ---- getters ---------------------------------------------------------------------------
+
+    /// `signalingState`.
+    pub fn signaling_state(&self) -> SignalingState {
+        self.signaling
+    }
+
+    /// What is negotiated and live.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// `getTransceivers()`: every transceiver in the set, in insertion order (removed ones
+    /// are gone).
+    pub fn transceivers(&self) -> impl Iterator<Item = &RtpTransceiver> {
+        self.transceivers.iter().filter(|t| !t.fsm.is_removed())
+    }
+
+    /// One transceiver, also after its removal (the object lives on, as in JavaScript).
+    pub fn transceiver(&self, id: TransceiverId) -> Option<&RtpTransceiver> {
+        self.transceivers.get(id.0 as usize)
+    }
+
+    /// `getSenders()`: the transceivers whose sender is listed — every one not stopped.
+    pub fn senders(&self) -> impl Iterator<Item = &RtpTransceiver> {
+        self.transceivers().filter(|t| !t.is_stopped())
+    }
+
+    /// `getReceivers()`: likewise.
+    pub fn receivers(&self) -> impl Iterator<Item = &RtpTransceiver> {
+        self.transceivers().filter(|t| !t.is_stopped())
+    }
+
+    /// `localDescription`: pending if any, else current.
+    pub fn local_description(&self) -> Option<&SessionDescription> {
+        self.descriptions
+            .pending_local
+            .as_ref()
+            .or(self.descriptions.current_local.as_ref())
+    }
+
+    /// `remoteDescription`.
+    pub fn remote_description(&self) -> Option<&SessionDescription> {
+        self.descriptions
+            .pending_remote
+            .as_ref()
+            .or(self.descriptions.current_remote.as_ref())
+    }
+
+    /// `currentLocalDescription`.
+    pub fn current_local_description(&self) -> Option<&SessionDescription> {
+        self.descriptions.current_local.as_ref()
+    }
+
+    /// `currentRemoteDescription`.
+    pub fn current_remote_description(&self) -> Option<&SessionDescription> {
+        self.descriptions.current_remote.as_ref()
+    }
+
+    /// `pendingLocalDescription`.
+    pub fn pending_local_description(&self) -> Option<&SessionDescription> {
+        self.descriptions.pending_local.as_ref()
+    }
+
+    /// `pendingRemoteDescription`.
+    pub fn pending_remote_description(&self) -> Option<&SessionDescription> {
+        self.descriptions.pending_remote.as_ref()
+    }
+
+    /// The negotiation-needed flag.
+    pub fn is_negotiation_needed(&self) -> bool {
+        self.negotiation_needed
+    }
+
+    /// Every transport, live and released.
+    pub fn transports(&self) -> &[TransportState] {
+        &self.transports.all
+    }
+
+    /// The data channels.
+    pub fn data_channels(&self) -> &[DataChannel] {
+        &self.data_channels
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    // ---- queues ----------------------------------------------------------------------------
+
+    /// The next application event.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The next I/O effect.
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    // ---- transceivers ----------------------------------------------------------------------
+
+    /// `addTransceiver(kind, init)`.
+    pub fn add_transceiver(
+        &mut self,
+        kind: TrackKind,
+        init: TransceiverInit,
+    ) -> Result<TransceiverId, Error> {
+        self.atomically(|s| {
+            s.ensure_open("addTransceiver")?;
+            let id = s.create_transceiver(media_of(kind), init.direction, Origin::Local);
+            s.entry_mut(id)?.sender.streams = init.streams;
+            s.after_call(Tasks {
+                update_negotiation_needed: true,
+                ..Tasks::default()
+            });
+            Ok(id)
+        })
+    }
+
+    /// `addTrack(track, ...streams)`: reuses a transceiver of the same kind whose sender never
+    /// had a track and never sent (webrtc-pc addTrack reuse rule, never a stopping one), else
+    /// creates a sendrecv one.
+    pub fn add_track(
+        &mut self,
+        kind: TrackKind,
+        track: TrackId,
+        streams: Vec<String>,
+    ) -> Result<TransceiverId, Error> {
+        self.atomically(|s| {
+            s.ensure_open("addTrack")?;
+            if s.transceivers().any(|t| t.sender.track.as_ref() == Some(&track)) {
+                return Err(Error::InvalidModification {
+                    what: format!("track {track} already has a sender"),
+                    rule: "webrtc-pc addTrack: InvalidAccessError if a sender already has the track",
+                });
+            }
+            let reusable = s
+                .transceivers()
+                .find(|t| {
+                    t.media == media_of(kind)
+                        && t.sender.track.is_none()
+                        && t.fsm.reusable_by_add_track()
+                })
+                .map(|t| t.id);
+            let id = match reusable {
+                Some(id) => {
+                    let mut tasks = Tasks::default();
+                    s.drive(id, Input::AddTrack, &mut tasks)?;
+                    s.after_call(tasks);
+                    id
+                }
+                None => {
+                    let id = s.create_transceiver(media_of(kind), Direction::SendRecv, Origin::Local);
+                    s.after_call(Tasks {
+                        update_negotiation_needed: true,
+                        ..Tasks::default()
+                    });
+                    id
+                }
+            };
+            let entry = s.entry_mut(id)?;
+            entry.sender.track = Some(track);
+            entry.sender.streams = streams;
+            entry.add_track_touched = true;
+            Ok(id)
+        })
+    }
+
+    /// `removeTrack(sender)`: the sender loses its track and the direction its send part
+    /// (webrtc-pc removeTrack); a no-op on a stopping transceiver.
+    pub fn remove_track(&mut self, id: TransceiverId) -> Result<(), Error> {
+        self.atomically(|s| {
+            s.ensure_open("removeTrack")?;
+            let entry = s.entry(id)?;
+            if entry.fsm.is_removed() || entry.is_stopping() {
+                // "If transceiver.[[Stopping]] is true, abort these steps" (and a removed
+                // transceiver's sender is not in CollectSenders).
+                return Ok(());
+            }
+            if entry.sender.track.is_none() {
+                return Ok(());
+            }
+            let mut tasks = Tasks::default();
+            s.drive(id, Input::RemoveTrack, &mut tasks)?;
+            s.entry_mut(id)?.sender.track = None;
+            s.after_call(tasks);
+            Ok(())
+        })
+    }
+
+    /// `sender.replaceTrack(track)`: no renegotiation, no BYE (webrtc-pc; RTCP BYE only when
+    /// an SSRC is retired). InvalidStateError once stopping.
+    pub fn replace_track(
+        &mut self,
+        id: TransceiverId,
+        track: Option<TrackId>,
+    ) -> Result<(), Error> {
+        self.atomically(|s| {
+            s.ensure_open("replaceTrack")?;
+            let mut tasks = Tasks::default();
+            s.drive(id, Input::ReplaceTrack, &mut tasks)?;
+            s.entry_mut(id)?.sender.track = track;
+            s.after_call(tasks);
+            Ok(())
+        })
+    }
+
+    /// The `direction` setter.
+    pub fn set_direction(&mut self, id: TransceiverId, direction: Direction) -> Result<(), Error> {
+        self.atomically(|s| {
+            let mut tasks = Tasks::default();
+            s.drive(id, Input::SetDirection(direction), &mut tasks)?;
+            s.after_call(tasks);
+            Ok(())
+        })
+    }
+
+    /// `transceiver.stop()`: media stops now (BYE, receiver track ended), the stop is
+    /// negotiated at the next offer/answer. InvalidStateError after `close()`.
+    pub fn stop_transceiver(&mut self, id: TransceiverId) -> Result<(), Error> {
+        self.atomically(|s| {
+            let mut tasks = Tasks::default();
+            s.drive(id, Input::Stop, &mut tasks)?;
+            s.after_call(tasks);
+            Ok(())
+        })
+    }
+
+    /// Stops every audio and video transceiver: after the next offer/answer the session is
+    /// **data-only** (the data channel is untouched throughout). Returns the ids it stopped.
+    pub fn stop_media(&mut self) -> Result<Vec<TransceiverId>, Error> {
+        self.atomically(|s| {
+            s.ensure_open("stop_media")?;
+            let ids: Vec<TransceiverId> = s
+                .transceivers()
+                .filter(|t| !t.is_stopping())
+                .map(|t| t.id)
+                .collect();
+            let mut tasks = Tasks::default();
+            for id in &ids {
+                s.drive(*id, Input::Stop, &mut tasks)?;
+            }
+            s.after_call(tasks);
+            Ok(ids)
+        })
+    }
+
+    /// `createDataChannel(label)`: registers a channel, so an offer carries the data section
+    /// (last in the initial offer, RFC 9429 §5.2.1).
+    pub fn create_data_channel(&mut self, label: &str) -> Result<DataChannelId, Error> {
+        self.atomically(|s| {
+            s.ensure_open("createDataChannel")?;
+            // Fewer than 2^32 channels per session.
+            let id = DataChannelId(u32::try_from(s.data_channels.len()).unwrap_or(u32::MAX));
+            s.data_channels.push(DataChannel {
+                id,
+                label: label.to_owned(),
+                closed: false,
+            });
+            s.after_call(Tasks {
+                update_negotiation_needed: true,
+                ..Tasks::default()
+            });
+            Ok(id)
+        })
+    }
+
+    /// A local candidate gathered by the I/O layer for `transport`; it is written into the
+    /// transport's tag section in the next description.
+    pub fn add_local_candidate(
+        &mut self,
+        transport: TransportId,
+        candidate: Candidate,
+    ) -> Result<(), Error> {
+        self.atomically(|s| {
+            s.ensure_open("addIceCandidate")?;
+            let t = s
+                .transports
+                .get_mut(transport)
+                .ok_or_else(|| Error::InvalidState {
+                    what: format!("no transport {transport:?}"),
+                    rule: "tacet: candidates belong to a transport the session created",
+                })?;
+            t.local_candidates.push(candidate);
+            Ok(())
+        })
+    }
+
+    /// `restartIce()`: the next offer carries new ICE credentials (RFC 9429 §5.2.3.1).
+    pub fn restart_ice(&mut self) -> Result<(), Error> {
+        self.atomically(|s| {
+            s.ensure_open("restartIce")?;
+            s.ice_restart = true;
+            s.after_call(Tasks {
+                update_negotiation_needed: true,
+                ..Tasks::default()
+            });
+            Ok(())
+        })
+    }
+
+    /// RTP arrived for this transceiver's receiver (a fact from the I/O layer): unmutes the
+    /// receiver track when receptive.
+    pub fn rtp_received(&mut self, id: TransceiverId) -> Result<(), Error> {
+        self.atomically(|s| {
+            let mut tasks = Tasks::default();
+            s.drive(id, Input::RtpReceived, &mut tasks)?;
+            s.after_call(tasks);
+            Ok(())
+        })
+    }
+
+    /// An RTCP BYE arrived for this transceiver's receiver: mutes (never ends) the track.
+    pub fn rtcp_bye_received(&mut self, id: TransceiverId) -> Result<(), Error> {
+        self.atomically(|s| {
+            let mut tasks = Tasks::default();
+            s.drive(id, Input::RtcpByeReceived, &mut tasks)?;
+            s.after_call(tasks);
+            Ok(())
+        })
+    }
+
+    /// `close()` (webrtc-pc "close the connection", disappear=false): signaling closed
+    /// (no event), every transceiver stopped (receiver tracks end with `ended`), data channels
+    /// closed without the closing procedure, SCTP aborted. A second call does nothing.
+    pub fn close(&mut self) {
+        if self.is_closed() {
+            return;
+        }
+        self.signaling = SignalingState::Closed;
+        let mut tasks = Tasks::default();
+        for index in 0..self.transceivers.len() {
+            let id = self.transceivers[index].id;
+            // Close is accepted in every phase (the table's `close` row), so this cannot fail.
+            let _ = self.drive(id, Input::Close { disappear: false }, &mut tasks);
+        }
+        for channel in &mut self.data_channels {
+            channel.closed = true;
+        }
+        self.effects.push_back(Effect::AbortSctp);
+        for t in self.transports.all.iter_mut().filter(|t| !t.released) {
+            t.released = true;
+            self.effects
+                .push_back(Effect::TransportReleased { transport: t.id });
+        }
+        self.negotiation_needed = false;
+        self.set_mode(Mode::Closed);
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------
+
+    pub(crate) fn entry(&self, id: TransceiverId) -> Result<&RtpTransceiver, Error> {
+        self.transceivers
+            .get(id.0 as usize)
+            .ok_or(Error::UnknownTransceiver(id))
+    }
+
+    pub(crate) fn entry_mut(&mut self, id: TransceiverId) -> Result<&mut RtpTransceiver, Error> {
+        self.transceivers
+            .get_mut(id.0 as usize)
+            .ok_or(Error::UnknownTransceiver(id))
+    }
+
+    /// A fresh SSRC: random, never used before in this session (a stopped sender's SSRCs
+    /// are never reused, stop-semantics §6 item 12).
+    pub(crate) fn new_ssrc(&mut self) -> u32 {
+        loop {
+            let ssrc = self.rng.next_u32();
+            if ssrc != 0 && self.used_ssrcs.insert(ssrc) {
+                return ssrc;
+            }
+        }
+    }
+
+    pub(crate) fn create_transceiver(
+        &mut self,
+        media: MediaType,
+        direction: Direction,
+        origin: Origin,
+    ) -> TransceiverId {
+        // Fewer than 2^32 transceivers per session.
+        let id = TransceiverId(u32::try_from(self.transceivers.len()).unwrap_or(u32::MAX));
+        let ssrc = self.new_ssrc();
+        let rtx_ssrc = (media == MediaType::Video).then(|| self.new_ssrc());
+        let kind = match media {
+            MediaType::Audio => TrackKind::Audio,
+            MediaType::Video => TrackKind::Video,
+        };
+        let track_id = self.rng.id();
+        self.transceivers.push(RtpTransceiver {
+            id,
+            media,
+            fsm: Transceiver::new(direction),
+            sender: Sender {
+                track: None,
+                streams: Vec::new(),
+                ssrc,
+                rtx_ssrc,
+                sent: false,
+            },
+            receiver_track: Track::new_receiver(kind, track_id)
+                .with_ended_policy(self.config.ended_policy),
+            origin,
+            add_track_touched: false,
+            codecs: Vec::new(),
+            remote_msid: None,
+        });
+        id
+    }
+
+    /// Hands `input` to a transceiver machine and turns its effects into events, I/O effects
+    /// and receiver-track changes.
+    pub(crate) fn drive(
+        &mut self,
+        id: TransceiverId,
+        input: Input,
+        tasks: &mut Tasks,
+    ) -> Result<(), Error> {
+        let index = id.0 as usize;
+        let entry = self.entry_mut(id)?;
+        entry
+            .fsm
+            .handle(input)
+            .map_err(|source| Error::Transceiver {
+                transceiver: id,
+                source,
+            })?;
+        while let Some(effect) = self.transceivers[index].fsm.poll_effect() {
+            match effect {
+                FsmEffect::StopSending => {
+                    self.effects
+                        .push_back(Effect::StopSending { transceiver: id });
+                }
+                FsmEffect::SendRtcpBye => {
+                    let sender = &self.transceivers[index].sender;
+                    if sender.sent {
+                        self.effects.push_back(Effect::SendRtcpBye {
+                            transceiver: id,
+                            ssrcs: sender.ssrcs(),
+                        });
+                    }
+                }
+                FsmEffect::StopReceiving => {
+                    self.effects
+                        .push_back(Effect::StopReceiving { transceiver: id });
+                }
+                FsmEffect::EndReceiverTrack { cause, fire_event } => {
+                    let track = &mut self.transceivers[index].receiver_track;
+                    let cause = end_cause(cause);
+                    let _ = if fire_event {
+                        track.end(cause)
+                    } else {
+                        track.end_without_event(cause)
+                    };
+                }
+                FsmEffect::RemoteTrackAdded => tasks.track.push(id),
+                FsmEffect::RemoteTrackRemoved => tasks.mute.push(id),
+                FsmEffect::MuteReceiverTrack => {
+                    let _ = self.transceivers[index].receiver_track.set_muted(true);
+                }
+                FsmEffect::UnmuteReceiverTrack => {
+                    let _ = self.transceivers[index].receiver_track.set_muted(false);
+                }
+                FsmEffect::UpdateNegotiationNeeded => tasks.update_negotiation_needed = true,
+                FsmEffect::Removed => {
+                    self.events
+                        .push_back(Event::TransceiverRemoved { transceiver: id });
+                }
+            }
+            self.drain_track(index);
+        }
+        Ok(())
+    }
+
+    /// Moves the receiver track's events into the session's queue.
+    fn drain_track(&mut self, index: usize) {
+        let id = self.transceivers[index].id;
+        while let Some(event) = self.transceivers[index].receiver_track.poll_event() {
+            self.events.push_back(match event {
+                TrackEvent::Muted => Event::TrackMuted { transceiver: id },
+                TrackEvent::Unmuted => Event::TrackUnmuted { transceiver: id },
+                TrackEvent::Ended(reason) => Event::TrackEnded {
+                    transceiver: id,
+                    reason,
+                },
+            });
+        }
+    }
+
+    /// The end of a call: the final task's mutes, then `track` events (webrtc-pc fires
+    /// `mute` before `track`), then "update the negotiation-needed flag".
+    pub(crate) fn after_call(&mut self, tasks: Tasks) {
+        for id in tasks.mute {
+            let index = id.0 as usize;
+            let _ = self.transceivers[index].receiver_track.set_muted(true);
+            self.drain_track(index);
+        }
+        for id in tasks.track {
+            if !self.transceivers[id.0 as usize].is_stopped() {
+                self.events.push_back(Event::Track { transceiver: id });
+            }
+        }
+        if tasks.update_negotiation_needed {
+            self.update_negotiation_needed();
+        }
+    }
+
+    /// webrtc-pc "update the negotiation-needed flag": nothing while closed or not stable;
+    /// clear the flag when nothing is needed; fire `negotiationneeded` only when it rises.
+    pub(crate) fn update_negotiation_needed(&mut self) {
+        if self.is_closed() || self.signaling != SignalingState::Stable {
+            return;
+        }
+        if !self.check_negotiation_needed() {
+            self.negotiation_needed = false;
+            return;
+        }
+        if !self.negotiation_needed {
+            self.negotiation_needed = true;
+            self.events.push_back(Event::NegotiationNeeded);
+        }
+    }
+
+    pub(crate) fn set_mode(&mut self, to: Mode) {
+        if self.mode != to {
+            let from = self.mode;
+            self.mode = to;
+            self.events.push_back(Event::ModeChanged { from, to });
+        }
+    }
+
+    pub(crate) fn set_signaling(&mut self, to: SignalingState) {
+        if self.signaling != to {
+            self.signaling = to;
+            self.events.push_back(Event::SignalingStateChange(to));
+        }
+    }
+
+    /// A new mid: the next number no description of this session has used (mids are never
+    /// reused, RFC 9429 §5.2.2 "a new MID value").
+    pub(crate) fn new_mid(&mut self) -> String {
+        loop {
+            let mid = self.next_mid.to_string();
+            self.next_mid += 1;
+            if !self.used_mids.contains(&mid) {
+                return mid;
+            }
+        }
+    }
+}
+
+pub(crate) fn media_of(kind: TrackKind) -> MediaType {
+    match kind {
+        TrackKind::Audio => MediaType::Audio,
+        TrackKind::Video => MediaType::Video,
+    }
+}
+
+fn end_cause(cause: StopCause) -> EndCause {
+    match cause {
+        StopCause::LocalStop => EndCause::TransceiverStopped,
+        StopCause::RemoteRejected => EndCause::RemoteRejected,
+        StopCause::RollbackRemoved => EndCause::RollbackRemoved,
+        StopCause::ConnectionClosed => EndCause::PeerConnectionClosed,
+    }
+}

@@ -1,0 +1,309 @@
+//! The transports: each BUNDLE group's ICE+DTLS transport, modelled explicitly so that a tag
+//! move or a peer-built replacement is an effect the I/O layer acts on (decisions.md §6,
+//! interop-findings §5).
+//!
+//! - The local side keeps its transport when its tag section stops: the tag moves to the next
+//!   live section with the transport's credentials and candidates (RFC 9429 §5.2.2, §5.11).
+//!   That is [`Effect::TransportRetagged`].
+//! - Chromium, whichever side stops the tag, builds a new transport for the new tag: new
+//!   candidates on a new port, the same ICE credentials and fingerprint, a new DTLS handshake.
+//!   When an applied remote description shows a different port or candidate set on the new
+//!   tag, the session models a new transport and emits [`Effect::TransportReplaced`], so the
+//!   I/O layer runs ICE and DTLS on it and moves the running SCTP association across.
+//! - A transport is released only when no live section uses it any more (webrtc-pc "when the
+//!   signaling state becomes stable", RFC 9429 §5.11).
+
+use tacet_sdp::{Candidate, MediaSection, SessionDescription, Setup};
+use tacet_transceiver_fsm::Mid;
+
+use crate::event::{DtlsRole, Effect, RemoteTransport, TransportId};
+
+/// One transport as the session knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransportState {
+    pub(crate) id: TransportId,
+    /// The mid whose section carries it in the descriptions (the BUNDLE tag).
+    pub(crate) tag: Mid,
+    /// The mids it serves (the BUNDLE group, or the tag alone when unbundled).
+    pub(crate) members: Vec<Mid>,
+    pub(crate) local_candidates: Vec<Candidate>,
+    pub(crate) gathering_complete: bool,
+    pub(crate) remote: Option<RemoteTransport>,
+    pub(crate) role: Option<DtlsRole>,
+    pub(crate) released: bool,
+}
+
+impl TransportState {
+    /// Its id.
+    pub fn id(&self) -> TransportId {
+        self.id
+    }
+
+    /// The tag mid.
+    pub fn tag(&self) -> &Mid {
+        &self.tag
+    }
+
+    /// The mids it serves.
+    pub fn members(&self) -> &[Mid] {
+        &self.members
+    }
+
+    /// The peer's side, once a remote description named it.
+    pub fn remote(&self) -> Option<&RemoteTransport> {
+        self.remote.as_ref()
+    }
+
+    /// This endpoint's DTLS role, once negotiated.
+    pub fn role(&self) -> Option<DtlsRole> {
+        self.role
+    }
+
+    /// Closed: no live section uses it.
+    pub fn is_released(&self) -> bool {
+        self.released
+    }
+
+    /// Local candidates gathered for it.
+    pub fn local_candidates(&self) -> &[Candidate] {
+        &self.local_candidates
+    }
+}
+
+/// Every transport the session created, live or released (ids are never reused).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Transports {
+    pub(crate) all: Vec<TransportState>,
+}
+
+impl Transports {
+    /// The live transport serving `mid`, if any.
+    pub(crate) fn serving(&self, mid: &str) -> Option<&TransportState> {
+        self.all.iter().find(|t| {
+            !t.released && (t.tag.as_str() == mid || t.members.iter().any(|m| m.as_str() == mid))
+        })
+    }
+
+    /// The live transport serving `tag` or any of `mids`; else a new one tagged `tag`, and
+    /// [`Effect::TransportCreated`] tells the I/O layer to gather candidates for it.
+    pub(crate) fn ensure(
+        &mut self,
+        tag: &Mid,
+        mids: &[Mid],
+        effects: &mut Vec<Effect>,
+    ) -> TransportId {
+        if let Some(t) = self.all.iter().find(|t| {
+            !t.released && (t.tag == *tag || t.members.iter().any(|m| mids.contains(m) || m == tag))
+        }) {
+            return t.id;
+        }
+        let id = self.create(tag.clone(), mids.to_vec(), None, None);
+        effects.push(Effect::TransportCreated {
+            transport: id,
+            tag: tag.clone(),
+        });
+        id
+    }
+
+    fn create(
+        &mut self,
+        tag: Mid,
+        members: Vec<Mid>,
+        remote: Option<RemoteTransport>,
+        role: Option<DtlsRole>,
+    ) -> TransportId {
+        // Fewer than 2^32 transports per session.
+        let id = TransportId(u32::try_from(self.all.len()).unwrap_or(u32::MAX));
+        let members = if members.is_empty() {
+            vec![tag.clone()]
+        } else {
+            members
+        };
+        self.all.push(TransportState {
+            id,
+            tag,
+            members,
+            local_candidates: Vec::new(),
+            gathering_complete: false,
+            remote,
+            role,
+            released: false,
+        });
+        id
+    }
+
+    pub(crate) fn get_mut(&mut self, id: TransportId) -> Option<&mut TransportState> {
+        self.all.iter_mut().find(|t| t.id == id)
+    }
+
+    /// After an answer is applied (both descriptions current): follow each live group's tag,
+    /// detect a peer-built replacement, record the DTLS role, and release transports no live
+    /// section uses.
+    pub(crate) fn settle(
+        &mut self,
+        local: &SessionDescription,
+        remote: &SessionDescription,
+        we_offered: bool,
+        effects: &mut Vec<Effect>,
+    ) {
+        let live = |mid: &str| {
+            local.media_by_mid(mid).is_some_and(|(i, m)| {
+                !m.is_rejected() && remote.media.get(i).is_some_and(|r| !r.is_rejected())
+            })
+        };
+        // The groups the exchange settled on: each answer BUNDLE group, and every live
+        // section outside a group on its own.
+        let answer = if we_offered { remote } else { local };
+        let mut groups: Vec<Vec<Mid>> = answer
+            .bundle_groups()
+            .map(|g| {
+                g.mids()
+                    .filter(|m| live(m))
+                    .map(Mid::from)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
+        for m in &local.media {
+            if let Some(mid) = m.mid()
+                && live(mid.as_str())
+                && !groups.iter().any(|g| g.contains(mid))
+            {
+                groups.push(vec![mid.clone()]);
+            }
+        }
+        let mut in_use: Vec<TransportId> = Vec::new();
+        for group in groups {
+            let tag = group[0].clone();
+            let facts = remote
+                .media_by_mid(tag.as_str())
+                .map(|(i, section)| remote_facts(remote, i, section));
+            let role = local
+                .media_by_mid(tag.as_str())
+                .and_then(|(i, _)| local.setup_for(i))
+                .and_then(|ours| role_of(ours, facts.as_ref().and_then(|f| f.setup), we_offered));
+            let existing = self.all.iter().position(|t| {
+                !t.released && (t.tag == tag || t.members.iter().any(|m| group.contains(m)))
+            });
+            let id = match existing {
+                None => {
+                    let id = self.create(tag.clone(), group.clone(), facts, role);
+                    effects.push(Effect::TransportCreated {
+                        transport: id,
+                        tag: tag.clone(),
+                    });
+                    in_use.push(id);
+                    continue;
+                }
+                Some(i) => i,
+            };
+            let t = &mut self.all[id];
+            let retagged = t.tag != tag;
+            let replaced = retagged
+                && t.remote.is_some()
+                && facts.as_ref().is_some_and(|f| {
+                    t.remote
+                        .as_ref()
+                        .is_some_and(|old| old.port != f.port || old.candidates != f.candidates)
+                });
+            if replaced {
+                let old = t.id;
+                t.released = true;
+                let role = role.or(t.role);
+                let remote_facts = facts.clone().unwrap_or_else(empty_remote);
+                let new = self.create(tag.clone(), group.clone(), facts, role);
+                effects.push(Effect::TransportReplaced {
+                    old,
+                    new,
+                    tag,
+                    remote: remote_facts,
+                    role: role.unwrap_or(DtlsRole::Client),
+                });
+                in_use.push(new);
+                continue;
+            }
+            if retagged {
+                effects.push(Effect::TransportRetagged {
+                    transport: t.id,
+                    from: t.tag.clone(),
+                    to: tag.clone(),
+                });
+                t.tag = tag;
+            }
+            t.members = group;
+            if facts.is_some() {
+                t.remote = facts;
+            }
+            if role.is_some() && t.role.is_none() {
+                t.role = role;
+            }
+            in_use.push(t.id);
+        }
+        for t in self.all.iter_mut().filter(|t| !t.released) {
+            if !in_use.contains(&t.id) {
+                t.released = true;
+                effects.push(Effect::TransportReleased { transport: t.id });
+            }
+        }
+    }
+
+    /// The DTLS role already established on the live transports, if any.
+    pub(crate) fn established_role(&self) -> Option<DtlsRole> {
+        self.all.iter().filter(|t| !t.released).find_map(|t| t.role)
+    }
+}
+
+/// What `remote` says about the transport of section `index`.
+fn remote_facts(
+    remote: &SessionDescription,
+    index: usize,
+    section: &MediaSection,
+) -> RemoteTransport {
+    RemoteTransport {
+        ufrag: remote
+            .ice_ufrag_for(index)
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_default(),
+        pwd: remote
+            .ice_pwd_for(index)
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        fingerprints: remote
+            .fingerprints_for(index)
+            .into_iter()
+            .cloned()
+            .collect(),
+        setup: remote.setup_for(index),
+        candidates: section.attributes.candidates().cloned().collect(),
+        port: section.port,
+    }
+}
+
+fn empty_remote() -> RemoteTransport {
+    RemoteTransport {
+        ufrag: String::new(),
+        pwd: String::new(),
+        fingerprints: Vec::new(),
+        setup: None,
+        candidates: Vec::new(),
+        port: 0,
+    }
+}
+
+/// This endpoint's DTLS role from the two setup attributes (RFC 8842 §5): the side that
+/// answered `active` is the client; `passive` the server.
+fn role_of(ours: Setup, theirs: Option<Setup>, we_offered: bool) -> Option<DtlsRole> {
+    if we_offered {
+        match theirs? {
+            Setup::Active => Some(DtlsRole::Server),
+            Setup::Passive => Some(DtlsRole::Client),
+            Setup::ActPass | Setup::HoldConn => None,
+        }
+    } else {
+        match ours {
+            Setup::Active => Some(DtlsRole::Client),
+            Setup::Passive => Some(DtlsRole::Server),
+            Setup::ActPass | Setup::HoldConn => None,
+        }
+    }
+}
