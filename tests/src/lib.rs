@@ -1,5 +1,7 @@
 //! `tacet-tests`: the shared harness for tacet's cross-crate scenario tests (not published).
 //!
+//! - [`pair::Pair`] — two `tacet-session` peers, a signaling channel with virtual time, and
+//!   the log of every event and effect; the two-peer harness of the scenario tests.
 //! - [`receiver::MediaLine`] — one transceiver machine together with its receiver track, the
 //!   transceiver's effects applied to the track the way the session applies them.
 //!
@@ -8,4 +10,5 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod pair;
 pub mod receiver;
