@@ -2,8 +2,6 @@
 //!
 //! - [`pair::Pair`] — two `tacet-session` peers, a signaling channel with virtual time, and
 //!   the log of every event and effect; the two-peer harness of the scenario tests.
-//! - [`receiver::MediaLine`] — one transceiver machine together with its receiver track, the
-//!   transceiver's effects applied to the track the way the session applies them.
 //!
 //! The scenario tests live in `tests/tests/`, named after the behaviour they show.
 
@@ -11,4 +9,3 @@
 #![deny(missing_docs)]
 
 pub mod pair;
-pub mod receiver;

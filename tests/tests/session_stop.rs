@@ -603,3 +603,61 @@ fn negotiation_needed_is_coalesced_and_waits_for_stable() {
     pair.negotiate(Who::A).unwrap();
     assert!(!pair.a.session.is_negotiation_needed());
 }
+
+// A remote offer's port-0 placeholder whose transceiver is already gone creates nothing: no
+// new transceiver, no spurious `ended` (RFC 9429 §5.10 associates only live sections).
+#[test]
+fn placeholders_never_create_transceivers() {
+    let (mut pair, _audio, _video) = connected();
+    pair.session(Who::A).stop_media().unwrap();
+    pair.negotiate(Who::A).unwrap();
+    pair.a.take_events();
+    pair.b.take_events();
+    let count = pair.b.session.transceivers().count();
+    // Two more rounds over the placeholders, one from each side.
+    pair.session(Who::A).restart_ice().unwrap();
+    pair.negotiate(Who::A).unwrap();
+    pair.session(Who::B).restart_ice().unwrap();
+    pair.negotiate(Who::B).unwrap();
+    assert_eq!(pair.b.session.transceivers().count(), count);
+    assert!(ended(&pair.b.take_events()).is_empty());
+    assert!(ended(&pair.a.take_events()).is_empty());
+}
+
+// webrtc-pc: receiver tracks start muted; RTP unmutes while receptive; an RTCP BYE mutes but
+// never ends (aiortc ends it); the track ends only when the transceiver stops.
+#[test]
+fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
+    let (mut pair, _audio, video) = connected();
+    let b_video = transceiver_by_mid(&pair.b.session, "1");
+    let b = &mut pair.b.session;
+    assert!(b.transceiver(b_video).unwrap().receiver_track().muted());
+    b.rtp_received(b_video).unwrap();
+    b.rtcp_bye_received(b_video).unwrap();
+    let t = b.transceiver(b_video).unwrap();
+    assert_eq!(t.receiver_track().ready_state(), ReadyState::Live);
+    assert!(t.receiver_track().muted());
+    assert_eq!(
+        pair.b.take_events(),
+        [
+            Event::TrackUnmuted {
+                transceiver: b_video
+            },
+            Event::TrackMuted {
+                transceiver: b_video
+            }
+        ]
+    );
+    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.negotiate(Who::A).unwrap();
+    let t = pair.b.session.transceiver(b_video).unwrap();
+    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    // A stopped receiver receives nothing: RTP no longer unmutes.
+    assert!(pair.b.session.rtp_received(b_video).is_ok());
+    assert!(
+        pair.b
+            .take_events()
+            .iter()
+            .all(|e| !matches!(e, Event::TrackUnmuted { .. }))
+    );
+}

@@ -215,6 +215,10 @@ impl Session {
                 .map(|t| t.id);
             let id = match existing {
                 Some(id) => id,
+                // A rejected section nobody holds (its transceiver was stopped and removed):
+                // a placeholder, not a new transceiver (RFC 9429 §5.10 associates only
+                // sections that are not rejected).
+                None if section.is_rejected() => continue,
                 None => {
                     // RFC 9429 §5.10: a recycled m-section disassociates its old transceiver.
                     if let Some(old) = self.previous_owner(index) {
