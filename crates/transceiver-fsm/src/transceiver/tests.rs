@@ -234,12 +234,20 @@ fn drop_unassociated_removes_only_a_stopped_transceiver_without_a_mid() {
     drain(&mut t);
     t.handle(Input::DropUnassociated).unwrap();
     assert!(t.is_removed());
-    assert_eq!(drain(&mut t), [Effect::Removed], "no second stop, no second ended");
+    assert_eq!(
+        drain(&mut t),
+        [Effect::Removed],
+        "no second stop, no second ended"
+    );
 
     let mut associated = negotiated(SendRecv, SendRecv);
     associated.handle(Input::Stop).unwrap();
     associated.handle(Input::DropUnassociated).unwrap();
-    assert_eq!(associated.phase(), Phase::Stopping, "it has an m-line to negotiate");
+    assert_eq!(
+        associated.phase(),
+        Phase::Stopping,
+        "it has an m-line to negotiate"
+    );
 }
 
 // ---- §1.4 what stopping blocks ------------------------------------------------------------
