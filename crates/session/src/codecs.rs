@@ -31,8 +31,9 @@ pub struct Codec {
     pub clock_rate: u32,
     /// Channels (audio).
     pub channels: Option<u16>,
-    /// `a=fmtp` parameters, in order. For RED, `{primary}` in a value is replaced by the
-    /// primary codec's payload type (`111/111`).
+    /// `a=fmtp` parameters, in order. For RED, `{primary}` in a parameter name is replaced by
+    /// the primary codec's payload type (`111/111`): in an answer the primary the offer named,
+    /// in an offer the first codec of the section.
     pub fmtp: Vec<(String, Option<String>)>,
     /// `a=rtcp-fb` lines: (type, parameter).
     pub rtcp_fbs: Vec<(String, Option<String>)>,
@@ -249,7 +250,8 @@ pub struct NegotiatedCodec {
 }
 
 /// Payload types and extension ids fixed by negotiation, per media type. Append-only: an entry
-/// is never changed once written.
+/// is never changed once written, except that a codec registered without RTX gets the RTX
+/// payload type negotiated for it later.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Registry {
     pts: BTreeMap<(MediaType, CodecKey), (u8, Option<u8>)>,
@@ -258,6 +260,13 @@ pub(crate) struct Registry {
 
 impl Registry {
     /// Records what an applied answer negotiated (first write wins).
+    ///
+    /// A payload type or extension id already registered for another codec or URI of the same
+    /// media type is not recorded again: sections without BUNDLE may number independently
+    /// (VP8 at 96 in one, H264 at 96 in another), and registering both would make `offer`
+    /// write one payload type twice in a section (RFC 3264 §6.1: a payload type maps to one
+    /// codec in an m-line) or one extmap id twice (RFC 8285 §5). Such a codec keeps what
+    /// `offer` gives it: its preferred payload type if free, else a free one.
     pub(crate) fn record(
         &mut self,
         media: MediaType,
@@ -265,24 +274,44 @@ impl Registry {
         ext: &[(String, u16)],
     ) {
         for c in codecs {
-            self.pts
-                .entry((media, c.codec.key()))
-                .or_insert((c.pt, c.rtx_pt));
+            let taken: Vec<u8> = self.pts_of(media).collect();
+            let key = (media, c.codec.key());
+            match self.pts.get_mut(&key) {
+                // RFC 4588 / RFC 3264 §8.3.2: RTX negotiated after its codec (first offered
+                // without it) is as fixed as the codec's own payload type.
+                Some((_, rtx @ None)) => *rtx = c.rtx_pt.filter(|r| !taken.contains(r)),
+                Some(_) => {}
+                None if taken.contains(&c.pt) => {}
+                None => {
+                    let rtx = c.rtx_pt.filter(|r| *r != c.pt && !taken.contains(r));
+                    self.pts.insert(key, (c.pt, rtx));
+                }
+            }
         }
         for (uri, id) in ext {
-            self.extensions.entry((media, uri.clone())).or_insert(*id);
+            let key = (media, uri.clone());
+            let taken = self
+                .extensions
+                .iter()
+                .any(|((m, _), used)| *m == media && used == id);
+            if !self.extensions.contains_key(&key) && !taken {
+                self.extensions.insert(key, *id);
+            }
         }
+    }
+
+    /// Every payload type (primary and RTX) registered for `media`.
+    fn pts_of(&self, media: MediaType) -> impl Iterator<Item = u8> + '_ {
+        self.pts
+            .iter()
+            .filter(move |((m, _), _)| *m == media)
+            .flat_map(|(_, (pt, rtx))| std::iter::once(*pt).chain(*rtx))
     }
 
     /// The codecs to offer for `media`: every configured codec, with its registered payload
     /// type when it has one, else its preferred one if free, else a free dynamic one.
     pub(crate) fn offer(&self, config: &CodecConfig, media: MediaType) -> Vec<NegotiatedCodec> {
-        let mut used: Vec<u8> = self
-            .pts
-            .iter()
-            .filter(|((m, _), _)| *m == media)
-            .flat_map(|(_, (pt, rtx))| std::iter::once(*pt).chain(*rtx))
-            .collect();
+        let mut used: Vec<u8> = self.pts_of(media).collect();
         let take = |preferred: u8, used: &mut Vec<u8>| {
             let pt = if used.contains(&preferred) {
                 free_dynamic(used)
@@ -422,21 +451,36 @@ pub(crate) fn answer(
     offered: &[NegotiatedCodec],
 ) -> Vec<NegotiatedCodec> {
     let local = config.codecs(media);
+    let supported = |c: &Codec| local.iter().find(|l| l.key() == c.key());
     let mut accepted: Vec<NegotiatedCodec> = Vec::new();
     for o in offered {
-        let Some(mine) = local.iter().find(|l| l.key() == o.codec.key()) else {
+        let Some(mine) = supported(&o.codec) else {
             continue;
         };
+        let mut fmtp = mine.fmtp.clone();
         if mine.is_red() {
-            // RED carries a primary codec: accept it only when the primary is accepted.
+            // RED carries a primary codec (RFC 2198 §5, `a=fmtp:63 111/111`): accept it only
+            // when the primary is accepted. The primary may be listed after RED (an offerer
+            // that prefers RED puts it first), so the whole offer is searched.
             let primary = o
                 .codec
                 .fmtp
                 .first()
                 .and_then(|(k, _)| k.split('/').next())
-                .and_then(|pt| pt.parse::<u8>().ok());
-            if !primary.is_some_and(|p| accepted.iter().any(|a| a.pt == p)) {
+                .and_then(|pt| pt.parse::<u8>().ok())
+                .filter(|p| {
+                    offered
+                        .iter()
+                        .any(|c| c.pt == *p && !c.codec.is_red() && supported(&c.codec).is_some())
+                });
+            let Some(primary) = primary else {
                 continue;
+            };
+            // Name the offer's primary payload type: left as `{primary}`, `write_codecs` would
+            // put the answer's first codec there, which need not be the primary.
+            let primary = primary.to_string();
+            for (k, _) in &mut fmtp {
+                *k = k.replace("{primary}", &primary);
             }
         }
         let rtcp_fbs = mine
@@ -448,6 +492,7 @@ pub(crate) fn answer(
         accepted.push(NegotiatedCodec {
             pt: o.pt,
             codec: Codec {
+                fmtp,
                 rtcp_fbs,
                 preferred_pt: o.pt,
                 ..mine.clone()
