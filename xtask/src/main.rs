@@ -1,8 +1,11 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
-//!   tests, docs. `.ci/run` calls exactly this.
+//!   tests, the conformance table (`conformance --check`), docs. `.ci/run` calls exactly this.
 //! - `docs` — regenerates the generated parts of `docs/` (the transition table).
+//! - `conformance [--check]` — runs the WPT conformance tests and writes
+//!   `docs/conformance.md` (with `--check`: fails if it is not current); fails when the table
+//!   claims a test that does not exist.
 //! - `fuzz [--seconds N]` — builds every cargo-fuzz target (nightly) and runs each for N
 //!   seconds (default 60) on its corpus seeded from `tests/data/`.
 //! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers.
@@ -12,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod conformance;
 mod docs;
 mod fuzz;
 
@@ -20,6 +24,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("docs") => docs::generate(&root()),
+        Some("conformance") => conformance::mode(&args[1..]).and_then(conformance::run),
         Some("fuzz") => fuzz::seconds(&args[1..]).and_then(fuzz::run),
         Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
@@ -40,8 +45,11 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci     rustfmt --check, clippy -D warnings, tests, rustdoc -D warnings (stops at the first failure)
+  ci     rustfmt --check, clippy -D warnings, tests, conformance --check, rustdoc -D warnings
+         (stops at the first failure)
   docs   regenerate the generated sections of docs/
+  conformance  [--check] run the WPT conformance tests and write docs/conformance.md
+               (--check: fail if it is not current); fails if a claimed test is missing
   fuzz   [--seconds N] build every fuzz target (nightly) and run each N seconds (default 60)
   bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)";
 
@@ -132,6 +140,9 @@ fn ci() -> Result<(), String> {
         .env("INSTA_UPDATE", "no")
         .env("CI", "true");
     step("tests", test)?;
+
+    // The WPT table: every claimed test exists and passes, and docs/conformance.md is current.
+    conformance::run(conformance::Mode::Check)?;
 
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--locked"])

@@ -224,11 +224,7 @@ impl Session {
                     if let Some(old) = self.previous_owner(index) {
                         self.drive(old, Input::Recycled, &mut tasks)?;
                     }
-                    self.find_or_create_for(
-                        media,
-                        section.direction().reverse().has_recv(),
-                        &picked,
-                    )
+                    self.find_or_create_for(media, section.direction().has_recv(), &picked)
                 }
             };
             picked.push(id);
@@ -253,19 +249,19 @@ impl Session {
         Ok(())
     }
 
-    /// RFC 9429 §5.10: a transceiver for a new remote m-section — the first addTrack one of the
-    /// kind that is unassociated and not stopped (when the section asks to send to us), else a
-    /// new recvonly one.
+    /// RFC 9429 §5.10: a transceiver for a new remote m-section — "if the m= section is
+    /// sendrecv or recvonly" (the offerer will receive), the first addTrack one of the kind that
+    /// is unassociated and not stopped; else a new recvonly one.
     fn find_or_create_for(
         &mut self,
         media: MediaType,
-        offered_send: bool,
+        offerer_receives: bool,
         picked: &[TransceiverId],
     ) -> TransceiverId {
         let found = self
             .transceivers()
             .find(|t| {
-                offered_send
+                offerer_receives
                     && t.media() == media
                     && t.origin == Origin::Local
                     && t.add_track_touched
