@@ -2,7 +2,10 @@
 //! directions, a stop between createOffer and setLocalDescription, and the decisions.md §2
 //! deviation for transceivers stopped before they were ever negotiated.
 
-#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 
 use tacet_sdp::{Fingerprint, MediaSection, SessionDescription};
 use tacet_session::{
@@ -38,9 +41,12 @@ fn balanced_policy_offers_one_transport_per_kind_then_bundles() {
     config.bundle_policy = BundlePolicy::Balanced;
     pair.a.session = Session::new(config, 9);
     let a = &mut pair.a.session;
-    a.add_transceiver(TrackKind::Audio, TransceiverInit::default()).unwrap();
-    a.add_transceiver(TrackKind::Audio, TransceiverInit::default()).unwrap();
-    a.add_transceiver(TrackKind::Video, TransceiverInit::default()).unwrap();
+    a.add_transceiver(TrackKind::Audio, TransceiverInit::default())
+        .unwrap();
+    a.add_transceiver(TrackKind::Audio, TransceiverInit::default())
+        .unwrap();
+    a.add_transceiver(TrackKind::Video, TransceiverInit::default())
+        .unwrap();
     let (offer, answer) = pair.negotiate(Who::A).unwrap();
     let ports: Vec<(bool, bool)> = offer
         .media
@@ -48,7 +54,10 @@ fn balanced_policy_offers_one_transport_per_kind_then_bundles() {
         .map(|m| (m.port == 0, m.attributes.bundle_only()))
         .collect();
     assert_eq!(ports, [(false, false), (true, true), (false, false)]);
-    assert!(offer.media.iter().all(|m| !m.is_rejected()), "bundle-only is not rejected");
+    assert!(
+        offer.media.iter().all(|m| !m.is_rejected()),
+        "bundle-only is not rejected"
+    );
     assert_eq!(bundle(&offer), ["0", "1", "2"]);
     assert_eq!(bundle(&answer), ["0", "1", "2"]);
     let live: Vec<_> = pair
@@ -58,7 +67,11 @@ fn balanced_policy_offers_one_transport_per_kind_then_bundles() {
         .iter()
         .filter(|t| !t.is_released())
         .collect();
-    assert_eq!(live.len(), 1, "after BUNDLE one transport carries everything");
+    assert_eq!(
+        live.len(),
+        1,
+        "after BUNDLE one transport carries everything"
+    );
     assert_eq!(live[0].tag().as_str(), "0");
     // The next offer is plain max-bundle style: no bundle-only any more (RFC 9429 §5.2.2).
     let (reoffer, _) = pair.negotiate(Who::A).unwrap();
@@ -81,7 +94,11 @@ fn payload_types_and_extension_ids_are_stable_when_the_answerer_offers() {
     let (reverse, _) = pair.negotiate(Who::B).unwrap();
     for i in 0..2 {
         assert_eq!(pts(&reverse.media[i]), pts(&answer.media[i]), "section {i}");
-        assert_eq!(extmaps(&reverse.media[i]), extmaps(&first.media[i]), "section {i}");
+        assert_eq!(
+            extmaps(&reverse.media[i]),
+            extmaps(&first.media[i]),
+            "section {i}"
+        );
     }
     let (again, _) = pair.negotiate(Who::A).unwrap();
     for i in 0..2 {
@@ -101,10 +118,14 @@ fn stop_between_create_offer_and_set_local_description() {
         .add_track(TrackKind::Audio, TrackId::from("mic"), vec![])
         .unwrap();
     pair.negotiate(Who::A).unwrap();
-    pair.session(Who::A).set_direction(t, tacet_transceiver_fsm::Direction::SendOnly).unwrap();
+    pair.session(Who::A)
+        .set_direction(t, tacet_transceiver_fsm::Direction::SendOnly)
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).stop_transceiver(t).unwrap();
-    pair.session(Who::A).set_local_description(offer.clone()).unwrap();
+    pair.session(Who::A)
+        .set_local_description(offer.clone())
+        .unwrap();
     assert!(!offer.media[0].is_rejected(), "the offer predates the stop");
     pair.send(Who::B, offer);
     pair.flush().unwrap();
@@ -141,11 +162,12 @@ fn unassociated_stop_is_dropped_at_the_next_offer_by_default() {
     let mut pair = stopped_before_association(UnassociatedStopPolicy::DropAtNextOffer);
     assert_eq!(pair.a.session.transceivers().count(), 0);
     assert!(!pair.a.session.is_negotiation_needed());
-    assert!(pair
-        .a
-        .take_events()
-        .iter()
-        .any(|e| matches!(e, Event::TransceiverRemoved { .. })));
+    assert!(
+        pair.a
+            .take_events()
+            .iter()
+            .any(|e| matches!(e, Event::TransceiverRemoved { .. }))
+    );
 }
 
 // The spec's letter, available as a policy: it stays in the set and negotiation is needed for
