@@ -661,3 +661,44 @@ fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
             .all(|e| !matches!(e, Event::TrackUnmuted { .. }))
     );
 }
+
+// interop-findings §5, the other direction: the *peer* stops its tag the Chromium way (its
+// re-offer gives the new tag section port 9 and no candidates; new ones come later) and tacet
+// answers. The moved tag with a different port is a replaced transport too.
+#[test]
+fn peer_stops_its_bundle_tag_the_chromium_way_and_tacet_answers() {
+    let (mut pair, _audio, _video) = connected();
+    let b_audio = transceiver_by_mid(&pair.b.session, "0");
+    pair.session(Who::B).stop_transceiver(b_audio).unwrap();
+    let offer = pair.session(Who::B).create_offer().unwrap();
+    pair.session(Who::B)
+        .set_local_description(offer.clone())
+        .unwrap();
+    let mut chromium = offer;
+    let tag = &mut chromium.media[1];
+    tag.port = 9;
+    tag.attributes
+        .retain(|a| !matches!(a, Attribute::Candidate(_)));
+    pair.session(Who::A)
+        .set_remote_description(chromium)
+        .unwrap();
+    let answer = pair.session(Who::A).create_answer().unwrap();
+    pair.session(Who::A)
+        .set_local_description(answer.clone())
+        .unwrap();
+    pair.session(Who::B).set_remote_description(answer).unwrap();
+    let effects = pair.a.take_effects();
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::TransportReplaced { tag, remote, .. }
+                if tag.as_str() == "1" && remote.port == 9 && remote.candidates.is_empty()
+        )),
+        "{effects:?}"
+    );
+    assert_eq!(
+        pair.a.session.mode(),
+        Mode::MediaAndData,
+        "video and data live on"
+    );
+}
