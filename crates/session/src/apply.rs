@@ -26,6 +26,15 @@ fn kind_of(sdp_type: SdpType) -> DescriptionKind {
     }
 }
 
+/// The stream and track ids a remote section announces (its first `a=msid`).
+fn remote_msid(section: &tacet_sdp::MediaSection) -> Option<(String, Option<String>)> {
+    section
+        .attributes
+        .msids()
+        .next()
+        .map(|m| (m.stream_id().to_owned(), m.track_id().map(str::to_owned)))
+}
+
 fn facts(section: &tacet_sdp::MediaSection, mid: &Mid) -> Section {
     Section {
         mid: mid.clone(),
@@ -236,12 +245,7 @@ impl Session {
                 },
                 &mut tasks,
             )?;
-            let msid = section
-                .attributes
-                .msids()
-                .next()
-                .map(|m| (m.stream_id().to_owned(), m.track_id().map(str::to_owned)));
-            self.entry_mut(id)?.remote_msid = msid;
+            self.entry_mut(id)?.remote_msid = remote_msid(section);
         }
         self.descriptions.pending_remote = Some(offer);
         self.set_signaling(next);
@@ -382,12 +386,7 @@ impl Session {
             )?;
             // The remote answer's direction reversed is ours.
             self.negotiated(id, section, section.direction().has_recv());
-            let msid = section
-                .attributes
-                .msids()
-                .next()
-                .map(|m| (m.stream_id().to_owned(), m.track_id().map(str::to_owned)));
-            self.entry_mut(id)?.remote_msid = msid;
+            self.entry_mut(id)?.remote_msid = remote_msid(section);
         }
         if answer.sdp_type == SdpType::Answer {
             self.descriptions.current_local = self.descriptions.pending_local.take();
