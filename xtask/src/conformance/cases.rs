@@ -384,13 +384,19 @@ pub(crate) const CASES: &[Case] = {
             S,
             Pass("check_stop_after_close"),
         ),
-        case(30, TRANSCEIVER, "checkLocalRollback", S, Later(5)),
+        case(
+            30,
+            TRANSCEIVER,
+            "checkLocalRollback",
+            S,
+            Pass("check_local_rollback"),
+        ),
         case(
             31,
             TRANSCEIVER,
             "checkRollbackAndSetRemoteOfferWithDifferentType",
             S,
-            Later(5),
+            Pass("check_rollback_and_set_remote_offer_with_different_type"),
         ),
         case(32, TRANSCEIVER, "checkRemoteRollback", L, Later(5)),
         case(
@@ -490,7 +496,7 @@ pub(crate) const CASES: &[Case] = {
             SET_DESCRIPTION,
             "setLocalDescription(rollback) should unset transceiver.mid",
             S,
-            Later(5),
+            Pass("set_local_description_rollback_should_unset_transceiver_mid"),
         ),
         case(
             44,
@@ -498,7 +504,9 @@ pub(crate) const CASES: &[Case] = {
             "setLocalDescription(rollback) should only unset transceiver mids associated with \
              current round",
             S,
-            Later(5),
+            Pass(
+                "set_local_description_rollback_should_only_unset_transceiver_mids_associated_with_current_round",
+            ),
         ),
         case(
             45,
@@ -506,7 +514,9 @@ pub(crate) const CASES: &[Case] = {
             "setRemoteDescription(rollback) should remove newly created transceiver from \
              transceiver list",
             S,
-            Later(5),
+            Pass(
+                "set_remote_description_rollback_should_remove_newly_created_transceiver_from_transceiver_list",
+            ),
         ),
         case(
             46,
