@@ -26,13 +26,21 @@ fn kind_of(sdp_type: SdpType) -> DescriptionKind {
     }
 }
 
-/// The stream and track ids a remote section announces (its first `a=msid`).
-fn remote_msid(section: &tacet_sdp::MediaSection) -> Option<(String, Option<String>)> {
-    section
-        .attributes
-        .msids()
-        .next()
-        .map(|m| (m.stream_id().to_owned(), m.track_id().map(str::to_owned)))
+/// webrtc-pc remote branch: the msids are "the MSIDs that the media description indicates"
+/// when the direction (ours) receives, else an empty list — also when it is rejected. `-` means
+/// no stream (RFC 8830 §2).
+fn remote_streams(section: &tacet_sdp::MediaSection) -> Vec<String> {
+    if section.is_rejected() || !section.direction().reverse().has_recv() {
+        return Vec::new();
+    }
+    let mut streams: Vec<String> = Vec::new();
+    for msid in section.attributes.msids() {
+        let id = msid.stream_id();
+        if id != "-" && !streams.iter().any(|s| s == id) {
+            streams.push(id.to_owned());
+        }
+    }
+    streams
 }
 
 fn facts(section: &tacet_sdp::MediaSection, mid: &Mid) -> Section {
@@ -245,7 +253,7 @@ impl Session {
                 },
                 &mut tasks,
             )?;
-            self.entry_mut(id)?.remote_msid = remote_msid(section);
+            self.set_remote_streams(id, remote_streams(section), &mut tasks);
         }
         self.descriptions.pending_remote = Some(offer);
         self.set_signaling(next);
@@ -386,7 +394,7 @@ impl Session {
             )?;
             // The remote answer's direction reversed is ours.
             self.negotiated(id, section, section.direction().has_recv());
-            self.entry_mut(id)?.remote_msid = remote_msid(section);
+            self.set_remote_streams(id, remote_streams(section), &mut tasks);
         }
         if answer.sdp_type == SdpType::Answer {
             self.descriptions.current_local = self.descriptions.pending_local.take();
@@ -444,6 +452,8 @@ impl Session {
             if entry.origin == Origin::PendingRemoteOffer {
                 entry.origin = Origin::RemoteOffer;
             }
+            // The signaling state is stable: this is the last stable state now.
+            entry.stable_remote_streams = entry.remote_streams.clone();
         }
         let mut effects = Vec::new();
         self.transports
@@ -513,12 +523,16 @@ impl Session {
                 },
                 &mut tasks,
             )?;
+            // webrtc-pc rollback, have-remote-offer: the associated remote streams go back to
+            // [[LastStableStateAssociatedRemoteMediaStreams]] (the machine re-processed the
+            // remote tracks with [[CurrentDirection]] just above).
+            if remote_offer && !self.entry(id)?.is_stopped() {
+                let stable = self.entry(id)?.stable_remote_streams.clone();
+                self.set_remote_streams(id, stable, &mut tasks);
+            }
             let entry = self.entry_mut(id)?;
             if entry.origin == Origin::PendingRemoteOffer {
                 entry.origin = Origin::Local;
-            }
-            if action != RollbackAction::Keep {
-                entry.remote_msid = None;
             }
         }
         self.descriptions.pending_local = None;

@@ -22,6 +22,22 @@ pub enum Event {
     Track {
         /// The transceiver.
         transceiver: TransceiverId,
+        /// The remote streams the track belongs to.
+        streams: Vec<String>,
+    },
+    /// `removetrack` on a remote stream: the receiver track left `stream`.
+    StreamTrackRemoved {
+        /// The transceiver.
+        transceiver: TransceiverId,
+        /// The remote stream id.
+        stream: String,
+    },
+    /// `addtrack` on a remote stream: the receiver track joined `stream`.
+    StreamTrackAdded {
+        /// The transceiver.
+        transceiver: TransceiverId,
+        /// The remote stream id.
+        stream: String,
     },
     /// The receiver track's `mute`.
     TrackMuted {

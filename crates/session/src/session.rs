@@ -102,6 +102,10 @@ impl Descriptions {
 #[derive(Debug, Default)]
 pub(crate) struct Tasks {
     pub(crate) mute: Vec<TransceiverId>,
+    /// removeList: (transceiver, stream) pairs whose stream lost the track (`removetrack`).
+    pub(crate) removed: Vec<(TransceiverId, String)>,
+    /// addList: (transceiver, stream) pairs whose stream gained the track (`addtrack`).
+    pub(crate) added: Vec<(TransceiverId, String)>,
     pub(crate) track: Vec<TransceiverId>,
     pub(crate) update_negotiation_needed: bool,
 }
@@ -629,7 +633,8 @@ impl Session {
             origin,
             add_track_touched: false,
             codecs: Vec::new(),
-            remote_msid: None,
+            remote_streams: Vec::new(),
+            stable_remote_streams: Vec::new(),
         });
         id
     }
@@ -680,7 +685,12 @@ impl Session {
                     };
                 }
                 FsmEffect::RemoteTrackAdded => tasks.track.push(id),
-                FsmEffect::RemoteTrackRemoved => tasks.mute.push(id),
+                FsmEffect::RemoteTrackRemoved => {
+                    // "process the removal of a remote track": mute, and the track leaves its
+                    // remote streams.
+                    tasks.mute.push(id);
+                    self.set_remote_streams(id, Vec::new(), tasks);
+                }
                 FsmEffect::MuteReceiverTrack => {
                     let _ = self.transceivers[index].receiver_track.set_muted(true);
                 }
@@ -695,7 +705,36 @@ impl Session {
             }
             self.drain_track(index);
         }
+        let entry = &mut self.transceivers[index];
+        if entry.fsm.is_stopped() {
+            // "Stop the RTCRtpTransceiver": both stream lists are emptied (no events; the
+            // track has ended).
+            entry.remote_streams.clear();
+            entry.stable_remote_streams.clear();
+        }
         Ok(())
+    }
+
+    /// webrtc-pc "set the associated remote streams": the streams the receiver track leaves go
+    /// to removeList, the ones it joins to addList (each fires in the final task).
+    pub(crate) fn set_remote_streams(
+        &mut self,
+        id: TransceiverId,
+        streams: Vec<String>,
+        tasks: &mut Tasks,
+    ) {
+        let entry = &mut self.transceivers[id.0 as usize];
+        for old in &entry.remote_streams {
+            if !streams.contains(old) {
+                tasks.removed.push((id, old.clone()));
+            }
+        }
+        for new in &streams {
+            if !entry.remote_streams.contains(new) {
+                tasks.added.push((id, new.clone()));
+            }
+        }
+        entry.remote_streams = streams;
     }
 
     /// Moves the receiver track's events into the session's queue.
@@ -713,17 +752,40 @@ impl Session {
         }
     }
 
-    /// The end of a call: the final task's mutes, then `track` events (webrtc-pc fires
-    /// `mute` before `track`), then "update the negotiation-needed flag".
-    pub(crate) fn after_call(&mut self, tasks: Tasks) {
+    /// The end of a call — webrtc-pc's final task, in its order: `mute` (muteTracks), then
+    /// `removetrack` (removeList), `addtrack` (addList), and `track` events; then "update the
+    /// negotiation-needed flag".
+    pub(crate) fn after_call(&mut self, mut tasks: Tasks) {
         for id in tasks.mute {
             let index = id.0 as usize;
             let _ = self.transceivers[index].receiver_track.set_muted(true);
             self.drain_track(index);
         }
+        for (transceiver, stream) in tasks.removed {
+            self.events.push_back(Event::StreamTrackRemoved {
+                transceiver,
+                stream,
+            });
+        }
+        for (transceiver, stream) in tasks.added {
+            // "or the previous step increased the length of addList": a new stream for the
+            // track is processed as an addition of a remote track.
+            if !tasks.track.contains(&transceiver) {
+                tasks.track.push(transceiver);
+            }
+            self.events.push_back(Event::StreamTrackAdded {
+                transceiver,
+                stream,
+            });
+        }
         for id in tasks.track {
-            if !self.transceivers[id.0 as usize].is_stopped() {
-                self.events.push_back(Event::Track { transceiver: id });
+            let t = &self.transceivers[id.0 as usize];
+            if !t.is_stopped() {
+                let streams = t.remote_streams.clone();
+                self.events.push_back(Event::Track {
+                    transceiver: id,
+                    streams,
+                });
             }
         }
         if tasks.update_negotiation_needed {

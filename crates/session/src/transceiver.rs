@@ -67,8 +67,11 @@ pub struct RtpTransceiver {
     pub(crate) add_track_touched: bool,
     /// The codecs the last applied answer negotiated for it.
     pub(crate) codecs: Vec<NegotiatedCodec>,
-    /// The remote stream and track ids from the remote description's `a=msid`.
-    pub(crate) remote_msid: Option<(String, Option<String>)>,
+    /// `[[AssociatedRemoteMediaStreams]]`: the stream ids the remote announces for the track
+    /// this transceiver receives.
+    pub(crate) remote_streams: Vec<String>,
+    /// `[[LastStableStateAssociatedRemoteMediaStreams]]`, restored by a rollback.
+    pub(crate) stable_remote_streams: Vec<String>,
 }
 
 impl RtpTransceiver {
@@ -139,11 +142,9 @@ impl RtpTransceiver {
         &self.codecs
     }
 
-    /// The remote `a=msid` (stream id, track id).
-    pub fn remote_msid(&self) -> Option<(&str, Option<&str>)> {
-        self.remote_msid
-            .as_ref()
-            .map(|(s, t)| (s.as_str(), t.as_deref()))
+    /// The remote streams the receiver track belongs to (`[[AssociatedRemoteMediaStreams]]`).
+    pub fn remote_streams(&self) -> &[String] {
+        &self.remote_streams
     }
 
     /// The transceiver machine itself (read-only).
