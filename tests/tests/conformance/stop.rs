@@ -1,0 +1,116 @@
+//! `RTCRtpTransceiver-stop.html` (stop-semantics §5.2).
+
+use super::*;
+
+// #9
+#[test]
+fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_not_trigger_an_offer_m_section_generation()
+ {
+    let mut pair = Pair::new();
+    let audio = pair
+        .session(Who::A)
+        .add_transceiver(TrackKind::Audio, TransceiverInit::default())
+        .unwrap();
+    pair.session(Who::A)
+        .add_transceiver(TrackKind::Video, TransceiverInit::default())
+        .unwrap();
+    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    assert_eq!(offer_kinds(&offer), [(MediaKind::Video, false)]);
+}
+
+// #11: the negotiated audio gives `m=audio 0`; the new, stopped video gives no m-line.
+#[test]
+fn during_renegotiation_adding_and_stopping_a_transceiver_should_not_trigger_a_renegotiated_offer_m_section_generation()
+ {
+    let (mut pair, audio, _) = negotiated(TrackKind::Audio);
+    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    let video = pair
+        .session(Who::A)
+        .add_transceiver(TrackKind::Video, TransceiverInit::default())
+        .unwrap();
+    pair.session(Who::A).stop_transceiver(video).unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    assert_eq!(offer_kinds(&offer), [(MediaKind::Audio, true)]);
+}
+
+fn stopped_reoffer_direction(direction: Direction) -> Direction {
+    let mut pair = Pair::new();
+    let t = pair
+        .session(Who::A)
+        .add_transceiver(TrackKind::Audio, init(direction))
+        .unwrap();
+    pair.negotiate(Who::A).unwrap();
+    pair.session(Who::A).stop_transceiver(t).unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    assert!(offer.media[0].is_rejected());
+    offer.media[0].direction()
+}
+
+// #12
+#[test]
+fn a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_offer() {
+    assert_eq!(
+        stopped_reoffer_direction(Direction::SendOnly),
+        Direction::Inactive
+    );
+}
+
+// #13
+#[test]
+fn a_stopped_inactive_transceiver_should_generate_an_inactive_m_section_in_the_offer() {
+    assert_eq!(
+        stopped_reoffer_direction(Direction::Inactive),
+        Direction::Inactive
+    );
+}
+
+// #14: stop, O/A, then SLD(createOffer()) resolves.
+#[test]
+fn if_a_transceiver_is_stopped_locally_setting_a_locally_generated_answer_should_still_work() {
+    let (mut pair, t1, _) = negotiated(TrackKind::Audio);
+    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.negotiate(Who::A).unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::A).set_local_description(offer).unwrap();
+}
+
+// #15: pc2 stops, pc2 -> pc1 O/A, then pc1 SLD(createOffer()) resolves.
+#[test]
+fn if_a_transceiver_is_stopped_remotely_setting_a_locally_generated_answer_should_still_work() {
+    let (mut pair, _, t2) = negotiated(TrackKind::Audio);
+    pair.session(Who::B).stop_transceiver(t2).unwrap();
+    pair.negotiate(Who::B).unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::A).set_local_description(offer).unwrap();
+}
+
+// #16: after stop plus O/A, no transceivers, senders or receivers on either side.
+#[test]
+fn if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappear_after_offer_answer()
+ {
+    let (mut pair, t1, _) = negotiated(TrackKind::Audio);
+    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.negotiate(Who::A).unwrap();
+    for s in [&pair.a.session, &pair.b.session] {
+        assert_eq!(s.transceivers().count(), 0);
+        assert_eq!(s.senders().count(), 0);
+        assert_eq!(s.receivers().count(), 0);
+    }
+}
+
+// #17: both the local and the remote transceiver read direction "stopped".
+#[test]
+fn if_a_transceiver_is_stopped_transceivers_should_end_up_in_state_stopped() {
+    let (mut pair, t1, t2) = negotiated(TrackKind::Audio);
+    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.negotiate(Who::A).unwrap();
+    assert_eq!(
+        stopped(&pair.a.session, t1).0,
+        TransceiverDirection::Stopped
+    );
+    assert_eq!(
+        stopped(&pair.b.session, t2).0,
+        TransceiverDirection::Stopped
+    );
+}

@@ -1,0 +1,158 @@
+//! `RTCRtpTransceiver-stopping.https.html` (stop-semantics §5.1).
+
+use super::*;
+
+// #1: after stop() mid non-null, direction "stopped", currentDirection not "stopped"; after a
+// full renegotiation mid null, both "stopped".
+#[test]
+fn locally_stopped_transceiver_goes_from_stopping_to_stopped() {
+    for kind in KINDS {
+        let (mut pair, t1, _) = negotiated(kind);
+        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        let t = pair.a.session.transceiver(t1).unwrap();
+        assert!(t.mid().is_some());
+        assert_eq!(t.direction(), TransceiverDirection::Stopped);
+        assert_ne!(t.current_direction(), Some(TransceiverDirection::Stopped));
+        pair.negotiate(Who::A).unwrap();
+        let t = pair.a.session.transceiver(t1).unwrap();
+        assert!(t.mid().is_none());
+        assert_eq!(
+            stopped(&pair.a.session, t1),
+            (
+                TransceiverDirection::Stopped,
+                Some(TransceiverDirection::Stopped)
+            )
+        );
+    }
+}
+
+// #2: stopping ends the local receiver track, and the `ended` event fires.
+#[test]
+fn locally_stopping_a_transceiver_ends_the_track() {
+    for kind in KINDS {
+        let (mut pair, t1, _) = negotiated(kind);
+        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        let events = pair.a.take_events();
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::TrackEnded { transceiver, .. } if *transceiver == t1))
+        );
+        let track = pair.a.session.transceiver(t1).unwrap().receiver_track();
+        assert_eq!(track.ready_state(), ReadyState::Ended);
+    }
+}
+
+// #3: pc2's track is live before SRD(offer with port 0) and ended right after it.
+#[test]
+fn remotely_stopping_a_transceiver_ends_the_track() {
+    for kind in KINDS {
+        let (mut pair, t1, t2) = negotiated(kind);
+        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        let offer = pair.session(Who::A).create_offer().unwrap();
+        pair.session(Who::A)
+            .set_local_description(offer.clone())
+            .unwrap();
+        let track = |p: &Pair| {
+            p.b.session
+                .transceiver(t2)
+                .unwrap()
+                .receiver_track()
+                .ready_state()
+        };
+        assert_eq!(track(&pair), ReadyState::Live);
+        pair.session(Who::B).set_remote_description(offer).unwrap();
+        assert_eq!(track(&pair), ReadyState::Ended);
+    }
+}
+
+// #4: after SRD(offer with port 0): 1 transceiver, mid set, both directions "stopped"; after
+// SLD(answer): none in the set, mid null.
+#[test]
+fn remotely_stopped_transceiver_goes_directly_to_stopped() {
+    for kind in KINDS {
+        let (mut pair, t1, t2) = negotiated(kind);
+        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        pair.send_offer(Who::A).unwrap();
+        pair.flush().unwrap();
+        let b = &pair.b.session;
+        assert_eq!(b.transceivers().count(), 1);
+        assert!(b.transceiver(t2).unwrap().mid().is_some());
+        let both = (
+            TransceiverDirection::Stopped,
+            Some(TransceiverDirection::Stopped),
+        );
+        assert_eq!(stopped(b, t2), both);
+        pair.send_answer(Who::B).unwrap();
+        let b = &pair.b.session;
+        assert_eq!(b.transceivers().count(), 0);
+        assert!(b.transceiver(t2).unwrap().mid().is_none());
+        assert_eq!(stopped(b, t2), both);
+    }
+}
+
+// #5: addTransceiver, SLD(offer), SLD(rollback): the receiver track stays live.
+#[test]
+fn rollback_when_transceiver_is_not_removed_does_not_end_track() {
+    for kind in KINDS {
+        let mut pair = Pair::new();
+        let t = pair
+            .session(Who::A)
+            .add_transceiver(kind, TransceiverInit::default())
+            .unwrap();
+        let offer = pair.session(Who::A).create_offer().unwrap();
+        pair.session(Who::A).set_local_description(offer).unwrap();
+        pair.session(Who::A)
+            .set_local_description(SessionDescription::rollback())
+            .unwrap();
+        let track = pair.a.session.transceiver(t).unwrap().receiver_track();
+        assert_eq!(track.ready_state(), ReadyState::Live);
+    }
+}
+
+/// pc2 applies pc1's offer (creating a transceiver) and rolls it back.
+fn remote_offer_rolled_back(kind: TrackKind) -> (Pair, TransceiverId) {
+    let mut pair = Pair::new();
+    pair.session(Who::A)
+        .add_transceiver(kind, TransceiverInit::default())
+        .unwrap();
+    pair.send_offer(Who::A).unwrap();
+    pair.flush().unwrap();
+    let created = pair.b.session.transceivers().next().unwrap().id();
+    pair.session(Who::B)
+        .set_local_description(SessionDescription::rollback())
+        .unwrap();
+    (pair, created)
+}
+
+// #6: SRD(offer) created a transceiver; SLD(rollback) removes it and ends its track.
+#[test]
+fn rollback_when_removing_transceiver_does_end_the_track() {
+    for kind in KINDS {
+        let (pair, created) = remote_offer_rolled_back(kind);
+        assert_eq!(pair.b.session.transceivers().count(), 0);
+        let track = pair
+            .b
+            .session
+            .transceiver(created)
+            .unwrap()
+            .receiver_track();
+        assert_eq!(track.ready_state(), ReadyState::Ended);
+    }
+}
+
+// #7: the removed transceiver reads "stopped" both ways and mid null.
+#[test]
+fn rollback_when_removing_transceiver_makes_it_stopped() {
+    for kind in KINDS {
+        let (pair, created) = remote_offer_rolled_back(kind);
+        assert_eq!(
+            stopped(&pair.b.session, created),
+            (
+                TransceiverDirection::Stopped,
+                Some(TransceiverDirection::Stopped)
+            )
+        );
+        assert!(pair.b.session.transceiver(created).unwrap().mid().is_none());
+    }
+}
