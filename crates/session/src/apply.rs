@@ -73,10 +73,32 @@ impl Session {
         })
     }
 
-    /// `setRemoteDescription(description)`.
+    /// `setLocalDescription()` without a description: creates an offer or an answer as the
+    /// signaling state asks ([`signaling::implicit_local_type`]) and sets it, as one call.
+    /// Returns the description set, to send to the peer.
+    pub fn set_local_description_implicit(&mut self) -> Result<SessionDescription, Error> {
+        self.atomically(|s| {
+            s.ensure_open("setLocalDescription")?;
+            let description = match signaling::implicit_local_type(s.signaling) {
+                SdpType::Offer => s.create_offer()?,
+                _ => s.create_answer()?,
+            };
+            s.set_local_description(description.clone())?;
+            Ok(description)
+        })
+    }
+
+    /// `setRemoteDescription(description)`. A remote offer in have-local-offer (glare) rolls the
+    /// local offer back first, as part of this call: if the offer is then refused, the rollback
+    /// is undone too and the session is unchanged (a browser would keep the rollback; tacet's
+    /// calls are atomic, decisions 0005).
     pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
         self.atomically(|s| {
             s.ensure_open("setRemoteDescription")?;
+            if signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
+                // spec: webrtc-pc setRemoteDescription step "implicit rollback"; RFC 9429 §4.1.8.2
+                s.rollback()?;
+            }
             let next = signaling::next(s.signaling, Side::Remote, description.sdp_type)?;
             match description.sdp_type {
                 SdpType::Rollback => s.rollback(),

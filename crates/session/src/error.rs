@@ -61,6 +61,23 @@ pub enum Error {
         /// The SDP error.
         source: tacet_sdp::Error,
     },
+    /// W3C `OperationError`: the peer's input names something that does not exist (e.g. a
+    /// trickled candidate for an unknown mid).
+    #[error("OperationError: {what} ({rule})")]
+    Operation {
+        /// What.
+        what: String,
+        /// The rule.
+        rule: &'static str,
+    },
+    /// W3C `TypeError`: the call's arguments are malformed.
+    #[error("TypeError: {what} ({rule})")]
+    Type {
+        /// What.
+        what: String,
+        /// The rule.
+        rule: &'static str,
+    },
     /// A remote description breaks an offer/answer rule tacet-sdp does not check alone.
     #[error("remote description: {what} ({rule})")]
     PeerViolation {
@@ -76,11 +93,12 @@ impl Error {
     pub fn fault(&self) -> Fault {
         match self {
             Self::Sdp { fault, .. } => *fault,
-            Self::PeerViolation { .. } => Fault::Peer,
+            Self::PeerViolation { .. } | Self::Operation { .. } => Fault::Peer,
             Self::Transceiver { source, .. } => source.fault(),
             Self::InvalidState { .. }
             | Self::InvalidModification { .. }
             | Self::WrongSignalingState { .. }
+            | Self::Type { .. }
             | Self::UnknownTransceiver(_) => Fault::Caller,
         }
     }
@@ -91,7 +109,9 @@ impl Error {
             Self::InvalidState { rule, .. }
             | Self::InvalidModification { rule, .. }
             | Self::WrongSignalingState { rule, .. }
-            | Self::PeerViolation { rule, .. } => rule,
+            | Self::PeerViolation { rule, .. }
+            | Self::Operation { rule, .. }
+            | Self::Type { rule, .. } => rule,
             Self::UnknownTransceiver(_) => "webrtc-pc: the set of transceivers",
             Self::Transceiver { source, .. } => source.rule(),
             Self::Sdp { source, .. } => source.rule(),

@@ -173,6 +173,14 @@ pub enum Effect {
         /// This endpoint's DTLS role on it.
         role: DtlsRole,
     },
+    /// The peer trickled a candidate for this transport (`None`: end of candidates). Hand it
+    /// to the transport's ICE agent.
+    RemoteCandidate {
+        /// The transport.
+        transport: TransportId,
+        /// The candidate, or `None` for end-of-candidates.
+        candidate: Option<Candidate>,
+    },
     /// No live m-section uses this transport any more: close its ICE and DTLS.
     TransportReleased {
         /// The transport.

@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use tacet_sdp::{Candidate, SessionDescription};
+use tacet_sdp::SessionDescription;
 use tacet_track::{EndCause, Track, TrackEvent, TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, Effect as FsmEffect, Input, StopCause, Transceiver};
 
 use crate::codecs::{MediaType, Registry};
 use crate::config::SessionConfig;
 use crate::error::Error;
-use crate::event::{Effect, Event, TransportId};
+use crate::event::{Effect, Event};
 use crate::mode::Mode;
 use crate::rng::Rng;
 use crate::signaling::SignalingState;
@@ -492,40 +492,6 @@ impl Session {
                 ..Tasks::default()
             });
             Ok(id)
-        })
-    }
-
-    /// A local candidate gathered by the I/O layer for `transport`; it is written into the
-    /// transport's tag section in the next description.
-    pub fn add_local_candidate(
-        &mut self,
-        transport: TransportId,
-        candidate: Candidate,
-    ) -> Result<(), Error> {
-        self.atomically(|s| {
-            s.ensure_open("addIceCandidate")?;
-            let t = s
-                .transports
-                .get_mut(transport)
-                .ok_or_else(|| Error::InvalidState {
-                    what: format!("no transport {transport:?}"),
-                    rule: "tacet: candidates belong to a transport the session created",
-                })?;
-            t.local_candidates.push(candidate);
-            Ok(())
-        })
-    }
-
-    /// `restartIce()`: the next offer carries new ICE credentials (RFC 9429 §5.2.3.1).
-    pub fn restart_ice(&mut self) -> Result<(), Error> {
-        self.atomically(|s| {
-            s.ensure_open("restartIce")?;
-            s.ice_restart = true;
-            s.after_call(Tasks {
-                update_negotiation_needed: true,
-                ..Tasks::default()
-            });
-            Ok(())
         })
     }
 

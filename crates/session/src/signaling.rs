@@ -92,6 +92,27 @@ pub fn next(state: SignalingState, side: Side, sdp_type: SdpType) -> Result<Sign
     Ok(next)
 }
 
+/// Whether setting `sdp_type` on `side` in `state` first rolls the pending local offer back
+/// (glare). webrtc-pc setRemoteDescription: "If description.type is "offer" and is invalid for
+/// the current signaling state", the local description is set to rollback first — which
+/// succeeds only in have-local-offer (RFC 9429 §4.1.8.2: a remote offer in have-local-offer
+/// is glare, resolved by rolling back).
+pub fn rolls_back_first(state: SignalingState, side: Side, sdp_type: SdpType) -> bool {
+    state == SignalingState::HaveLocalOffer && side == Side::Remote && sdp_type == SdpType::Offer
+}
+
+/// The type a parameterless `setLocalDescription()` creates and sets (webrtc-pc
+/// setLocalDescription, "If type is undefined"): an offer in stable, have-local-offer and
+/// have-remote-pranswer, else an answer.
+pub fn implicit_local_type(state: SignalingState) -> SdpType {
+    match state {
+        SignalingState::Stable
+        | SignalingState::HaveLocalOffer
+        | SignalingState::HaveRemotePranswer => SdpType::Offer,
+        _ => SdpType::Answer,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +149,34 @@ mod tests {
                 assert!(next(state, side, Rollback).is_err(), "{state} {side:?}");
             }
         }
+    }
+
+    // Only a remote offer over a pending local offer rolls back implicitly; the pranswer
+    // states refuse a new remote offer (rollback is invalid there).
+    #[test]
+    fn implicit_rollback_only_on_remote_offer_in_have_local_offer() {
+        assert!(rolls_back_first(HaveLocalOffer, Remote, Offer));
+        for state in [
+            Stable,
+            HaveRemoteOffer,
+            HaveLocalPranswer,
+            HaveRemotePranswer,
+            Closed,
+        ] {
+            assert!(!rolls_back_first(state, Remote, Offer), "{state}");
+        }
+        assert!(!rolls_back_first(HaveLocalOffer, Local, Offer));
+        assert!(!rolls_back_first(HaveLocalOffer, Remote, Answer));
+        assert!(next(HaveLocalPranswer, Remote, Offer).is_err());
+    }
+
+    #[test]
+    fn implicit_local_type_per_state() {
+        assert_eq!(implicit_local_type(Stable), Offer);
+        assert_eq!(implicit_local_type(HaveLocalOffer), Offer);
+        assert_eq!(implicit_local_type(HaveRemotePranswer), Offer);
+        assert_eq!(implicit_local_type(HaveRemoteOffer), Answer);
+        assert_eq!(implicit_local_type(HaveLocalPranswer), Answer);
     }
 
     #[test]

@@ -84,6 +84,13 @@ impl Transports {
         })
     }
 
+    /// [`Self::serving`], mutable.
+    pub(crate) fn serving_mut(&mut self, mid: &str) -> Option<&mut TransportState> {
+        self.all.iter_mut().find(|t| {
+            !t.released && (t.tag.as_str() == mid || t.members.iter().any(|m| m.as_str() == mid))
+        })
+    }
+
     /// The live transport serving `tag` or any of `mids`; else a new one tagged `tag`, and
     /// [`Effect::TransportCreated`] tells the I/O layer to gather candidates for it.
     pub(crate) fn ensure(

@@ -12,8 +12,11 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-use tacet_sdp::{MediaKind, SdpType, SessionDescription};
-use tacet_session::{Error, Event, Session, SignalingState, TransceiverId, TransceiverInit};
+use tacet_sdp::{Candidate, MediaKind, SdpType, SessionDescription};
+use tacet_session::{
+    Error, Event, RemoteCandidate, RemoteCandidateOutcome, Session, SignalingState, TransceiverId,
+    TransceiverInit,
+};
 use tacet_tests::pair::{Pair, Who};
 use tacet_track::{ReadyState, TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, TransceiverDirection};

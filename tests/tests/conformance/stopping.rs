@@ -156,3 +156,49 @@ fn rollback_when_removing_transceiver_makes_it_stopped() {
         assert!(pair.b.session.transceiver(created).unwrap().mid().is_none());
     }
 }
+
+// #8: both sides have set an offer with an addTrack transceiver; pc2's setRemoteDescription of
+// pc1's offer rolls pc2's offer back implicitly (webrtc-pc setRemoteDescription; RFC 9429
+// §4.1.8.2), the addTrack transceiver is repurposed for pc1's m-line, its track stays live and
+// `track` delivers it.
+#[test]
+fn glare_when_transceiver_is_not_removed_does_not_end_track() {
+    for kind in KINDS {
+        let mut pair = Pair::new();
+        pair.session(Who::A)
+            .add_track(kind, TrackId::from("a"), vec!["sa".into()])
+            .unwrap();
+        let t2 = pair
+            .session(Who::B)
+            .add_track(kind, TrackId::from("b"), vec!["sb".into()])
+            .unwrap();
+        let offer1 = pair.session(Who::A).create_offer().unwrap();
+        pair.session(Who::A)
+            .set_local_description(offer1.clone())
+            .unwrap();
+        let offer2 = pair.session(Who::B).create_offer().unwrap();
+        pair.session(Who::B).set_local_description(offer2).unwrap();
+        pair.b.take_events();
+
+        pair.session(Who::B)
+            .set_remote_description(offer1.clone())
+            .unwrap();
+        let b = &pair.b.session;
+        assert_eq!(b.signaling_state(), SignalingState::HaveRemoteOffer);
+        assert_eq!(b.transceivers().count(), 1, "repurposed, not a new one");
+        let t = b.transceiver(t2).unwrap();
+        assert_eq!(t.mid(), offer1.media[0].mid());
+        assert_eq!(t.receiver_track().ready_state(), ReadyState::Live);
+        assert_eq!(t.sender().track(), Some(&TrackId::from("b")));
+        let events = pair.b.take_events();
+        assert!(events.contains(&Event::SignalingStateChange(SignalingState::Stable)));
+        assert!(events.iter().any(|e| matches!(
+            e,
+            Event::Track { transceiver, streams } if *transceiver == t2 && streams == &["sa"]
+        )));
+        assert!(!events.iter().any(|e| matches!(e, Event::TrackEnded { .. })));
+        pair.send_answer(Who::B).unwrap();
+        pair.flush().unwrap();
+        assert_eq!(pair.a.session.signaling_state(), SignalingState::Stable);
+    }
+}

@@ -150,3 +150,54 @@ fn check_replace_track_null_doesnt_prevent_pairing() {
     assert_eq!(pair.b.session.transceivers().count(), 1);
     assert!(pair.b.session.transceiver(t2).unwrap().mid().is_some());
 }
+
+// #35: pc1 sets an offer, stops transceiver[1] and rolls back (the stop stays); pc2's offer is
+// applied; a candidate for pc2's second mid is accepted.
+#[test]
+fn check_add_ice_candidate_to_stopped_transceiver() {
+    let mut pair = Pair::new();
+    for who in [Who::A, Who::B] {
+        for (kind, id) in [(TrackKind::Audio, "audio"), (TrackKind::Video, "video")] {
+            pair.session(who)
+                .add_track(kind, TrackId::from(id), vec!["stream".into()])
+                .unwrap();
+        }
+    }
+    let offer1 = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::A).set_local_description(offer1).unwrap();
+    let stopped_id = pair.a.session.transceivers().nth(1).unwrap().id();
+    pair.session(Who::A).stop_transceiver(stopped_id).unwrap();
+    pair.session(Who::A)
+        .set_local_description(SessionDescription::rollback())
+        .unwrap();
+    let offer2 = pair.session(Who::B).create_offer().unwrap();
+    pair.session(Who::B)
+        .set_local_description(offer2.clone())
+        .unwrap();
+    pair.session(Who::A).set_remote_description(offer2).unwrap();
+
+    let mid = pair
+        .b
+        .session
+        .transceivers()
+        .nth(1)
+        .unwrap()
+        .mid()
+        .unwrap()
+        .to_string();
+    let candidate = RemoteCandidate {
+        candidate: Some(Candidate::new("0 1 UDP 2122252543 192.168.1.112 64261 typ host").unwrap()),
+        mid: Some(mid),
+        ..RemoteCandidate::default()
+    };
+    assert!(matches!(
+        pair.session(Who::A).add_remote_candidate(candidate),
+        Ok(RemoteCandidateOutcome::Stored)
+    ));
+    // The stopping transceiver was not repurposed (webrtc-pc: [[Stopping]] transceivers do not
+    // match a remote m-section); a new one carries the mid.
+    let stopping = pair.a.session.transceiver(stopped_id).unwrap();
+    assert_eq!(stopping.direction(), TransceiverDirection::Stopped);
+    assert!(stopping.mid().is_none());
+    assert_eq!(pair.a.session.transceivers().count(), 3);
+}

@@ -186,7 +186,7 @@ pub(crate) const CASES: &[Case] = {
             STOPPING,
             "[kind] Glare when transceiver is not removed does not end track",
             S,
-            Later(5),
+            Pass("stopping::glare_when_transceiver_is_not_removed_does_not_end_track"),
         ),
         // RTCRtpTransceiver-stop.html
         case(
@@ -427,7 +427,7 @@ pub(crate) const CASES: &[Case] = {
             TRANSCEIVER,
             "checkAddIceCandidateToStoppedTransceiver",
             S,
-            Later(5),
+            Pass("transceiver::check_add_ice_candidate_to_stopped_transceiver"),
         ),
         case(
             36,
