@@ -537,6 +537,14 @@ impl Session {
             } else {
                 RollbackAction::Keep
             };
+            // webrtc-pc rollback, have-remote-offer: the associated remote streams go back to
+            // [[LastStableStateAssociatedRemoteMediaStreams]] — also for a transceiver the
+            // rollback removes (its track leaves the streams the offer put it in: WPT
+            // checkRemoveTrackNegotiation expects `removetrack` for it).
+            if remote_offer {
+                let stable = self.entry(id)?.stable_remote_streams.clone();
+                self.set_remote_streams(id, stable, &mut tasks);
+            }
             self.drive(
                 id,
                 Input::Rollback {
@@ -545,13 +553,6 @@ impl Session {
                 },
                 &mut tasks,
             )?;
-            // webrtc-pc rollback, have-remote-offer: the associated remote streams go back to
-            // [[LastStableStateAssociatedRemoteMediaStreams]] (the machine re-processed the
-            // remote tracks with [[CurrentDirection]] just above).
-            if remote_offer && !self.entry(id)?.is_stopped() {
-                let stable = self.entry(id)?.stable_remote_streams.clone();
-                self.set_remote_streams(id, stable, &mut tasks);
-            }
             let entry = self.entry_mut(id)?;
             if entry.origin == Origin::PendingRemoteOffer {
                 entry.origin = Origin::Local;

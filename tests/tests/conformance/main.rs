@@ -66,6 +66,7 @@ mod direction;
 mod negotiation_needed;
 mod remove_track;
 mod rollback;
+mod rollback_events;
 mod set_description;
 mod stop;
 mod stopping;

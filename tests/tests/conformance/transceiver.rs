@@ -201,3 +201,286 @@ fn check_add_ice_candidate_to_stopped_transceiver() {
     assert!(stopping.mid().is_none());
     assert_eq!(pair.a.session.transceivers().count(), 3);
 }
+
+/// (stream events of `events`: removed, added) as (transceiver, stream) pairs, sorted.
+fn stream_changes(
+    events: &[Event],
+) -> (Vec<(TransceiverId, String)>, Vec<(TransceiverId, String)>) {
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    for e in events {
+        match e {
+            Event::StreamTrackRemoved {
+                transceiver,
+                stream,
+            } => removed.push((*transceiver, stream.clone())),
+            Event::StreamTrackAdded {
+                transceiver,
+                stream,
+            } => added.push((*transceiver, stream.clone())),
+            _ => {}
+        }
+    }
+    removed.sort();
+    added.sort();
+    (removed, added)
+}
+
+fn track_transceivers(events: &[Event]) -> Vec<TransceiverId> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Track { transceiver, .. } => Some(*transceiver),
+            _ => None,
+        })
+        .collect()
+}
+
+// #20: rollback of a remote offer fires `removetrack` for the tracks it added; re-applying an
+// offer adds them back; removeTrack turns sendrecv into recvonly and sendonly into inactive and
+// fires negotiationneeded; the remote's SRD(offer) removes both tracks from the stream and its
+// rollback re-adds them; after the reverse O/A both of pc2's transceivers are inactive.
+#[test]
+fn check_remove_track_negotiation() {
+    let mut pair = Pair::new();
+    let audio = pair
+        .session(Who::A)
+        .add_track(
+            TrackKind::Audio,
+            TrackId::from("audio"),
+            vec!["stream".into()],
+        )
+        .unwrap();
+    let video = pair
+        .session(Who::A)
+        .add_track(
+            TrackKind::Video,
+            TrackId::from("video"),
+            vec!["stream".into()],
+        )
+        .unwrap();
+    pair.session(Who::A)
+        .set_direction(video, Direction::SendOnly)
+        .unwrap();
+
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::B).set_remote_description(offer).unwrap();
+    let events = pair.b.take_events();
+    let received = track_transceivers(&events);
+    assert_eq!(received.len(), 2);
+    assert!(events.iter().all(|e| match e {
+        Event::Track { streams, .. } => streams == &["stream"],
+        _ => true,
+    }));
+
+    // Rollback removes both tracks from the stream (and removes the transceivers).
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    let stream = |ids: &[TransceiverId]| -> Vec<(TransceiverId, String)> {
+        let mut v: Vec<_> = ids.iter().map(|id| (*id, "stream".to_owned())).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        stream_changes(&pair.b.take_events()),
+        (stream(&received), vec![])
+    );
+
+    // A new offer adds two tracks to the stream again, each with a `track` event.
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::B)
+        .set_remote_description(offer.clone())
+        .unwrap();
+    let events = pair.b.take_events();
+    let received = track_transceivers(&events);
+    assert_eq!(stream_changes(&events), (vec![], stream(&received)));
+    pair.session(Who::A).set_local_description(offer).unwrap();
+    pair.send_answer(Who::B).unwrap();
+    pair.flush().unwrap();
+    pair.a.take_events();
+
+    pair.session(Who::A).remove_track(audio).unwrap();
+    let t = pair.a.session.transceiver(audio).unwrap();
+    assert_eq!(t.sender().track(), None);
+    assert_eq!(t.direction(), TransceiverDirection::RecvOnly);
+    assert_eq!(
+        pair.a.session.transceiver(video).unwrap().direction(),
+        TransceiverDirection::SendOnly
+    );
+    assert!(pair.a.take_events().contains(&Event::NegotiationNeeded));
+    pair.session(Who::A).remove_track(video).unwrap();
+    assert_eq!(
+        pair.a.session.transceiver(video).unwrap().direction(),
+        TransceiverDirection::Inactive
+    );
+
+    // pc1 offers: both tracks leave the stream; pc2's rollback puts them back.
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::B).set_remote_description(offer).unwrap();
+    assert_eq!(
+        stream_changes(&pair.b.take_events()),
+        (stream(&received), vec![])
+    );
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    assert_eq!(
+        stream_changes(&pair.b.take_events()),
+        (vec![], stream(&received))
+    );
+
+    // pc2 offers; pc1's answer sends nothing: both tracks leave the stream and pc2's
+    // transceivers end up inactive.
+    let offer = pair.session(Who::B).create_offer().unwrap();
+    pair.session(Who::B)
+        .set_local_description(offer.clone())
+        .unwrap();
+    pair.session(Who::A).set_remote_description(offer).unwrap();
+    let answer = pair.session(Who::A).create_answer().unwrap();
+    pair.session(Who::A)
+        .set_local_description(answer.clone())
+        .unwrap();
+    pair.b.take_events();
+    pair.session(Who::B).set_remote_description(answer).unwrap();
+    assert_eq!(
+        stream_changes(&pair.b.take_events()),
+        (stream(&received), vec![])
+    );
+    for t in pair.b.session.transceivers() {
+        assert_eq!(t.current_direction(), Some(TransceiverDirection::Inactive));
+    }
+}
+
+// #32 (legacy props rewritten): rolling back SRD(offer) removes the transceiver it created
+// (stopped, mid null, track ended); the same offer recreates it; replaceTrack or a direction
+// change does not prevent removal on rollback, addTrack does; rolling back a remote direction
+// change fires `track` again; and stop() is never rolled back. Where WPT reads the removed
+// `stopped` attribute or expects currentDirection null, the current spec's values are checked:
+// direction and currentDirection "stopped" (webrtc-pc "stop the RTCRtpTransceiver").
+#[test]
+fn check_remote_rollback() {
+    let mut pair = Pair::new();
+    let t1 = pair
+        .session(Who::A)
+        .add_track(
+            TrackKind::Audio,
+            TrackId::from("track"),
+            vec!["stream".into()],
+        )
+        .unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+
+    pair.session(Who::B)
+        .set_remote_description(offer.clone())
+        .unwrap();
+    let removed = pair.b.session.transceivers().next().unwrap().id();
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    assert_eq!(pair.b.session.transceivers().count(), 0);
+    let t = pair.b.session.transceiver(removed).unwrap();
+    assert!(t.mid().is_none());
+    assert!(t.is_stopped());
+    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+
+    // The same offer again creates a transceiver again.
+    pair.session(Who::B)
+        .set_remote_description(offer.clone())
+        .unwrap();
+    let t2 = pair.b.session.transceivers().next().unwrap();
+    assert_eq!(t2.direction(), TransceiverDirection::RecvOnly);
+    assert_eq!(t2.current_direction(), None);
+    let (t2, mid0) = (t2.id(), t2.mid().unwrap().clone());
+
+    // replaceTrack and a direction change do not keep it.
+    pair.session(Who::B)
+        .replace_track(t2, Some(TrackId::from("track2")))
+        .unwrap();
+    pair.session(Who::B)
+        .set_direction(t2, Direction::SendRecv)
+        .unwrap();
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    assert_eq!(pair.b.session.transceivers().count(), 0);
+
+    // A third time; addTrack touches it, so the rollback keeps it (mid null).
+    pair.session(Who::B)
+        .set_remote_description(offer.clone())
+        .unwrap();
+    let t3 = pair.b.session.transceivers().next().unwrap();
+    assert_eq!(t3.mid(), Some(&mid0));
+    let t3 = t3.id();
+    let added = pair
+        .session(Who::B)
+        .add_track(
+            TrackKind::Audio,
+            TrackId::from("track2"),
+            vec!["stream2".into()],
+        )
+        .unwrap();
+    assert_eq!(
+        added, t3,
+        "addTrack reuses the transceiver the offer created"
+    );
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    let kept = pair.b.session.transceiver(t3).unwrap();
+    assert!(pair.b.session.transceivers().any(|t| t.id() == t3));
+    assert!(kept.mid().is_none());
+    assert_eq!(kept.direction(), TransceiverDirection::SendRecv);
+    assert!(!kept.is_stopped());
+
+    // Complete the negotiation: still the `track` event after all this.
+    pair.session(Who::A)
+        .set_local_description(offer.clone())
+        .unwrap();
+    pair.b.take_events();
+    pair.session(Who::B).set_remote_description(offer).unwrap();
+    assert_eq!(track_transceivers(&pair.b.take_events()), [t3]);
+    pair.a.take_events();
+    pair.send_answer(Who::B).unwrap();
+    pair.flush().unwrap();
+    assert!(pair.a.take_events().iter().any(|e| matches!(
+        e,
+        Event::Track { transceiver, streams } if *transceiver == t1 && streams == &["stream2"]
+    )));
+    let a = pair.a.session.transceiver(t1).unwrap();
+    assert_eq!(a.mid(), Some(&mid0));
+    assert_eq!(a.current_direction(), Some(TransceiverDirection::SendRecv));
+
+    // Rolling back a remote track removal fires `track` again.
+    pair.session(Who::A)
+        .set_direction(t1, Direction::RecvOnly)
+        .unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::B).set_remote_description(offer).unwrap();
+    assert!(track_transceivers(&pair.b.take_events()).is_empty());
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    assert!(pair.b.take_events().iter().any(|e| matches!(
+        e,
+        Event::Track { transceiver, streams } if *transceiver == t3 && streams == &["stream"]
+    )));
+
+    // stop() cannot be rolled back: pc1 stops, pc2 applies the port-0 offer (stopped) and
+    // rolls it back: still stopped.
+    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::B).set_remote_description(offer).unwrap();
+    let stopped_now = |pair: &Pair| {
+        let t = pair.b.session.transceiver(t3).unwrap();
+        assert!(t.is_stopped());
+        assert_eq!(t.direction(), TransceiverDirection::Stopped);
+        assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+        assert_eq!(t.sender().track(), Some(&TrackId::from("track2")));
+    };
+    stopped_now(&pair);
+    pair.session(Who::B)
+        .set_remote_description(SessionDescription::rollback())
+        .unwrap();
+    stopped_now(&pair);
+}

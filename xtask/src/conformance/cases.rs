@@ -285,7 +285,13 @@ pub(crate) const CASES: &[Case] = {
             S,
             Pass("transceiver::check_add_track_existing_transceiver_then_remove"),
         ),
-        case(20, TRANSCEIVER, "checkRemoveTrackNegotiation", S, Later(5)),
+        case(
+            20,
+            TRANSCEIVER,
+            "checkRemoveTrackNegotiation",
+            S,
+            Pass("transceiver::check_remove_track_negotiation"),
+        ),
         case(21, TRANSCEIVER, "checkMute", S, NeedsTransport),
         case(
             22,
@@ -399,7 +405,13 @@ pub(crate) const CASES: &[Case] = {
             S,
             Pass("rollback::check_rollback_and_set_remote_offer_with_different_type"),
         ),
-        case(32, TRANSCEIVER, "checkRemoteRollback", L, Later(5)),
+        case(
+            32,
+            TRANSCEIVER,
+            "checkRemoteRollback",
+            L,
+            Pass("transceiver::check_remote_rollback"),
+        ),
         case(
             33,
             TRANSCEIVER,
@@ -712,7 +724,9 @@ pub(crate) const CASES: &[Case] = {
             "[kind] Track with stream: removal due to disassociation in rollback and then add it \
              back again",
             S,
-            Later(5),
+            Pass(
+                "rollback_events::track_with_stream_removal_due_to_disassociation_in_rollback_and_then_add_it_back_again",
+            ),
         ),
         case(
             68,
@@ -720,7 +734,9 @@ pub(crate) const CASES: &[Case] = {
             "[kind] Track without stream: removal due to disassociation in rollback and then add it \
              back",
             S,
-            Later(5),
+            Pass(
+                "rollback_events::track_without_stream_removal_due_to_disassociation_in_rollback_and_then_add_it_back",
+            ),
         ),
         case(
             69,
@@ -728,7 +744,9 @@ pub(crate) const CASES: &[Case] = {
             "[kind] Track with stream: removal due to direction changing and then add back using \
              rollback",
             S,
-            Later(5),
+            Pass(
+                "rollback_events::track_with_stream_removal_due_to_direction_changing_and_then_add_back_using_rollback",
+            ),
         ),
         case(
             70,
@@ -736,7 +754,9 @@ pub(crate) const CASES: &[Case] = {
             "[kind] Track without stream: removal due to direction changing and then add back using \
              rollback",
             S,
-            Later(5),
+            Pass(
+                "rollback_events::track_without_stream_removal_due_to_direction_changing_and_then_add_back_using_rollback",
+            ),
         ),
         // protocol/bundle.https.html
         case(
