@@ -202,10 +202,11 @@ fn check_add_ice_candidate_to_stopped_transceiver() {
     assert_eq!(pair.a.session.transceivers().count(), 3);
 }
 
-/// (stream events of `events`: removed, added) as (transceiver, stream) pairs, sorted.
-fn stream_changes(
-    events: &[Event],
-) -> (Vec<(TransceiverId, String)>, Vec<(TransceiverId, String)>) {
+/// (transceiver, stream) pairs.
+type Memberships = Vec<(TransceiverId, String)>;
+
+/// The stream events of `events` (removed, added), sorted.
+fn stream_changes(events: &[Event]) -> (Memberships, Memberships) {
     let mut removed = Vec::new();
     let mut added = Vec::new();
     for e in events {
@@ -277,7 +278,7 @@ fn check_remove_track_negotiation() {
     pair.session(Who::B)
         .set_remote_description(SessionDescription::rollback())
         .unwrap();
-    let stream = |ids: &[TransceiverId]| -> Vec<(TransceiverId, String)> {
+    let stream = |ids: &[TransceiverId]| -> Memberships {
         let mut v: Vec<_> = ids.iter().map(|id| (*id, "stream".to_owned())).collect();
         v.sort();
         v
