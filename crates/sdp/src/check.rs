@@ -8,6 +8,14 @@ use crate::error::{Error, Location, Warning, WarningKind};
 use crate::model::SessionDescription;
 
 impl SessionDescription {
+    /// The rules within one description that [`SessionDescription::parse`] checks after
+    /// parsing — unique mids (RFC 5888 §4), BUNDLE groups naming existing mids once
+    /// (RFC 9143 §7), a mid on every section when BUNDLE is used — for a description built or
+    /// edited in code. Errors carry no line numbers (there is no text).
+    pub fn validate(&self) -> Result<(), Error> {
+        crate::parse::validate(self, "")
+    }
+
     /// Checks this answer against the `offer` it answers:
     ///
     /// - the same number of m-sections, and at each index the same media type and mid

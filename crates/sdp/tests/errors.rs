@@ -309,3 +309,19 @@ fn builder_misuse_is_the_callers_fault() {
     assert!(tacet_sdp::Attribute::other("x", Some("a\nb")).is_err());
     assert!(tacet_sdp::check_text("session name", "a\rb").is_err());
 }
+
+// A description edited in code gets the same cross-section checks as parsed text, without a
+// line number.
+#[test]
+fn validate_checks_a_description_built_in_code() {
+    let mut description = parse(&format!("{HEAD}{}{}", audio("0"), audio("1")))
+        .unwrap()
+        .description;
+    assert_eq!(description.validate(), Ok(()));
+    let copy = description.media[0].clone();
+    description.media.push(copy);
+    let e = description.validate().unwrap_err();
+    assert!(matches!(e, Error::DuplicateMid { .. }), "{e}");
+    assert_eq!(e.rule(), "RFC 5888 §4");
+    assert_eq!(line_of(&e), None);
+}

@@ -95,6 +95,10 @@ impl Session {
     pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
         self.atomically(|s| {
             s.ensure_open("setRemoteDescription")?;
+            // A description built or edited in code skipped the parser's checks.
+            if description.sdp_type != SdpType::Rollback {
+                description.validate().map_err(Error::remote_sdp)?;
+            }
             if signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
                 // spec: webrtc-pc setRemoteDescription step "implicit rollback"; RFC 9429 §4.1.8.2
                 s.rollback()?;

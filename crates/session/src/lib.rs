@@ -84,6 +84,7 @@ mod ice;
 mod mode;
 mod negotiation;
 mod offer;
+pub mod perfect;
 mod rng;
 mod session;
 pub mod signaling;
