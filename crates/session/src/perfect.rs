@@ -33,8 +33,8 @@ pub enum Role {
 /// One message of the signaling channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Signal {
-    /// An offer or an answer.
-    Description(SessionDescription),
+    /// An offer or an answer (boxed: a description is large next to a candidate).
+    Description(Box<SessionDescription>),
     /// A trickled candidate.
     Candidate(RemoteCandidate),
 }
@@ -108,7 +108,7 @@ impl PerfectNegotiation {
     /// peer and says what to send back.
     pub fn handle(&mut self, session: &mut Session, signal: Signal) -> Result<Handled, Error> {
         match signal {
-            Signal::Description(description) => self.handle_description(session, description),
+            Signal::Description(description) => self.handle_description(session, *description),
             Signal::Candidate(candidate) => match session.add_remote_candidate(candidate) {
                 Ok(_) => Ok(Handled::Applied),
                 // A candidate of the offer we ignored names sections we never saw.
@@ -198,7 +198,7 @@ mod tests {
 
         let before = impolite.clone();
         assert_eq!(
-            i.handle(&mut impolite, Signal::Description(polite_offer))
+            i.handle(&mut impolite, Signal::Description(Box::new(polite_offer)))
                 .unwrap(),
             Handled::Ignored
         );
@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(i.ignored_offers(), 1);
 
         let Handled::Answered(answer) = p
-            .handle(&mut polite, Signal::Description(impolite_offer))
+            .handle(&mut polite, Signal::Description(Box::new(impolite_offer)))
             .unwrap()
         else {
             panic!("the polite side answers");
@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(p.rollbacks(), 1);
         assert_eq!(polite.signaling_state(), SignalingState::Stable);
         assert_eq!(
-            i.handle(&mut impolite, Signal::Description(answer))
+            i.handle(&mut impolite, Signal::Description(Box::new(answer)))
                 .unwrap(),
             Handled::Applied
         );
@@ -235,7 +235,7 @@ mod tests {
         });
         // No remote description: an error the application must see.
         assert!(i.handle(&mut impolite, stray.clone()).is_err());
-        i.handle(&mut impolite, Signal::Description(polite_offer))
+        i.handle(&mut impolite, Signal::Description(Box::new(polite_offer)))
             .unwrap();
         assert_eq!(i.handle(&mut impolite, stray).unwrap(), Handled::Ignored);
     }
@@ -249,7 +249,10 @@ mod tests {
         bad.media.push(copy);
         let before = polite.clone();
         let mut p = PerfectNegotiation::new(Role::Polite);
-        assert!(p.handle(&mut polite, Signal::Description(bad)).is_err());
+        assert!(
+            p.handle(&mut polite, Signal::Description(Box::new(bad)))
+                .is_err()
+        );
         assert_eq!(polite, before);
         assert_eq!(p.rollbacks(), 0);
     }
