@@ -48,7 +48,7 @@ pub enum Handled {
     /// Applied; nothing to send back.
     Applied,
     /// An offer was applied (rolling ours back if it collided) and answered: send this answer.
-    Answered(SessionDescription),
+    Answered(Box<SessionDescription>),
 }
 
 /// The perfect-negotiation logic of one peer. It holds no session: every call takes the
@@ -147,7 +147,7 @@ impl PerfectNegotiation {
         if rolled_back {
             self.rollbacks += 1;
         }
-        Ok(Handled::Answered(answer))
+        Ok(Handled::Answered(Box::new(answer)))
     }
 }
 
@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(p.rollbacks(), 1);
         assert_eq!(polite.signaling_state(), SignalingState::Stable);
         assert_eq!(
-            i.handle(&mut impolite, Signal::Description(Box::new(answer)))
+            i.handle(&mut impolite, Signal::Description(answer))
                 .unwrap(),
             Handled::Applied
         );
