@@ -564,6 +564,10 @@ impl Session {
         }
         self.descriptions.pending_local = None;
         self.descriptions.pending_remote = None;
+        let mut effects = Vec::new();
+        self.transports
+            .rollback(self.descriptions.current_local.as_ref(), &mut effects);
+        self.effects.extend(effects);
         self.set_signaling(SignalingState::Stable);
         self.negotiation_needed = false;
         tasks.update_negotiation_needed = true;

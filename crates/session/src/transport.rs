@@ -254,6 +254,29 @@ impl Transports {
         }
     }
 
+    /// After a rollback: the transports only the rolled-back round created (no live section
+    /// of the current local description uses them) are closed — webrtc-pc rollback restores
+    /// the transports of the last stable state (RFC 9429 §4.1.8.2: "discard the proposed
+    /// changes").
+    pub(crate) fn rollback(
+        &mut self,
+        current_local: Option<&SessionDescription>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let used = |mid: &Mid| {
+            current_local.is_some_and(|d| {
+                d.media_by_mid(mid.as_str())
+                    .is_some_and(|(_, m)| !m.is_rejected())
+            })
+        };
+        for t in self.all.iter_mut().filter(|t| !t.released) {
+            if !used(&t.tag) && !t.members.iter().any(used) {
+                t.released = true;
+                effects.push(Effect::TransportReleased { transport: t.id });
+            }
+        }
+    }
+
     /// The DTLS role already established on the live transports, if any.
     pub(crate) fn established_role(&self) -> Option<DtlsRole> {
         self.all.iter().filter(|t| !t.released).find_map(|t| t.role)
