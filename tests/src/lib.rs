@@ -2,6 +2,8 @@
 //!
 //! - [`pair::Pair`] — two `tacet-session` peers, a signaling channel with virtual time, and
 //!   the log of every event and effect; the two-peer harness of the scenario tests.
+//! - [`perfect::PerfectPair`] — the same peers running perfect negotiation over an in-order
+//!   channel with random delays (the WPT perfect-negotiation setup).
 //!
 //! The scenario tests live in `tests/tests/`, named after the behaviour they show.
 
@@ -9,3 +11,4 @@
 #![deny(missing_docs)]
 
 pub mod pair;
+pub mod perfect;

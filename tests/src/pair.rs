@@ -144,6 +144,11 @@ impl Pair {
         }
     }
 
+    /// The two peers, without the channel (for another harness over the same peers).
+    pub fn into_peers(self) -> (Peer, Peer) {
+        (self.a, self.b)
+    }
+
     /// A peer.
     pub fn peer(&mut self, who: Who) -> &mut Peer {
         match who {

@@ -249,8 +249,6 @@ Statuses:
   test covers both kinds of a `[kind]` case and every title of its row;
 - **pending** — a test is claimed but does not exist yet (the command fails while any row is
   pending);
-- **later: issue 5** (rollback, glare, perfect negotiation, pranswer) or **issue 6** (model
-  tests);
 - **needs real transport** — needs RTP, ICE or DTLS (media flowing, transports, unmute on RTP);
 - **legacy, rewritten** — what tacet does instead, and the rule it follows.
 
@@ -262,25 +260,17 @@ file differs from what the command would write.
 
 fn summary(cases: &[Case], existing: &BTreeSet<String>) -> String {
     let (mut pass, mut pending, mut transport, mut legacy) = (0, 0, 0, 0);
-    let mut later: std::collections::BTreeMap<u32, usize> = Default::default();
     for c in cases {
         match c.status {
             Status::Pass(name) if existing.contains(name) => pass += 1,
             Status::Pass(_) => pending += 1,
-            Status::Later(issue) => *later.entry(issue).or_default() += 1,
             Status::NeedsTransport => transport += 1,
             Status::Legacy(_) => legacy += 1,
         }
     }
-    let later_total: usize = later.values().sum();
-    let later_detail = later
-        .iter()
-        .map(|(issue, n)| format!("issue {issue}: {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
     format!(
-        "**Summary:** {} cases — {pass} pass, {pending} pending, {later_total} later \
-         ({later_detail}), {transport} need real transport, {legacy} legacy rewritten.\n",
+        "**Summary:** {} cases — {pass} pass, {pending} pending, {transport} need real \
+         transport, {legacy} legacy rewritten.\n",
         cases.len()
     )
 }
@@ -289,7 +279,6 @@ fn status_text(status: Status, existing: &BTreeSet<String>) -> String {
     match status {
         Status::Pass(name) if existing.contains(name) => format!("pass: `{name}`"),
         Status::Pass(name) => format!("**pending**: `{name}` (test missing or ignored)"),
-        Status::Later(issue) => format!("later: issue {issue}"),
         Status::NeedsTransport => "needs real transport".to_owned(),
         Status::Legacy(note) => format!("legacy, rewritten: {note}"),
     }
@@ -420,7 +409,6 @@ mod tests {
                     );
                     assert!(!note.contains('|') && !note.is_empty(), "case {}", c.number);
                 }
-                Status::Later(issue) => assert!(matches!(issue, 5 | 6), "case {}", c.number),
                 Status::Pass(_) | Status::NeedsTransport => {}
             }
         }
@@ -490,16 +478,9 @@ mod tests {
         ));
         assert!(doc.contains("| 22 | checkCurrentDirection | LEGACY | legacy, rewritten: "));
         assert!(doc.contains("| 21 | checkMute | S | needs real transport |"));
-        assert!(doc.contains("| 22 | checkCurrentDirection | LEGACY | legacy, rewritten: "));
         assert!(!doc.contains("**pending**: "));
         let pass = pass_rows().len();
-        let later = CASES
-            .iter()
-            .filter(|c| matches!(c.status, Status::Later(_)))
-            .count();
-        assert!(doc.contains(&format!(
-            "**Summary:** 77 cases — {pass} pass, 0 pending, {later} later"
-        )));
+        assert!(doc.contains(&format!("**Summary:** 77 cases — {pass} pass, 0 pending, ")));
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub struct Session {
     pub(crate) mode: Mode,
     pub(crate) events: VecDeque<Event>,
     pub(crate) effects: VecDeque<Effect>,
+    /// Inside a public call: nested calls run without a snapshot of their own.
+    pub(crate) in_call: bool,
 }
 
 impl Session {
@@ -197,6 +199,7 @@ impl Session {
             mode: Mode::New,
             events: VecDeque::new(),
             effects: VecDeque::new(),
+            in_call: false,
         }
     }
 
@@ -206,10 +209,19 @@ impl Session {
         &mut self,
         call: impl FnOnce(&mut Self) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        if self.in_call {
+            // A call made by another call (e.g. setLocalDescription() inside perfect
+            // negotiation's answer): the outer snapshot already covers it.
+            return call(self);
+        }
         let snapshot = self.clone();
+        self.in_call = true;
         let result = call(self);
         if result.is_err() {
+            // The snapshot was taken outside any call.
             *self = snapshot;
+        } else {
+            self.in_call = false;
         }
         result
     }

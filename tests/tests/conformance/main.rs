@@ -64,6 +64,7 @@ fn stopped(s: &Session, id: TransceiverId) -> (TransceiverDirection, Option<Tran
 mod bundle;
 mod direction;
 mod negotiation_needed;
+mod perfect_negotiation;
 mod remove_track;
 mod rollback;
 mod rollback_events;

@@ -20,9 +20,6 @@ pub(crate) enum Mark {
 pub(crate) enum Status {
     /// Mirrored by this test function of `tacet-tests --test conformance`.
     Pass(&'static str),
-    /// Covered by a later issue (5: rollback, glare, perfect negotiation, pranswer; 6: model
-    /// tests).
-    Later(u32),
     /// Needs real RTP, ICE or DTLS (media flowing, transports, unmute on RTP): the transport
     /// issue.
     NeedsTransport,
@@ -129,7 +126,7 @@ const PERFECT: &str = "RTCPeerConnection-perfect-negotiation.https.html";
 /// `webrtc.html` @1a2dfb478b3e.
 pub(crate) const CASES: &[Case] = {
     use Mark::{Legacy as L, S};
-    use Status::{Later, Legacy, NeedsTransport, Pass};
+    use Status::{Legacy, NeedsTransport, Pass};
     &[
         // RTCRtpTransceiver-stopping.https.html
         case(
@@ -802,15 +799,21 @@ pub(crate) const CASES: &[Case] = {
             PERFECT,
             "Perfect negotiation setup connects",
             S,
-            Later(5),
+            Pass("perfect_negotiation::perfect_negotiation_setup_connects"),
         ),
-        case(76, PERFECT, "Perfect negotiation glare", S, Later(5)),
+        case(
+            76,
+            PERFECT,
+            "Perfect negotiation glare",
+            S,
+            Pass("perfect_negotiation::perfect_negotiation_glare"),
+        ),
         case(
             77,
             PERFECT,
             "Perfect negotiation stress glare / … stress glare linear",
             S,
-            Later(5),
+            Pass("perfect_negotiation::perfect_negotiation_stress_glare"),
         ),
     ]
 };
