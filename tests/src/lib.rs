@@ -2,6 +2,7 @@
 //!
 //! - [`pair::Pair`] — two `tacet-session` peers, a signaling channel with virtual time, and
 //!   the log of every event and effect; the two-peer harness of the scenario tests.
+//! - [`corpus`] — the real Chromium and aiortc SDPs of `tests/data/sdp/`, played into a peer.
 //! - [`perfect::PerfectPair`] — the same peers running perfect negotiation over an in-order
 //!   channel with random delays (the WPT perfect-negotiation setup).
 //!
@@ -10,5 +11,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod corpus;
 pub mod pair;
 pub mod perfect;

@@ -45,10 +45,22 @@ pub struct Peer {
 
 impl Peer {
     fn new(seed: u64, fingerprint_byte: u8) -> Self {
+        Self::with_config(seed, fingerprint_byte, |_| {})
+    }
+
+    /// A peer whose session config `configure` adjusts (from the defaults with a constant
+    /// sha-256 fingerprint of `fingerprint_byte`).
+    pub fn with_config(
+        seed: u64,
+        fingerprint_byte: u8,
+        configure: impl FnOnce(&mut SessionConfig),
+    ) -> Self {
         let fingerprint = Fingerprint::new("sha-256", &[fingerprint_byte; 32])
             .expect("invariant: a constant sha-256 fingerprint is valid");
+        let mut config = SessionConfig::new(fingerprint);
+        configure(&mut config);
         Self {
-            session: Session::new(SessionConfig::new(fingerprint), seed),
+            session: Session::new(config, seed),
             events: Vec::new(),
             effects: Vec::new(),
             next_port: 40_000 + u16::from(fingerprint_byte) * 100,

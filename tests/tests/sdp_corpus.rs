@@ -185,6 +185,15 @@ fn session_versions_chromium_increases_aiortc_does_not() {
         r1.check_follows(&r2).is_err(),
         "a version going down is an error"
     );
+    // aiortc's origin is the clock: two answers two seconds apart differ in session id too.
+    let x1 = load("aiortc-xchromium-stopvideo-1-answer.sdp");
+    let x2 = load("aiortc-xchromium-stopvideo-2-answer.sdp");
+    let warnings = x2.check_follows(&x1).expect("a warning, not an error");
+    assert!(matches!(
+        warnings.as_slice(),
+        [w] if matches!(&w.kind, WarningKind::OriginChanged { from, to }
+            if from == "4004451198" && to == "4004451200")
+    ));
 }
 
 // OBSERVATIONS.md 7, 15: both msid-semantic spellings parse.

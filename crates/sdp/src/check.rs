@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::attribute::{Attribute, Group};
 use crate::error::{Error, Location, Warning, WarningKind};
 use crate::model::SessionDescription;
 
@@ -123,10 +124,75 @@ impl SessionDescription {
         Ok(())
     }
 
-    /// Checks this description against the `previous` one from the same author:
-    /// the origin stays the same except the version, which never decreases (error) and
-    /// increases when the content changed (a warning when it does not: aiortc 1.16 never
-    /// increases it). RFC 3264 §8.
+    /// Tolerant reading of an answer that keeps alive what its `offer` rejected, the way
+    /// aiortc 1.16 answers a stop: each section rejected in the offer but live here is
+    /// rejected (port 0), and each such mid is left out of this answer's BUNDLE groups, with
+    /// one warning per change. Nothing else is touched: [`Self::check_answer`] still applies
+    /// every other rule to the result. Returns no warning for a conforming answer.
+    pub fn reject_what_the_offer_rejected(&mut self, offer: &Self) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        let mut removed: Vec<String> = Vec::new();
+        for (index, section) in self.media.iter_mut().enumerate() {
+            let Some(offered) = offer.media.get(index) else {
+                break;
+            };
+            if !offered.is_rejected() || offered.kind != section.kind {
+                continue;
+            }
+            let mid = section
+                .mid()
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default();
+            if !section.is_rejected() {
+                section.port = 0;
+                section.attributes.0.retain(|a| *a != Attribute::BundleOnly);
+                warnings.push(Warning {
+                    at: Location::section(index, section.mid()),
+                    kind: WarningKind::LivePortForRejectedSection { mid: mid.clone() },
+                });
+            }
+            removed.push(mid);
+        }
+        let mut left_out: Vec<String> = Vec::new();
+        let mut attributes = Vec::with_capacity(self.attributes.0.len());
+        for attribute in std::mem::take(&mut self.attributes.0) {
+            let Attribute::Group(group) = &attribute else {
+                attributes.push(attribute);
+                continue;
+            };
+            let (dropped, kept): (Vec<&str>, Vec<&str>) = group
+                .mids()
+                .partition(|m| group.is_bundle() && removed.iter().any(|r| r == m));
+            if dropped.is_empty() {
+                attributes.push(attribute);
+                continue;
+            }
+            left_out.extend(dropped.iter().map(|m| (*m).to_owned()));
+            // The kept mids are tokens of a parsed group, so the smaller group is valid too;
+            // a group left with no mid is dropped.
+            if !kept.is_empty()
+                && let Ok(smaller) = Group::new(group.semantics(), kept)
+            {
+                attributes.push(Attribute::Group(smaller));
+            }
+        }
+        self.attributes.0 = attributes;
+        for mid in left_out {
+            warnings.push(Warning {
+                at: Location::default(),
+                kind: WarningKind::RejectedMidInBundle { mid },
+            });
+        }
+        warnings
+    }
+
+    /// Checks this description against the `previous` one from the same author (RFC 3264 §8:
+    /// the o= line stays the same except its version, which increases when the content
+    /// changes). A version that goes down is an error. What real peers get wrong harmlessly is
+    /// a warning: a changed origin (aiortc 1.16 derives the session id and version from the
+    /// clock for every description, so both change between descriptions a second apart; the
+    /// versions are then not compared) and a changed description with the same version
+    /// (aiortc 1.16 within one second).
     pub fn check_follows(&self, previous: &Self) -> Result<Vec<Warning>, Error> {
         let (o, p) = (&self.origin, &previous.origin);
         let at = Location::line(2);
@@ -143,11 +209,13 @@ impl SessionDescription {
             &p.addrtype,
             &p.address,
         ) {
-            return Err(Error::OriginMismatch {
+            return Ok(vec![Warning {
                 at,
-                reason: "the o= line changed beyond its version".into(),
-                rule: "RFC 3264 §8: only the version of the o= line changes",
-            });
+                kind: WarningKind::OriginChanged {
+                    from: p.session_id.clone(),
+                    to: o.session_id.clone(),
+                },
+            }]);
         }
         if o.session_version < p.session_version {
             return Err(Error::OriginMismatch {

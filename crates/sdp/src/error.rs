@@ -329,6 +329,57 @@ pub enum WarningKind {
         /// The version seen twice.
         version: u64,
     },
+    /// The o= line changed beyond its version (aiortc 1.16 derives session id and version
+    /// from the clock for every description).
+    OriginChanged {
+        /// The previous session id.
+        from: String,
+        /// The new session id (the username, network or address may have changed too).
+        to: String,
+    },
+    /// An answer kept a live port for a section its offer rejected (aiortc 1.16 answers a
+    /// stopped transceiver's port-0 section with a port and `a=inactive`); read as rejected.
+    LivePortForRejectedSection {
+        /// The section's mid.
+        mid: String,
+    },
+    /// An answer's BUNDLE group named a section its offer rejected (aiortc 1.16 keeps the
+    /// stopped mid in the group); the mid was left out of the group.
+    RejectedMidInBundle {
+        /// The mid.
+        mid: String,
+    },
+}
+
+impl WarningKind {
+    /// The rule the input bent.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::LfLineEndings | Self::EmptyLines | Self::NoFinalLineEnding => {
+                "RFC 8866 §5: one field per CRLF-terminated line"
+            }
+            Self::LinesOutOfOrder => "RFC 8866 §5: fields in the order the grammar gives",
+            Self::UnknownAttribute { .. } => {
+                "RFC 8866 §5.13: unknown attributes are ignored (kept verbatim here)"
+            }
+            Self::ValueOnProperty { .. } => "RFC 8866 §5.13: a property attribute has no value",
+            Self::DirectionOnData => "RFC 8841 §5: the SCTP m-section has no direction",
+            Self::MissingMid => "RFC 9429 §5.2.1: every m-section has an a=mid",
+            Self::UnlistedPayloadType { .. } => {
+                "RFC 8866 §5.14: rtpmap, fmtp and rtcp-fb name formats of the m= line"
+            }
+            Self::SessionVersionNotIncreased { .. } => {
+                "RFC 3264 §8: the session version increases when the description changes"
+            }
+            Self::OriginChanged { .. } => "RFC 3264 §8: only the version of the o= line changes",
+            Self::LivePortForRejectedSection { .. } => {
+                "RFC 3264 §8.2: a stream the offer removed with port 0 stays port 0 in the answer"
+            }
+            Self::RejectedMidInBundle { .. } => {
+                "RFC 9143 §7.3.1, §7.3.3: the answer bundles only live sections the offer bundled"
+            }
+        }
+    }
 }
 
 impl fmt::Display for WarningKind {
@@ -356,6 +407,18 @@ impl fmt::Display for WarningKind {
             Self::SessionVersionNotIncreased { version } => write!(
                 f,
                 "session version {version} not increased although the description changed (RFC 3264 §8)"
+            ),
+            Self::OriginChanged { from, to } => write!(
+                f,
+                "the o= line changed beyond its version (session id {from} -> {to})"
+            ),
+            Self::LivePortForRejectedSection { mid } => write!(
+                f,
+                "mid {mid}: a live port answers a section the offer rejected; read as rejected"
+            ),
+            Self::RejectedMidInBundle { mid } => write!(
+                f,
+                "mid {mid}: rejected in the offer but in the answer's BUNDLE group; left out"
             ),
         }
     }

@@ -200,3 +200,67 @@ fn check_answer_rules() {
             .contains("§8.2")
     );
 }
+
+// aiortc 1.16's answer to Chromium's re-offer with a stopped video (corpus): the answer keeps
+// port 50653 and mid 1 in BUNDLE. check_answer refuses it as Chromium does; the tolerant
+// reading rejects the section, leaves mid 1 out of the group, says so twice, and the result
+// passes every answer rule.
+#[test]
+fn tolerant_reading_of_aiortcs_answer_to_a_stop() {
+    let offer = SessionDescription::parse(
+        SdpType::Offer,
+        include_str!("../../../tests/data/sdp/chromium-xaiortc-stopvideo-2-offer.sdp"),
+    )
+    .unwrap()
+    .description;
+    let mut answer = SessionDescription::parse(
+        SdpType::Answer,
+        include_str!("../../../tests/data/sdp/aiortc-xchromium-stopvideo-2-answer.sdp"),
+    )
+    .unwrap()
+    .description;
+    let refused = answer.check_answer(&offer).unwrap_err();
+    assert!(refused.rule().starts_with("RFC 9143 §7.3.1"), "{refused}");
+
+    let warnings = answer.reject_what_the_offer_rejected(&offer);
+    let kinds: Vec<_> = warnings.iter().map(|w| w.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            tacet_sdp::WarningKind::LivePortForRejectedSection { mid: "1".into() },
+            tacet_sdp::WarningKind::RejectedMidInBundle { mid: "1".into() },
+        ]
+    );
+    assert!(warnings[0].kind.rule().starts_with("RFC 3264 §8.2"));
+    assert_eq!(answer.media[1].port, 0);
+    assert!(answer.media[1].is_rejected());
+    let bundle: Vec<&str> = answer.bundle_groups().flat_map(|g| g.mids()).collect();
+    assert_eq!(bundle, ["0", "2"]);
+    assert_eq!(answer.check_answer(&offer), Ok(()));
+    // Idempotent, and a conforming answer gets no warning.
+    assert!(answer.reject_what_the_offer_rejected(&offer).is_empty());
+}
+
+// Only what the offer rejected is repaired: a live mid the offer did not bundle stays an error.
+#[test]
+fn tolerant_reading_keeps_other_bundle_errors() {
+    let mut offer = SessionDescription::parse(
+        SdpType::Offer,
+        include_str!("../../../tests/data/sdp/chromium-xaiortc-stopvideo-2-offer.sdp"),
+    )
+    .unwrap()
+    .description;
+    // The video is live in the offer but outside its BUNDLE group (its own transport).
+    offer.media[1].port = 9;
+    let mut answer = SessionDescription::parse(
+        SdpType::Answer,
+        include_str!("../../../tests/data/sdp/aiortc-xchromium-stopvideo-2-answer.sdp"),
+    )
+    .unwrap()
+    .description;
+    let before = answer.clone();
+    assert!(answer.reject_what_the_offer_rejected(&offer).is_empty());
+    assert_eq!(answer, before);
+    let e = answer.check_answer(&offer).unwrap_err();
+    assert!(e.rule().starts_with("RFC 9143 §7.3.1"), "{e}");
+}

@@ -9,9 +9,9 @@ use tacet_sdp::{SdpType, SessionDescription};
 use tacet_transceiver_fsm::{DescriptionKind, Input, Mid, RollbackAction, Section};
 
 use crate::codecs::{self, MediaType};
-use crate::config::UnassociatedStopPolicy;
+use crate::config::{PeerPolicy, UnassociatedStopPolicy};
 use crate::error::Error;
-use crate::event::Effect;
+use crate::event::{Effect, Event};
 use crate::mode::Mode;
 use crate::session::{Created, Owner, Session, Tasks};
 use crate::signaling::{self, Side, SignalingState};
@@ -95,9 +95,10 @@ impl Session {
     pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
         self.atomically(|s| {
             s.ensure_open("setRemoteDescription")?;
-            // A description built or edited in code skipped the parser's checks.
             if description.sdp_type != SdpType::Rollback {
+                // A description built or edited in code skipped the parser's checks.
                 description.validate().map_err(Error::remote_sdp)?;
+                s.check_origin(&description)?;
             }
             if signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
                 // spec: webrtc-pc setRemoteDescription step "implicit rollback"; RFC 9429 §4.1.8.2
@@ -113,14 +114,47 @@ impl Session {
     }
 
     /// Parses `text` (the peer's SDP) and sets it as the remote description. Parse errors are
-    /// the peer's fault.
+    /// the peer's fault; the parser's warnings become [`Event::PeerWarning`]s.
     pub fn set_remote_description_text(
         &mut self,
         sdp_type: SdpType,
         text: &str,
     ) -> Result<(), Error> {
         let parsed = SessionDescription::parse(sdp_type, text).map_err(Error::remote_sdp)?;
-        self.set_remote_description(parsed.description)
+        self.atomically(|s| {
+            s.events
+                .extend(parsed.warnings.into_iter().map(Event::PeerWarning));
+            s.set_remote_description(parsed.description)
+        })
+    }
+
+    /// RFC 3264 §8: the peer's next description keeps its origin and raises the version when
+    /// the content changed. A changed origin or a lower version is refused; an unchanged version
+    /// with new content is a warning under the tolerant policy (aiortc 1.16 never raises it)
+    /// and refused under the strict one.
+    fn check_origin(&mut self, description: &SessionDescription) -> Result<(), Error> {
+        let previous = self
+            .descriptions
+            .pending_remote
+            .as_ref()
+            .or(self.descriptions.current_remote.as_ref());
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+        let warnings = description
+            .check_follows(previous)
+            .map_err(Error::remote_sdp)?;
+        self.peer_warnings(warnings)
+    }
+
+    /// Reports tolerated bends as events, or refuses the first under the strict policy.
+    fn peer_warnings(&mut self, warnings: Vec<tacet_sdp::Warning>) -> Result<(), Error> {
+        if let (PeerPolicy::Strict, Some(first)) = (self.config.peer_policy, warnings.first()) {
+            return Err(Error::peer(first.to_string(), first.kind.rule()));
+        }
+        self.events
+            .extend(warnings.into_iter().map(Event::PeerWarning));
+        Ok(())
     }
 
     /// The created description `description` must equal (its type may differ for pranswer).
@@ -385,7 +419,7 @@ impl Session {
 
     fn apply_remote_answer(
         &mut self,
-        answer: SessionDescription,
+        mut answer: SessionDescription,
         next: SignalingState,
     ) -> Result<(), Error> {
         let offer = self
@@ -396,6 +430,12 @@ impl Session {
                 what: "a remote answer without a local offer".into(),
                 rule: "webrtc-pc set the session description",
             })?;
+        if self.config.peer_policy == PeerPolicy::Tolerant {
+            // aiortc 1.16 answers a port-0 section with a live port and keeps it in BUNDLE:
+            // read it as the rejection the rules require (decisions.md §2), and say so.
+            let warnings = answer.reject_what_the_offer_rejected(&offer);
+            self.peer_warnings(warnings)?;
+        }
         answer.check_answer(&offer).map_err(Error::remote_sdp)?;
         let kind = kind_of(answer.sdp_type);
         let mut tasks = Tasks::default();

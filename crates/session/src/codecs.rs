@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use tacet_sdp::{Attribute, ExtMap, Fmtp, MediaSection, RtcpFb, RtpMap};
+use tacet_sdp::{
+    Attribute, ExtMap, Fmtp, MediaKind, MediaSection, RtcpFb, RtpMap, SessionDescription,
+};
 
 use crate::error::Error;
 
@@ -221,6 +223,43 @@ impl CodecConfig {
             audio_extensions: vec![(MID_EXT.into(), 4), (TWCC.into(), 3)],
             video_extensions: vec![(MID_EXT.into(), 4), (TWCC.into(), 3)],
         }
+    }
+
+    /// The codecs and header extensions `description` lists — its first audio and first video
+    /// m-section, in order, each codec keeping its payload type and RTX payload type as the
+    /// preferred ones. An endpoint configured with it offers what that peer offers, with the
+    /// same payload types (to mirror a browser's offer, e.g. in interop tests). A kind the
+    /// description does not have keeps the default list.
+    pub fn from_description(description: &SessionDescription) -> Self {
+        let mut config = Self::default();
+        for media in [MediaType::Audio, MediaType::Video] {
+            let kind = match media {
+                MediaType::Audio => MediaKind::Audio,
+                MediaType::Video => MediaKind::Video,
+            };
+            let Some(section) = description.media.iter().find(|m| m.kind == kind) else {
+                continue;
+            };
+            let codecs: Vec<Codec> = read_section(section)
+                .into_iter()
+                .map(|n| Codec {
+                    rtx_pt: n.rtx_pt,
+                    ..n.codec
+                })
+                .collect();
+            let extensions = read_extensions(section);
+            match media {
+                MediaType::Audio => {
+                    config.audio = codecs;
+                    config.audio_extensions = extensions;
+                }
+                MediaType::Video => {
+                    config.video = codecs;
+                    config.video_extensions = extensions;
+                }
+            }
+        }
+        config
     }
 
     pub(crate) fn codecs(&self, media: MediaType) -> &[Codec] {

@@ -30,6 +30,21 @@ pub enum UnassociatedStopPolicy {
     Keep,
 }
 
+/// How the session reads a peer's description that bends the rules the way real peers do
+/// (decisions.md §2: deviations are policies, the spec behaviour available).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PeerPolicy {
+    /// Apply what is safe and report each bend as [`crate::Event::PeerWarning`]:
+    /// - an answer that keeps a live port (and its BUNDLE membership) for a section the offer
+    ///   rejected — aiortc 1.16 answering a stop — is read as rejecting it, so the transceiver
+    ///   is stopped and removed, never offered again, and the data section stays up;
+    /// - a changed description that keeps its session version (aiortc 1.16) is applied.
+    #[default]
+    Tolerant,
+    /// Refuse both with a typed error naming the rule; the session is unchanged.
+    Strict,
+}
+
 /// Everything a session is built with.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SessionConfig {
@@ -41,6 +56,8 @@ pub struct SessionConfig {
     pub ended_policy: EndedPolicy,
     /// Transceivers stopped before any negotiation.
     pub unassociated_stop: UnassociatedStopPolicy,
+    /// What to accept from peers that bend the rules.
+    pub peer_policy: PeerPolicy,
     /// The DTLS certificate fingerprint(s) of this endpoint (the I/O layer's certificate).
     pub fingerprints: Vec<Fingerprint>,
     /// The SCTP port offered in the data section (RFC 8841 §5; browsers use 5000).
@@ -57,6 +74,7 @@ impl SessionConfig {
             codecs: CodecConfig::default(),
             ended_policy: EndedPolicy::default(),
             unassociated_stop: UnassociatedStopPolicy::default(),
+            peer_policy: PeerPolicy::default(),
             fingerprints: vec![fingerprint],
             sctp_port: 5000,
             max_message_size: 262_144,

@@ -1,6 +1,6 @@
 //! What the session tells the application (events) and the I/O layer (effects).
 
-use tacet_sdp::{Candidate, Fingerprint, Setup};
+use tacet_sdp::{Candidate, Fingerprint, Setup, Warning};
 use tacet_track::EndReason;
 use tacet_transceiver_fsm::Mid;
 
@@ -61,6 +61,10 @@ pub enum Event {
         /// The transceiver.
         transceiver: TransceiverId,
     },
+    /// The peer's description was accepted with something odd in it, or read tolerantly under
+    /// [`PeerPolicy::Tolerant`](crate::PeerPolicy::Tolerant): what, where, and the rule it
+    /// bent (`warning.kind.rule()`).
+    PeerWarning(Warning),
     /// The session's mode (what is negotiated and live) changed.
     ModeChanged {
         /// Before.

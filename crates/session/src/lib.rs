@@ -92,7 +92,7 @@ mod transceiver;
 mod transport;
 
 pub use codecs::{Codec, CodecConfig, MediaType, NegotiatedCodec};
-pub use config::{BundlePolicy, SessionConfig, UnassociatedStopPolicy};
+pub use config::{BundlePolicy, PeerPolicy, SessionConfig, UnassociatedStopPolicy};
 pub use error::Error;
 pub use event::{DtlsRole, Effect, Event, RemoteTransport, TransportId};
 pub use ice::{RemoteCandidate, RemoteCandidateOutcome};
