@@ -4,7 +4,8 @@
 //! `negotiationneeded` by offering, and trickles the candidate of each transport it creates.
 //!
 //! This is the WPT perfect-negotiation setup (`RTCPeerConnection-perfect-negotiation*.html`)
-//! without the browser: the application code is the loop in [`PerfectPair::run`].
+//! without the browser: the application code is [`PerfectPair::run_until`] and
+//! [`PerfectPair::settle`].
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
