@@ -9,6 +9,7 @@ use tacet_transceiver_fsm::{Direction, Effect as FsmEffect, Input, StopCause, Tr
 
 use crate::codecs::{MediaType, Registry};
 use crate::config::SessionConfig;
+use crate::data::DataChannel;
 use crate::error::Error;
 use crate::event::{Effect, Event};
 use crate::mode::Mode;
@@ -16,36 +17,6 @@ use crate::rng::Rng;
 use crate::signaling::SignalingState;
 use crate::transceiver::{Origin, RtpTransceiver, Sender, TransceiverId};
 use crate::transport::{TransportState, Transports};
-
-/// Identifies a data channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DataChannelId(pub u32);
-
-/// A data channel as far as negotiation is concerned: it exists, so a data section is needed.
-/// (Messages are the I/O layer's; the SCTP association is never touched by media stops.)
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataChannel {
-    pub(crate) id: DataChannelId,
-    pub(crate) label: String,
-    pub(crate) closed: bool,
-}
-
-impl DataChannel {
-    /// Its id.
-    pub fn id(&self) -> DataChannelId {
-        self.id
-    }
-
-    /// Its label.
-    pub fn label(&self) -> &str {
-        &self.label
-    }
-
-    /// Closed (only `close()` closes channels here).
-    pub fn is_closed(&self) -> bool {
-        self.closed
-    }
-}
 
 /// What a created-but-not-yet-applied description binds each m-line to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -484,26 +455,6 @@ impl Session {
             }
             s.after_call(tasks);
             Ok(ids)
-        })
-    }
-
-    /// `createDataChannel(label)`: registers a channel, so an offer carries the data section
-    /// (last in the initial offer, RFC 9429 §5.2.1).
-    pub fn create_data_channel(&mut self, label: &str) -> Result<DataChannelId, Error> {
-        self.atomically(|s| {
-            s.ensure_open("createDataChannel")?;
-            // Fewer than 2^32 channels per session.
-            let id = DataChannelId(u32::try_from(s.data_channels.len()).unwrap_or(u32::MAX));
-            s.data_channels.push(DataChannel {
-                id,
-                label: label.to_owned(),
-                closed: false,
-            });
-            s.after_call(Tasks {
-                update_negotiation_needed: true,
-                ..Tasks::default()
-            });
-            Ok(id)
         })
     }
 

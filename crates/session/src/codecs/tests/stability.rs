@@ -1,0 +1,231 @@
+//! Payload-type stability across offers and answers.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// 3. Payload-type stability
+// ---------------------------------------------------------------------------------------------
+
+/// RFC 3264 §8.3.2: the remote offered VP8 at 120/121 and VP9 at 122/123; once the answer is
+/// applied, our own next offer keeps that numbering, and the rest of the list its preferred.
+#[test]
+fn registry_keeps_remote_numbering_in_our_next_offer() {
+    let config = CodecConfig::default();
+    let remote_offer = through_sdp(
+        MediaKind::Video,
+        &[
+            remote_video(120, "VP8", &[], Some(121)),
+            remote_video(122, "VP9", &[("profile-id", "0")], Some(123)),
+        ],
+    );
+    let our_answer = answer(&config, MediaType::Video, &remote_offer);
+    let mut registry = Registry::default();
+    registry.record(
+        MediaType::Video,
+        &negotiated(MediaKind::Video, &our_answer),
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_eq!(
+        pts_and_rtx(&offer),
+        [
+            (120, Some(121)),
+            (122, Some(123)),
+            (102, Some(103)),
+            (108, Some(109)),
+            (116, Some(117)),
+        ]
+    );
+    assert_no_duplicate_pts(&offer);
+    // ... and every later one.
+    registry.record(MediaType::Video, &negotiated(MediaKind::Video, &offer), &[]);
+    assert_eq!(registry.offer(&config, MediaType::Video), offer);
+}
+
+/// RFC 3264 §8.3.2: what we negotiated in our own offer stays the same in re-offers.
+#[test]
+fn registry_keeps_our_numbering_after_our_offer() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    let first = registry.offer(&config, MediaType::Video);
+    let remote_answer = answer(
+        &config,
+        MediaType::Video,
+        &through_sdp(MediaKind::Video, &first),
+    );
+    registry.record(
+        MediaType::Video,
+        &negotiated(MediaKind::Video, &remote_answer),
+        &[],
+    );
+    assert_eq!(registry.offer(&config, MediaType::Video), first);
+}
+
+/// RFC 3264 §6.1 / §8.3.2: a codec whose preferred payload type is registered for another
+/// codec gets a free dynamic payload type (96-127 first), never a duplicate.
+#[test]
+fn registry_moves_a_colliding_preferred_pt_to_a_free_dynamic_one() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    // The remote numbered VP8 where we put VP9.
+    registry.record(
+        MediaType::Video,
+        &[remote_video(98, "VP8", &[], Some(99))],
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_eq!(
+        pts_and_rtx(&offer),
+        [
+            (98, Some(99)),
+            (96, Some(97)),
+            (102, Some(103)),
+            (108, Some(109)),
+            (116, Some(117)),
+        ]
+    );
+    assert_eq!(offer[1].codec.name, "VP9");
+    assert_no_duplicate_pts(&offer);
+}
+
+/// RFC 4588 §8.6 / RFC 3264 §6.1: a preferred RTX payload type taken by a registered codec
+/// moves too.
+#[test]
+fn registry_moves_a_colliding_rtx_pt() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    registry.record(
+        MediaType::Video,
+        &[remote_h264(97, "42e01f", "1", None)],
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_eq!(offer[0].pt, 96);
+    assert_ne!(offer[0].rtx_pt, Some(97));
+    assert_eq!(
+        offer[3].pt, 97,
+        "H264 42e01f keeps its negotiated payload type"
+    );
+    assert_no_duplicate_pts(&offer);
+}
+
+/// RFC 4588: a codec negotiated without RTX gets an RTX payload type offered later (its
+/// preferred one when free); the codec's own payload type does not move.
+#[test]
+fn registry_adds_rtx_to_a_codec_negotiated_without_it() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    registry.record(
+        MediaType::Video,
+        &[remote_video(120, "VP8", &[], None)],
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_eq!(offer[0].pt, 120);
+    assert_eq!(offer[0].rtx_pt, Some(97));
+    assert_no_duplicate_pts(&offer);
+}
+
+/// RFC 4588 / RFC 3264 §8.3.2: RTX negotiated after its codec (the codec was first negotiated
+/// without it) is kept as well, even when a later section numbers its preferred RTX for another
+/// codec.
+#[test]
+fn registry_keeps_rtx_negotiated_after_its_codec() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    registry.record(
+        MediaType::Video,
+        &[remote_video(120, "VP8", &[], None)],
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_eq!((offer[0].pt, offer[0].rtx_pt), (120, Some(97)));
+    // The remote accepts VP8 with our RTX; then another (unbundled) section numbers H264
+    // 42e01f at 97.
+    registry.record(
+        MediaType::Video,
+        &negotiated(MediaKind::Video, &offer[..1]),
+        &[],
+    );
+    registry.record(
+        MediaType::Video,
+        &[remote_h264(97, "42e01f", "1", None)],
+        &[],
+    );
+    let next = registry.offer(&config, MediaType::Video);
+    assert_eq!((next[0].pt, next[0].rtx_pt), (120, Some(97)));
+    assert_eq!((next[3].pt, next[3].rtx_pt), (108, Some(109)));
+    assert_no_duplicate_pts(&next);
+}
+
+/// RFC 3264 §8.3.2: the first negotiation wins; a later, differently numbered record of the
+/// same codec is ignored.
+#[test]
+fn registry_first_record_wins() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    registry.record(
+        MediaType::Video,
+        &[remote_video(120, "VP8", &[], Some(121))],
+        &[],
+    );
+    registry.record(
+        MediaType::Video,
+        &[remote_video(100, "vp8", &[], Some(101))],
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_eq!((offer[0].pt, offer[0].rtx_pt), (120, Some(121)));
+}
+
+/// RFC 3264 §6.1: sections without BUNDLE may number independently; a payload type registered
+/// for one codec is not registered again for another, so no offer repeats a payload type.
+#[test]
+fn registry_never_registers_one_pt_for_two_codecs() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    registry.record(
+        MediaType::Video,
+        &[remote_video(96, "VP8", &[], Some(97))],
+        &[],
+    );
+    // Another section numbered H264 42e01f at 96 and VP9 with its RTX at 97.
+    registry.record(
+        MediaType::Video,
+        &[
+            remote_h264(96, "42e01f", "1", Some(120)),
+            remote_video(121, "VP9", &[], Some(97)),
+        ],
+        &[],
+    );
+    let offer = registry.offer(&config, MediaType::Video);
+    assert_no_duplicate_pts(&offer);
+    assert_eq!((offer[0].pt, offer[0].rtx_pt), (96, Some(97)));
+    assert_eq!(offer[1].pt, 121, "VP9's own payload type was free");
+    assert_ne!(offer[1].rtx_pt, Some(97));
+}
+
+/// RFC 3264 §6.1: each media type numbers on its own; Opus registered at 96 does not move VP8.
+#[test]
+fn registry_is_per_media_type() {
+    let config = CodecConfig::default();
+    let mut registry = Registry::default();
+    registry.record(MediaType::Audio, &[opus(96)], &[ext(MID_EXT, 2)]);
+    let video = registry.offer(&config, MediaType::Video);
+    assert_eq!(video, Registry::default().offer(&config, MediaType::Video));
+    let audio = registry.offer(&config, MediaType::Audio);
+    assert_eq!(pts(&audio), [96, 63, 110, 126]);
+    assert_eq!(
+        registry.offer_extensions(&config, MediaType::Video),
+        config.video_extensions
+    );
+}
+
+/// The last resort: dynamic payload types are taken from 96-127, then 35-63 (RFC 3551 §6).
+#[test]
+fn free_dynamic_prefers_96_to_127_then_35_to_63() {
+    assert_eq!(free_dynamic(&[]), 96);
+    assert_eq!(free_dynamic(&[96, 97, 99]), 98);
+    let upper: Vec<u8> = (96..=127).collect();
+    assert_eq!(free_dynamic(&upper), 35);
+}
