@@ -3,6 +3,8 @@
 //! - [`pair::Pair`] — two `tacet-session` peers, a signaling channel with virtual time, and
 //!   the log of every event and effect; the two-peer harness of the scenario tests.
 //! - [`corpus`] — the real Chromium and aiortc SDPs of `tests/data/sdp/`, played into a peer.
+//! - [`model::World`] — two peers under any sequence of operations (lossy, reordering
+//!   channel) with the stop invariants checked after every step: the model-based tests.
 //! - [`perfect::PerfectPair`] — the same peers running perfect negotiation over an in-order
 //!   channel with random delays (the WPT perfect-negotiation setup).
 //!
@@ -12,5 +14,6 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod model;
 pub mod pair;
 pub mod perfect;

@@ -178,3 +178,93 @@ fn unassociated_stop_is_kept_for_ever_under_the_spec_policy() {
     assert_eq!(pair.a.session.transceivers().count(), 1);
     assert!(pair.a.session.is_negotiation_needed());
 }
+
+// Found by the model test: an offer with no m-section at all (a peer with nothing to negotiate
+// yet) is answered, not a panic.
+#[test]
+fn an_offer_without_m_sections_is_answered() {
+    let mut pair = Pair::new();
+    let (offer, answer) = pair.negotiate(Who::A).unwrap();
+    assert!(offer.media.is_empty());
+    assert!(answer.media.is_empty());
+}
+
+// Found by the model test: A sends and receives on m-line 0 but B only sends there, so A's
+// answer is recvonly. The answer still carries A's a=msid (RFC 9429 §5.3.1: it follows the
+// transceiver's sendrecv direction), so webrtc-pc's negotiation-needed check is satisfied and
+// the two sides do not renegotiate for ever.
+#[test]
+fn a_recvonly_answer_of_a_sending_transceiver_ends_negotiation() {
+    let mut pair = Pair::new();
+    let b_send = pair
+        .session(Who::B)
+        .add_transceiver(
+            TrackKind::Audio,
+            TransceiverInit {
+                direction: tacet_transceiver_fsm::Direction::SendOnly,
+                streams: vec!["sb".into()],
+            },
+        )
+        .unwrap();
+    pair.session(Who::B)
+        .replace_track(b_send, Some(TrackId::from("b")))
+        .unwrap();
+    pair.negotiate(Who::B).unwrap();
+    let a_t = pair.a.session.transceivers().next().unwrap().id();
+    // A attaches a track: its transceiver becomes sendrecv with a stream.
+    let reused = pair
+        .session(Who::A)
+        .add_track(TrackKind::Audio, TrackId::from("a"), vec!["sa".into()])
+        .unwrap();
+    assert_eq!(reused, a_t);
+    // B offers sendonly again; A's answer can only receive.
+    pair.session(Who::B).restart_ice().unwrap();
+    let (_, answer) = pair.negotiate(Who::B).unwrap();
+    let section = &answer.media[0];
+    assert_eq!(section.direction(), tacet_sdp::Direction::RecvOnly);
+    assert_eq!(
+        section
+            .attributes
+            .msids()
+            .map(|m| m.stream_id())
+            .collect::<Vec<_>>(),
+        ["sa"]
+    );
+    assert!(
+        section.attributes.ssrcs().next().is_none(),
+        "nothing is sent"
+    );
+    // Nothing is left to negotiate on either side (webrtc-pc: the answer's recvonly is
+    // [[Direction]] sendrecv intersected with the offered sendonly, and the msid is there).
+    assert!(!pair.a.session.is_negotiation_needed());
+    assert!(!pair.b.session.is_negotiation_needed());
+    // A's own offer makes it send; still nothing is left afterwards.
+    let (offer, _) = pair.negotiate(Who::A).unwrap();
+    assert_eq!(offer.media[0].direction(), tacet_sdp::Direction::SendRecv);
+    assert!(!pair.a.session.is_negotiation_needed());
+    assert!(!pair.b.session.is_negotiation_needed());
+}
+
+// Found by the model test: a second remote offer replacing a pending one is validated as if
+// the first had been answered (webrtc-pc); changing the media type under a mid is refused.
+#[test]
+fn a_back_to_back_offer_may_not_change_a_mids_media_type() {
+    let mut pair = Pair::new();
+    pair.session(Who::A)
+        .add_transceiver(TrackKind::Video, TransceiverInit::default())
+        .unwrap();
+    let first = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::B)
+        .set_remote_description(first.clone())
+        .unwrap();
+    let mut second = first;
+    second.media[0].kind = tacet_sdp::MediaKind::Audio;
+    let before = pair.b.session.clone();
+    let err = pair
+        .session(Who::B)
+        .set_remote_description(second)
+        .unwrap_err();
+    assert!(err.to_string().contains("video"), "{err}");
+    assert!(err.rule().starts_with("RFC 9429 §5"), "{err}");
+    assert_eq!(pair.b.session, before);
+}

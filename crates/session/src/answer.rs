@@ -97,7 +97,14 @@ impl Session {
             answers.push(negotiated);
         }
         // Bundle policy and the offerer-tagged rule.
-        let mid_of = |i: usize| offer.media[i].mid().map(|m| m.as_str().to_owned());
+        // `get`: an offer may have no m-section at all (nothing to negotiate yet).
+        let mid_of = |i: usize| {
+            offer
+                .media
+                .get(i)
+                .and_then(|m| m.mid())
+                .map(|m| m.as_str().to_owned())
+        };
         let groups: Vec<Vec<String>> = offer
             .bundle_groups()
             .map(|g| g.mids().map(str::to_owned).collect())

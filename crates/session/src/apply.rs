@@ -291,6 +291,16 @@ impl Session {
                 .find(|t| t.mid() == Some(&mid))
                 .map(|t| t.id);
             let id = match existing {
+                Some(id) if self.entry(id)?.media() != media => {
+                    return Err(Error::peer(
+                        format!(
+                            "mid {mid} names a {:?} transceiver but the offer makes it {}",
+                            self.entry(id)?.media(),
+                            section.kind
+                        ),
+                        "RFC 9429 §5.10: an m= section keeps the media type of the transceiver its mid is associated with",
+                    ));
+                }
                 Some(id) => id,
                 // A rejected section nobody holds (its transceiver was stopped and removed):
                 // a placeholder, not a new transceiver (RFC 9429 §5.10 associates only
@@ -373,14 +383,30 @@ impl Session {
                 "RFC 9429 §5.10: every m= section of a JSEP offer carries a=mid",
             ));
         }
-        let Some(current) = self
+        // webrtc-pc: "validate back-to-back offers as if answers were applied in between": an
+        // offer replacing a pending remote offer keeps that offer's m-lines too.
+        let current = self
             .descriptions
             .current_local
             .as_ref()
-            .or(self.descriptions.current_remote.as_ref())
-        else {
-            return Ok(());
-        };
+            .or(self.descriptions.current_remote.as_ref());
+        for previous in [current, self.descriptions.pending_remote.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            self.check_offer_keeps(offer, previous)?;
+        }
+        Ok(())
+    }
+
+    /// `offer` keeps every m-line of `current` in place with its mid and kind, except the ones
+    /// that are recyclable (port 0 in a current description, or in `current` itself when it is
+    /// the pending offer being replaced).
+    fn check_offer_keeps(
+        &self,
+        offer: &SessionDescription,
+        current: &SessionDescription,
+    ) -> Result<(), Error> {
         if offer.media.len() < current.media.len() {
             return Err(Error::peer(
                 format!(
@@ -393,11 +419,18 @@ impl Session {
         }
         for (index, (old, new)) in current.media.iter().zip(&offer.media).enumerate() {
             let same = old.mid() == new.mid() && old.kind == new.kind;
-            if !same && !self.descriptions.recyclable(index) {
+            let recyclable = self.descriptions.recyclable(index)
+                || (Some(current) == self.descriptions.pending_remote.as_ref()
+                    && old.port == 0
+                    && !old.attributes.bundle_only());
+            if !same && !recyclable {
                 return Err(Error::peer(
                     format!(
-                        "m-section {index} changed from mid {:?} to {:?} without being recyclable",
+                        "m-section {index} changed from {} mid {:?} to {} mid {:?} without being \
+                         recyclable",
+                        old.kind,
                         old.mid().map(|m| m.as_str()),
+                        new.kind,
                         new.mid().map(|m| m.as_str())
                     ),
                     "RFC 9429 §5.2.2: only a port-0 m= section of a current description is recycled",

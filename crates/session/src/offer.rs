@@ -6,7 +6,7 @@
 //!
 //! | slot | offered as |
 //! |---|---|
-//! | transceiver active | live section, its `[[Direction]]`, msid and SSRCs when sending |
+//! | transceiver active | live section, its `[[Direction]]`; msid when `[[Direction]]` sends a track, SSRCs when the section sends |
 //! | transceiver stopping or stopped | port 0, `a=inactive`, no msid, mid kept, out of BUNDLE |
 //! | vacant (its transceiver removed) | the previous rejected section again |
 //! | data | the data section |
@@ -285,9 +285,16 @@ impl Session {
         self.transport_lines(&mut section, mid, transport)?;
         codecs::write_extensions(&mut section, extensions)?;
         section.set_direction(direction);
+        // a=msid follows the transceiver's [[Direction]], not the section's: an answer that can
+        // only receive (the offer was sendonly) still names the track the transceiver would
+        // send (RFC 9429 §5.3.1 "if the RtpTransceiver has a sendrecv or sendonly direction").
+        // webrtc-pc's negotiation-needed check compares these lines with [[Direction]]; writing
+        // them by the section's direction instead would make it renegotiate for ever.
+        let announced = t.desired_direction().has_send() && t.sender.track.is_some();
+        // SSRC lines only for what is actually sent.
         let sending = direction.has_send() && t.sender.track.is_some();
         let sdp = Error::local_sdp;
-        if sending {
+        if announced {
             let track = t.sender.track.as_ref().map(|t| t.as_str()).unwrap_or("-");
             let streams: Vec<&str> = if t.sender.streams.is_empty() {
                 vec!["-"]

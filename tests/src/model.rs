@@ -1,0 +1,545 @@
+//! A model of two sessions and the signaling channel between them, driven by any sequence of
+//! application operations, with the invariants of stopping media checked after every step.
+//!
+//! The channel can lose and reorder descriptions; operations that the current state does not
+//! allow are made anyway (an application may try anything) and must fail with a typed error
+//! that leaves the session exactly as it was. What must hold after every step:
+//!
+//! - failed calls change nothing;
+//! - each session's m-lines keep their order and mids: a later local description has at least
+//!   as many m-lines, and an index changes its mid only where the m-line was rejected
+//!   (recycling, RFC 9429 §5.2.2);
+//! - every BUNDLE group in a local description is tagged by (and only lists) live sections
+//!   (RFC 9143 §7.3.3);
+//! - the data section is never rejected (media stops never touch it);
+//! - a stop is never undone (`direction` stays "stopped", `stopped` stays true);
+//! - each receiver track ends at most once.
+//!
+//! And once the applications settle (both stable, nothing in flight, every pending change
+//! negotiated): negotiation-needed is false on both sides, both agree on the live and stopped
+//! m-lines, and no transceiver is left over (each live media m-line has exactly one transceiver
+//! on each side, and nothing else stays in the set).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use tacet_sdp::{SdpType, SessionDescription};
+use tacet_session::{Error, Event, Session, SignalingState, TransceiverId, TransceiverInit};
+use tacet_track::{TrackId, TrackKind};
+use tacet_transceiver_fsm::{Direction, TransceiverDirection};
+
+use crate::pair::{Peer, Who};
+
+/// One thing an application (or the network) does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `addTransceiver(kind, {direction})`.
+    AddTransceiver(Who, TrackKind, Direction),
+    /// `addTrack(track of kind)`.
+    AddTrack(Who, TrackKind),
+    /// `transceiver.stop()` on the `pick`-th transceiver of the set (modulo its size).
+    Stop(Who, usize),
+    /// Stop every audio/video transceiver, keep the data channel.
+    StopMedia(Who),
+    /// `transceiver.direction = direction` on the `pick`-th transceiver.
+    SetDirection(Who, usize, Direction),
+    /// `removeTrack` on the `pick`-th transceiver's sender.
+    RemoveTrack(Who, usize),
+    /// `createDataChannel`.
+    CreateDataChannel(Who),
+    /// createOffer + setLocalDescription, sent.
+    Offer(Who),
+    /// createAnswer + setLocalDescription, sent (when there is an offer to answer).
+    Answer(Who),
+    /// The `negotiationneeded` handler: offer when stable and negotiation is needed.
+    Negotiate(Who),
+    /// Both sides offer at once (glare), each only from stable.
+    Glare,
+    /// `setLocalDescription({type: "rollback"})`.
+    Rollback(Who),
+    /// The oldest description in flight arrives.
+    Deliver,
+    /// The oldest description in flight is lost.
+    Lose,
+    /// The two oldest descriptions in flight swap places (the channel reorders).
+    Reorder,
+    /// `close()`.
+    Close(Who),
+}
+
+/// What the model remembers about one session to check monotonic properties.
+#[derive(Debug, Default)]
+struct History {
+    /// (mid, rejected) per m-line of the last current local description seen.
+    lines: Vec<(String, bool)>,
+    /// Transceivers seen stopping / stopped.
+    stopping: BTreeSet<TransceiverId>,
+    stopped: BTreeSet<TransceiverId>,
+    /// `ended` events per transceiver.
+    ended: BTreeMap<TransceiverId, usize>,
+    /// Events seen so far (the peer's log is read from here on).
+    events_seen: usize,
+}
+
+/// Two sessions, a lossy reordering channel, and what the invariants need to remember.
+#[derive(Debug)]
+pub struct World {
+    /// Peer A.
+    pub a: Peer,
+    /// Peer B.
+    pub b: Peer,
+    in_flight: VecDeque<(Who, SessionDescription)>,
+    history: [History; 2],
+    next_track: u32,
+    /// Steps applied.
+    pub steps: usize,
+    /// Signaling faults so far: descriptions lost or reordered, offers abandoned by an
+    /// explicit rollback or replaced by a second offer while out. After one, the two sides may legitimately end up with different
+    /// current descriptions (JSEP has no way back but a new session), so agreement is checked
+    /// only when they did not.
+    pub faults: usize,
+}
+
+impl World {
+    /// Two fresh peers (fixed seeds: a failing case replays exactly).
+    pub fn new() -> Self {
+        Self {
+            a: Peer::with_config(3, 0xA3, |_| {}),
+            b: Peer::with_config(4, 0xB4, |_| {}),
+            in_flight: VecDeque::new(),
+            history: [History::default(), History::default()],
+            next_track: 0,
+            steps: 0,
+            faults: 0,
+        }
+    }
+
+    fn peer(&mut self, who: Who) -> &mut Peer {
+        match who {
+            Who::A => &mut self.a,
+            Who::B => &mut self.b,
+        }
+    }
+
+    fn slot(who: Who) -> usize {
+        usize::from(who == Who::B)
+    }
+
+    /// Descriptions in flight.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// Applies `op`, then checks every step invariant. `Err` names the broken invariant.
+    pub fn apply(&mut self, op: &Op) -> Result<(), String> {
+        self.steps += 1;
+        match op {
+            Op::AddTransceiver(who, kind, direction) => {
+                let init = TransceiverInit {
+                    direction: *direction,
+                    streams: Vec::new(),
+                };
+                self.call(*who, |s| s.add_transceiver(*kind, init).map(drop))?;
+            }
+            Op::AddTrack(who, kind) => {
+                self.next_track += 1;
+                let track = TrackId::from(format!("t{}", self.next_track).as_str());
+                self.call(*who, |s| {
+                    s.add_track(*kind, track, vec!["s".into()]).map(drop)
+                })?;
+            }
+            Op::Stop(who, pick) => {
+                if let Some(id) = self.pick(*who, *pick) {
+                    self.call(*who, |s| s.stop_transceiver(id))?;
+                }
+            }
+            Op::StopMedia(who) => self.call(*who, |s| s.stop_media().map(drop))?,
+            Op::SetDirection(who, pick, direction) => {
+                if let Some(id) = self.pick(*who, *pick) {
+                    self.call(*who, |s| s.set_direction(id, *direction))?;
+                }
+            }
+            Op::RemoveTrack(who, pick) => {
+                if let Some(id) = self.pick(*who, *pick) {
+                    self.call(*who, |s| s.remove_track(id))?;
+                }
+            }
+            Op::CreateDataChannel(who) => {
+                self.call(*who, |s| s.create_data_channel("dc").map(drop))?;
+            }
+            Op::Offer(who) => self.offer(*who)?,
+            Op::Answer(who) => self.answer(*who)?,
+            Op::Negotiate(who) => {
+                let s = &self.peer(*who).session;
+                if s.signaling_state() == SignalingState::Stable && s.is_negotiation_needed() {
+                    self.offer(*who)?;
+                }
+            }
+            Op::Glare => {
+                for who in [Who::A, Who::B] {
+                    if self.peer(who).session.signaling_state() == SignalingState::Stable {
+                        self.offer(who)?;
+                    }
+                }
+            }
+            Op::Rollback(who) => {
+                // Abandoning an offer the peer may already have answered leaves the two
+                // sides with different current descriptions when that answer arrives.
+                if self.peer(*who).session.signaling_state() == SignalingState::HaveLocalOffer {
+                    self.faults += 1;
+                }
+                self.call(*who, |s| {
+                    s.set_local_description(SessionDescription::rollback())
+                })?;
+            }
+            Op::Deliver => {
+                if let Some((to, description)) = self.in_flight.pop_front() {
+                    // The applications resolve glare with perfect negotiation's roles: B is
+                    // impolite and ignores an offer that collides with its own; A is polite
+                    // and its setRemoteDescription rolls its offer back.
+                    let collides = description.sdp_type == SdpType::Offer
+                        && self.peer(to).session.signaling_state()
+                            == SignalingState::HaveLocalOffer;
+                    if !(to == Who::B && collides) {
+                        self.call(to, |s| s.set_remote_description(description))?;
+                    }
+                }
+            }
+            Op::Lose => {
+                if self.in_flight.pop_front().is_some() {
+                    self.faults += 1;
+                }
+            }
+            Op::Reorder => {
+                if self.in_flight.len() >= 2 {
+                    self.in_flight.swap(0, 1);
+                    self.faults += 1;
+                }
+            }
+            Op::Close(who) => {
+                self.peer(*who).session.close();
+                self.peer(*who).drain();
+            }
+        }
+        self.check(Who::A)?;
+        self.check(Who::B)
+    }
+
+    /// The `pick`-th transceiver of `who`'s set, if the set is not empty.
+    fn pick(&self, who: Who, pick: usize) -> Option<TransceiverId> {
+        let peer = if who == Who::A { &self.a } else { &self.b };
+        let ids: Vec<TransceiverId> = peer.session.transceivers().map(|t| t.id()).collect();
+        (!ids.is_empty()).then(|| ids[pick % ids.len()])
+    }
+
+    /// Runs one call on `who`'s session; a failure must leave the session unchanged.
+    fn call(
+        &mut self,
+        who: Who,
+        call: impl FnOnce(&mut Session) -> Result<(), Error>,
+    ) -> Result<(), String> {
+        let peer = self.peer(who);
+        peer.drain();
+        let before = peer.session.clone();
+        let result = call(&mut peer.session);
+        if let Err(e) = &result {
+            if peer.session != before {
+                return Err(format!("{who:?}: the failed call changed the session: {e}"));
+            }
+            if e.rule().is_empty() {
+                return Err(format!("{who:?}: an error without a rule: {e}"));
+            }
+        }
+        peer.drain();
+        Ok(())
+    }
+
+    fn offer(&mut self, who: Who) -> Result<(), String> {
+        // A second offer while the first is out: if the first is answered, that answer is
+        // applied to the second (the application broke the exchange, not the session).
+        if self.peer(who).session.signaling_state() == SignalingState::HaveLocalOffer {
+            self.faults += 1;
+        }
+        let mut offer = None;
+        self.call(who, |s| {
+            let description = s.create_offer()?;
+            s.set_local_description(description.clone())?;
+            offer = Some(description);
+            Ok(())
+        })?;
+        if let Some(offer) = offer {
+            self.in_flight.push_back((who.other(), offer));
+        }
+        Ok(())
+    }
+
+    fn answer(&mut self, who: Who) -> Result<(), String> {
+        if self.peer(who).session.signaling_state() != SignalingState::HaveRemoteOffer {
+            return Ok(());
+        }
+        let mut answer = None;
+        self.call(who, |s| {
+            let description = s.create_answer()?;
+            s.set_local_description(description.clone())?;
+            answer = Some(description);
+            Ok(())
+        })?;
+        if let Some(answer) = answer {
+            self.in_flight.push_back((who.other(), answer));
+        }
+        Ok(())
+    }
+
+    /// The invariants that hold after every step, for one session.
+    fn check(&mut self, who: Who) -> Result<(), String> {
+        let slot = Self::slot(who);
+        let peer = if who == Who::A { &self.a } else { &self.b };
+        let session = &peer.session;
+        let history = &mut self.history[slot];
+
+        // Stops are never undone.
+        for t in session.transceivers() {
+            let id = t.id();
+            if history.stopping.contains(&id) && t.direction() != TransceiverDirection::Stopped {
+                return Err(format!("{who:?}: {id:?} is no longer stopping"));
+            }
+            if history.stopped.contains(&id) && !t.is_stopped() {
+                return Err(format!("{who:?}: {id:?} is no longer stopped"));
+            }
+            if t.direction() == TransceiverDirection::Stopped {
+                history.stopping.insert(id);
+            }
+            if t.is_stopped() {
+                history.stopped.insert(id);
+            }
+        }
+
+        // Each receiver track ends at most once.
+        for event in &peer.events[history.events_seen..] {
+            if let Event::TrackEnded { transceiver, .. } = event {
+                let n = history.ended.entry(*transceiver).or_default();
+                *n += 1;
+                if *n > 1 {
+                    return Err(format!("{who:?}: {transceiver:?} ended twice"));
+                }
+            }
+        }
+        history.events_seen = peer.events.len();
+
+        // The local description: m-line order and mids, BUNDLE tags, the data section.
+        let Some(local) = session.local_description() else {
+            return Ok(());
+        };
+        let lines = |d: &SessionDescription| -> Vec<(String, bool)> {
+            d.media
+                .iter()
+                .map(|m| {
+                    (
+                        m.mid().map(|m| m.to_string()).unwrap_or_default(),
+                        m.is_rejected(),
+                    )
+                })
+                .collect()
+        };
+        // A new current local description extends the previous one, and every local
+        // description (pending too) extends the current one: same m-lines in the same order,
+        // a mid changing only where the m-line was rejected (recycling). A rolled-back offer's
+        // m-lines are not kept, so a pending description is compared with the current one.
+        let extends = |old: &[(String, bool)], new: &[(String, bool)]| -> Result<(), String> {
+            if new.len() < old.len() {
+                return Err(format!(
+                    "{who:?}: {} m-lines after {}",
+                    new.len(),
+                    old.len()
+                ));
+            }
+            for (index, (o, n)) in old.iter().zip(new).enumerate() {
+                if o.0 != n.0 && !o.1 {
+                    return Err(format!(
+                        "{who:?}: m-line {index} changed mid {} -> {} without being rejected",
+                        o.0, n.0
+                    ));
+                }
+            }
+            Ok(())
+        };
+        if let Some(current) = session.current_local_description() {
+            // Recyclable: port 0 in the current local *or* remote description (RFC 9429
+            // §5.2.2) — a remote answer may reject what the local offer kept live.
+            let mut current_lines = lines(current);
+            if let Some(remote) = session.current_remote_description() {
+                for (line, m) in current_lines.iter_mut().zip(&remote.media) {
+                    line.1 |= m.is_rejected();
+                }
+            }
+            if current_lines != history.lines {
+                extends(&history.lines, &current_lines)?;
+                history.lines = current_lines;
+            }
+        }
+        extends(&history.lines, &lines(local))?;
+        for group in local.bundle_groups() {
+            for (position, mid) in group.mids().enumerate() {
+                let live = local
+                    .media_by_mid(mid)
+                    .is_some_and(|(_, m)| !m.is_rejected());
+                if !live {
+                    let role = if position == 0 { "tag" } else { "member" };
+                    return Err(format!(
+                        "{who:?}: BUNDLE {role} {mid} is not a live section"
+                    ));
+                }
+            }
+        }
+        if !session.signaling_state().eq(&SignalingState::Closed)
+            && local.media.iter().any(|m| m.is_data() && m.is_rejected())
+        {
+            return Err(format!("{who:?}: the data section was rejected"));
+        }
+        Ok(())
+    }
+
+    /// Plays the applications to the end: deliver everything, answer every offer, roll back a
+    /// side stuck waiting for a lost answer, and offer while negotiation is needed, until
+    /// nothing moves. Then checks the settled invariants. Skipped when a side is closed (the
+    /// other side is never told). After a signaling fault the sides may disagree for good; the
+    /// settled invariants are then checked only if they did settle with the same view.
+    pub fn settle(&mut self) -> Result<(), String> {
+        let closed = |p: &Peer| p.session.signaling_state() == SignalingState::Closed;
+        if closed(&self.a) || closed(&self.b) {
+            return Ok(());
+        }
+        let settled = self.play_to_the_end()?;
+        if self.faults == 0 {
+            return match settled {
+                true => self.check_settled(),
+                false => Err("the applications did not settle in 64 steps".into()),
+            };
+        }
+        if settled && self.same_view() {
+            return self.check_settled();
+        }
+        Ok(())
+    }
+
+    /// Whether each side's current descriptions mirror the other's.
+    fn same_view(&self) -> bool {
+        self.a.session.current_local_description() == self.b.session.current_remote_description()
+            && self.b.session.current_local_description()
+                == self.a.session.current_remote_description()
+    }
+
+    /// The applications' loop; true when nothing is left to do.
+    fn play_to_the_end(&mut self) -> Result<bool, String> {
+        for _ in 0..64 {
+            if !self.in_flight.is_empty() {
+                self.apply(&Op::Deliver)?;
+                continue;
+            }
+            let mut moved = false;
+            for who in [Who::A, Who::B] {
+                if self.peer(who).session.signaling_state() == SignalingState::HaveRemoteOffer {
+                    self.apply(&Op::Answer(who))?;
+                    moved = true;
+                }
+            }
+            if moved {
+                continue;
+            }
+            for who in [Who::A, Who::B] {
+                // Our offer (or the peer's answer) never arrived: start again.
+                if self.peer(who).session.signaling_state() == SignalingState::HaveLocalOffer {
+                    let before = self.faults;
+                    self.apply(&Op::Rollback(who))?;
+                    // The offer was ignored or lost, not answered: no new fault.
+                    self.faults = before;
+                    moved = true;
+                }
+            }
+            if moved {
+                continue;
+            }
+            match [Who::A, Who::B]
+                .into_iter()
+                .find(|w| self.peer(*w).session.is_negotiation_needed())
+            {
+                Some(who) => self.apply(&Op::Offer(who))?,
+                None => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+
+    /// Both stable, nothing in flight, nothing needed: both sides agree and nothing leaks.
+    fn check_settled(&self) -> Result<(), String> {
+        for (who, p) in [(Who::A, &self.a), (Who::B, &self.b)] {
+            if p.session.signaling_state() != SignalingState::Stable {
+                return Err(format!("{who:?}: settled but not stable"));
+            }
+            if p.session.is_negotiation_needed() {
+                return Err(format!("{who:?}: negotiation still needed"));
+            }
+        }
+        let (Some(a_local), Some(b_remote)) = (
+            self.a.session.current_local_description(),
+            self.b.session.current_remote_description(),
+        ) else {
+            // Nothing was ever negotiated: then nothing may be in either set but
+            // transceivers that were never associated.
+            return Ok(());
+        };
+        let (Some(b_local), Some(a_remote)) = (
+            self.b.session.current_local_description(),
+            self.a.session.current_remote_description(),
+        ) else {
+            return Err("one side has current descriptions, the other not".into());
+        };
+        if a_local != b_remote || b_local != a_remote {
+            return Err("the sides' current descriptions differ".into());
+        }
+        // The same live m-lines on both sides: live in both current descriptions.
+        let live = |local: &SessionDescription, remote: &SessionDescription| -> Vec<String> {
+            local
+                .media
+                .iter()
+                .zip(&remote.media)
+                .filter(|(l, r)| !l.is_rejected() && !r.is_rejected() && !l.is_data())
+                .filter_map(|(l, _)| l.mid().map(|m| m.to_string()))
+                .collect()
+        };
+        let live_a = live(a_local, a_remote);
+        let live_b = live(b_local, b_remote);
+        if live_a != live_b {
+            return Err(format!("live m-lines differ: {live_a:?} / {live_b:?}"));
+        }
+        for (who, p) in [(Who::A, &self.a), (Who::B, &self.b)] {
+            let mut mids: Vec<String> = Vec::new();
+            for t in p.session.transceivers() {
+                if t.is_stopped() || t.direction() == TransceiverDirection::Stopped {
+                    return Err(format!(
+                        "{who:?}: {:?} stopped but still in the set",
+                        t.id()
+                    ));
+                }
+                let Some(mid) = t.mid() else {
+                    return Err(format!("{who:?}: {:?} left unassociated", t.id()));
+                };
+                mids.push(mid.to_string());
+            }
+            mids.sort();
+            let mut expected = live_a.clone();
+            expected.sort();
+            if mids != expected {
+                return Err(format!(
+                    "{who:?}: transceivers for {mids:?}, live m-lines {expected:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
