@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
-//!   tests, the conformance table (`conformance --check`), docs. `.ci/run` calls exactly this.
+//!   tests, the conformance table (`conformance --check`), spec traceability
+//!   (`spec --check`), docs, the benchmark crate's lints, a fuzz smoke run. `.ci/run` calls exactly this.
 //! - `docs` — regenerates the generated parts of `docs/` (the transition table).
 //! - `conformance [--check]` — runs the WPT conformance tests and writes
 //!   `docs/conformance.md` (with `--check`: fails if it is not current); fails when the table
@@ -9,6 +10,9 @@
 //! - `fuzz [--seconds N]` — builds every cargo-fuzz target (nightly) and runs each for N
 //!   seconds (default 60) on its corpus seeded from `tests/data/`.
 //! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers.
+//! - `model [--cases N]` — the model-based test of two sessions with N cases (default 100 000)
+//!   in release mode, for long runs (CI runs 256 in debug with the other tests).
+//! - `spec` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests citing them.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -18,6 +22,7 @@ use std::time::Instant;
 mod conformance;
 mod docs;
 mod fuzz;
+mod spec;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -27,6 +32,8 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::mode(&args[1..]).and_then(conformance::run),
         Some("fuzz") => fuzz::seconds(&args[1..]).and_then(fuzz::run),
         Some("bench") => bench(&args[1..]),
+        Some("model") => model_cases(&args[1..]).and_then(model),
+        Some("spec") => spec::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             eprintln!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -51,7 +58,10 @@ commands:
   conformance  [--check] run the WPT conformance tests and write docs/conformance.md
                (--check: fail if it is not current); fails if a claimed test is missing
   fuzz   [--seconds N] build every fuzz target (nightly) and run each N seconds (default 60)
-  bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)";
+  bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)
+  model  [--cases N] the model-based test of two sessions, N cases in release (default 100000)
+  spec   [--check] list the stop rules and the tests citing them (--check: fail on an uncited
+         rule or a citation of an unknown rule)";
 
 /// The workspace root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -92,6 +102,35 @@ fn require(what: &str, mut command: Command, hint: &str) -> Result<(), String> {
         Ok(output) if output.status.success() => Ok(()),
         _ => Err(format!("missing prerequisite: {what} ({hint})")),
     }
+}
+
+/// Parses `[--cases N]`.
+fn model_cases(args: &[String]) -> Result<u64, String> {
+    match args {
+        [] => Ok(100_000),
+        [flag, n] if flag == "--cases" => n
+            .parse()
+            .map_err(|_| format!("--cases takes a whole number, not {n:?}")),
+        _ => Err(format!(
+            "usage: cargo xtask model [--cases N], not {args:?}"
+        )),
+    }
+}
+
+/// The model-based property tests (`tests/tests/session_model.rs`) with `cases` cases each.
+fn model(cases: u64) -> Result<(), String> {
+    let mut test = cargo();
+    test.args([
+        "test",
+        "--release",
+        "--locked",
+        "-p",
+        "tacet-tests",
+        "--test",
+        "session_model",
+    ])
+    .env("PROPTEST_CASES", cases.to_string());
+    step(&format!("model-based tests, {cases} cases"), test)
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
@@ -143,6 +182,9 @@ fn ci() -> Result<(), String> {
 
     // The WPT table: every claimed test exists and passes, and docs/conformance.md is current.
     conformance::run(conformance::Mode::Check)?;
+
+    // Spec traceability: every rule citation names a rule, and docs/spec.md is current.
+    spec::run(&["--check".to_owned()])?;
 
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--locked"])
