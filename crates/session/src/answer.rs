@@ -87,6 +87,7 @@ impl Session {
                         media,
                         &codecs::read_extensions(section),
                     );
+                    // spec: RFC 9429 §5.3.1 rejection reasons; webrtc-pc createAnswer note (rules 3.3a, 1.3f, 3.3d).
                     reject |= t.is_stopped() || accepted.is_empty();
                     negotiated = Some((accepted, extensions));
                 }
@@ -131,6 +132,7 @@ impl Session {
                 .and_then(|tag| offer.media_by_mid(tag))
                 .is_some_and(|(i, _)| rejected[i]);
             if tag_rejected {
+                // spec: RFC 9143 §7.3.3; RFC 9429 §5.3.1 (rule 3.5a).
                 // RFC 9143 §7.3.3: the offerer-tagged section cannot be rejected alone.
                 for mid in group {
                     if let Some((i, _)) = offer.media_by_mid(mid) {

@@ -376,6 +376,7 @@ impl Session {
 
     /// A remote offer keeps every m-line of the current descriptions in place with its mid,
     /// except the ones it may recycle (port 0 in a current description: new mid, any kind).
+    /// spec: RFC 9429 §5.2.2, §5.10; webrtc-pc "validate back-to-back offers" (rules 3.2e, 1.6h).
     fn check_remote_offer_layout(&self, offer: &SessionDescription) -> Result<(), Error> {
         if let Some(index) = offer.media.iter().position(|m| m.mid().is_none()) {
             return Err(Error::peer(
@@ -530,6 +531,7 @@ impl Session {
     /// After an answer: remove the stopped transceivers whose section is rejected in a current
     /// description (webrtc-pc), settle the transports, report what each transceiver now does,
     /// update the mode, then "clear and update the negotiation-needed flag".
+    /// spec: webrtc-pc "set the session description", after applying an answer and "when the signaling state becomes stable" (rules 1.6c, 1.6d).
     fn settle(&mut self, we_offered: bool, tasks: &mut Tasks) -> Result<(), Error> {
         let (Some(local), Some(remote)) = (
             self.descriptions.current_local.clone(),
@@ -592,6 +594,7 @@ impl Session {
     /// transceivers associated only by it lose their mid; one created by a rolled-back remote
     /// offer and never given a track by addTrack is stopped (track ended) and removed; a stop is
     /// never undone.
+    /// spec: webrtc-pc "set the session description", rollback; RFC 9429 §5.7 (rules 1.6f, 3.4d).
     fn rollback(&mut self) -> Result<(), Error> {
         let remote_offer = self.signaling == SignalingState::HaveRemoteOffer;
         let mut tasks = Tasks::default();

@@ -10,10 +10,12 @@ impl Session {
     /// The check, step by step (webrtc-pc L5910-6031; stop-semantics.md §1.7).
     pub(crate) fn check_negotiation_needed(&self) -> bool {
         let d = &self.descriptions;
+        // spec: webrtc-pc "check if negotiation is needed" step 2 (rule 1.7b).
         // Step 2: an ICE restart was requested and not yet offered.
         if self.ice_restart {
             return true;
         }
+        // spec: webrtc-pc "check if negotiation is needed" step 3 (rule 1.7c).
         // Step 3: data channels exist but no data section is in the current local description.
         if !self.data_channels.is_empty()
             && !d
@@ -35,6 +37,7 @@ fn transceiver_needs_negotiation(
     local: Option<&SessionDescription>,
     remote: Option<&SessionDescription>,
 ) -> bool {
+    // spec: webrtc-pc stop() note; "check if negotiation is needed" 4a (rules 1.3g, 1.7d-1.7f).
     // 4a: "A transceiver that is stopping but not stopped will always need negotiation".
     if t.is_stopping() && !t.is_stopped() {
         return true;
@@ -51,11 +54,13 @@ fn transceiver_needs_negotiation(
     }
     let mid = mid.as_str();
     if t.is_stopped() {
+        // spec: webrtc-pc "check if negotiation is needed" 4d (rule 1.7f).
         // 4d: stopped and associated, but the section is not yet rejected in a current
         // description.
         let rejected = |d| section(d, mid).is_some_and(|(_, m)| m.is_rejected());
         return !(rejected(local) || rejected(remote));
     }
+    // spec: webrtc-pc "check if negotiation is needed" 4c; RFC 9429 §5.3.1 (rule 1.7e).
     // 4c: associated and not stopped: compare direction and msid with the current
     // descriptions.
     let (Some(local_desc), Some((_, local_section))) = (local, section(local, mid)) else {

@@ -85,6 +85,7 @@ impl Session {
                 slots.push((owner, mid, m.kind.clone()));
             }
         }
+        // spec: RFC 9429 §5.2.2 (rule 3.2c).
         // RFC 9429 §5.2.2: a stopped transceiver that is not associated gets no m-line;
         // an added one recycles a port-0 slot of the current descriptions, any kind, with a
         // new mid at the same index, else is appended.
@@ -99,6 +100,7 @@ impl Session {
                 MediaType::Audio => MediaKind::Audio,
                 MediaType::Video => MediaKind::Video,
             };
+            // spec: RFC 9429 §5.2.2 recycling (rule 3.2b).
             let recyclable = slots.iter().enumerate().position(|(i, (owner, _, _))| {
                 *owner == Owner::Vacant && self.descriptions.recyclable(i)
             });
@@ -229,6 +231,7 @@ impl Session {
                     if live[i] {
                         section
                     } else {
+                        // spec: RFC 9429 §5.2.2; webrtc-pc createOffer, stopping as stopped (rules 3.2d, 1.3e).
                         // RFC 9429 §5.2.2: port 0, every a=msid removed, mid kept; the
                         // direction is [[Direction]], inactive once stopping (WPT "A stopped
                         // sendonly transceiver should generate an inactive m-section").

@@ -430,6 +430,7 @@ impl Session {
 
     /// `transceiver.stop()`: media stops now (BYE, receiver track ended), the stop is
     /// negotiated at the next offer/answer. InvalidStateError after `close()`.
+    /// spec: webrtc-pc RTCRtpTransceiver.stop() (rules 1.3a-1.3c).
     pub fn stop_transceiver(&mut self, id: TransceiverId) -> Result<(), Error> {
         self.atomically(|s| {
             let mut tasks = Tasks::default();
@@ -482,6 +483,7 @@ impl Session {
     /// `close()` (webrtc-pc "close the connection", disappear=false): signaling closed
     /// (no event), every transceiver stopped (receiver tracks end with `ended`), data channels
     /// closed without the closing procedure, SCTP aborted. A second call does nothing.
+    /// spec: webrtc-pc "close the connection" (rule 1.8a).
     pub fn close(&mut self) {
         if self.is_closed() {
             return;
@@ -684,6 +686,7 @@ impl Session {
     /// The end of a call — webrtc-pc's final task, in its order: `mute` (muteTracks), then
     /// `removetrack` (removeList), `addtrack` (addList), and `track` events; then "update the
     /// negotiation-needed flag".
+    /// spec: webrtc-pc "set the session description", final task (rule 1.6e).
     pub(crate) fn after_call(&mut self, mut tasks: Tasks) {
         for id in tasks.mute {
             let index = id.0 as usize;
@@ -724,6 +727,7 @@ impl Session {
 
     /// webrtc-pc "update the negotiation-needed flag": nothing while closed or not stable;
     /// clear the flag when nothing is needed; fire `negotiationneeded` only when it rises.
+    /// spec: webrtc-pc "update the negotiation-needed flag" (rule 1.7a).
     pub(crate) fn update_negotiation_needed(&mut self) {
         if self.is_closed() || self.signaling != SignalingState::Stable {
             return;

@@ -68,6 +68,7 @@ impl Side {
 ///
 /// Rollback is valid only while an offer is pending (have-local-offer, have-remote-offer):
 /// webrtc-pc throws InvalidStateError in stable and in the pranswer states.
+/// spec: webrtc-pc "set the session description" validity; RFC 9429 §3.2 (rule 1.6g).
 pub fn next(state: SignalingState, side: Side, sdp_type: SdpType) -> Result<SignalingState, Error> {
     use SdpType::{Answer, Offer, Pranswer, Rollback};
     use Side::{Local, Remote};

@@ -146,6 +146,7 @@ impl Transports {
     /// After an answer is applied (both descriptions current): follow each live group's tag,
     /// detect a peer-built replacement, record the DTLS role, and release transports no live
     /// section uses.
+    /// spec: RFC 9429 §5.11; RFC 9143 §7.5 (rules 3.4c, 3.5e, 6.9).
     pub(crate) fn settle(
         &mut self,
         local: &SessionDescription,

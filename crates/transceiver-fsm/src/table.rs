@@ -166,6 +166,7 @@ pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
     let refuse = |blocker, rule| Rule::Refuse(Refusal { blocker, rule });
 
     if connection == Connection::Closed {
+        // spec: webrtc-pc "close the connection"; stop() step 2 (rules 1.3a, 1.8a, 6.14).
         // webrtc-pc "close the connection" stopped every transceiver; every API entry point
         // then throws InvalidStateError, stop() included even when already stopped (stop()
         // checks [[IsClosed]] before [[Stopping]]). A second close() returns early.
@@ -182,28 +183,35 @@ pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
     };
 
     match (phase, input) {
+        // spec: webrtc-pc stop() step 3 and "stop sending and receiving" (rules 1.3b, 1.3c).
         // stop(): "If [[Stopping]] is true, abort these steps" — idempotent.
         (P::Active, I::Stop) => Rule::Run(S::StopSendingAndReceiving),
         (_, I::Stop) => Rule::Ignore,
 
+        // spec: webrtc-pc direction setter step 1 (rules 1.2b, 6.15).
         // The direction setter, step 1: [[Stopping]] -> InvalidStateError.
         (P::Active, I::SetDirection) => Rule::Run(S::SetDirection),
         (_, I::SetDirection) => refuse(blocker, cite::DIRECTION_SETTER_STOPPING),
 
+        // spec: webrtc-pc addTrack, reusable sender (rules 1.4b, 6.11).
         // addTrack never reuses a stopping transceiver.
         (P::Active, I::AddTrack) => Rule::Run(S::AttachTrack),
         (_, I::AddTrack) => refuse(blocker, cite::ADD_TRACK_REUSE),
 
+        // spec: webrtc-pc removeTrack (rule 1.4c).
         // removeTrack: "If transceiver.[[Stopping]] is true, abort these steps".
         (P::Active, I::RemoveTrack) => Rule::Run(S::DetachTrack),
         (_, I::RemoveTrack) => Rule::Ignore,
 
+        // spec: webrtc-pc replaceTrack, setParameters, insertDTMF (rule 1.4c).
         // replaceTrack / setParameters / insertDTMF reject once stopping.
         (P::Active, I::ReplaceTrack | I::SetParameters | I::InsertDtmf) => Rule::Run(S::Allow),
         (_, I::ReplaceTrack) => refuse(blocker, cite::REPLACE_TRACK_STOPPING),
         (_, I::SetParameters) => refuse(blocker, cite::SET_PARAMETERS_STOPPING),
         (_, I::InsertDtmf) => refuse(blocker, cite::INSERT_DTMF_STOPPING),
 
+        // spec: webrtc-pc "set the session description", local and remote branches; RFC 9429
+        // §5.9, §5.10 (rules 1.6a, 1.6b, 6.4, 6.5).
         // Set the session description: the local branch aborts for a stopped transceiver after
         // recording the association; a stopping one is processed like an active one.
         (P::Active | P::Stopping, I::LocalDescription) => Rule::Run(S::ApplyLocal),
@@ -213,24 +221,31 @@ pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
             refuse(Blocker::Removed, cite::REMOVED_FROM_SET)
         }
 
-        // RFC 9429 §5.10: a recycled m-section disassociates its old transceiver.
+        // spec: RFC 9429 §5.10 (rule 3.4b): a recycled m-section disassociates its old
+        // transceiver.
         (P::Active | P::Stopping | P::Stopped, I::Recycled) => Rule::Run(S::Disassociate),
         (P::Removed, I::Recycled) => Rule::Ignore,
 
+        // spec: webrtc-pc "set the session description", rollback; RFC 9429 §5.7 (rule 1.6f).
         (P::Active | P::Stopping | P::Stopped, I::Rollback) => Rule::Run(S::Rollback),
 
+        // spec: webrtc-pc "set the session description", after applying an answer (rule 1.6c).
         // After an answer, only stopped transceivers with a rejected m-section are removed.
         (P::Stopped, I::AnswerSettled) => Rule::Run(S::RemoveIfRejected),
         (_, I::AnswerSettled) => Rule::Ignore,
 
+        // spec: webrtc-pc#2838 (open) — tacet's UnassociatedStopPolicy (rules 1.7g, 6.1).
         // decisions.md §2: only a stop that can never be negotiated is dropped.
         (P::Stopping | P::Stopped, I::DropUnassociated) => Rule::Run(S::DropIfUnassociated),
         (P::Active | P::Removed, I::DropUnassociated) => Rule::Ignore,
 
+        // spec: webrtc-pc "close the connection" step 2 (rule 1.8a).
         // close(): every transceiver not yet stopped is stopped.
         (P::Active | P::Stopping, I::Close) => Rule::Run(S::CloseAndStop),
         (P::Stopped | P::Removed, I::Close) => Rule::Run(S::Close),
 
+        // spec: webrtc-pc RTCRtpReceiver — unmute on RTP while receptive, mute on RTCP BYE
+        // (rules 1.9a, 1.9b).
         // Media facts: only an active receiver is receiving.
         (P::Active, I::RtpReceived) => Rule::Run(S::Unmute),
         (P::Active, I::RtcpByeReceived) => Rule::Run(S::Mute),
