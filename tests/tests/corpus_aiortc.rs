@@ -57,6 +57,7 @@ fn after_round_one(policy: PeerPolicy) -> (Peer, tacet_session::TransceiverId) {
 // Tolerant: aiortc's answer to the port-0 offer is applied as a rejection. Two warnings name
 // what aiortc bent; the video transceiver is stopped and removed, it is not offered again, and
 // the data section keeps its transport.
+// spec: 6.18
 #[test]
 fn tolerant_tacet_applies_aiortcs_answer_to_a_stop_as_a_rejection() {
     let (mut a, video) = after_round_one(PeerPolicy::Tolerant);
@@ -111,6 +112,7 @@ fn tolerant_tacet_applies_aiortcs_answer_to_a_stop_as_a_rejection() {
 // the video transceiver still stopping). As captured, the answer's clock-derived origin is
 // refused first (RFC 3264 §8); with the origin made continuous, the refusal names the rule
 // Chromium cites for the stop itself.
+// spec: 6.18
 #[test]
 fn strict_tacet_refuses_aiortcs_answer_to_a_stop() {
     let (mut a, video) = after_round_one(PeerPolicy::Strict);

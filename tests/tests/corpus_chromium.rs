@@ -76,6 +76,7 @@ fn ended_by_remote(events: &[Event], id: TransceiverId) -> bool {
 // Chromium stops its video; tacet answers each round (OBSERVATIONS §1-§3): the port-0 offer
 // stops tacet's video transceiver (track ended) and the answer rejects it; after the answer it
 // is gone; round 3 recycles m-line 1 with mid 3.
+// spec: 1.6b, 1.9d, 3.3b, 6.4
 #[test]
 fn chromium_stopvideo_offers_on_a_tacet_answerer() {
     for policy in ["balanced", "maxbundle"] {
@@ -133,6 +134,7 @@ fn chromium_stopvideo_offers_on_a_tacet_answerer() {
 // Chromium stops all media, the BUNDLE tag included, then adds a video: round 2 moves the tag to
 // the data section (Chromium replaces the transport, interop-findings §5), round 3 recycles
 // m-line 0 — audio mid 0 — as video mid 3 and makes mid 3 the tag.
+// spec: 3.5e, 6.9
 #[test]
 fn chromium_stopmedia_offers_on_a_tacet_answerer() {
     for policy in ["balanced", "maxbundle"] {
@@ -265,6 +267,7 @@ fn mirroring(chromium_offer: &str) -> (Peer, TransceiverId, TransceiverId) {
 // video (port 0 in its offer; Chromium's answer rejects it), the transceiver is removed after
 // the answer, and a new video track recycles m-line 1 with mid 3, which Chromium's round-3
 // answer accepts.
+// spec: 1.6c, 3.1b, 3.2b
 #[test]
 fn chromium_stopvideo_answers_to_tacet_offers() {
     for policy in ["balanced", "maxbundle"] {

@@ -91,6 +91,7 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    // spec: 1.6c, 3.2e
     #[test]
     fn well_behaved_sessions_always_settle_and_agree(
         ops in prop::collection::vec(clean_op(), 1..48),
@@ -107,6 +108,7 @@ proptest! {
         }
     }
 
+    // spec: 3.2e, 6.7
     #[test]
     fn two_sessions_keep_the_stop_invariants(ops in prop::collection::vec(op(), 1..48)) {
         let mut world = World::new();

@@ -33,6 +33,7 @@ fn bundle(sdp: &SessionDescription) -> Vec<&str> {
 // RFC 9429 §4.1.1 balanced: the first m-section of each kind gets its own transport, the
 // others are offered bundle-only (port 0, not rejected); the answer bundles everything on the
 // offerer's tag and the extra transports are released.
+// spec: 1.6d, 3.2g, 3.5d
 #[test]
 fn balanced_policy_offers_one_transport_per_kind_then_bundles() {
     let mut pair = Pair::new();
@@ -110,6 +111,7 @@ fn payload_types_and_extension_ids_are_stable_when_the_answerer_offers() {
 // WPT checkStopAfterCreateOffer (current spec outcome): the offer created before the stop is
 // still applied and answered; the transceiver stays stopping, negotiation is needed, and the
 // next round disassociates it on both sides.
+// spec: 1.3g
 #[test]
 fn stop_between_create_offer_and_set_local_description() {
     let mut pair = Pair::new();
@@ -157,6 +159,7 @@ fn stopped_before_association(policy: UnassociatedStopPolicy) -> Pair {
 // decisions.md §2 (webrtc-pc#2838): a transceiver stopped before it was ever associated gets no
 // m-line and, by default, is dropped when the next local offer is applied, so
 // negotiation-needed returns to false.
+// spec: 1.7g
 #[test]
 fn unassociated_stop_is_dropped_at_the_next_offer_by_default() {
     let mut pair = stopped_before_association(UnassociatedStopPolicy::DropAtNextOffer);
@@ -172,6 +175,7 @@ fn unassociated_stop_is_dropped_at_the_next_offer_by_default() {
 
 // The spec's letter, available as a policy: it stays in the set and negotiation is needed for
 // ever.
+// spec: 1.7g, 6.1
 #[test]
 fn unassociated_stop_is_kept_for_ever_under_the_spec_policy() {
     let pair = stopped_before_association(UnassociatedStopPolicy::Keep);
@@ -181,6 +185,7 @@ fn unassociated_stop_is_kept_for_ever_under_the_spec_policy() {
 
 // Found by the model test: an offer with no m-section at all (a peer with nothing to negotiate
 // yet) is answered, not a panic.
+// spec: 3.2a
 #[test]
 fn an_offer_without_m_sections_is_answered() {
     let mut pair = Pair::new();
@@ -193,6 +198,7 @@ fn an_offer_without_m_sections_is_answered() {
 // answer is recvonly. The answer still carries A's a=msid (RFC 9429 §5.3.1: it follows the
 // transceiver's sendrecv direction), so webrtc-pc's negotiation-needed check is satisfied and
 // the two sides do not renegotiate for ever.
+// spec: 1.7e, 3.3c
 #[test]
 fn a_recvonly_answer_of_a_sending_transceiver_ends_negotiation() {
     let mut pair = Pair::new();
@@ -247,6 +253,7 @@ fn a_recvonly_answer_of_a_sending_transceiver_ends_negotiation() {
 
 // Found by the model test: a second remote offer replacing a pending one is validated as if
 // the first had been answered (webrtc-pc); changing the media type under a mid is refused.
+// spec: 1.6h
 #[test]
 fn a_back_to_back_offer_may_not_change_a_mids_media_type() {
     let mut pair = Pair::new();

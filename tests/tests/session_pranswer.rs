@@ -36,6 +36,7 @@ fn as_pranswer(mut d: SessionDescription) -> SessionDescription {
 
 // B answers provisionally, then finally: have-local-pranswer on B, have-remote-pranswer on A,
 // current directions set by the pranswer, stable after the answer on both.
+// spec: 3.1b
 #[test]
 fn provisional_then_final_answer_both_ways() {
     let mut pair = offered();
@@ -80,6 +81,7 @@ fn provisional_then_final_answer_both_ways() {
 // A remote pranswer that rejects the video section stops A's video transceiver there and then
 // (remote branch, L2646-2650: its receiver track ends), but it stays in the set of transceivers
 // until the final answer, which removes it.
+// spec: 1.6b, 1.6c
 #[test]
 fn a_remote_pranswer_rejection_stops_and_the_final_answer_removes() {
     let mut pair = offered();
@@ -122,6 +124,7 @@ fn a_remote_pranswer_rejection_stops_and_the_final_answer_removes() {
 
 // A stop while the pranswer is pending: the transceiver is stopping through the final answer,
 // and once stable negotiation is needed (rule 4a); the next offer rejects it.
+// spec: 1.3g
 #[test]
 fn stop_in_have_remote_pranswer_waits_for_the_next_offer() {
     let mut pair = offered();
@@ -152,6 +155,7 @@ fn stop_in_have_remote_pranswer_waits_for_the_next_offer() {
 
 // The local branch never stops: B's own pranswer that rejects nothing leaves B's transceivers
 // as they were, and a local pranswer cannot be rolled back.
+// spec: 1.6g
 #[test]
 fn local_pranswer_sets_directions_and_cannot_be_rolled_back() {
     let mut pair = offered();

@@ -35,6 +35,7 @@ fn live_transports(pair: &Pair, who: Who) -> usize {
 
 // The initial offer's transport exists only for the rolled-back round: the rollback closes it,
 // and the next offer gathers on a new one.
+// spec: 1.6f
 #[test]
 fn rolling_back_the_initial_offer_closes_its_transport() {
     let mut pair = Pair::new();
@@ -58,6 +59,7 @@ fn rolling_back_the_initial_offer_closes_its_transport() {
 
 // A renegotiation's rollback keeps the stable transport (tag, members, remote side) as it was,
 // even when the rolled-back offer moved the BUNDLE tag away from a stopped section.
+// spec: 1.6f, 6.7
 #[test]
 fn rolling_back_a_renegotiation_keeps_the_stable_transport_as_it_was() {
     let mut pair = Pair::new();
@@ -105,6 +107,7 @@ fn rolling_back_a_renegotiation_keeps_the_stable_transport_as_it_was() {
 
 // The answerer's transports made by createAnswer for a rolled-back remote offer are closed;
 // negotiated codecs are those of the last answer, untouched by the rolled-back offer.
+// spec: 1.6f
 #[test]
 fn rolling_back_a_remote_offer_restores_codecs_and_closes_answer_transports() {
     let mut pair = Pair::new();
@@ -136,6 +139,7 @@ fn rolling_back_a_remote_offer_restores_codecs_and_closes_answer_transports() {
 // Glare: B's own offer is rolled back implicitly by A's offer. B's offer-only transceiver
 // (addTransceiver) loses its mid, B's transport for that offer closes, A's media arrives on
 // the transport B's answer creates, and B offers its own transceiver once stable.
+// spec: 1.6f, 1.7d
 #[test]
 fn implicit_rollback_on_glare_restores_then_renegotiates() {
     let mut pair = Pair::new();
@@ -192,6 +196,7 @@ fn implicit_rollback_on_glare_restores_then_renegotiates() {
 
 // A rolled-back remote offer that stopped a transceiver (port 0) does not restart it, and a
 // rollback of the pranswer states is refused with the session unchanged.
+// spec: 1.6f, 1.6g, 6.7
 #[test]
 fn rollback_never_unstops_and_is_refused_in_pranswer_states() {
     let mut pair = Pair::new();

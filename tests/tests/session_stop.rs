@@ -68,6 +68,7 @@ fn ended(events: &[Event]) -> Vec<(TransceiverId, EndReason)> {
 
 // RFC 9429 §5.2.2: a stopped transceiver's m-section is re-offered with port 0, no msid, its
 // mid kept, at the same index, and leaves the BUNDLE group; the tag and data are untouched.
+// spec: 1.3e, 1.6c, 1.9d, 3.2d, 3.2g, 3.3a, 3.3b, 3.5b
 #[test]
 fn stop_non_tag_rejects_its_mline_and_keeps_bundle_and_data() {
     let (mut pair, _audio, video) = connected();
@@ -114,6 +115,7 @@ fn stop_non_tag_rejects_its_mline_and_keeps_bundle_and_data() {
 
 // RFC 9143 §7.5 / decisions.md §6: stopping the tag moves the tag to the next live section
 // with the transport's credentials and candidates; tacet keeps its transport (retagged).
+// spec: 3.5c, 6.9
 #[test]
 fn stop_bundle_tag_moves_the_tag_and_keeps_the_transport() {
     let (mut pair, audio, _video) = connected();
@@ -160,6 +162,7 @@ fn offer_port(candidates: &[Candidate]) -> u16 {
 // interop-findings §5: Chromium answers a tag move with a new transport (new port and
 // candidates, same credentials). The answer is edited to play that peer; tacet models a
 // replacement and tells the I/O layer to move SCTP onto it.
+// spec: 6.9
 #[test]
 fn stop_bundle_tag_against_a_peer_that_replaces_its_transport() {
     let (mut pair, audio, _video) = connected();
@@ -224,6 +227,7 @@ fn stop_bundle_tag_against_a_peer_that_replaces_its_transport() {
 
 // "Stop media, keep the data channel": every media m-line port 0, BUNDLE lists only the data
 // mid, the data section carries the transport, mode data-only on both sides.
+// spec: 3.2e, 3.5e, 6.10
 #[test]
 fn stop_all_media_gives_data_only() {
     let (mut pair, _audio, _video) = connected();
@@ -257,6 +261,7 @@ fn stop_all_media_gives_data_only() {
 
 // webrtc-pc remote branch "rejected -> stop the RTCRtpTransceiver": the answerer's receiver
 // track ends as soon as the offer is applied, before any answer; removal after the answer.
+// spec: 1.6b, 1.6c, 6.4
 #[test]
 fn remote_stop_ends_the_track_on_the_offer_and_removes_after_the_answer() {
     let (mut pair, _audio, video) = connected();
@@ -277,6 +282,7 @@ fn remote_stop_ends_the_track_on_the_offer_and_removes_after_the_answer() {
 
 // stop-semantics §6 item 2: stopped in have-local-offer, the pending offer is still live; the
 // answer leaves it stopping, negotiation is needed, and the next round rejects it.
+// spec: 1.3g, 6.2
 #[test]
 fn stop_in_have_local_offer_is_negotiated_in_the_next_round() {
     let (mut pair, _audio, video) = connected();
@@ -306,6 +312,7 @@ fn stop_in_have_local_offer_is_negotiated_in_the_next_round() {
 // stop-semantics §6 item 3 / WPT #46: stopped in have-remote-offer, the answer keeps the
 // m-section with a=inactive (a stopping transceiver does not affect createAnswer); the
 // answerer then offers port 0.
+// spec: 1.3f, 3.3d, 6.3
 #[test]
 fn stop_in_have_remote_offer_answers_inactive_then_offers_port_zero() {
     let (mut pair, _audio, video) = connected();
@@ -350,6 +357,7 @@ fn stop_in_have_remote_offer_answers_inactive_then_offers_port_zero() {
 }
 
 // The pranswer states: a stop between a pranswer and the final answer is negotiated next.
+// spec: 1.3g
 #[test]
 fn stop_in_the_pranswer_states() {
     let (mut pair, _audio, video) = connected();
@@ -392,6 +400,7 @@ fn stop_in_the_pranswer_states() {
 
 // RFC 9429 §5.2.2: a port-0 m-section of the current descriptions is recycled for a new
 // transceiver with a new mid at the same index; the remote creates a new transceiver for it.
+// spec: 3.1a, 3.2b, 3.2g, 6.8, 6.11
 #[test]
 fn recycle_after_stop_same_kind_uses_a_new_mid() {
     let (mut pair, _audio, video) = connected();
@@ -415,6 +424,7 @@ fn recycle_after_stop_same_kind_uses_a_new_mid() {
 
 // OBSERVATIONS.md 3 (Chromium stopmedia-3): a recycled slot may change kind — the audio slot
 // at index 0 becomes video; the new mid becomes the tag because it is the first live section.
+// spec: 3.2b, 3.2e
 #[test]
 fn recycle_after_stop_other_kind_changes_the_kind_at_the_same_index() {
     let (mut pair, _audio, _video) = connected();
@@ -449,6 +459,7 @@ fn recycle_after_stop_other_kind_changes_the_kind_at_the_same_index() {
 
 // WPT checkMsectionReuse / stop-semantics §6 item 8: a slot stopped in the *pending* round is
 // not recyclable, so a stop and an add in one round give N+1 m-lines.
+// spec: 3.2b, 6.8, 6.11, 6.13
 #[test]
 fn stop_and_add_in_one_round_appends_an_mline() {
     let (mut pair, _audio, video) = connected();
@@ -465,6 +476,7 @@ fn stop_and_add_in_one_round_appends_an_mline() {
 
 // webrtc-pc "close the connection": signaling closed, every receiver track ends with an event,
 // SCTP aborted, transports released; afterwards every call throws InvalidStateError.
+// spec: 1.8a, 6.14
 #[test]
 fn close_stops_everything_and_refuses_further_calls() {
     let (mut pair, audio, _video) = connected();
@@ -496,6 +508,7 @@ fn close_stops_everything_and_refuses_further_calls() {
 }
 
 // From data-only, adding media recycles a placeholder and the session has media again.
+// spec: 3.2b
 #[test]
 fn data_only_then_media_again() {
     let (mut pair, _audio, _video) = connected();
@@ -516,6 +529,7 @@ fn data_only_then_media_again() {
 
 // webrtc-pc "stop sending and receiving": a BYE for every SSRC the sender was sending; a
 // sender that never sent sends none (stop-semantics §6 item 12).
+// spec: 1.3c, 6.12
 #[test]
 fn stop_sends_a_bye_only_for_ssrcs_that_were_sent() {
     let (mut pair, audio, _video) = connected();
@@ -541,6 +555,7 @@ fn stop_sends_a_bye_only_for_ssrcs_that_were_sent() {
 }
 
 // Failure atomicity: a refused call leaves the whole session as it was, queues included.
+// spec: 1.2b, 6.15
 #[test]
 fn failed_calls_change_nothing() {
     let (mut pair, _audio, video) = connected();
@@ -569,6 +584,7 @@ fn failed_calls_change_nothing() {
 }
 
 // webrtc-pc "update the negotiation-needed flag": fired only in stable, once per rise.
+// spec: 1.7a
 #[test]
 fn negotiation_needed_is_coalesced_and_waits_for_stable() {
     let mut pair = Pair::new();
@@ -626,6 +642,7 @@ fn placeholders_never_create_transceivers() {
 
 // webrtc-pc: receiver tracks start muted; RTP unmutes while receptive; an RTCP BYE mutes but
 // never ends (aiortc ends it); the track ends only when the transceiver stops.
+// spec: 1.9a, 1.9b, 6.12
 #[test]
 fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
     let (mut pair, _audio, video) = connected();
@@ -665,6 +682,7 @@ fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
 // interop-findings §5, the other direction: the *peer* stops its tag the Chromium way (its
 // re-offer gives the new tag section port 9 and no candidates; new ones come later) and tacet
 // answers. The moved tag with a different port is a replaced transport too.
+// spec: 6.9
 #[test]
 fn peer_stops_its_bundle_tag_the_chromium_way_and_tacet_answers() {
     let (mut pair, _audio, _video) = connected();

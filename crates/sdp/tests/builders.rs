@@ -135,6 +135,7 @@ fn answer_to(offer: &SessionDescription) -> SessionDescription {
     answer
 }
 
+// spec: 3.5a, 3.5b
 #[test]
 fn check_answer_rules() {
     let offer = offer();

@@ -286,6 +286,7 @@ fn line_ending_normalisation_is_reported() {
 }
 
 // RFC 9143 §7.3.5 / decisions.md §3: port 0 with bundle-only is not a rejection.
+// spec: 3.5d
 #[test]
 fn port_zero_with_bundle_only_is_not_rejected() {
     let text = format!("{HEAD}{}", audio("0").replace("m=audio 9", "m=audio 0"));

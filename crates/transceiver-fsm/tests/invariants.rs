@@ -27,6 +27,7 @@ fn direction() -> impl Strategy<Value = Direction> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
 
+    // spec: 1.2a, 1.2c, 1.3d
     #[test]
     fn random_inputs_keep_the_invariants(
         initial in direction(),

@@ -3,6 +3,7 @@
 use super::*;
 
 // #74: a bundle-only m-section without transport attributes is accepted.
+// spec: 3.5d
 #[test]
 fn s_rd_offer_works_with_no_transport_attributes_in_a_bundle_only_m_section() {
     let mut pair = Pair::new();

@@ -3,6 +3,7 @@
 use super::*;
 
 // #60
+// spec: 1.2b, 1.2c
 #[test]
 fn setting_direction_should_change_transceiver_direction() {
     let mut pair = Pair::new();
@@ -28,6 +29,7 @@ fn setting_direction_should_change_transceiver_direction() {
 }
 
 // #61
+// spec: 1.2b, 6.15
 #[test]
 fn setting_direction_with_same_direction_should_have_no_effect() {
     let mut pair = Pair::new();

@@ -7,6 +7,7 @@ fn nn(events: &[Event]) -> usize {
 }
 
 // #53
+// spec: 1.7c
 #[test]
 fn creating_first_data_channel_should_fire_negotiationneeded_event() {
     let mut pair = Pair::new();
@@ -15,6 +16,7 @@ fn creating_first_data_channel_should_fire_negotiationneeded_event() {
 }
 
 // #54
+// spec: 1.7a, 1.7c
 #[test]
 fn calling_create_data_channel_twice_should_fire_negotiationneeded_event_once() {
     let mut pair = Pair::new();
@@ -24,6 +26,7 @@ fn calling_create_data_channel_twice_should_fire_negotiationneeded_event_once() 
 }
 
 // #55: addTransceiver fires once; twice fires once; with createDataChannel fires once.
+// spec: 1.7a, 1.7d
 #[test]
 fn add_transceiver_should_fire_negotiationneeded_event() {
     let mut pair = Pair::new();
@@ -48,6 +51,7 @@ fn add_transceiver_should_fire_negotiationneeded_event() {
 }
 
 // #56
+// spec: 1.7a
 #[test]
 fn negotiationneeded_event_should_not_fire_if_signaling_state_is_not_stable() {
     let mut pair = Pair::new();
@@ -66,6 +70,7 @@ fn negotiationneeded_event_should_not_fire_if_signaling_state_is_not_stable() {
 }
 
 // #57: fires only once the state is back to stable, after SRD(answer) or SLD(answer).
+// spec: 1.7a
 #[test]
 fn negotiationneeded_event_should_fire_only_after_signaling_state_go_back_to_stable_after_set_remote_description()
  {
@@ -112,6 +117,7 @@ fn negotiationneeded_event_should_fire_only_after_signaling_state_go_back_to_sta
 }
 
 // #58: removeTrack fires negotiationneeded on the caller, and on the callee (which answered).
+// spec: 1.7e
 #[test]
 fn remove_track_should_cause_negotiationneeded_to_fire_on_the_caller() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
@@ -133,6 +139,7 @@ fn remove_track_should_cause_negotiationneeded_to_fire_on_the_caller() {
 
 // #59: a direction change fires negotiationneeded. (setStreams: tacet sets streams at
 // addTrack/addTransceiver; a streams change after that is not part of the session API yet.)
+// spec: 1.2b, 1.7e
 #[test]
 fn updating_the_direction_of_the_transceiver_should_cause_negotiationneeded_to_fire() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);

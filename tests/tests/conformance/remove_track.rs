@@ -63,6 +63,7 @@ fn calling_remove_track_with_current_direction_inactive_should_not_change_direct
 }
 
 // #51: removeTrack on a stopped transceiver is a no-op (sender.track unchanged).
+// spec: 1.4c
 #[test]
 fn calling_remove_track_on_a_stopped_transceiver_should_be_a_no_op() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);

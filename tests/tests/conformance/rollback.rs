@@ -3,6 +3,7 @@
 use super::*;
 
 // #30: rollback reverts neither a direction change, nor replaceTrack, nor stop().
+// spec: 1.6f, 6.7
 #[test]
 fn check_local_rollback() {
     let mut pair = Pair::new();
@@ -39,6 +40,7 @@ fn check_local_rollback() {
 
 // #31: SLD(offer) + rollback; an incoming video offer then creates a new recvonly transceiver
 // and the audio one stays unassociated.
+// spec: 1.6f, 3.4a
 #[test]
 fn check_rollback_and_set_remote_offer_with_different_type() {
     let mut pair = Pair::new();
@@ -68,6 +70,7 @@ fn check_rollback_and_set_remote_offer_with_different_type() {
 }
 
 // #43: SLD(rollback) unsets the mid SLD(offer) set.
+// spec: 1.6f, 3.4d
 #[test]
 fn set_local_description_rollback_should_unset_transceiver_mid() {
     let mut pair = Pair::new();
@@ -85,6 +88,7 @@ fn set_local_description_rollback_should_unset_transceiver_mid() {
 }
 
 // #44: only the mids associated in the rolled-back round are unset.
+// spec: 1.6f, 3.4d
 #[test]
 fn set_local_description_rollback_should_only_unset_transceiver_mids_associated_with_current_round()
 {
@@ -109,6 +113,7 @@ fn set_local_description_rollback_should_only_unset_transceiver_mids_associated_
 }
 
 // #45: SRD(rollback) removes the transceiver the rolled-back remote offer created.
+// spec: 1.6f, 3.4d, 6.7
 #[test]
 fn set_remote_description_rollback_should_remove_newly_created_transceiver_from_transceiver_list() {
     let mut pair = Pair::new();

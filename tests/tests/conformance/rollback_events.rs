@@ -107,6 +107,7 @@ fn removal_due_to_disassociation_in_rollback(kind: TrackKind, with_stream: bool)
 }
 
 // #67
+// spec: 1.6f, 1.9a
 #[test]
 fn track_with_stream_removal_due_to_disassociation_in_rollback_and_then_add_it_back_again() {
     for kind in KINDS {
@@ -115,6 +116,7 @@ fn track_with_stream_removal_due_to_disassociation_in_rollback_and_then_add_it_b
 }
 
 // #68
+// spec: 1.6f, 1.9a
 #[test]
 fn track_without_stream_removal_due_to_disassociation_in_rollback_and_then_add_it_back() {
     for kind in KINDS {
@@ -166,6 +168,7 @@ fn removal_due_to_direction_changing_then_rollback(kind: TrackKind, with_stream:
 }
 
 // #69
+// spec: 1.6f, 1.9c
 #[test]
 fn track_with_stream_removal_due_to_direction_changing_and_then_add_back_using_rollback() {
     for kind in KINDS {
@@ -174,6 +177,7 @@ fn track_with_stream_removal_due_to_direction_changing_and_then_add_back_using_r
 }
 
 // #70
+// spec: 1.6f, 1.9c
 #[test]
 fn track_without_stream_removal_due_to_direction_changing_and_then_add_back_using_rollback() {
     for kind in KINDS {

@@ -20,6 +20,7 @@ fn set_local_description_offer_with_m_section_should_assign_mid_to_corresponding
 }
 
 // #42: SRD(offer) creates the transceiver, with the same mid on both ends.
+// spec: 3.4a
 #[test]
 fn set_remote_description_offer_with_m_section_and_no_existing_transceiver_should_create_corresponding_transceiver()
  {
@@ -38,6 +39,7 @@ fn set_remote_description_offer_with_m_section_and_no_existing_transceiver_shoul
 
 // #46 (current spec): pc2 stops after SRD(offer); its answer has a=inactive (stopping does not
 // affect createAnswer), and pc1's transceiver gets currentDirection "inactive".
+// spec: 1.3f, 3.3d, 6.3
 #[test]
 fn set_remote_description_should_set_transceiver_inactive_if_its_corresponding_m_section_is_rejected()
  {

@@ -3,6 +3,7 @@
 use super::*;
 
 // #9
+// spec: 3.2a, 3.2c, 6.1
 #[test]
 fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_not_trigger_an_offer_m_section_generation()
  {
@@ -20,6 +21,7 @@ fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_no
 }
 
 // #11: the negotiated audio gives `m=audio 0`; the new, stopped video gives no m-line.
+// spec: 1.3e, 3.2c
 #[test]
 fn during_renegotiation_adding_and_stopping_a_transceiver_should_not_trigger_a_renegotiated_offer_m_section_generation()
  {
@@ -48,6 +50,7 @@ fn stopped_reoffer_direction(direction: Direction) -> Direction {
 }
 
 // #12
+// spec: 1.3e
 #[test]
 fn a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_offer() {
     assert_eq!(
@@ -57,6 +60,7 @@ fn a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_o
 }
 
 // #13
+// spec: 1.3e
 #[test]
 fn a_stopped_inactive_transceiver_should_generate_an_inactive_m_section_in_the_offer() {
     assert_eq!(
@@ -86,6 +90,7 @@ fn if_a_transceiver_is_stopped_remotely_setting_a_locally_generated_answer_shoul
 }
 
 // #16: after stop plus O/A, no transceivers, senders or receivers on either side.
+// spec: 1.4a, 1.6c
 #[test]
 fn if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappear_after_offer_answer()
  {
@@ -100,6 +105,7 @@ fn if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappe
 }
 
 // #17: both the local and the remote transceiver read direction "stopped".
+// spec: 1.2a
 #[test]
 fn if_a_transceiver_is_stopped_transceivers_should_end_up_in_state_stopped() {
     let (mut pair, t1, t2) = negotiated(TrackKind::Audio);

@@ -4,6 +4,7 @@ use super::*;
 
 // #1: after stop() mid non-null, direction "stopped", currentDirection not "stopped"; after a
 // full renegotiation mid null, both "stopped".
+// spec: 1.2a, 1.2c, 1.6c
 #[test]
 fn locally_stopped_transceiver_goes_from_stopping_to_stopped() {
     for kind in KINDS {
@@ -27,6 +28,7 @@ fn locally_stopped_transceiver_goes_from_stopping_to_stopped() {
 }
 
 // #2: stopping ends the local receiver track, and the `ended` event fires.
+// spec: 1.3c
 #[test]
 fn locally_stopping_a_transceiver_ends_the_track() {
     for kind in KINDS {
@@ -44,6 +46,7 @@ fn locally_stopping_a_transceiver_ends_the_track() {
 }
 
 // #3: pc2's track is live before SRD(offer with port 0) and ended right after it.
+// spec: 1.6b
 #[test]
 fn remotely_stopping_a_transceiver_ends_the_track() {
     for kind in KINDS {
@@ -68,6 +71,7 @@ fn remotely_stopping_a_transceiver_ends_the_track() {
 
 // #4: after SRD(offer with port 0): 1 transceiver, mid set, both directions "stopped"; after
 // SLD(answer): none in the set, mid null.
+// spec: 1.2c, 1.6b, 1.6c, 6.4
 #[test]
 fn remotely_stopped_transceiver_goes_directly_to_stopped() {
     for kind in KINDS {
@@ -92,6 +96,7 @@ fn remotely_stopped_transceiver_goes_directly_to_stopped() {
 }
 
 // #5: addTransceiver, SLD(offer), SLD(rollback): the receiver track stays live.
+// spec: 1.6f
 #[test]
 fn rollback_when_transceiver_is_not_removed_does_not_end_track() {
     for kind in KINDS {
@@ -126,6 +131,7 @@ fn remote_offer_rolled_back(kind: TrackKind) -> (Pair, TransceiverId) {
 }
 
 // #6: SRD(offer) created a transceiver; SLD(rollback) removes it and ends its track.
+// spec: 1.6f, 3.4d
 #[test]
 fn rollback_when_removing_transceiver_does_end_the_track() {
     for kind in KINDS {
@@ -142,6 +148,7 @@ fn rollback_when_removing_transceiver_does_end_the_track() {
 }
 
 // #7: the removed transceiver reads "stopped" both ways and mid null.
+// spec: 1.6f, 3.4d
 #[test]
 fn rollback_when_removing_transceiver_makes_it_stopped() {
     for kind in KINDS {
@@ -161,6 +168,7 @@ fn rollback_when_removing_transceiver_makes_it_stopped() {
 // pc1's offer rolls pc2's offer back implicitly (webrtc-pc setRemoteDescription; RFC 9429
 // §4.1.8.2), the addTrack transceiver is repurposed for pc1's m-line, its track stays live and
 // `track` delivers it.
+// spec: 3.4a
 #[test]
 fn glare_when_transceiver_is_not_removed_does_not_end_track() {
     for kind in KINDS {

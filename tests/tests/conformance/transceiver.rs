@@ -5,6 +5,7 @@ use super::*;
 // #18: removeTrack then addTrack creates a second transceiver; the old one is recvonly, the new
 // one sendrecv. The remote (with nothing to send) then sees the old m-section inactive and the
 // new one recvonly.
+// spec: 1.4b
 #[test]
 fn check_remove_and_readd() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
@@ -49,6 +50,7 @@ fn check_remove_and_readd() {
 
 // #19: addTrack reuses an associated recvonly transceiver that never sent; removeTrack then
 // works on it.
+// spec: 1.4b
 #[test]
 fn check_add_track_existing_transceiver_then_remove() {
     let mut pair = Pair::new();
@@ -86,6 +88,7 @@ fn check_add_track_existing_transceiver_then_remove() {
 
 // #28: stop in stable fires negotiationneeded; after the next O/A both sides are stopped with
 // mid null.
+// spec: 1.3g, 1.6c
 #[test]
 fn check_stop_after_set_local_answer() {
     let (mut pair, t1, t2) = negotiated(TrackKind::Video);
@@ -99,6 +102,7 @@ fn check_stop_after_set_local_answer() {
 }
 
 // #29: stop() after close() throws InvalidStateError.
+// spec: 1.3a, 6.14
 #[test]
 fn check_stop_after_close() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
@@ -109,6 +113,7 @@ fn check_stop_after_close() {
 
 // #34: a video m-section negotiated as disabled is reused by a new video transceiver's offer;
 // the transceiver is stopped between createOffer and SLD; the O/A still succeeds.
+// spec: 3.2b
 #[test]
 fn check_stop_after_create_offer_with_reused_msection() {
     let (mut pair, t1, _) = negotiated(TrackKind::Video);
@@ -135,6 +140,7 @@ fn check_stop_after_create_offer_with_reused_msection() {
 
 // #36: after replaceTrack(null) an addTrack transceiver is still paired with the incoming
 // m-section.
+// spec: 3.4a
 #[test]
 fn check_replace_track_null_doesnt_prevent_pairing() {
     let mut pair = Pair::new();
@@ -153,6 +159,7 @@ fn check_replace_track_null_doesnt_prevent_pairing() {
 
 // #35: pc1 sets an offer, stops transceiver[1] and rolls back (the stop stays); pc2's offer is
 // applied; a candidate for pc2's second mid is accepted.
+// spec: 3.4a, 6.7
 #[test]
 fn check_add_ice_candidate_to_stopped_transceiver() {
     let mut pair = Pair::new();
@@ -241,6 +248,7 @@ fn track_transceivers(events: &[Event]) -> Vec<TransceiverId> {
 // offer adds them back; removeTrack turns sendrecv into recvonly and sendonly into inactive and
 // fires negotiationneeded; the remote's SRD(offer) removes both tracks from the stream and its
 // rollback re-adds them; after the reverse O/A both of pc2's transceivers are inactive.
+// spec: 1.6f, 1.9c
 #[test]
 fn check_remove_track_negotiation() {
     let mut pair = Pair::new();
@@ -359,6 +367,7 @@ fn check_remove_track_negotiation() {
 // change fires `track` again; and stop() is never rolled back. Where WPT reads the removed
 // `stopped` attribute or expects currentDirection null, the current spec's values are checked:
 // direction and currentDirection "stopped" (webrtc-pc "stop the RTCRtpTransceiver").
+// spec: 1.6f, 3.4d, 6.7
 #[test]
 fn check_remote_rollback() {
     let mut pair = Pair::new();

@@ -3,6 +3,7 @@
 use super::*;
 
 // #38: going inactive and back to sendrecv re-fires ontrack on the remote side.
+// spec: 3.6a
 #[test]
 fn changing_transceiver_direction_to_sendrecv_makes_ontrack_fire() {
     let (mut pair, t1, t2) = negotiated(TrackKind::Audio);
@@ -24,6 +25,7 @@ fn changing_transceiver_direction_to_sendrecv_makes_ontrack_fire() {
 }
 
 // #39: addTrack reuses a reusable transceiver; addTransceiver never does.
+// spec: 1.4b
 #[test]
 fn add_track_reuses_reusable_transceivers() {
     let mut pair = Pair::new();
@@ -45,6 +47,7 @@ fn add_track_reuses_reusable_transceivers() {
 }
 
 // #40: currentDirection is set only when an answer is applied: recvonly / sendonly.
+// spec: 1.2c, 3.1b
 #[test]
 fn set_local_description_answer_transceiver_current_direction_is_recvonly() {
     for (offered, answered) in [
