@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 
 pub mod peers;
+pub mod renegotiation;
 
 /// The m-section counts the bench measures.
 pub const SIZES: [usize; 4] = [2, 20, 200, 2000];
