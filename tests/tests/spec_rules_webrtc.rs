@@ -659,7 +659,7 @@ fn a_stopped_transceiver_needs_negotiation_until_its_rejection_is_current() {
 // (one stopped before does not end again); data channels closed, SCTP aborted, transports
 // released. Afterwards every call is an InvalidStateError — stop() too, although the
 // transceiver is already stopped — and a second close() changes nothing.
-// spec: 1.8a, 6.14
+// spec: 1.3a, 1.8a, 6.14
 #[test]
 fn close_stops_everything_silently_and_refuses_every_later_call() {
     let (mut pair, [audio, video], _) = connected();
