@@ -68,6 +68,8 @@ impl SessionDescription {
         }
         let offered_groups: Vec<HashSet<&str>> =
             offer.bundle_groups().map(|g| g.mids().collect()).collect();
+        let by_mid = self.mid_index();
+        let offer_by_mid = offer.mid_index();
         for group in self.bundle_groups() {
             let mids: Vec<&str> = group.mids().collect();
             let Some(first) = mids.first() else { continue };
@@ -78,7 +80,7 @@ impl SessionDescription {
                 return Err(not_offered(self, stray));
             }
             for mid in &mids {
-                if let Some((index, m)) = self.media_by_mid(mid)
+                if let Some((index, m)) = by_mid.get(mid)
                     && m.is_rejected()
                 {
                     return Err(mismatch(
@@ -103,16 +105,14 @@ impl SessionDescription {
             let Some(tag) = group.mids().next() else {
                 continue;
             };
-            let Some((index, answer)) = self.media_by_mid(tag) else {
+            let Some((index, answer)) = by_mid.get(tag) else {
                 continue;
             };
-            let offer_tag_live = offer
-                .media_by_mid(tag)
-                .is_some_and(|(_, m)| !m.is_rejected());
-            let others_live = group.mids().skip(1).any(|mid| {
-                self.media_by_mid(mid)
-                    .is_some_and(|(_, m)| !m.is_rejected())
-            });
+            let offer_tag_live = offer_by_mid.get(tag).is_some_and(|(_, m)| !m.is_rejected());
+            let others_live = group
+                .mids()
+                .skip(1)
+                .any(|mid| by_mid.get(mid).is_some_and(|(_, m)| !m.is_rejected()));
             if offer_tag_live && answer.is_rejected() && others_live {
                 return Err(mismatch(
                     index,

@@ -67,8 +67,8 @@ pub use attribute::{
 pub use build::{DATA_FORMAT, DATA_PROFILE, DISCARD_PORT, RTP_PROFILE, check_text};
 pub use error::{Error, Fault, LimitKind, Location, Warning, WarningKind};
 pub use model::{
-    Attributes, Bandwidth, Connection, Key, MediaKind, MediaSection, Origin, Repeat, SdpType,
-    SessionDescription, Time, TimeZone,
+    Attributes, Bandwidth, Connection, Key, MediaKind, MediaSection, MidIndex, Origin, Repeat,
+    SdpType, SessionDescription, Time, TimeZone,
 };
 pub use parse::{Limits, Parsed};
 pub use tacet_transceiver_fsm::{Direction, Mid};

@@ -4,6 +4,7 @@
 //! `write.rs`). Typed accessors read the modelled attributes; everything else stays as
 //! [`Attribute::Other`].
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
@@ -441,13 +442,45 @@ pub struct SessionDescription {
     pub media: Vec<MediaSection>,
 }
 
+/// A description's m-sections by mid ([`SessionDescription::mid_index`]): constant-time
+/// look-ups where a loop would otherwise scan the description once per mid.
+#[derive(Clone, Debug)]
+pub struct MidIndex<'a> {
+    media: &'a [MediaSection],
+    by_mid: HashMap<&'a str, usize>,
+}
+
+impl<'a> MidIndex<'a> {
+    /// The section with this mid and its index, as [`SessionDescription::media_by_mid`].
+    pub fn get(&self, mid: &str) -> Option<(usize, &'a MediaSection)> {
+        let index = *self.by_mid.get(mid)?;
+        self.media.get(index).map(|m| (index, m))
+    }
+}
+
 impl SessionDescription {
-    /// The section with this mid.
+    /// The section with this mid (a linear scan: for many look-ups build a [`MidIndex`]).
     pub fn media_by_mid(&self, mid: &str) -> Option<(usize, &MediaSection)> {
         self.media
             .iter()
             .enumerate()
             .find(|(_, m)| m.mid().is_some_and(|m| m.as_str() == mid))
+    }
+
+    /// The sections by mid, for many look-ups in one pass over the description.
+    pub fn mid_index(&self) -> MidIndex<'_> {
+        let mut by_mid = HashMap::with_capacity(self.media.len());
+        for (index, m) in self.media.iter().enumerate() {
+            if let Some(mid) = m.mid() {
+                // The first section wins, as in `media_by_mid` (mids are unique in a valid
+                // description).
+                by_mid.entry(mid.as_str()).or_insert(index);
+            }
+        }
+        MidIndex {
+            media: &self.media,
+            by_mid,
+        }
     }
 
     /// The BUNDLE groups.

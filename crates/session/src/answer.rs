@@ -12,6 +12,9 @@
 //!
 //! An answer never recycles and never changes the m-line count or order.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use tacet_sdp::Origin as SdpOrigin;
 use tacet_sdp::{
     Attribute, Fingerprint, MediaKind, MediaSection, SdpType, SessionDescription, Setup,
@@ -51,13 +54,14 @@ impl Session {
                     rule: "webrtc-pc createAnswer: [[PendingRemoteDescription]] is null",
                 })?;
             let created = s.build_answer(&offer)?;
-            let description = created.description.clone();
+            let description = (*created.description).clone();
             s.last_answer = Some(created);
             Ok(description)
         })
     }
 
     fn build_answer(&mut self, offer: &SessionDescription) -> Result<Created, Error> {
+        let by_mid = self.transceivers_by_mid();
         let owners: Vec<Owner> = offer
             .media
             .iter()
@@ -66,8 +70,8 @@ impl Session {
                     return Owner::Data;
                 }
                 m.mid()
-                    .and_then(|mid| self.transceivers().find(|t| t.mid() == Some(mid)))
-                    .map_or(Owner::Vacant, |t| Owner::Transceiver(t.id))
+                    .and_then(|mid| by_mid.get(mid.as_str()))
+                    .map_or(Owner::Vacant, |id| Owner::Transceiver(*id))
             })
             .collect();
         // Codecs per section, and the first pass of rejections.
@@ -119,23 +123,27 @@ impl Session {
             .position(|m| !m.is_rejected())
             .unwrap_or(0);
         let first_group = mid_of(first).and_then(|f| groups.iter().position(|g| g.contains(&f)));
+        let first_members: HashSet<&str> = first_group
+            .map(|g| groups[g].iter().map(String::as_str).collect())
+            .unwrap_or_default();
         for (i, reject) in rejected.iter_mut().enumerate() {
-            let in_first = i == first
-                || mid_of(i).is_some_and(|m| first_group.is_some_and(|g| groups[g].contains(&m)));
+            let in_first =
+                i == first || mid_of(i).is_some_and(|m| first_members.contains(m.as_str()));
             if !in_first {
                 *reject = true;
             }
         }
+        let by_mid = offer.mid_index();
         for group in &groups {
             let tag_rejected = group
                 .first()
-                .and_then(|tag| offer.media_by_mid(tag))
+                .and_then(|tag| by_mid.get(tag))
                 .is_some_and(|(i, _)| rejected[i]);
             if tag_rejected {
                 // spec: RFC 9143 §7.3.3; RFC 9429 §5.3.1 (rule 3.5a).
                 // RFC 9143 §7.3.3: the offerer-tagged section cannot be rejected alone.
                 for mid in group {
-                    if let Some((i, _)) = offer.media_by_mid(mid) {
+                    if let Some((i, _)) = by_mid.get(mid) {
                         rejected[i] = true;
                     }
                 }
@@ -145,7 +153,7 @@ impl Session {
             .map(|g| {
                 groups[g]
                     .iter()
-                    .filter(|m| offer.media_by_mid(m).is_some_and(|(i, _)| !rejected[i]))
+                    .filter(|m| by_mid.get(m).is_some_and(|(i, _)| !rejected[i]))
                     .cloned()
                     .collect()
             })
@@ -230,7 +238,7 @@ impl Session {
             sdp.media.push(section);
         }
         Ok(Created {
-            description: sdp,
+            description: Arc::new(sdp),
             owners,
             ice,
         })

@@ -5,6 +5,7 @@
 //! decides what stops; the session does the bookkeeping around it: association, recycling,
 //! codecs, descriptions, transports, removal after an answer, mode and negotiation-needed.
 
+use std::sync::Arc;
 use tacet_sdp::{SdpType, SessionDescription};
 use tacet_transceiver_fsm::{DescriptionKind, Input, Mid, RollbackAction, Section};
 
@@ -63,11 +64,11 @@ impl Session {
                 SdpType::Rollback => s.rollback(),
                 SdpType::Offer => {
                     let created = s.created(&s.last_offer, &description)?;
-                    s.apply_local_offer(created, description, next)
+                    s.apply_local_offer(created, next)
                 }
                 SdpType::Answer | SdpType::Pranswer => {
                     let created = s.created(&s.last_answer, &description)?;
-                    s.apply_local_answer(created, description, next)
+                    s.apply_local_answer(created, next)
                 }
             }
         })
@@ -136,8 +137,8 @@ impl Session {
         let previous = self
             .descriptions
             .pending_remote
-            .as_ref()
-            .or(self.descriptions.current_remote.as_ref());
+            .as_deref()
+            .or(self.descriptions.current_remote.as_deref());
         let Some(previous) = previous else {
             return Ok(());
         };
@@ -169,27 +170,36 @@ impl Session {
                 rule: "webrtc-pc setLocalDescription: the SDP must be the last created one",
             });
         };
-        let mut expected = created.description.clone();
-        expected.sdp_type = description.sdp_type;
-        if expected != *description {
+        let same_type = created.description.sdp_type == description.sdp_type;
+        let matches = if same_type {
+            *created.description == *description
+        } else {
+            // A pranswer set from the last answer's SDP (or the reverse): compare as that type.
+            let mut expected = (*created.description).clone();
+            expected.sdp_type = description.sdp_type;
+            expected == *description
+        };
+        if !matches {
             return Err(Error::InvalidModification {
                 what: "the description differs from the one the session created (SDP munging)"
                     .into(),
                 rule: "webrtc-pc setLocalDescription: InvalidModificationError",
             });
         }
+        let description = if same_type {
+            Arc::clone(&created.description)
+        } else {
+            Arc::new(description.clone())
+        };
         Ok(Created {
-            description: description.clone(),
-            ..created.clone()
+            description,
+            owners: created.owners.clone(),
+            ice: created.ice.clone(),
         })
     }
 
-    fn apply_local_offer(
-        &mut self,
-        created: Created,
-        description: SessionDescription,
-        next: SignalingState,
-    ) -> Result<(), Error> {
+    fn apply_local_offer(&mut self, created: Created, next: SignalingState) -> Result<(), Error> {
+        let description = created.description;
         let mut tasks = Tasks::default();
         for (section, owner) in description.media.iter().zip(&created.owners) {
             let Some(mid) = section.mid().cloned() else {
@@ -226,12 +236,8 @@ impl Session {
         Ok(())
     }
 
-    fn apply_local_answer(
-        &mut self,
-        created: Created,
-        description: SessionDescription,
-        next: SignalingState,
-    ) -> Result<(), Error> {
+    fn apply_local_answer(&mut self, created: Created, next: SignalingState) -> Result<(), Error> {
+        let description = created.description;
         let kind = kind_of(description.sdp_type);
         let mut tasks = Tasks::default();
         for (section, owner) in description.media.iter().zip(&created.owners) {
@@ -274,6 +280,7 @@ impl Session {
         self.check_remote_offer_layout(&offer)?;
         let mut tasks = Tasks::default();
         let mut picked: Vec<TransceiverId> = Vec::new();
+        let by_mid = self.transceivers_by_mid();
         for (index, section) in offer.media.iter().enumerate() {
             // Checked above: every section has a mid.
             let Some(mid) = section.mid().cloned() else {
@@ -286,10 +293,7 @@ impl Session {
                 // Data is not a transceiver; other kinds are rejected by the answer.
                 _ => continue,
             };
-            let existing = self
-                .transceivers()
-                .find(|t| t.mid() == Some(&mid))
-                .map(|t| t.id);
+            let existing = by_mid.get(mid.as_str()).copied();
             let id = match existing {
                 Some(id) if self.entry(id)?.media() != media => {
                     return Err(Error::peer(
@@ -325,7 +329,7 @@ impl Session {
             )?;
             self.set_remote_streams(id, remote_streams(section), &mut tasks);
         }
-        self.descriptions.pending_remote = Some(offer);
+        self.descriptions.pending_remote = Some(Arc::new(offer));
         self.set_signaling(next);
         self.after_call(tasks);
         Ok(())
@@ -366,8 +370,8 @@ impl Session {
         let previous = self
             .descriptions
             .current_remote
-            .as_ref()
-            .or(self.descriptions.current_local.as_ref())?;
+            .as_deref()
+            .or(self.descriptions.current_local.as_deref())?;
         let mid = previous.media.get(index)?.mid()?;
         self.transceivers()
             .find(|t| t.mid() == Some(mid))
@@ -389,9 +393,9 @@ impl Session {
         let current = self
             .descriptions
             .current_local
-            .as_ref()
-            .or(self.descriptions.current_remote.as_ref());
-        for previous in [current, self.descriptions.pending_remote.as_ref()]
+            .as_deref()
+            .or(self.descriptions.current_remote.as_deref());
+        for previous in [current, self.descriptions.pending_remote.as_deref()]
             .into_iter()
             .flatten()
         {
@@ -421,7 +425,7 @@ impl Session {
         for (index, (old, new)) in current.media.iter().zip(&offer.media).enumerate() {
             let same = old.mid() == new.mid() && old.kind == new.kind;
             let recyclable = self.descriptions.recyclable(index)
-                || (Some(current) == self.descriptions.pending_remote.as_ref()
+                || (Some(current) == self.descriptions.pending_remote.as_deref()
                     && old.port == 0
                     && !old.attributes.bundle_only());
             if !same && !recyclable {
@@ -473,15 +477,12 @@ impl Session {
         answer.check_answer(&offer).map_err(Error::remote_sdp)?;
         let kind = kind_of(answer.sdp_type);
         let mut tasks = Tasks::default();
+        let by_mid = self.transceivers_by_mid();
         for section in &answer.media {
             let Some(mid) = section.mid().cloned() else {
                 continue;
             };
-            let Some(id) = self
-                .transceivers()
-                .find(|t| t.mid() == Some(&mid))
-                .map(|t| t.id)
-            else {
+            let Some(&id) = by_mid.get(mid.as_str()) else {
                 continue;
             };
             self.drive(
@@ -498,12 +499,12 @@ impl Session {
         }
         if answer.sdp_type == SdpType::Answer {
             self.descriptions.current_local = self.descriptions.pending_local.take();
-            self.descriptions.current_remote = Some(answer);
+            self.descriptions.current_remote = Some(Arc::new(answer));
             self.descriptions.pending_remote = None;
             self.set_signaling(next);
             self.settle(true, &mut tasks)?;
         } else {
-            self.descriptions.pending_remote = Some(answer);
+            self.descriptions.pending_remote = Some(Arc::new(answer));
             self.set_signaling(next);
         }
         self.after_call(tasks);
@@ -539,14 +540,14 @@ impl Session {
         ) else {
             return Ok(());
         };
+        let (local_mids, remote_mids) = (local.mid_index(), remote.mid_index());
         let ids: Vec<TransceiverId> = self.transceivers().map(|t| t.id).collect();
         for id in &ids {
             let rejected = self.entry(*id)?.mid().is_some_and(|mid| {
-                let rejected_in = |d: &SessionDescription| {
-                    d.media_by_mid(mid.as_str())
-                        .is_some_and(|(_, m)| m.is_rejected())
+                let rejected_in = |d: &tacet_sdp::MidIndex<'_>| {
+                    d.get(mid.as_str()).is_some_and(|(_, m)| m.is_rejected())
                 };
-                rejected_in(&local) || rejected_in(&remote)
+                rejected_in(&local_mids) || rejected_in(&remote_mids)
             });
             self.drive(*id, Input::AnswerSettled { rejected }, tasks)?;
             let entry = self.entry_mut(*id)?;
@@ -563,7 +564,7 @@ impl Session {
         let mut negotiated = Vec::new();
         for t in self.transceivers().filter(|t| !t.is_stopping()) {
             let Some(mid) = t.mid() else { continue };
-            let Some((_, section)) = local.media_by_mid(mid.as_str()) else {
+            let Some((_, section)) = local_mids.get(mid.as_str()) else {
                 continue;
             };
             if section.is_rejected() {
@@ -598,21 +599,21 @@ impl Session {
     fn rollback(&mut self) -> Result<(), Error> {
         let remote_offer = self.signaling == SignalingState::HaveRemoteOffer;
         let mut tasks = Tasks::default();
-        let associated_before = |s: &Self, mid: &Mid| {
-            [
-                &s.descriptions.current_local,
-                &s.descriptions.current_remote,
-            ]
-            .into_iter()
-            .flatten()
-            .any(|d| d.media_by_mid(mid.as_str()).is_some())
-        };
+        // The mids the current descriptions hold (shared copies: cheap to keep while the
+        // transceivers change).
+        let current = [
+            self.descriptions.current_local.clone(),
+            self.descriptions.current_remote.clone(),
+        ];
+        let indexes: Vec<tacet_sdp::MidIndex<'_>> =
+            current.iter().flatten().map(|d| d.mid_index()).collect();
+        let associated_before = |mid: &Mid| indexes.iter().any(|i| i.get(mid.as_str()).is_some());
         let ids: Vec<TransceiverId> = self.transceivers().map(|t| t.id).collect();
         for id in ids {
             let t = self.entry(id)?;
             let action = if t.origin == Origin::PendingRemoteOffer && !t.add_track_touched {
                 RollbackAction::Remove
-            } else if t.mid().is_some_and(|mid| !associated_before(self, mid)) {
+            } else if t.mid().is_some_and(|mid| !associated_before(mid)) {
                 RollbackAction::Disassociate
             } else {
                 RollbackAction::Keep
@@ -642,7 +643,7 @@ impl Session {
         self.descriptions.pending_remote = None;
         let mut effects = Vec::new();
         self.transports
-            .rollback(self.descriptions.current_local.as_ref(), &mut effects);
+            .rollback(self.descriptions.current_local.as_deref(), &mut effects);
         self.effects.extend(effects);
         self.set_signaling(SignalingState::Stable);
         self.negotiation_needed = false;

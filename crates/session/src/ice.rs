@@ -2,6 +2,7 @@
 //! peer trickles (webrtc-pc `addIceCandidate`), and `restartIce()`. The session only decides
 //! which transport a candidate belongs to; the ICE agent lives in the I/O layer.
 
+use std::sync::Arc;
 use tacet_sdp::{Attribute, Candidate};
 
 use crate::error::Error;
@@ -74,8 +75,8 @@ impl Session {
             let description = s
                 .descriptions
                 .pending_remote
-                .as_ref()
-                .or(s.descriptions.current_remote.as_ref())
+                .as_deref()
+                .or(s.descriptions.current_remote.as_deref())
                 .ok_or_else(|| Error::InvalidState {
                     what: "addIceCandidate before a remote description".into(),
                     rule: "webrtc-pc addIceCandidate: remoteDescription is null -> InvalidStateError",
@@ -157,7 +158,8 @@ impl Session {
                 None => return,
             },
         };
-        let Some(section) = description.media.get_mut(index) else {
+        // The description is shared with the session's snapshots: copy it on write.
+        let Some(section) = Arc::make_mut(description).media.get_mut(index) else {
             return;
         };
         let attribute = match candidate {

@@ -1,6 +1,6 @@
 //! webrtc-pc "check if negotiation is needed" (§4.7.3), with the stop rules.
 
-use tacet_sdp::{SdpType, SessionDescription};
+use tacet_sdp::{MidIndex, SdpType, SessionDescription};
 use tacet_transceiver_fsm::Direction;
 
 use crate::session::Session;
@@ -20,22 +20,24 @@ impl Session {
         if !self.data_channels.is_empty()
             && !d
                 .current_local
-                .as_ref()
+                .as_deref()
                 .is_some_and(|l| l.media.iter().any(|m| m.is_data()))
         {
             return true;
         }
-        // Step 4, for each transceiver in the set.
-        self.transceivers().any(|t| {
-            transceiver_needs_negotiation(t, d.current_local.as_ref(), d.current_remote.as_ref())
-        })
+        // Step 4, for each transceiver in the set (the descriptions indexed once: this runs
+        // after every call).
+        let local = d.current_local.as_deref().map(|l| (l, l.mid_index()));
+        let remote = d.current_remote.as_deref().map(|r| r.mid_index());
+        self.transceivers()
+            .any(|t| transceiver_needs_negotiation(t, local.as_ref(), remote.as_ref()))
     }
 }
 
 fn transceiver_needs_negotiation(
     t: &RtpTransceiver,
-    local: Option<&SessionDescription>,
-    remote: Option<&SessionDescription>,
+    local: Option<&(&SessionDescription, MidIndex<'_>)>,
+    remote: Option<&MidIndex<'_>>,
 ) -> bool {
     // spec: webrtc-pc stop() note; "check if negotiation is needed" 4a (rules 1.3g, 1.7d-1.7f).
     // 4a: "A transceiver that is stopping but not stopped will always need negotiation".
@@ -46,24 +48,21 @@ fn transceiver_needs_negotiation(
         // 4b: not stopped and not associated (a stopped unassociated one needs nothing).
         return !t.is_stopped();
     };
-    fn section<'d>(
-        d: Option<&'d SessionDescription>,
-        mid: &str,
-    ) -> Option<(usize, &'d tacet_sdp::MediaSection)> {
-        d.and_then(|d| d.media_by_mid(mid))
-    }
     let mid = mid.as_str();
+    let local_section = local.and_then(|(_, index)| index.get(mid));
+    let remote_section = remote.and_then(|index| index.get(mid));
     if t.is_stopped() {
         // spec: webrtc-pc "check if negotiation is needed" 4d (rule 1.7f).
         // 4d: stopped and associated, but the section is not yet rejected in a current
         // description.
-        let rejected = |d| section(d, mid).is_some_and(|(_, m)| m.is_rejected());
-        return !(rejected(local) || rejected(remote));
+        let rejected =
+            |s: Option<(usize, &tacet_sdp::MediaSection)>| s.is_some_and(|(_, m)| m.is_rejected());
+        return !(rejected(local_section) || rejected(remote_section));
     }
     // spec: webrtc-pc "check if negotiation is needed" 4c; RFC 9429 §5.3.1 (rule 1.7e).
     // 4c: associated and not stopped: compare direction and msid with the current
     // descriptions.
-    let (Some(local_desc), Some((_, local_section))) = (local, section(local, mid)) else {
+    let (Some((local_desc, _)), Some((_, local_section))) = (local, local_section) else {
         return true;
     };
     let desired = t.desired_direction();
@@ -82,7 +81,7 @@ fn transceiver_needs_negotiation(
             return true;
         }
     }
-    let remote_direction = section(remote, mid).map(|(_, m)| m.direction());
+    let remote_direction = remote_section.map(|(_, m)| m.direction());
     match local_desc.sdp_type {
         SdpType::Offer => {
             // "the direction ... in neither [[CurrentLocalDescription]] nor

@@ -12,6 +12,8 @@
 //! | data | the data section |
 //! | stopped, never associated | no m-line at all |
 
+use std::sync::Arc;
+
 use tacet_sdp::{
     Attribute, Candidate, Connection, Fingerprint, IceOptions, IcePwd, IceUfrag, MediaKind,
     MediaSection, Msid, MsidSemantic, Origin as SdpOrigin, SdpType, SessionDescription, Setup,
@@ -60,7 +62,7 @@ impl Session {
             let slots = s.offer_slots();
             let description = s.build_offer(&slots, &ice)?;
             s.last_offer = Some(Created {
-                description: description.clone(),
+                description: Arc::new(description.clone()),
                 owners: slots.iter().map(|(owner, _, _)| *owner).collect(),
                 ice,
             });
@@ -73,14 +75,15 @@ impl Session {
     fn offer_slots(&mut self) -> Vec<(Owner, String, MediaKind)> {
         let mut slots: Vec<(Owner, String, MediaKind)> = Vec::new();
         if let Some(latest) = self.descriptions.latest() {
+            let by_mid = self.transceivers_by_mid();
             for m in &latest.media {
                 let mid = m.mid().map(|m| m.as_str().to_owned()).unwrap_or_default();
                 let owner = if m.is_data() {
                     Owner::Data
                 } else {
-                    self.transceivers()
-                        .find(|t| t.mid().is_some_and(|tm| tm.as_str() == mid))
-                        .map_or(Owner::Vacant, |t| Owner::Transceiver(t.id))
+                    by_mid
+                        .get(&mid)
+                        .map_or(Owner::Vacant, |id| Owner::Transceiver(*id))
                 };
                 slots.push((owner, mid, m.kind.clone()));
             }

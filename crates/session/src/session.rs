@@ -1,7 +1,8 @@
 //! The session: state, the application's calls, and the plumbing from transceiver effects to
 //! events and I/O effects. Offers, answers and descriptions live in their own files.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
 
 use tacet_sdp::SessionDescription;
 use tacet_track::{EndCause, Track, TrackEvent, TrackId, TrackKind};
@@ -30,7 +31,8 @@ pub(crate) enum Owner {
 /// A description this session created, with the m-line owners it was built for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Created {
-    pub(crate) description: SessionDescription,
+    /// Shared: the session's snapshots and the stored local description point to it.
+    pub(crate) description: Arc<SessionDescription>,
     pub(crate) owners: Vec<Owner>,
     /// The ICE credentials it carries (new ones after `restartIce()`).
     pub(crate) ice: (String, String),
@@ -39,10 +41,10 @@ pub(crate) struct Created {
 /// `[[CurrentLocalDescription]]` and friends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Descriptions {
-    pub(crate) current_local: Option<SessionDescription>,
-    pub(crate) current_remote: Option<SessionDescription>,
-    pub(crate) pending_local: Option<SessionDescription>,
-    pub(crate) pending_remote: Option<SessionDescription>,
+    pub(crate) current_local: Option<Arc<SessionDescription>>,
+    pub(crate) current_remote: Option<Arc<SessionDescription>>,
+    pub(crate) pending_local: Option<Arc<SessionDescription>>,
+    pub(crate) pending_remote: Option<Arc<SessionDescription>>,
 }
 
 impl Descriptions {
@@ -50,16 +52,16 @@ impl Descriptions {
     /// exchange is in progress, else the current local (or remote) one.
     pub(crate) fn latest(&self) -> Option<&SessionDescription> {
         self.pending_local
-            .as_ref()
-            .or(self.pending_remote.as_ref())
-            .or(self.current_local.as_ref())
-            .or(self.current_remote.as_ref())
+            .as_deref()
+            .or(self.pending_remote.as_deref())
+            .or(self.current_local.as_deref())
+            .or(self.current_remote.as_deref())
     }
 
     /// RFC 9429 §5.2.2: only an m-section with port 0 in the **current** local or remote
     /// description may be recycled.
     pub(crate) fn recyclable(&self, index: usize) -> bool {
-        let zero = |d: &Option<SessionDescription>| {
+        let zero = |d: &Option<Arc<SessionDescription>>| {
             d.as_ref()
                 .and_then(|d| d.media.get(index))
                 .is_some_and(|m| m.port == 0 && !m.attributes.bundle_only())
@@ -246,36 +248,36 @@ impl Session {
     pub fn local_description(&self) -> Option<&SessionDescription> {
         self.descriptions
             .pending_local
-            .as_ref()
-            .or(self.descriptions.current_local.as_ref())
+            .as_deref()
+            .or(self.descriptions.current_local.as_deref())
     }
 
     /// `remoteDescription`.
     pub fn remote_description(&self) -> Option<&SessionDescription> {
         self.descriptions
             .pending_remote
-            .as_ref()
-            .or(self.descriptions.current_remote.as_ref())
+            .as_deref()
+            .or(self.descriptions.current_remote.as_deref())
     }
 
     /// `currentLocalDescription`.
     pub fn current_local_description(&self) -> Option<&SessionDescription> {
-        self.descriptions.current_local.as_ref()
+        self.descriptions.current_local.as_deref()
     }
 
     /// `currentRemoteDescription`.
     pub fn current_remote_description(&self) -> Option<&SessionDescription> {
-        self.descriptions.current_remote.as_ref()
+        self.descriptions.current_remote.as_deref()
     }
 
     /// `pendingLocalDescription`.
     pub fn pending_local_description(&self) -> Option<&SessionDescription> {
-        self.descriptions.pending_local.as_ref()
+        self.descriptions.pending_local.as_deref()
     }
 
     /// `pendingRemoteDescription`.
     pub fn pending_remote_description(&self) -> Option<&SessionDescription> {
-        self.descriptions.pending_remote.as_ref()
+        self.descriptions.pending_remote.as_deref()
     }
 
     /// The negotiation-needed flag.
@@ -644,6 +646,14 @@ impl Session {
             entry.stable_remote_streams.clear();
         }
         Ok(())
+    }
+
+    /// The associated transceivers by mid, for loops over m-sections (one pass instead of a
+    /// scan of the set per section).
+    pub(crate) fn transceivers_by_mid(&self) -> HashMap<String, TransceiverId> {
+        self.transceivers()
+            .filter_map(|t| t.mid().map(|mid| (mid.as_str().to_owned(), t.id)))
+            .collect()
     }
 
     /// webrtc-pc "set the associated remote streams": the streams the receiver track leaves go

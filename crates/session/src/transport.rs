@@ -13,6 +13,8 @@
 //! - A transport is released only when no live section uses it any more (webrtc-pc "when the
 //!   signaling state becomes stable", RFC 9429 §5.11).
 
+use std::collections::HashSet;
+
 use tacet_sdp::{Candidate, MediaSection, SessionDescription, Setup};
 use tacet_transceiver_fsm::Mid;
 
@@ -99,8 +101,9 @@ impl Transports {
         mids: &[Mid],
         effects: &mut Vec<Effect>,
     ) -> TransportId {
+        let wanted: HashSet<&Mid> = mids.iter().chain([tag]).collect();
         if let Some(t) = self.all.iter().find(|t| {
-            !t.released && (t.tag == *tag || t.members.iter().any(|m| mids.contains(m) || m == tag))
+            !t.released && (t.tag == *tag || t.members.iter().any(|m| wanted.contains(m)))
         }) {
             return t.id;
         }
@@ -154,8 +157,9 @@ impl Transports {
         we_offered: bool,
         effects: &mut Vec<Effect>,
     ) {
+        let local_mids = local.mid_index();
         let live = |mid: &str| {
-            local.media_by_mid(mid).is_some_and(|(i, m)| {
+            local_mids.get(mid).is_some_and(|(i, m)| {
                 !m.is_rejected() && remote.media.get(i).is_some_and(|r| !r.is_rejected())
             })
         };
@@ -172,26 +176,31 @@ impl Transports {
             })
             .filter(|g| !g.is_empty())
             .collect();
+        let grouped: HashSet<&str> = groups.iter().flatten().map(Mid::as_str).collect();
+        let mut alone: Vec<Vec<Mid>> = Vec::new();
         for m in &local.media {
             if let Some(mid) = m.mid()
                 && live(mid.as_str())
-                && !groups.iter().any(|g| g.contains(mid))
+                && !grouped.contains(mid.as_str())
             {
-                groups.push(vec![mid.clone()]);
+                alone.push(vec![mid.clone()]);
             }
         }
+        groups.extend(alone);
+        let remote_mids = remote.mid_index();
         let mut in_use: Vec<TransportId> = Vec::new();
         for group in groups {
             let tag = group[0].clone();
-            let facts = remote
-                .media_by_mid(tag.as_str())
+            let facts = remote_mids
+                .get(tag.as_str())
                 .map(|(i, section)| remote_facts(remote, i, section));
-            let role = local
-                .media_by_mid(tag.as_str())
+            let role = local_mids
+                .get(tag.as_str())
                 .and_then(|(i, _)| local.setup_for(i))
                 .and_then(|ours| role_of(ours, facts.as_ref().and_then(|f| f.setup), we_offered));
+            let members: HashSet<&Mid> = group.iter().collect();
             let existing = self.all.iter().position(|t| {
-                !t.released && (t.tag == tag || t.members.iter().any(|m| group.contains(m)))
+                !t.released && (t.tag == tag || t.members.iter().any(|m| members.contains(m)))
             });
             let id = match existing {
                 None => {
@@ -264,11 +273,11 @@ impl Transports {
         current_local: Option<&SessionDescription>,
         effects: &mut Vec<Effect>,
     ) {
+        let index = current_local.map(SessionDescription::mid_index);
         let used = |mid: &Mid| {
-            current_local.is_some_and(|d| {
-                d.media_by_mid(mid.as_str())
-                    .is_some_and(|(_, m)| !m.is_rejected())
-            })
+            index
+                .as_ref()
+                .is_some_and(|i| i.get(mid.as_str()).is_some_and(|(_, m)| !m.is_rejected()))
         };
         for t in self.all.iter_mut().filter(|t| !t.released) {
             if !used(&t.tag) && !t.members.iter().any(used) {
