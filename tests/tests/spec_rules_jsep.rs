@@ -399,3 +399,52 @@ fn m_lines_keep_their_place_and_answers_mirror_offers() {
     let last = check(&mut pair, Who::B);
     assert_eq!(mids(&last), mids(&appended));
 }
+
+// Found while citing 3.5e: with trickle ICE the first round's descriptions carry port 9 and no
+// candidate; stopping the tag in the next round shows the transport's real port and candidates
+// in the new tag section for the first time. That is the same transport moving its tag, not a
+// replacement (which lists none of the candidates the transport was known by).
+// spec: 3.5e, 6.9
+#[test]
+fn stopping_the_tag_after_one_trickled_round_keeps_both_transports() {
+    let mut pair = Pair::new();
+    let audio = pair
+        .session(Who::A)
+        .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
+        .unwrap();
+    pair.session(Who::A)
+        .add_track(TrackKind::Video, TrackId::from("cam"), vec!["s".into()])
+        .unwrap();
+    pair.session(Who::A).create_data_channel("chat").unwrap();
+    pair.negotiate(Who::A).unwrap();
+    for who in [Who::A, Who::B] {
+        let candidate = pair.session(who).transports()[0].local_candidates()[0].clone();
+        pair.session(who.other())
+            .add_remote_candidate(tacet_session::RemoteCandidate {
+                candidate: Some(candidate),
+                mid: Some("0".into()),
+                ..tacet_session::RemoteCandidate::default()
+            })
+            .unwrap();
+    }
+    pair.a.take_effects();
+    pair.b.take_effects();
+    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.negotiate(Who::A).unwrap();
+    for (name, peer) in [("A", &mut pair.a), ("B", &mut pair.b)] {
+        let effects = peer.take_effects();
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::TransportRetagged { .. })),
+            "{name}: {effects:?}"
+        );
+        assert!(
+            !effects.iter().any(|e| matches!(
+                e,
+                Effect::TransportReplaced { .. } | Effect::TransportReleased { .. }
+            )),
+            "{name}: {effects:?}"
+        );
+    }
+}

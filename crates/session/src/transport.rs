@@ -216,12 +216,18 @@ impl Transports {
             };
             let t = &mut self.all[id];
             let retagged = t.tag != tag;
+            // A replacement is recognised by its candidates, once the transport is known by
+            // some: the new tag section lists none of them — either none at all (a fresh
+            // transport that has not gathered yet: Chromium's trickled re-offer, port 9) or only
+            // new ones (Chromium's gathered re-offer). A transport known by no candidate yet
+            // (the first round went out before gathering) that shows its candidates is the
+            // same transport.
             let replaced = retagged
-                && t.remote.is_some()
                 && facts.as_ref().is_some_and(|f| {
-                    t.remote
-                        .as_ref()
-                        .is_some_and(|old| old.port != f.port || old.candidates != f.candidates)
+                    t.remote.as_ref().is_some_and(|old| {
+                        !old.candidates.is_empty()
+                            && !f.candidates.iter().any(|c| old.candidates.contains(c))
+                    })
                 });
             if replaced {
                 let old = t.id;
