@@ -68,6 +68,32 @@ fn measure<E: Endpoints>(n: usize) -> Measured {
     }
 }
 
+/// tacet's rounds split into the application's calls (`add_track`/`stop_transceiver`) and the
+/// exchange: medians over the same kind of runs as [`measure`].
+fn measure_tacet_split(n: usize) -> [(Duration, Duration); 3] {
+    let mut changes: [Vec<Duration>; 3] = Default::default();
+    let mut exchanges: [Vec<Duration>; 3] = Default::default();
+    let start = Instant::now();
+    let mut runs = 0;
+    while runs < MAX_RUNS && (runs == 0 || start.elapsed() < BUDGET) {
+        let mut endpoints = Tacet::new();
+        for (i, round) in Round::ALL.into_iter().enumerate() {
+            let pair = endpoints.pair_mut();
+            let t0 = Instant::now();
+            pair.change(round, n);
+            let t1 = Instant::now();
+            let exchange = pair.exchange();
+            exchanges[i].push(t1.elapsed());
+            changes[i].push(t1 - t0);
+            check::<Tacet>(round, n, &exchange);
+        }
+        runs += 1;
+    }
+    let changes = changes.map(median);
+    let exchanges = exchanges.map(median);
+    [0, 1, 2].map(|i| (changes[i], exchanges[i]))
+}
+
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1e3;
     if ms < 1.0 {
@@ -98,7 +124,7 @@ fn main() {
     );
     println!("|---:|---|---|---:|---:|---:|---:|---|---|---:|");
     let mut runs = Vec::new();
-    for n in sizes {
+    for &n in &sizes {
         let tacet = measure::<Tacet>(n);
         let chromium = (n <= 200 || std::env::var_os("RENEGOTIATION_ALL").is_some())
             .then(|| measure::<TacetChromium>(n));
@@ -141,5 +167,26 @@ fn main() {
         println!(
             "n = {n}: median of {t} (tacet), {c} (tacet, Chromium codecs), {s} (str0m), {r} (rtc) runs"
         );
+    }
+    println!();
+    println!(
+        "tacet's rounds split: the application's calls (`add_track`/`stop_transceiver`, each \
+         with its failure-atomicity snapshot) and the exchange, ms (µs per m-section)"
+    );
+    println!();
+    println!("| n | round | calls | exchange |");
+    println!("|---:|---|---:|---:|");
+    for &n in &sizes {
+        for (round, (calls, exchange)) in Round::ALL.into_iter().zip(measure_tacet_split(n)) {
+            let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+            println!(
+                "| {n} | {} | {} ({:.0}) | {} ({:.0}) |",
+                round.name(),
+                ms(calls),
+                per(calls),
+                ms(exchange),
+                per(exchange)
+            );
+        }
     }
 }

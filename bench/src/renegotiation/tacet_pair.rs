@@ -114,7 +114,9 @@ impl Pair {
         }
     }
 
-    fn round(&mut self, round: Round, n: usize) -> Exchange {
+    /// The application's calls of `round` (`add_track`s or `stop_transceiver`s), each
+    /// followed by a drain.
+    pub fn change(&mut self, round: Round, n: usize) {
         match round {
             Round::Add => self.add(n),
             Round::Stop => {
@@ -128,10 +130,15 @@ impl Pair {
             }
             Round::Readd => self.add(stop_count(n)),
         }
+    }
+
+    fn round(&mut self, round: Round, n: usize) -> Exchange {
+        self.change(round, n);
         self.exchange()
     }
 
-    fn exchange(&mut self) -> Exchange {
+    /// One offer/answer exchange over SDP text, the queues drained after every call.
+    pub fn exchange(&mut self) -> Exchange {
         let (a, b) = (&mut self.offerer, &mut self.answerer);
         let offer = a.session.create_offer().expect("createOffer");
         let offer_text = offer.to_string();
@@ -181,6 +188,11 @@ impl Tacet {
     /// The sessions (for checks).
     pub fn pair(&self) -> &Pair {
         &self.0
+    }
+
+    /// The sessions, to run a round's calls and its exchange apart (for timing the two).
+    pub fn pair_mut(&mut self) -> &mut Pair {
+        &mut self.0
     }
 }
 
