@@ -14,6 +14,10 @@ use crate::{require, root, step};
 const TARGETS: &[(&str, &[&str])] = &[
     ("sdp_parse", &["tests/data/sdp"]),
     ("sdp_roundtrip", &["tests/data/sdp"]),
+    (
+        "session_srd",
+        &["tests/data/sdp", "fuzz/regressions/session_srd"],
+    ),
 ];
 
 /// `cargo` through the rustup proxy, so `+nightly` selects the toolchain (the `CARGO` that
