@@ -13,7 +13,10 @@ use crate::{require, root, step};
 /// Seeds per target: the directories whose files start each corpus.
 const TARGETS: &[(&str, &[&str])] = &[
     ("sdp_parse", &["tests/data/sdp"]),
-    ("sdp_roundtrip", &["tests/data/sdp"]),
+    (
+        "sdp_roundtrip",
+        &["tests/data/sdp", "fuzz/regressions/sdp_roundtrip"],
+    ),
     (
         "session_srd",
         &["tests/data/sdp", "fuzz/regressions/session_srd"],

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 
 use tacet_transceiver_fsm::Mid;
 
+use crate::attribute::grammar::is_token_char;
 use crate::attribute::{Attribute, Oddity};
 use crate::error::{Error, LimitKind, Location, Warning, WarningKind};
 use crate::model::{
@@ -64,8 +65,8 @@ impl SessionDescription {
 
     /// Parses with explicit limits. On error nothing is returned but the error.
     pub fn parse_with(sdp_type: SdpType, text: &str, limits: &Limits) -> Result<Parsed, Error> {
-        if sdp_type == SdpType::Rollback && text.trim().is_empty() {
-            // webrtc-pc: a rollback's sdp is ignored; the empty string is the usual one.
+        if sdp_type == SdpType::Rollback {
+            // webrtc-pc: a rollback's sdp is ignored (the empty string is the usual one).
             return Ok(Parsed {
                 description: Self::rollback(),
                 warnings: Vec::new(),
@@ -473,6 +474,25 @@ impl Reader<'_> {
     }
 
     fn read_media(&mut self, index: usize, m: sdp_types::Media) -> Result<MediaSection, Error> {
+        // RFC 8866 §9: `media-field = %s"m" "=" token SP port ["/" integer] SP proto
+        // 1*(SP fmt)`. sdp-types lets an empty media type, proto or format list through (and
+        // a trailing space), which could not be written back as SDP.
+        let fields_ok = |f: &str| !f.is_empty() && f.split(' ').all(|x| !x.is_empty());
+        let problem = if m.media.is_empty() || !m.media.bytes().all(is_token_char) {
+            Some("the media type is not a token")
+        } else if !fields_ok(&m.proto) {
+            Some("the transport protocol is empty")
+        } else if !fields_ok(&m.fmt) {
+            Some("the m= line needs at least one format, separated by single spaces")
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            return Err(Error::Syntax {
+                at: Location::section(index, None).with_line(locate(self.text, Some(index), None)),
+                message: message.to_owned(),
+            });
+        }
         let kind = MediaKind::from_token(m.media);
         // The payload types on the m-line, as a bit set, for the per-attribute check below
         // (RTP sections only; others list formats, not payload types).

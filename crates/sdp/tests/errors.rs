@@ -326,3 +326,25 @@ fn validate_checks_a_description_built_in_code() {
     assert_eq!(e.rule(), "RFC 5888 §4");
     assert_eq!(line_of(&e), None);
 }
+
+// Found by fuzzing (fuzz/regressions): an m= line with an empty media type, or with no format
+// (a trailing space), is refused — neither could be written back as SDP (RFC 8866 §9).
+#[test]
+fn m_lines_need_a_media_token_and_a_format() {
+    for bad in [
+        "m= 9 UDP/TLS/RTP/SAVPF 0\r\n",
+        "m=audio 9 UDP/TLS/RTP/SAVPF \r\n",
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111  0\r\n",
+    ] {
+        let e = err(&format!("{HEAD}{bad}c=IN IP4 0.0.0.0\r\n"));
+        assert!(matches!(e, Error::Syntax { .. }), "{bad:?}: {e}");
+        assert_eq!(line_of(&e), Some(5), "{bad:?}");
+    }
+}
+
+// webrtc-pc: a rollback's SDP is ignored, whatever it says.
+#[test]
+fn a_rollback_ignores_its_text() {
+    let parsed = SessionDescription::parse(SdpType::Rollback, "not sdp at all").unwrap();
+    assert_eq!(parsed.description, SessionDescription::rollback());
+}
