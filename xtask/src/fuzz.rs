@@ -21,6 +21,8 @@ const TARGETS: &[(&str, &[&str])] = &[
         "session_srd",
         &["tests/data/sdp", "fuzz/regressions/session_srd"],
     ),
+    // Operation sequences: no text seeds; the regression inputs, when there are any.
+    ("session_ops", &["fuzz/regressions/session_ops"]),
 ];
 
 /// `cargo` through the rustup proxy, so `+nightly` selects the toolchain (the `CARGO` that

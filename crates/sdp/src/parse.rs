@@ -475,15 +475,17 @@ impl Reader<'_> {
 
     fn read_media(&mut self, index: usize, m: sdp_types::Media) -> Result<MediaSection, Error> {
         // RFC 8866 §9: `media-field = %s"m" "=" token SP port ["/" integer] SP proto
-        // 1*(SP fmt)`. sdp-types lets an empty media type, proto or format list through (and
-        // a trailing space), which could not be written back as SDP.
-        let fields_ok = |f: &str| !f.is_empty() && f.split(' ').all(|x| !x.is_empty());
-        let problem = if m.media.is_empty() || !m.media.bytes().all(is_token_char) {
+        // 1*(SP fmt)` with `proto = token *("/" token)` and `fmt = token`. sdp-types lets an
+        // empty media type, proto or format list through (and a trailing space or a byte
+        // outside token-char), which could not be written back as SDP: the builder refuses
+        // the same values, so a parsed section can always be answered.
+        let is_token = |t: &str| !t.is_empty() && t.bytes().all(is_token_char);
+        let problem = if !is_token(&m.media) {
             Some("the media type is not a token")
-        } else if !fields_ok(&m.proto) {
-            Some("the transport protocol is empty")
-        } else if !fields_ok(&m.fmt) {
-            Some("the m= line needs at least one format, separated by single spaces")
+        } else if !m.proto.split('/').all(is_token) {
+            Some("the transport protocol is not a list of tokens separated by \"/\"")
+        } else if !m.fmt.split(' ').all(is_token) {
+            Some("the m= line needs at least one format, each a token, separated by single spaces")
         } else {
             None
         };

@@ -327,14 +327,19 @@ fn validate_checks_a_description_built_in_code() {
     assert_eq!(line_of(&e), None);
 }
 
-// Found by fuzzing (fuzz/regressions): an m= line with an empty media type, or with no format
-// (a trailing space), is refused — neither could be written back as SDP (RFC 8866 §9).
+// Found by fuzzing (fuzz/regressions): an m= line with an empty media type, with no format
+// (a trailing space), or with a format or protocol that is not made of tokens, is refused — neither could be written back as SDP (RFC 8866 §9).
 #[test]
 fn m_lines_need_a_media_token_and_a_format() {
     for bad in [
         "m= 9 UDP/TLS/RTP/SAVPF 0\r\n",
         "m=audio 9 UDP/TLS/RTP/SAVPF \r\n",
         "m=audio 9 UDP/TLS/RTP/SAVPF 111  0\r\n",
+        // A format or a protocol part outside token-char (the first one once wedged
+        // createAnswer: the builder refuses what the parser let through).
+        "m=audio 9 UDP/TLS/RTP/SAVPF \u{d2}\r\n",
+        "m=audio 9 UDP//RTP/SAVPF 111\r\n",
+        "m=audio 9 UDP/TLS/RTP/SA@VPF 111\r\n",
     ] {
         let e = err(&format!("{HEAD}{bad}c=IN IP4 0.0.0.0\r\n"));
         assert!(matches!(e, Error::Syntax { .. }), "{bad:?}: {e}");
