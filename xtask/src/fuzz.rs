@@ -10,19 +10,40 @@ use std::process::Command;
 
 use crate::{require, root, step};
 
-/// Seeds per target: the directories whose files start each corpus.
-const TARGETS: &[(&str, &[&str])] = &[
-    ("sdp_parse", &["tests/data/sdp"]),
-    (
-        "sdp_roundtrip",
-        &["tests/data/sdp", "fuzz/regressions/sdp_roundtrip"],
-    ),
-    (
-        "session_srd",
-        &["tests/data/sdp", "fuzz/regressions/session_srd"],
-    ),
-    // Operation sequences: no text seeds; the regression inputs, when there are any.
-    ("session_ops", &["fuzz/regressions/session_ops"]),
+/// One fuzz target: its name, the directories whose files start its corpus, and the longest
+/// input worth trying.
+struct Target {
+    name: &'static str,
+    seeds: &'static [&'static str],
+    max_len: usize,
+}
+
+/// Every target. Text targets take up to 64 KiB (the largest corpus SDP is 32 KiB);
+/// `session_ops` reads three bytes per operation and stops after 96 operations, so longer
+/// inputs would only repeat themselves (and libFuzzer's slow length growth would keep it on
+/// short sequences for minutes).
+const TARGETS: &[Target] = &[
+    Target {
+        name: "sdp_parse",
+        seeds: &["tests/data/sdp"],
+        max_len: 65536,
+    },
+    Target {
+        name: "sdp_roundtrip",
+        seeds: &["tests/data/sdp", "fuzz/regressions/sdp_roundtrip"],
+        max_len: 65536,
+    },
+    Target {
+        name: "session_srd",
+        seeds: &["tests/data/sdp", "fuzz/regressions/session_srd"],
+        max_len: 65536,
+    },
+    // Operation sequences: no text seeds; the regression inputs.
+    Target {
+        name: "session_ops",
+        seeds: &["fuzz/regressions/session_ops"],
+        max_len: 3 * 96,
+    },
 ];
 
 /// `cargo` through the rustup proxy, so `+nightly` selects the toolchain (the `CARGO` that
@@ -83,7 +104,12 @@ pub(crate) fn run(seconds: u64) -> Result<(), String> {
         .arg(&target_dir);
     step("fuzz build", build)?;
 
-    for (target, seeds) in TARGETS {
+    for Target {
+        name: target,
+        seeds,
+        max_len,
+    } in TARGETS
+    {
         let corpus = root().join("fuzz/corpus").join(target);
         fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
         let mut run = cargo();
@@ -103,7 +129,8 @@ pub(crate) fn run(seconds: u64) -> Result<(), String> {
             run.arg(root().join(seed));
         }
         run.arg("--").arg(format!("-max_total_time={seconds}"));
-        run.arg("-max_len=65536").arg("-print_final_stats=1");
+        run.arg(format!("-max_len={max_len}"))
+            .arg("-print_final_stats=1");
         step(&format!("fuzz {target} for {seconds} s"), run)?;
     }
     Ok(())

@@ -1,5 +1,7 @@
 //! webrtc-pc "check if negotiation is needed" (§4.7.3), with the stop rules.
 
+use std::cell::OnceCell;
+
 use tacet_sdp::{MidIndex, SdpType, SessionDescription};
 use tacet_transceiver_fsm::Direction;
 
@@ -21,24 +23,57 @@ impl Session {
             && !d
                 .current_local
                 .as_deref()
-                .is_some_and(|l| l.media.iter().any(|m| m.is_data()))
+                .is_some_and(|l| l.media.iter().rev().any(|m| m.is_data()))
         {
             return true;
         }
-        // Step 4, for each transceiver in the set (the descriptions indexed once: this runs
-        // after every call).
-        let local = d.current_local.as_deref().map(|l| (l, l.mid_index()));
-        let remote = d.current_remote.as_deref().map(|r| r.mid_index());
-        self.transceivers()
-            .any(|t| transceiver_needs_negotiation(t, local.as_ref(), remote.as_ref()))
+        // Step 4, for each transceiver in the set. This runs after every call, so it must not
+        // cost O(n) when one transceiver already answers it: the set is walked newest first
+        // (the step is an "any", so the order does not change the answer, and the transceiver
+        // a call just added or stopped is the likeliest to need negotiation), and the current
+        // descriptions are indexed by mid only when an associated, live transceiver needs
+        // comparing with them.
+        let indexes = Indexes {
+            local: OnceCell::new(),
+            remote: OnceCell::new(),
+            session: self,
+        };
+        self.transceivers
+            .iter()
+            .rev()
+            .filter(|t| !t.fsm.is_removed())
+            .any(|t| transceiver_needs_negotiation(t, &indexes))
     }
 }
 
-fn transceiver_needs_negotiation(
-    t: &RtpTransceiver,
-    local: Option<&(&SessionDescription, MidIndex<'_>)>,
-    remote: Option<&MidIndex<'_>>,
-) -> bool {
+/// The current descriptions' mid indexes, built on first use.
+struct Indexes<'a> {
+    local: OnceCell<Option<(&'a SessionDescription, MidIndex<'a>)>>,
+    remote: OnceCell<Option<MidIndex<'a>>>,
+    session: &'a Session,
+}
+
+impl<'a> Indexes<'a> {
+    fn local(&self) -> Option<&(&'a SessionDescription, MidIndex<'a>)> {
+        self.local
+            .get_or_init(|| {
+                let local = self.session.descriptions.current_local.as_deref()?;
+                Some((local, local.mid_index()))
+            })
+            .as_ref()
+    }
+
+    fn remote(&self) -> Option<&MidIndex<'a>> {
+        self.remote
+            .get_or_init(|| {
+                let remote = self.session.descriptions.current_remote.as_deref()?;
+                Some(remote.mid_index())
+            })
+            .as_ref()
+    }
+}
+
+fn transceiver_needs_negotiation(t: &RtpTransceiver, indexes: &Indexes<'_>) -> bool {
     // spec: webrtc-pc stop() note; "check if negotiation is needed" 4a (rules 1.3g, 1.7d-1.7f).
     // 4a: "A transceiver that is stopping but not stopped will always need negotiation".
     if t.is_stopping() && !t.is_stopped() {
@@ -49,8 +84,9 @@ fn transceiver_needs_negotiation(
         return !t.is_stopped();
     };
     let mid = mid.as_str();
+    let local = indexes.local();
     let local_section = local.and_then(|(_, index)| index.get(mid));
-    let remote_section = remote.and_then(|index| index.get(mid));
+    let remote_section = indexes.remote().and_then(|index| index.get(mid));
     if t.is_stopped() {
         // spec: webrtc-pc "check if negotiation is needed" 4d (rule 1.7f).
         // 4d: stopped and associated, but the section is not yet rejected in a current

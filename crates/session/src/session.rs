@@ -199,6 +199,30 @@ impl Session {
         result
     }
 
+    /// Runs `call`, which checks everything that can fail before it changes anything, without
+    /// a snapshot: for the calls on one transceiver (`addTrack`, `stop()`, the direction
+    /// setter, ...), which an application makes once per transceiver, so that a snapshot of the
+    /// whole session each time would make adding or stopping n transceivers cost O(n²).
+    /// Their failures come from `ensure_open`, a lookup, or the transceiver's own table, which
+    /// refuses an input without changing anything (tacet-transceiver-fsm). Debug builds (every
+    /// test) still take the snapshot and assert that a failure changed nothing.
+    pub(crate) fn checked_first<T>(
+        &mut self,
+        call: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        #[cfg(debug_assertions)]
+        let before = (!self.in_call).then(|| self.clone());
+        let result = call(self);
+        #[cfg(debug_assertions)]
+        if let (Err(error), Some(before)) = (&result, before) {
+            assert!(
+                *self == before,
+                "a call that checks first changed the session before failing: {error}"
+            );
+        }
+        result
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.signaling == SignalingState::Closed
     }
@@ -320,7 +344,7 @@ impl Session {
         kind: TrackKind,
         init: TransceiverInit,
     ) -> Result<TransceiverId, Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             s.ensure_open("addTransceiver")?;
             let id = s.create_transceiver(media_of(kind), init.direction, Origin::Local);
             s.entry_mut(id)?.sender.streams = init.streams;
@@ -341,7 +365,7 @@ impl Session {
         track: TrackId,
         streams: Vec<String>,
     ) -> Result<TransceiverId, Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             s.ensure_open("addTrack")?;
             if s.transceivers().any(|t| t.sender.track.as_ref() == Some(&track)) {
                 return Err(Error::InvalidModification {
@@ -384,7 +408,7 @@ impl Session {
     /// `removeTrack(sender)`: the sender loses its track and the direction its send part
     /// (webrtc-pc removeTrack); a no-op on a stopping transceiver.
     pub fn remove_track(&mut self, id: TransceiverId) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             s.ensure_open("removeTrack")?;
             let entry = s.entry(id)?;
             if entry.fsm.is_removed() || entry.is_stopping() {
@@ -410,7 +434,7 @@ impl Session {
         id: TransceiverId,
         track: Option<TrackId>,
     ) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             s.ensure_open("replaceTrack")?;
             let mut tasks = Tasks::default();
             s.drive(id, Input::ReplaceTrack, &mut tasks)?;
@@ -422,7 +446,7 @@ impl Session {
 
     /// The `direction` setter.
     pub fn set_direction(&mut self, id: TransceiverId, direction: Direction) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             let mut tasks = Tasks::default();
             s.drive(id, Input::SetDirection(direction), &mut tasks)?;
             s.after_call(tasks);
@@ -434,7 +458,7 @@ impl Session {
     /// negotiated at the next offer/answer. InvalidStateError after `close()`.
     /// spec: webrtc-pc RTCRtpTransceiver.stop() (rules 1.3a-1.3c).
     pub fn stop_transceiver(&mut self, id: TransceiverId) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             let mut tasks = Tasks::default();
             s.drive(id, Input::Stop, &mut tasks)?;
             s.after_call(tasks);
@@ -464,7 +488,7 @@ impl Session {
     /// RTP arrived for this transceiver's receiver (a fact from the I/O layer): unmutes the
     /// receiver track when receptive.
     pub fn rtp_received(&mut self, id: TransceiverId) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             let mut tasks = Tasks::default();
             s.drive(id, Input::RtpReceived, &mut tasks)?;
             s.after_call(tasks);
@@ -474,7 +498,7 @@ impl Session {
 
     /// An RTCP BYE arrived for this transceiver's receiver: mutes (never ends) the track.
     pub fn rtcp_bye_received(&mut self, id: TransceiverId) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.checked_first(|s| {
             let mut tasks = Tasks::default();
             s.drive(id, Input::RtcpByeReceived, &mut tasks)?;
             s.after_call(tasks);
