@@ -401,6 +401,44 @@ fn add_track_never_reuses_a_stopping_transceiver() {
     );
 }
 
+// addTrack refuses a track that a sender in CollectSenders already has — a stopping
+// transceiver's sender is still there — and accepts it once the transceiver is [[Stopped]]
+// (CollectSenders skips it), even before the stopped transceiver is removed: here B's, stopped
+// by A's offer rejecting its m-section, while B has not answered yet.
+// spec: 1.4a, 1.4b
+#[test]
+fn add_track_refuses_a_track_only_while_its_sender_is_collected() {
+    let (mut pair, [audio, _], [b_audio, _]) = connected();
+    pair.session(Who::B)
+        .replace_track(b_audio, Some(TrackId::from("b-mic")))
+        .unwrap();
+    // Stopping on A: A's own track cannot be added again yet.
+    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    let before = pair.a.session.clone();
+    let e = pair
+        .session(Who::A)
+        .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidModification { .. }), "{e}");
+    assert_eq!(pair.a.session, before, "a refused addTrack changes nothing");
+
+    // B applies the offer that rejects the section: its transceiver is stopped, not removed.
+    pair.send_offer(Who::A).unwrap();
+    pair.flush().unwrap();
+    let stopped = pair.b.session.transceiver(b_audio).unwrap();
+    assert!(stopped.is_stopped());
+    assert!(pair.b.session.transceivers().any(|t| t.id() == b_audio));
+    let again = pair
+        .session(Who::B)
+        .add_track(TrackKind::Audio, TrackId::from("b-mic"), vec![])
+        .unwrap();
+    assert_ne!(again, b_audio);
+    assert_eq!(
+        pair.b.session.transceiver(again).unwrap().sender().track(),
+        Some(&TrackId::from("b-mic"))
+    );
+}
+
 // Once stopping: removeTrack returns without doing anything, replaceTrack is an
 // InvalidStateError (session unchanged); on the machine, setParameters and insertDTMF are
 // refused the same way.

@@ -259,8 +259,8 @@ impl Session {
         }
         self.version = description.origin.session_version;
         if description.sdp_type == SdpType::Answer {
-            self.descriptions.current_remote = self.descriptions.pending_remote.take();
-            self.descriptions.current_local = Some(description);
+            let remote = self.descriptions.pending_remote.take();
+            self.descriptions.set_current(Some(description), remote);
             self.descriptions.pending_local = None;
             self.set_signaling(next);
             self.settle(false, &mut tasks)?;
@@ -498,8 +498,8 @@ impl Session {
             self.set_remote_streams(id, remote_streams(section), &mut tasks);
         }
         if answer.sdp_type == SdpType::Answer {
-            self.descriptions.current_local = self.descriptions.pending_local.take();
-            self.descriptions.current_remote = Some(Arc::new(answer));
+            let local = self.descriptions.pending_local.take();
+            self.descriptions.set_current(local, Some(Arc::new(answer)));
             self.descriptions.pending_remote = None;
             self.set_signaling(next);
             self.settle(true, &mut tasks)?;

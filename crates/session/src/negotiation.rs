@@ -1,16 +1,16 @@
 //! webrtc-pc "check if negotiation is needed" (§4.7.3), with the stop rules.
 
-use std::cell::OnceCell;
-
-use tacet_sdp::{MidIndex, SdpType, SessionDescription};
+use tacet_sdp::SdpType;
 use tacet_transceiver_fsm::Direction;
 
-use crate::session::Session;
-use crate::transceiver::RtpTransceiver;
+use crate::session::{Descriptions, Session};
+use crate::transceiver::{RtpTransceiver, TransceiverId};
 
 impl Session {
     /// The check, step by step (webrtc-pc L5910-6031; stop-semantics.md §1.7).
-    pub(crate) fn check_negotiation_needed(&self) -> bool {
+    ///
+    /// `changed` are the transceivers the call changed; they are looked at first.
+    pub(crate) fn check_negotiation_needed(&self, changed: &[TransceiverId]) -> bool {
         let d = &self.descriptions;
         // spec: webrtc-pc "check if negotiation is needed" step 2 (rule 1.7b).
         // Step 2: an ICE restart was requested and not yet offered.
@@ -28,52 +28,19 @@ impl Session {
             return true;
         }
         // Step 4, for each transceiver in the set. This runs after every call, so it must not
-        // cost O(n) when one transceiver already answers it: the set is walked newest first
-        // (the step is an "any", so the order does not change the answer, and the transceiver
-        // a call just added or stopped is the likeliest to need negotiation), and the current
-        // descriptions are indexed by mid only when an associated, live transceiver needs
-        // comparing with them.
-        let indexes = Indexes {
-            local: OnceCell::new(),
-            remote: OnceCell::new(),
-            session: self,
-        };
-        self.transceivers
-            .iter()
-            .rev()
+        // cost O(n) when one transceiver already answers it: the transceivers the call
+        // changed are looked at first, then the set newest first (the step is an "any", so the
+        // order does not change the answer), and sections are found through the descriptions'
+        // mid index, built once per exchange.
+        let first = changed.iter().filter_map(|id| self.transceiver(*id));
+        first
+            .chain(self.transceivers.iter().rev())
             .filter(|t| !t.fsm.is_removed())
-            .any(|t| transceiver_needs_negotiation(t, &indexes))
+            .any(|t| transceiver_needs_negotiation(t, d))
     }
 }
 
-/// The current descriptions' mid indexes, built on first use.
-struct Indexes<'a> {
-    local: OnceCell<Option<(&'a SessionDescription, MidIndex<'a>)>>,
-    remote: OnceCell<Option<MidIndex<'a>>>,
-    session: &'a Session,
-}
-
-impl<'a> Indexes<'a> {
-    fn local(&self) -> Option<&(&'a SessionDescription, MidIndex<'a>)> {
-        self.local
-            .get_or_init(|| {
-                let local = self.session.descriptions.current_local.as_deref()?;
-                Some((local, local.mid_index()))
-            })
-            .as_ref()
-    }
-
-    fn remote(&self) -> Option<&MidIndex<'a>> {
-        self.remote
-            .get_or_init(|| {
-                let remote = self.session.descriptions.current_remote.as_deref()?;
-                Some(remote.mid_index())
-            })
-            .as_ref()
-    }
-}
-
-fn transceiver_needs_negotiation(t: &RtpTransceiver, indexes: &Indexes<'_>) -> bool {
+fn transceiver_needs_negotiation(t: &RtpTransceiver, d: &Descriptions) -> bool {
     // spec: webrtc-pc stop() note; "check if negotiation is needed" 4a (rules 1.3g, 1.7d-1.7f).
     // 4a: "A transceiver that is stopping but not stopped will always need negotiation".
     if t.is_stopping() && !t.is_stopped() {
@@ -84,9 +51,7 @@ fn transceiver_needs_negotiation(t: &RtpTransceiver, indexes: &Indexes<'_>) -> b
         return !t.is_stopped();
     };
     let mid = mid.as_str();
-    let local = indexes.local();
-    let local_section = local.and_then(|(_, index)| index.get(mid));
-    let remote_section = indexes.remote().and_then(|index| index.get(mid));
+    let (local_section, remote_section) = d.current_sections(mid);
     if t.is_stopped() {
         // spec: webrtc-pc "check if negotiation is needed" 4d (rule 1.7f).
         // 4d: stopped and associated, but the section is not yet rejected in a current
@@ -98,7 +63,8 @@ fn transceiver_needs_negotiation(t: &RtpTransceiver, indexes: &Indexes<'_>) -> b
     // spec: webrtc-pc "check if negotiation is needed" 4c; RFC 9429 §5.3.1 (rule 1.7e).
     // 4c: associated and not stopped: compare direction and msid with the current
     // descriptions.
-    let (Some((local_desc, _)), Some((_, local_section))) = (local, local_section) else {
+    let (Some(local_desc), Some((_, local_section))) = (d.current_local.as_deref(), local_section)
+    else {
         return true;
     };
     let desired = t.desired_direction();

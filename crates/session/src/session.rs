@@ -41,13 +41,80 @@ pub(crate) struct Created {
 /// `[[CurrentLocalDescription]]` and friends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Descriptions {
+    /// Set with [`Descriptions::set_current`] only, which keeps `current_mids` in step.
     pub(crate) current_local: Option<Arc<SessionDescription>>,
+    /// As `current_local`.
     pub(crate) current_remote: Option<Arc<SessionDescription>>,
     pub(crate) pending_local: Option<Arc<SessionDescription>>,
     pub(crate) pending_remote: Option<Arc<SessionDescription>>,
+    /// Every mid of the current descriptions with its m-line index in the local and in the
+    /// remote one: "check if negotiation is needed" runs after every call and looks
+    /// transceivers up by mid, so the index is built once per exchange, not once per call.
+    /// Derived from the two current descriptions (so equal whenever they are); shared, so a
+    /// snapshot of the session does not copy it.
+    current_mids: Arc<HashMap<String, MidSlots>>,
+}
+
+fn section_at(
+    description: Option<&SessionDescription>,
+    index: Option<usize>,
+) -> Option<(usize, &tacet_sdp::MediaSection)> {
+    let index = index?;
+    description?.media.get(index).map(|m| (index, m))
+}
+
+/// Where one mid is in the current descriptions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MidSlots {
+    pub(crate) local: Option<usize>,
+    pub(crate) remote: Option<usize>,
 }
 
 impl Descriptions {
+    /// Stores the current descriptions (an answer was applied) and indexes their mids.
+    pub(crate) fn set_current(
+        &mut self,
+        local: Option<Arc<SessionDescription>>,
+        remote: Option<Arc<SessionDescription>>,
+    ) {
+        let mut mids: HashMap<String, MidSlots> = HashMap::new();
+        for (is_local, description) in [(true, &local), (false, &remote)] {
+            let Some(description) = description else {
+                continue;
+            };
+            for (index, section) in description.media.iter().enumerate() {
+                if let Some(mid) = section.mid() {
+                    let slots = mids.entry(mid.as_str().to_owned()).or_default();
+                    // The first section with a mid wins, as in `media_by_mid`.
+                    let slot = if is_local {
+                        &mut slots.local
+                    } else {
+                        &mut slots.remote
+                    };
+                    slot.get_or_insert(index);
+                }
+            }
+        }
+        self.current_local = local;
+        self.current_remote = remote;
+        self.current_mids = Arc::new(mids);
+    }
+
+    /// The m-sections with this mid in the current local and remote descriptions.
+    pub(crate) fn current_sections(
+        &self,
+        mid: &str,
+    ) -> (
+        Option<(usize, &tacet_sdp::MediaSection)>,
+        Option<(usize, &tacet_sdp::MediaSection)>,
+    ) {
+        let slots = self.current_mids.get(mid).copied().unwrap_or_default();
+        (
+            section_at(self.current_local.as_deref(), slots.local),
+            section_at(self.current_remote.as_deref(), slots.remote),
+        )
+    }
+
     /// The description whose m-lines are the session's layout now: the pending one if an
     /// exchange is in progress, else the current local (or remote) one.
     pub(crate) fn latest(&self) -> Option<&SessionDescription> {
@@ -81,6 +148,9 @@ pub(crate) struct Tasks {
     pub(crate) added: Vec<(TransceiverId, String)>,
     pub(crate) track: Vec<TransceiverId>,
     pub(crate) update_negotiation_needed: bool,
+    /// The transceivers the call changed in a way that may need negotiation: the check looks
+    /// at them first.
+    pub(crate) changed: Vec<TransceiverId>,
 }
 
 /// Options of [`Session::add_transceiver`] (`RTCRtpTransceiverInit`).
@@ -350,6 +420,7 @@ impl Session {
             s.entry_mut(id)?.sender.streams = init.streams;
             s.after_call(Tasks {
                 update_negotiation_needed: true,
+                changed: vec![id],
                 ..Tasks::default()
             });
             Ok(id)
@@ -367,7 +438,12 @@ impl Session {
     ) -> Result<TransceiverId, Error> {
         self.checked_first(|s| {
             s.ensure_open("addTrack")?;
-            if s.transceivers().any(|t| t.sender.track.as_ref() == Some(&track)) {
+            // CollectSenders: the senders of transceivers that are not [[Stopped]] (a stopped
+            // transceiver's sender may keep its track; the track can be added again).
+            if s
+                .transceivers()
+                .any(|t| !t.is_stopped() && t.sender.track.as_ref() == Some(&track))
+            {
                 return Err(Error::InvalidModification {
                     what: format!("track {track} already has a sender"),
                     rule: "webrtc-pc addTrack: InvalidAccessError if a sender already has the track",
@@ -381,26 +457,26 @@ impl Session {
                         && t.fsm.reusable_by_add_track()
                 })
                 .map(|t| t.id);
+            let mut tasks = Tasks::default();
             let id = match reusable {
                 Some(id) => {
-                    let mut tasks = Tasks::default();
                     s.drive(id, Input::AddTrack, &mut tasks)?;
-                    s.after_call(tasks);
                     id
                 }
                 None => {
                     let id = s.create_transceiver(media_of(kind), Direction::SendRecv, Origin::Local);
-                    s.after_call(Tasks {
-                        update_negotiation_needed: true,
-                        ..Tasks::default()
-                    });
+                    tasks.update_negotiation_needed = true;
+                    tasks.changed.push(id);
                     id
                 }
             };
+            // The sender has its track before negotiation-needed is updated (webrtc-pc
+            // addTrack: the flag is updated last).
             let entry = s.entry_mut(id)?;
             entry.sender.track = Some(track);
             entry.sender.streams = streams;
             entry.add_track_touched = true;
+            s.after_call(tasks);
             Ok(id)
         })
     }
@@ -654,7 +730,10 @@ impl Session {
                 FsmEffect::UnmuteReceiverTrack => {
                     let _ = self.transceivers[index].receiver_track.set_muted(false);
                 }
-                FsmEffect::UpdateNegotiationNeeded => tasks.update_negotiation_needed = true,
+                FsmEffect::UpdateNegotiationNeeded => {
+                    tasks.update_negotiation_needed = true;
+                    tasks.changed.push(id);
+                }
                 FsmEffect::Removed => {
                     self.events
                         .push_back(Event::TransceiverRemoved { transceiver: id });
@@ -755,18 +834,18 @@ impl Session {
             }
         }
         if tasks.update_negotiation_needed {
-            self.update_negotiation_needed();
+            self.update_negotiation_needed(&tasks.changed);
         }
     }
 
     /// webrtc-pc "update the negotiation-needed flag": nothing while closed or not stable;
     /// clear the flag when nothing is needed; fire `negotiationneeded` only when it rises.
     /// spec: webrtc-pc "update the negotiation-needed flag" (rule 1.7a).
-    pub(crate) fn update_negotiation_needed(&mut self) {
+    pub(crate) fn update_negotiation_needed(&mut self, changed: &[TransceiverId]) {
         if self.is_closed() || self.signaling != SignalingState::Stable {
             return;
         }
-        if !self.check_negotiation_needed() {
+        if !self.check_negotiation_needed(changed) {
             self.negotiation_needed = false;
             return;
         }
