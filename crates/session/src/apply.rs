@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tacet_sdp::{SdpType, SessionDescription};
 use tacet_transceiver_fsm::{DescriptionKind, Input, Mid, RollbackAction, Section};
 
-use crate::codecs::{self, MediaType};
+use crate::codecs::{self, MediaType, NegotiatedCodec};
 use crate::config::{PeerPolicy, UnassociatedStopPolicy};
 use crate::error::Error;
 use crate::event::{Effect, Event};
@@ -49,6 +49,23 @@ fn facts(section: &tacet_sdp::MediaSection, mid: &Mid) -> Section {
         mid: mid.clone(),
         direction: section.direction(),
         rejected: section.is_rejected(),
+    }
+}
+
+/// The distinct codec lists one description negotiated: sections of a kind usually negotiate
+/// the same codecs, so their transceivers share one list (less memory per transceiver, and a
+/// snapshot of the session copies a pointer, not the list).
+#[derive(Default)]
+struct SharedCodecs(Vec<Arc<[NegotiatedCodec]>>);
+
+impl SharedCodecs {
+    fn get(&mut self, codecs: Vec<NegotiatedCodec>) -> Arc<[NegotiatedCodec]> {
+        if let Some(same) = self.0.iter().find(|c| ***c == *codecs) {
+            return Arc::clone(same);
+        }
+        let list: Arc<[NegotiatedCodec]> = codecs.into();
+        self.0.push(Arc::clone(&list));
+        list
     }
 }
 
@@ -240,6 +257,7 @@ impl Session {
         let description = created.description;
         let kind = kind_of(description.sdp_type);
         let mut tasks = Tasks::default();
+        let mut shared = SharedCodecs::default();
         for (section, owner) in description.media.iter().zip(&created.owners) {
             let Some(mid) = section.mid().cloned() else {
                 continue;
@@ -254,7 +272,7 @@ impl Session {
                     &mut tasks,
                 )?;
                 // Our answer's direction is our sending direction.
-                self.negotiated(*id, section, section.direction().has_send());
+                self.negotiated(*id, section, section.direction().has_send(), &mut shared);
             }
         }
         self.version = description.origin.session_version;
@@ -478,6 +496,7 @@ impl Session {
         let kind = kind_of(answer.sdp_type);
         let mut tasks = Tasks::default();
         let by_mid = self.transceivers_by_mid();
+        let mut shared = SharedCodecs::default();
         for section in &answer.media {
             let Some(mid) = section.mid().cloned() else {
                 continue;
@@ -494,7 +513,7 @@ impl Session {
                 &mut tasks,
             )?;
             // The remote answer's direction reversed is ours.
-            self.negotiated(id, section, section.direction().has_recv());
+            self.negotiated(id, section, section.direction().has_recv(), &mut shared);
             self.set_remote_streams(id, remote_streams(section), &mut tasks);
         }
         if answer.sdp_type == SdpType::Answer {
@@ -513,7 +532,13 @@ impl Session {
 
     /// Records what a live answer section negotiated for transceiver `id`: its codecs (in the
     /// payload-type registry too) and whether its sender now sends.
-    fn negotiated(&mut self, id: TransceiverId, section: &tacet_sdp::MediaSection, we_send: bool) {
+    fn negotiated(
+        &mut self,
+        id: TransceiverId,
+        section: &tacet_sdp::MediaSection,
+        we_send: bool,
+        shared: &mut SharedCodecs,
+    ) {
         if section.is_rejected() {
             return;
         }
@@ -523,7 +548,9 @@ impl Session {
         let media = self.transceivers[index].media();
         self.registry.record(media, &codecs, &extensions);
         let entry = &mut self.transceivers[index];
-        entry.codecs = codecs;
+        if *entry.codecs != *codecs {
+            entry.codecs = shared.get(codecs);
+        }
         if we_send && entry.sender.track.is_some() && !entry.is_stopping() {
             entry.sender.sent = true;
         }

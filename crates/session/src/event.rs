@@ -1,5 +1,7 @@
 //! What the session tells the application (events) and the I/O layer (effects).
 
+use std::sync::Arc;
+
 use tacet_sdp::{Candidate, Fingerprint, Setup, Warning};
 use tacet_track::EndReason;
 use tacet_transceiver_fsm::Mid;
@@ -139,8 +141,8 @@ pub enum Effect {
         send: bool,
         /// Whether it receives.
         receive: bool,
-        /// The negotiated codecs (payload types as on the wire).
-        codecs: Vec<NegotiatedCodec>,
+        /// The negotiated codecs (payload types as on the wire), shared with the transceiver.
+        codecs: Arc<[NegotiatedCodec]>,
         /// Our SSRCs (media, then RTX).
         ssrcs: Vec<u32>,
     },

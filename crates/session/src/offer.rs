@@ -97,6 +97,9 @@ impl Session {
             .filter(|t| !t.is_stopping() && t.mid().is_none())
             .map(|t| (t.id, t.media()))
             .collect();
+        // Slots before `searched` hold no recyclable one any more (each new transceiver takes
+        // the first), so the search resumes there: O(slots) for all new transceivers together.
+        let mut searched = 0;
         for (id, media) in new {
             let mid = self.new_mid();
             let kind = match media {
@@ -104,9 +107,9 @@ impl Session {
                 MediaType::Video => MediaKind::Video,
             };
             // spec: RFC 9429 §5.2.2 recycling (rule 3.2b).
-            let recyclable = slots.iter().enumerate().position(|(i, (owner, _, _))| {
-                *owner == Owner::Vacant && self.descriptions.recyclable(i)
-            });
+            let recyclable = (searched..slots.len())
+                .find(|&i| slots[i].0 == Owner::Vacant && self.descriptions.recyclable(i));
+            searched = recyclable.map_or(slots.len(), |i| i + 1);
             match recyclable {
                 Some(i) => slots[i] = (Owner::Transceiver(id), mid, kind),
                 None => slots.push((Owner::Transceiver(id), mid, kind)),

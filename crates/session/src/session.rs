@@ -55,10 +55,13 @@ pub(crate) struct Descriptions {
     current_mids: Arc<HashMap<String, MidSlots>>,
 }
 
+/// An m-section and its index in its description.
+pub(crate) type IndexedSection<'a> = (usize, &'a tacet_sdp::MediaSection);
+
 fn section_at(
     description: Option<&SessionDescription>,
     index: Option<usize>,
-) -> Option<(usize, &tacet_sdp::MediaSection)> {
+) -> Option<IndexedSection<'_>> {
     let index = index?;
     description?.media.get(index).map(|m| (index, m))
 }
@@ -104,10 +107,7 @@ impl Descriptions {
     pub(crate) fn current_sections(
         &self,
         mid: &str,
-    ) -> (
-        Option<(usize, &tacet_sdp::MediaSection)>,
-        Option<(usize, &tacet_sdp::MediaSection)>,
-    ) {
+    ) -> (Option<IndexedSection<'_>>, Option<IndexedSection<'_>>) {
         let slots = self.current_mids.get(mid).copied().unwrap_or_default();
         (
             section_at(self.current_local.as_deref(), slots.local),
@@ -665,7 +665,7 @@ impl Session {
                 .with_ended_policy(self.config.ended_policy),
             origin,
             add_track_touched: false,
-            codecs: Vec::new(),
+            codecs: Arc::from([]),
             remote_streams: Vec::new(),
             stable_remote_streams: Vec::new(),
         });

@@ -6,6 +6,8 @@ use tacet_track::{Track, TrackId, TrackKind};
 use tacet_transceiver_fsm::table::Phase;
 use tacet_transceiver_fsm::{Direction, Mid, Transceiver, TransceiverDirection};
 
+use std::sync::Arc;
+
 use crate::codecs::{MediaType, NegotiatedCodec};
 
 /// Identifies a transceiver for the life of its session (never reused).
@@ -66,7 +68,8 @@ pub struct RtpTransceiver {
     /// `addTrack` attached a track to it (it survives the rollback of its remote offer).
     pub(crate) add_track_touched: bool,
     /// The codecs the last applied answer negotiated for it.
-    pub(crate) codecs: Vec<NegotiatedCodec>,
+    /// Shared with the other transceivers that negotiated the same list.
+    pub(crate) codecs: Arc<[NegotiatedCodec]>,
     /// `[[AssociatedRemoteMediaStreams]]`: the stream ids the remote announces for the track
     /// this transceiver receives.
     pub(crate) remote_streams: Vec<String>,
