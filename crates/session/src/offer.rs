@@ -208,7 +208,16 @@ impl Session {
         sdp.attributes
             .push(Attribute::MsidSemantic(self.msid_semantic()?));
         let fingerprints = self.config.fingerprints.clone();
-        let latest = self.descriptions.latest().cloned();
+        let latest = self.descriptions.latest();
+        // What a section of each media type offers depends only on the registry and the
+        // configuration: worked out once per offer, not once per section.
+        let offered = |media: MediaType| {
+            (
+                self.registry.offer(&self.config.codecs, media),
+                self.registry.offer_extensions(&self.config.codecs, media),
+            )
+        };
+        let (audio, video) = (offered(MediaType::Audio), offered(MediaType::Video));
         for (i, (owner, mid, kind)) in slots.iter().enumerate() {
             let candidates: Option<Vec<Candidate>> = carriers[i].and_then(|id| {
                 self.transports
@@ -228,12 +237,13 @@ impl Session {
             let section = match owner {
                 Owner::Transceiver(id) => {
                     let t = &self.transceivers[id.0 as usize];
-                    let media = t.media();
-                    let codecs = self.registry.offer(&self.config.codecs, media);
-                    let extensions = self.registry.offer_extensions(&self.config.codecs, media);
+                    let (codecs, extensions) = match t.media() {
+                        MediaType::Audio => &audio,
+                        MediaType::Video => &video,
+                    };
                     let direction = t.desired_direction();
                     let section =
-                        self.media_section(*id, mid, direction, &codecs, &extensions, &transport)?;
+                        self.media_section(*id, mid, direction, codecs, extensions, &transport)?;
                     if live[i] {
                         section
                     } else {
@@ -246,7 +256,7 @@ impl Session {
                 }
                 Owner::Data => self.data_section(mid, &transport)?,
                 Owner::Vacant => {
-                    let previous = latest.as_ref().and_then(|d| d.media.get(i));
+                    let previous = latest.and_then(|d| d.media.get(i));
                     match previous {
                         Some(previous) => previous.to_rejected(),
                         None => {
