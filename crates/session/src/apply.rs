@@ -440,12 +440,19 @@ impl Session {
                 "RFC 3264 §8 / RFC 9429 §5.2.2: m= sections are never removed",
             ));
         }
+        // Indexed on first use: only recycled sections look their new mid up.
+        let current_mids = std::cell::OnceCell::new();
+        // `current` is the pending remote offer being replaced (the same object, not an equal
+        // one: comparing descriptions per section made this loop O(n²)).
+        let replacing_pending = self
+            .descriptions
+            .pending_remote
+            .as_deref()
+            .is_some_and(|pending| std::ptr::eq(pending, current));
         for (index, (old, new)) in current.media.iter().zip(&offer.media).enumerate() {
             let same = old.mid() == new.mid() && old.kind == new.kind;
             let recyclable = self.descriptions.recyclable(index)
-                || (Some(current) == self.descriptions.pending_remote.as_deref()
-                    && old.port == 0
-                    && !old.attributes.bundle_only());
+                || (replacing_pending && old.port == 0 && !old.attributes.bundle_only());
             if !same && !recyclable {
                 return Err(Error::peer(
                     format!(
@@ -460,9 +467,12 @@ impl Session {
                 ));
             }
             if !same
-                && new
-                    .mid()
-                    .is_some_and(|mid| current.media_by_mid(mid.as_str()).is_some())
+                && new.mid().is_some_and(|mid| {
+                    current_mids
+                        .get_or_init(|| current.mid_index())
+                        .get(mid.as_str())
+                        .is_some()
+                })
             {
                 return Err(Error::peer(
                     format!("recycled m-section {index} reuses a mid"),
@@ -588,6 +598,9 @@ impl Session {
         self.transports
             .settle(&local, &remote, we_offered, &mut effects);
         self.effects.extend(effects);
+        // Each mid's live transport, indexed once (a scan per section over a BUNDLE group's
+        // members, as many as there are sections, made this loop O(n²)).
+        let serving = self.transports.serving_index();
         let mut negotiated = Vec::new();
         for t in self.transceivers().filter(|t| !t.is_stopping()) {
             let Some(mid) = t.mid() else { continue };
@@ -597,7 +610,7 @@ impl Session {
             if section.is_rejected() {
                 continue;
             }
-            let Some(transport) = self.transports.serving(mid.as_str()).map(|t| t.id) else {
+            let Some(&transport) = serving.get(mid.as_str()) else {
                 continue;
             };
             let direction = section.direction();

@@ -13,7 +13,7 @@
 //! - A transport is released only when no live section uses it any more (webrtc-pc "when the
 //!   signaling state becomes stable", RFC 9429 §5.11).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tacet_sdp::{Candidate, MediaSection, SessionDescription, Setup};
 use tacet_transceiver_fsm::Mid;
@@ -79,14 +79,19 @@ pub(crate) struct Transports {
 }
 
 impl Transports {
-    /// The live transport serving `mid`, if any.
-    pub(crate) fn serving(&self, mid: &str) -> Option<&TransportState> {
-        self.all.iter().find(|t| {
-            !t.released && (t.tag.as_str() == mid || t.members.iter().any(|m| m.as_str() == mid))
-        })
+    /// Every mid's live transport: mid -> the first live transport tagged with it or listing
+    /// it as a member (built once: a BUNDLE group has as many members as sections).
+    pub(crate) fn serving_index(&self) -> HashMap<&str, TransportId> {
+        let mut index = HashMap::new();
+        for t in self.all.iter().filter(|t| !t.released) {
+            for mid in std::iter::once(&t.tag).chain(&t.members) {
+                index.entry(mid.as_str()).or_insert(t.id);
+            }
+        }
+        index
     }
 
-    /// [`Self::serving`], mutable.
+    /// The first live transport serving `mid` (tag or member), mutable.
     pub(crate) fn serving_mut(&mut self, mid: &str) -> Option<&mut TransportState> {
         self.all.iter_mut().find(|t| {
             !t.released && (t.tag.as_str() == mid || t.members.iter().any(|m| m.as_str() == mid))
