@@ -5,6 +5,7 @@
 //! decides what stops; the session does the bookkeeping around it: association, recycling,
 //! codecs, descriptions, transports, removal after an answer, mode and negotiation-needed.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use tacet_sdp::{SdpType, SessionDescription};
 use tacet_transceiver_fsm::{DescriptionKind, Input, Mid, RollbackAction, Section};
@@ -330,7 +331,7 @@ impl Session {
                 None if section.is_rejected() => continue,
                 None => {
                     // RFC 9429 §5.10: a recycled m-section disassociates its old transceiver.
-                    if let Some(old) = self.previous_owner(index) {
+                    if let Some(old) = self.previous_owner(index, &by_mid) {
                         self.drive(old, Input::Recycled, &mut tasks)?;
                     }
                     self.find_or_create_for(media, section.direction().has_recv(), &picked)
@@ -383,17 +384,22 @@ impl Session {
         })
     }
 
-    /// The transceiver that owned m-line `index` before, if it is still associated.
-    fn previous_owner(&self, index: usize) -> Option<TransceiverId> {
+    /// The transceiver that owned m-line `index` before, if it is still associated
+    /// (`by_mid`: the transceivers by mid, as [`Session::transceivers_by_mid`] gave them).
+    fn previous_owner(
+        &self,
+        index: usize,
+        by_mid: &HashMap<String, TransceiverId>,
+    ) -> Option<TransceiverId> {
         let previous = self
             .descriptions
             .current_remote
             .as_deref()
             .or(self.descriptions.current_local.as_deref())?;
         let mid = previous.media.get(index)?.mid()?;
-        self.transceivers()
-            .find(|t| t.mid() == Some(mid))
-            .map(|t| t.id)
+        let id = *by_mid.get(mid.as_str())?;
+        // Still associated with it now (the index was taken before this call changed anything).
+        (self.entry(id).ok()?.mid() == Some(mid)).then_some(id)
     }
 
     /// A remote offer keeps every m-line of the current descriptions in place with its mid,
