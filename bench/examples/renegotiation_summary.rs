@@ -10,9 +10,6 @@
 //! run at n = 2000). Every round's texts are checked (`renegotiation::check`) outside the
 //! timed part.
 //!
-//! tacet with its Chromium codec list is measured up to n = 200: at 2000 its rounds 2 and 3
-//! take minutes (super-linear), which would make this run long. Set `RENEGOTIATION_ALL=1` to
-//! measure it at every size.
 
 #![allow(clippy::print_stdout, reason = "it prints a table")]
 #![allow(
@@ -126,12 +123,10 @@ fn main() {
     let mut runs = Vec::new();
     for &n in &sizes {
         let tacet = measure::<Tacet>(n);
-        let chromium = (n <= 200 || std::env::var_os("RENEGOTIATION_ALL").is_some())
-            .then(|| measure::<TacetChromium>(n));
+        let chromium = measure::<TacetChromium>(n);
         let str0m = measure::<Str0m>(n);
         let rtc = measure::<Rtc>(n);
-        let chromium_runs = chromium.as_ref().map_or(0, |c| c.runs);
-        runs.push((n, [tacet.runs, chromium_runs, str0m.runs, rtc.runs]));
+        runs.push((n, [tacet.runs, chromium.runs, str0m.runs, rtc.runs]));
         for (i, round) in Round::ALL.into_iter().enumerate() {
             let sides = [&tacet, &str0m, &rtc];
             let sections = sides.map(|s| s.facts[i].offer.sections);
@@ -154,7 +149,7 @@ fn main() {
                 round.name(),
                 sections.map(|s| s.to_string()).join(" / "),
                 ms(tacet.times[i]),
-                chromium.as_ref().map_or("—".to_owned(), |c| ms(c.times[i])),
+                ms(chromium.times[i]),
                 ms(str0m.times[i]),
                 ms(rtc.times[i]),
                 per_section.join(" / "),
@@ -170,8 +165,8 @@ fn main() {
     }
     println!();
     println!(
-        "tacet's rounds split: the application's calls (`add_track`/`stop_transceiver`, each \
-         with its failure-atomicity snapshot) and the exchange, ms (µs per m-section)"
+        "tacet's rounds split: the application's calls (`add_track`/`stop_transceiver`) and \
+         the exchange, ms (µs per m-section)"
     );
     println!();
     println!("| n | round | calls | exchange |");

@@ -9,10 +9,12 @@
 //!   claims a test that does not exist.
 //! - `fuzz [--seconds N]` — builds every cargo-fuzz target (nightly) and runs each for N
 //!   seconds (default 60) on its corpus seeded from `tests/data/`.
-//! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers.
+//! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers;
+//!   `bench --tables [n...]` prints the renegotiation tables of `docs/performance.md`.
 //! - `model [--cases N]` — the model-based test of two sessions with N cases (default 100 000)
 //!   in release mode, for long runs (CI runs 256 in debug with the other tests).
-//! - `spec` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests citing them.
+//! - `spec [--check]` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests
+//!   citing them (`docs/spec.md`); `--check` fails on an uncited rule or a stale file.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -52,13 +54,16 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci     rustfmt --check, clippy -D warnings, tests, conformance --check, rustdoc -D warnings
+  ci     rustfmt --check, clippy -D warnings, tests, conformance --check, spec --check,
+         rustdoc -D warnings, the bench crate's clippy, a 20 s fuzz smoke run per target
          (stops at the first failure)
   docs   regenerate the generated sections of docs/
   conformance  [--check] run the WPT conformance tests and write docs/conformance.md
                (--check: fail if it is not current); fails if a claimed test is missing
   fuzz   [--seconds N] build every fuzz target (nightly) and run each N seconds (default 60)
   bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)
+  bench  --tables [n...] print the renegotiation tables of docs/performance.md (time, SDP
+         bytes and memory per m-section, every side in one run)
   model  [--cases N] the model-based test of two sessions, N cases in release (default 100000)
   spec   [--check] list the stop rules and the tests citing them (--check: fail on an uncited
          rule or a citation of an unknown rule)";
@@ -134,6 +139,9 @@ fn model(cases: u64) -> Result<(), String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("--tables") {
+        return bench_tables(&args[1..]);
+    }
     let mut bench = cargo();
     bench
         .args([
@@ -146,6 +154,29 @@ fn bench(args: &[String]) -> Result<(), String> {
         .args(args)
         .env("CARGO_TARGET_DIR", root().join("target"));
     step("bench", bench)
+}
+
+/// `bench --tables [n...]`: the renegotiation tables of docs/performance.md (time per round
+/// with SDP bytes, then memory per transceiver), every side in the same process; `n` limits
+/// the sizes (default 2, 20, 200, 2000).
+fn bench_tables(sizes: &[String]) -> Result<(), String> {
+    for example in ["renegotiation_summary", "renegotiation_memory"] {
+        let mut run = cargo();
+        run.args([
+            "run",
+            "--release",
+            "--locked",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--example",
+            example,
+            "--",
+        ])
+        .args(sizes)
+        .env("CARGO_TARGET_DIR", root().join("target"));
+        step(example, run)?;
+    }
+    Ok(())
 }
 
 fn ci() -> Result<(), String> {
