@@ -97,6 +97,9 @@ pub struct World {
     /// current descriptions (JSEP has no way back but a new session), so agreement is checked
     /// only when they did not.
     pub faults: usize,
+    /// After a fault, the data section was rejected with a BUNDLE group whose tag one side had
+    /// stopped and the other had not (`rejects_a_group_with_its_tag`).
+    pub data_section_lost: bool,
 }
 
 impl World {
@@ -110,6 +113,7 @@ impl World {
             next_track: 0,
             steps: 0,
             faults: 0,
+            data_section_lost: false,
         }
     }
 
@@ -393,6 +397,14 @@ impl World {
         if !session.signaling_state().eq(&SignalingState::Closed)
             && local.media.iter().any(|m| m.is_data() && m.is_rejected())
         {
+            // The one way a fault may take it down (see `rejects_a_group_with_its_tag`); from
+            // then on both sides carry the rejected section.
+            if self.data_section_lost
+                || (self.faults > 0 && rejects_a_group_with_its_tag(local, session))
+            {
+                self.data_section_lost = true;
+                return Ok(());
+            }
             return Err(format!("{who:?}: the data section was rejected"));
         }
         Ok(())
@@ -542,4 +554,27 @@ impl Default for World {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Whether `answer` (a local answer) rejects the remote offer's BUNDLE tag and with it the whole
+/// group (RFC 9429 §5.3.1, RFC 9143 §7.3.3). After a signaling fault this can take the data
+/// section down: an abandoned offer that the peer applied anyway stops a transceiver on one
+/// side only (a remote rejection stops it, and rollback never un-stops), the other side still
+/// offers its m-line live as the tag, and the answerer must reject the stopped tag and so the
+/// whole group. JSEP leaves the answerer no other answer; the two sides' views differed before
+/// the offer was made. Without faults this never happens (the invariant is strict then).
+fn rejects_a_group_with_its_tag(answer: &SessionDescription, session: &Session) -> bool {
+    if answer.sdp_type != SdpType::Answer && answer.sdp_type != SdpType::Pranswer {
+        return false;
+    }
+    let Some(offer) = session.remote_description() else {
+        return false;
+    };
+    offer.bundle_groups().any(|group| {
+        group
+            .mids()
+            .next()
+            .and_then(|tag| answer.media_by_mid(tag))
+            .is_some_and(|(_, m)| m.is_rejected())
+    })
 }

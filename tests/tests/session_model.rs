@@ -153,3 +153,40 @@ fn a_fixed_story_settles() {
     }
     world.settle().unwrap();
 }
+
+// Found by a 20 000-case run of the chaos model: B applies A's offer that rejects mid 0 (B's
+// transceiver stops: a remote rejection stops it), then B rolls that remote offer back (a stop
+// is never undone) while its own abandoned offer is still on its way to A. A answers that stale
+// offer with a new transceiver for mid 0, then offers mid 0 live as the BUNDLE tag; B must
+// reject its stopped tag and with it the whole group, the data section included (RFC 9429
+// §5.3.1, RFC 9143 §7.3.3). Only a signaling fault gets here, and JSEP leaves no other answer;
+// the model accepts it then, and only then (docs/stop-semantics.md, "Limits").
+#[test]
+fn an_abandoned_offer_can_cost_the_data_section_through_a_stopped_tag() {
+    let mut world = World::new();
+    let story = [
+        Op::AddTransceiver(Who::A, TrackKind::Audio, Direction::SendRecv),
+        Op::Offer(Who::A),
+        Op::Deliver,
+        Op::Answer(Who::B),
+        Op::Stop(Who::A, 0),
+        Op::CreateDataChannel(Who::A),
+        Op::AddTransceiver(Who::A, TrackKind::Audio, Direction::SendRecv),
+        Op::Offer(Who::A),
+        Op::Offer(Who::B),
+        Op::Rollback(Who::B),
+        Op::Rollback(Who::A),
+        Op::Deliver,
+        Op::Deliver,
+        Op::Rollback(Who::B),
+    ];
+    for op in &story {
+        world.apply(op).unwrap_or_else(|e| panic!("{op:?}: {e}"));
+    }
+    assert!(world.faults > 0);
+    world.settle().unwrap();
+    assert!(
+        world.data_section_lost,
+        "the story ends with the data section rejected"
+    );
+}
