@@ -162,7 +162,7 @@ fn stopped_before_association(policy: UnassociatedStopPolicy) -> Pair {
 // spec: 1.7g
 #[test]
 fn unassociated_stop_is_dropped_at_the_next_offer_by_default() {
-    let mut pair = stopped_before_association(UnassociatedStopPolicy::DropAtNextOffer);
+    let mut pair = stopped_before_association(UnassociatedStopPolicy::Drop);
     assert_eq!(pair.a.session.transceivers().count(), 0);
     assert!(!pair.a.session.is_negotiation_needed());
     assert!(
@@ -171,6 +171,53 @@ fn unassociated_stop_is_dropped_at_the_next_offer_by_default() {
             .iter()
             .any(|e| matches!(e, Event::TransceiverRemoved { .. }))
     );
+}
+
+// The answerer's side of the same policy (found by the model-based test): B's offer creates a
+// transceiver on A, A's addTrack takes it, B's next offer rejects the m-line (A's transceiver
+// stops) and A rolls that offer back (the stop stays, the mid goes). A never needs to offer
+// again, so the drop happens when the next exchange completes, here B's next offer and A's
+// answer.
+// spec: 1.7g
+#[test]
+fn an_unassociated_stop_on_the_answerer_is_dropped_when_the_exchange_completes() {
+    let mut pair = Pair::new();
+    pair.session(Who::B)
+        .add_transceiver(TrackKind::Video, TransceiverInit::default())
+        .unwrap();
+    let first = pair.send_offer(Who::B).unwrap();
+    let b_video = pair.b.session.transceivers().next().unwrap().id();
+    pair.session(Who::B).stop_transceiver(b_video).unwrap();
+    pair.flush().unwrap();
+    assert_eq!(first.media.len(), 1);
+    let second = pair.send_offer(Who::B).unwrap();
+    assert!(second.media[0].is_rejected());
+    let a_video = pair
+        .session(Who::A)
+        .add_track(TrackKind::Video, TrackId::from("cam"), vec![])
+        .unwrap();
+    pair.flush().unwrap();
+    assert!(pair.a.session.transceiver(a_video).unwrap().is_stopped());
+    pair.session(Who::A)
+        .set_local_description(SessionDescription::rollback())
+        .unwrap();
+    // Stopped, no mid, still in the set: the spec would keep it for ever.
+    let kept = pair.a.session.transceiver(a_video).unwrap();
+    assert!(kept.is_stopped() && kept.mid().is_none());
+    assert!(pair.a.session.transceivers().any(|t| t.id() == a_video));
+    assert!(!pair.a.session.is_negotiation_needed());
+
+    // B starts again (its offer was never answered); A answers.
+    pair.session(Who::B)
+        .set_local_description(SessionDescription::rollback())
+        .unwrap();
+    pair.session(Who::B).create_data_channel("chat").unwrap();
+    pair.negotiate(Who::B).unwrap();
+    assert!(!pair.a.session.transceivers().any(|t| t.id() == a_video));
+    assert!(pair.a.take_events().iter().any(
+        |e| matches!(e, Event::TransceiverRemoved { transceiver } if *transceiver == a_video)
+    ));
+    assert!(!pair.a.session.is_negotiation_needed());
 }
 
 // The spec's letter, available as a policy: it stays in the set and negotiation is needed for

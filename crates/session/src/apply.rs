@@ -235,16 +235,7 @@ impl Session {
                 )?;
             }
         }
-        if self.config.unassociated_stop == UnassociatedStopPolicy::DropAtNextOffer {
-            let dropped: Vec<TransceiverId> = self
-                .transceivers()
-                .filter(|t| t.is_stopping() && t.mid().is_none())
-                .map(|t| t.id)
-                .collect();
-            for id in dropped {
-                self.drive(id, Input::DropUnassociated, &mut tasks)?;
-            }
-        }
+        self.drop_unassociated_stops(&mut tasks)?;
         (self.ice_ufrag, self.ice_pwd) = created.ice;
         self.ice_restart = false;
         self.version = description.origin.session_version;
@@ -600,6 +591,11 @@ impl Session {
             // The signaling state is stable: this is the last stable state now.
             entry.stable_remote_streams = entry.remote_streams.clone();
         }
+        // A transceiver that is stopped (or stopping) with no mid when an exchange completes
+        // has no m-line and can never get one: the answerer never offers, so only this drops
+        // it there (found by the model-based test: addTrack onto a transceiver a remote offer
+        // created, stopped by the next offer, which is then rolled back).
+        self.drop_unassociated_stops(tasks)?;
         let mut effects = Vec::new();
         self.transports
             .settle(&local, &remote, we_offered, &mut effects);
@@ -634,6 +630,24 @@ impl Session {
         self.set_mode(Mode::of(Some(&local), Some(&remote)));
         self.negotiation_needed = false;
         tasks.update_negotiation_needed = true;
+        Ok(())
+    }
+
+    /// decisions.md §2 ([`UnassociatedStopPolicy::Drop`]): removes every transceiver that is
+    /// stopping or stopped and associated with no m-section, when a local offer is applied
+    /// (it gets no m-line) and when an exchange completes (it never will).
+    fn drop_unassociated_stops(&mut self, tasks: &mut Tasks) -> Result<(), Error> {
+        if self.config.unassociated_stop != UnassociatedStopPolicy::Drop {
+            return Ok(());
+        }
+        let dropped: Vec<TransceiverId> = self
+            .transceivers()
+            .filter(|t| t.is_stopping() && t.mid().is_none())
+            .map(|t| t.id)
+            .collect();
+        for id in dropped {
+            self.drive(id, Input::DropUnassociated, tasks)?;
+        }
         Ok(())
     }
 

@@ -16,16 +16,18 @@ pub enum BundlePolicy {
     Balanced,
 }
 
-/// What to do with a transceiver stopped before it was ever associated with an m-section.
+/// What to do with a transceiver stopped while it is associated with no m-section (never
+/// associated, or disassociated by a rollback).
 ///
-/// The spec keeps it in the set of transceivers for ever, needing negotiation for ever
-/// (webrtc-pc#2838, open). tacet's default drops it at the next local offer, so
-/// negotiation-needed can return to false (decisions.md §2).
+/// The spec keeps it in the set of transceivers for ever — needing negotiation for ever while
+/// it is stopping (webrtc-pc#2838, open). tacet's default drops it, so negotiation-needed can
+/// return to false and nothing leaks (decisions.md §2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UnassociatedStopPolicy {
-    /// Remove it when the next local offer is applied (it has no m-line to negotiate).
+    /// Remove it when the next local offer is applied (it gets no m-line) or when the next
+    /// exchange completes, whichever comes first (the answerer may never offer again).
     #[default]
-    DropAtNextOffer,
+    Drop,
     /// The letter of the spec: keep it.
     Keep,
 }
