@@ -474,22 +474,7 @@ impl Reader<'_> {
     }
 
     fn read_media(&mut self, index: usize, m: sdp_types::Media) -> Result<MediaSection, Error> {
-        // RFC 8866 §9: `media-field = %s"m" "=" token SP port ["/" integer] SP proto
-        // 1*(SP fmt)` with `proto = token *("/" token)` and `fmt = token`. sdp-types lets an
-        // empty media type, proto or format list through (and a trailing space or a byte
-        // outside token-char), which could not be written back as SDP: the builder refuses
-        // the same values, so a parsed section can always be answered.
-        let is_token = |t: &str| !t.is_empty() && t.bytes().all(is_token_char);
-        let problem = if !is_token(&m.media) {
-            Some("the media type is not a token")
-        } else if !m.proto.split('/').all(is_token) {
-            Some("the transport protocol is not a list of tokens separated by \"/\"")
-        } else if !m.fmt.split(' ').all(is_token) {
-            Some("the m= line needs at least one format, each a token, separated by single spaces")
-        } else {
-            None
-        };
-        if let Some(message) = problem {
+        if let Some(message) = m_line_problem(&m.media, &m.proto, &m.fmt) {
             return Err(Error::Syntax {
                 at: Location::section(index, None).with_line(locate(self.text, Some(index), None)),
                 message: message.to_owned(),
@@ -699,12 +684,39 @@ struct Once {
     msid_semantic: bool,
 }
 
-/// Rules across sections: unique mids, BUNDLE groups naming existing mids once, and a mid on
-/// every section when BUNDLE is used.
+/// RFC 8866 §9: `media-field = %s"m" "=" token SP port ["/" integer] SP proto 1*(SP fmt)`
+/// with `proto = token *("/" token)` and `fmt = token`. sdp-types lets an empty media type,
+/// proto or format list through (and a trailing space or a byte outside token-char), and a
+/// section built in code can hold anything; neither could be written back as SDP, and the
+/// builder refuses the same values, so a section that passes can always be answered.
+fn m_line_problem(media: &str, proto: &str, formats: &str) -> Option<&'static str> {
+    let is_token = |t: &str| !t.is_empty() && t.bytes().all(is_token_char);
+    if !is_token(media) {
+        Some("the media type is not a token")
+    } else if !proto.split('/').all(is_token) {
+        Some("the transport protocol is not a list of tokens separated by \"/\"")
+    } else if !formats.split(' ').all(is_token) {
+        Some("the m= line needs at least one format, each a token, separated by single spaces")
+    } else {
+        None
+    }
+}
+
+/// Rules across sections: every m= line well-formed (for descriptions built in code; the
+/// parser checks it as it reads), unique mids, BUNDLE groups naming existing mids once, and a
+/// mid on every section when BUNDLE is used.
 pub(crate) fn validate(description: &SessionDescription, text: &str) -> Result<(), Error> {
     let section_at = |index: usize, mid: Option<&Mid>| {
         Location::section(index, mid).with_line(locate(text, Some(index), None))
     };
+    for (index, m) in description.media.iter().enumerate() {
+        if let Some(message) = m_line_problem(m.kind.as_str(), &m.proto, &m.formats) {
+            return Err(Error::Syntax {
+                at: section_at(index, m.mid()),
+                message: message.to_owned(),
+            });
+        }
+    }
     let mut mids: HashSet<&str> = HashSet::with_capacity(description.media.len());
     for (index, m) in description.media.iter().enumerate() {
         if let Some(mid) = m.mid()

@@ -327,6 +327,25 @@ fn validate_checks_a_description_built_in_code() {
     assert_eq!(line_of(&e), None);
 }
 
+// The m= line grammar holds for a description edited in code too: otherwise a remote offer
+// built that way would be accepted and then wedge createAnswer, whose builder refuses it.
+#[test]
+fn validate_checks_the_m_line_grammar_of_a_description_built_in_code() {
+    let parsed = parse(&format!("{HEAD}{}", audio("0"))).unwrap().description;
+    for edit in [
+        |m: &mut tacet_sdp::MediaSection| m.formats = "\u{d2}".into(),
+        |m: &mut tacet_sdp::MediaSection| m.formats = String::new(),
+        |m: &mut tacet_sdp::MediaSection| m.proto = "UDP//RTP".into(),
+    ] {
+        let mut description = parsed.clone();
+        edit(&mut description.media[0]);
+        let e = description.validate().unwrap_err();
+        assert!(matches!(e, Error::Syntax { .. }), "{e}");
+        assert_eq!(e.rule(), "RFC 8866 §9");
+        assert_eq!(e.fault(), Fault::Peer);
+    }
+}
+
 // Found by fuzzing (fuzz/regressions): an m= line with an empty media type, with no format
 // (a trailing space), or with a format or protocol that is not made of tokens, is refused — neither could be written back as SDP (RFC 8866 §9).
 #[test]

@@ -41,7 +41,8 @@ pub(crate) struct Created {
 /// `[[CurrentLocalDescription]]` and friends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Descriptions {
-    /// Set with [`Descriptions::set_current`] only, which keeps `current_mids` in step.
+    /// Set with [`Descriptions::set_current`] only, which keeps `current_mids` in step
+    /// (trickled candidates are added in place: they move no mid and no m-line).
     pub(crate) current_local: Option<Arc<SessionDescription>>,
     /// As `current_local`.
     pub(crate) current_remote: Option<Arc<SessionDescription>>,
