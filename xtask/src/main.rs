@@ -142,6 +142,12 @@ fn bench(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("--tables") {
         return bench_tables(&args[1..]);
     }
+    // `cargo xtask bench -- --warm-up-time 2` and `cargo xtask bench --warm-up-time 2` mean the
+    // same: criterion must not see a second `--` (it would read the options as filters).
+    let args = match args.split_first() {
+        Some((first, rest)) if first == "--" => rest,
+        _ => args,
+    };
     let mut bench = cargo();
     bench
         .args([
