@@ -3,7 +3,8 @@
 //! rollback / glare / lost or reordered signaling / close, with the stop invariants checked
 //! after every step, then the applications settle and the settled invariants are checked.
 //!
-//! `PROPTEST_CASES` sets the number of cases (default 256, about a second in CI's debug build);
+//! `PROPTEST_CASES` sets the number of cases (default 1024 per proptest, a few seconds in CI's
+//! debug build);
 //! `cargo xtask model --cases N` runs a long one in release mode.
 
 #![allow(
@@ -81,7 +82,7 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(256)
+        .unwrap_or(1024)
 }
 
 proptest! {

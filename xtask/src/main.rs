@@ -12,7 +12,7 @@
 //! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers;
 //!   `bench --tables [n...]` prints the renegotiation tables of `docs/performance.md`.
 //! - `model [--cases N]` — the model-based test of two sessions with N cases (default 100 000)
-//!   in release mode, for long runs (CI runs 256 in debug with the other tests).
+//!   in release mode, for long runs (CI runs 1024 in debug with the other tests).
 //! - `spec [--check]` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests
 //!   citing them (`docs/spec.md`); `--check` fails on an uncited rule or a stale file.
 
