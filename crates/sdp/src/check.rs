@@ -2,19 +2,30 @@
 //! one it follows. Strict rules are errors; what real peers get wrong harmlessly is a warning
 //! (the session decides, by policy, what to tolerate).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::attribute::{Attribute, Group};
 use crate::error::{Error, Location, Warning, WarningKind};
 use crate::model::SessionDescription;
 
 impl SessionDescription {
-    /// The rules within one description that [`SessionDescription::parse`] checks after
-    /// parsing — unique mids (RFC 5888 §4), BUNDLE groups naming existing mids once
-    /// (RFC 9143 §7), a mid on every section when BUNDLE is used — for a description built or
-    /// edited in code. Errors carry no line numbers (there is no text).
+    /// The rules within one description that [`SessionDescription::parse`] checks — every
+    /// m= line well-formed (RFC 8866 §9: media type, protocol and formats are tokens), unique
+    /// mids (RFC 5888 §4), BUNDLE groups naming existing mids once (RFC 9143 §7), a mid on
+    /// every section when BUNDLE is used — for a description built or edited in code. Errors
+    /// carry no line numbers (there is no text).
     pub fn validate(&self) -> Result<(), Error> {
-        crate::parse::validate(self, "")
+        for (index, m) in self.media.iter().enumerate() {
+            if let Some(message) =
+                crate::parse::m_line_problem(m.kind.as_str(), &m.proto, &m.formats)
+            {
+                return Err(Error::Syntax {
+                    at: Location::section(index, m.mid()),
+                    message: message.to_owned(),
+                });
+            }
+        }
+        crate::parse::validate(self, "", &mut HashMap::with_capacity(self.media.len()))
     }
 
     /// Checks this answer against the `offer` it answers:

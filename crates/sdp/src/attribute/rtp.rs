@@ -103,7 +103,8 @@ impl Fmtp {
         let mut c = Cursor::new(&value);
         let format = c.token("format is not a token")?;
         c.expect(b' ', "no format parameters")?;
-        if c.rest().trim().is_empty() {
+        // `trim().is_empty()` without trimming: stops at the first character.
+        if c.rest().chars().all(char::is_whitespace) {
             return Err("no format parameters");
         }
         let payload_type = payload_type(format).ok();
