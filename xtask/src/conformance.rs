@@ -3,7 +3,7 @@
 //! [`CASES`] lists every case of the WPT checklist for stopping media (77 numbered cases from
 //! web-platform-tests `webrtc/`), with its mark (the expectation matches the current W3C text,
 //! or is legacy) and what tacet does with it. The list is copied here so that nothing reads
-//! `../shared` at run time (decisions.md §7).
+//! the reference directory outside the repository at run time (decisions.md §7).
 //!
 //! The command lists the tests of `tacet-tests --test conformance`
 //! (`tests/tests/conformance/`, one module per WPT file), runs them, writes `docs/conformance.md`, and fails when a

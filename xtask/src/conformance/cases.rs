@@ -1,5 +1,5 @@
 //! Every case of the WPT checklist for stopping media (stop-semantics.md §5, copied here so
-//! nothing reads `../shared` at run time, decisions.md §7), with its mark and tacet's status.
+//! nothing reads the reference directory at run time, decisions.md §7), with its mark and tacet's status.
 //! Each `Pass` names a test of `tests/tests/conformance/` by its path (`module::name`, one module
 //! per WPT file): the name is the snake_case of the WPT title
 //! (without a `[kind] ` or `addTrack/addTransceiver - ` prefix; the first title when a row has

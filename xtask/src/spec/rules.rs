@@ -1,6 +1,6 @@
 //! The rules of the stop-semantics reference (§1 webrtc-pc, §3 JSEP and BUNDLE, §6 edge cases
-//! for the state machines), one line each, copied here so nothing reads `../shared` at run time
-//! (decisions.md §7). Tests cite them as `// spec: 1.3c` (several: `// spec: 1.3c, 6.2`) in the
+//! for the state machines), one line each, copied here so nothing reads the reference
+//! directory at run time (decisions.md §7). Tests cite them as `// spec: 1.3c` (several: `// spec: 1.3c, 6.2`) in the
 //! comment block right above the test function; `cargo xtask spec` lists who cites what.
 
 /// One rule: its id (the reference's section and a letter) and what it says.
