@@ -14,7 +14,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tacet_bench::renegotiation::{Endpoints, Round, Rtc, SIZES, Str0m, Tacet, TacetChromium};
+use tacet_bench::renegotiation::{
+    Endpoints, Round, Rtc, Str0m, Tacet, TacetChromium, sizes_from_args,
+};
 use tacet_sdp::{SdpType, SessionDescription};
 
 /// The system allocator, counting the bytes currently allocated.
@@ -114,17 +116,7 @@ fn kb(bytes: usize) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = {
-        let args: Vec<usize> = std::env::args()
-            .skip(1)
-            .map(|a| a.parse().expect("sizes are numbers"))
-            .collect();
-        if args.is_empty() {
-            SIZES.to_vec()
-        } else {
-            args
-        }
-    };
+    let sizes = sizes_from_args();
     println!(
         "| side | n | fresh pair KiB | after round 1 KiB | bytes per transceiver (all / above the fresh pair) |"
     );

@@ -20,7 +20,7 @@
 use std::time::{Duration, Instant};
 
 use tacet_bench::renegotiation::{
-    Endpoints, Round, RoundFacts, Rtc, SIZES, Str0m, Tacet, TacetChromium, check,
+    Endpoints, Round, RoundFacts, Rtc, Str0m, Tacet, TacetChromium, check, sizes_from_args,
 };
 
 /// Runs per side and size, at most.
@@ -103,17 +103,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = {
-        let args: Vec<usize> = std::env::args()
-            .skip(1)
-            .map(|a| a.parse().expect("sizes are numbers"))
-            .collect();
-        if args.is_empty() {
-            SIZES.to_vec()
-        } else {
-            args
-        }
-    };
+    let sizes = sizes_from_args();
     println!(
         "| n | round | m-sections (tacet / str0m / rtc) | tacet ms | tacet, Chromium codecs ms \
          | str0m ms | rtc ms | µs per m-section (tacet / str0m / rtc) \

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use tacet_sdp::{Candidate, Fingerprint, SdpType, SessionDescription};
-use tacet_session::{Effect, Error, Event, Session, SessionConfig, TransportId};
+use tacet_session::{Effect, Error, Event, Session, SessionConfig, TransceiverId, TransportId};
 
 /// Which peer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,6 +44,15 @@ pub struct Peer {
 }
 
 impl Peer {
+    /// Whether transceiver `id` has been removed from the set (it must exist).
+    pub fn removed(&self, id: TransceiverId) -> bool {
+        self.session
+            .transceiver(id)
+            .expect("the test names a transceiver of this session")
+            .machine()
+            .is_removed()
+    }
+
     fn new(seed: u64, fingerprint_byte: u8) -> Self {
         Self::with_config(seed, fingerprint_byte, |_| {})
     }

@@ -83,22 +83,8 @@ fn stop_non_tag_rejects_its_mline_and_keeps_bundle_and_data() {
     assert!(answer.media[1].is_rejected());
     assert_eq!(bundle(&answer), ["0", "2"]);
     // Both sides removed the transceiver once the answer settled.
-    assert!(
-        pair.a
-            .session
-            .transceiver(video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
-    assert!(
-        pair.b
-            .session
-            .transceiver(b_video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.a.removed(video));
+    assert!(pair.b.removed(b_video));
     assert_eq!(pair.a.session.mode(), Mode::MediaAndData);
     // The tag did not move: no transport effect but media ones.
     assert!(!pair.a.effects.iter().any(|e| matches!(
@@ -299,14 +285,7 @@ fn stop_in_have_local_offer_is_negotiated_in_the_next_round() {
     assert!(pair.a.take_events().contains(&Event::NegotiationNeeded));
     let (offer, _) = pair.negotiate(Who::A).unwrap();
     assert!(offer.media[1].is_rejected());
-    assert!(
-        pair.a
-            .session
-            .transceiver(video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.a.removed(video));
 }
 
 // stop-semantics §6 item 3 / WPT #46: stopped in have-remote-offer, the answer keeps the
@@ -338,22 +317,8 @@ fn stop_in_have_remote_offer_answers_inactive_then_offers_port_zero() {
     assert!(pair.b.take_events().contains(&Event::NegotiationNeeded));
     let (offer, _) = pair.negotiate(Who::B).unwrap();
     assert!(offer.media[1].is_rejected());
-    assert!(
-        pair.a
-            .session
-            .transceiver(video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
-    assert!(
-        pair.b
-            .session
-            .transceiver(b_video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.a.removed(video));
+    assert!(pair.b.removed(b_video));
 }
 
 // The pranswer states: a stop between a pranswer and the final answer is negotiated next.
@@ -388,14 +353,7 @@ fn stop_in_the_pranswer_states() {
     assert_eq!(pair.a.session.signaling_state(), SignalingState::Stable);
     assert!(pair.a.session.is_negotiation_needed());
     pair.negotiate(Who::A).unwrap();
-    assert!(
-        pair.a
-            .session
-            .transceiver(video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.a.removed(video));
 }
 
 // RFC 9429 §5.2.2: a port-0 m-section of the current descriptions is recycled for a new

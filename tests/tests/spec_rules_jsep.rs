@@ -312,14 +312,7 @@ fn inactive_is_reversible_and_port_zero_is_terminal() {
 
     pair.session(Who::A).stop_transceiver(audio).unwrap();
     pair.negotiate(Who::A).unwrap();
-    assert!(
-        pair.a
-            .session
-            .transceiver(audio)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.a.removed(audio));
     assert!(
         pair.session(Who::A)
             .set_direction(audio, Direction::SendRecv)

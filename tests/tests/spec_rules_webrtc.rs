@@ -301,14 +301,7 @@ fn a_stop_never_touches_the_senders_track() {
     };
     assert_eq!(sender_track(&pair, video), Some(TrackId::from("cam")));
     pair.negotiate(Who::A).unwrap();
-    assert!(
-        pair.a
-            .session
-            .transceiver(video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.a.removed(video));
     assert_eq!(sender_track(&pair, video), Some(TrackId::from("cam")));
     let receiver = pair.a.session.transceiver(video).unwrap().receiver_track();
     assert_eq!(receiver.ready_state(), ReadyState::Ended);
@@ -682,14 +675,7 @@ fn a_stopped_transceiver_needs_negotiation_until_its_rejection_is_current() {
     let (offer, _) = pair.negotiate(Who::B).unwrap();
     assert!(offer.media[1].is_rejected());
     assert!(!pair.b.session.is_negotiation_needed());
-    assert!(
-        pair.b
-            .session
-            .transceiver(b_video)
-            .unwrap()
-            .machine()
-            .is_removed()
-    );
+    assert!(pair.b.removed(b_video));
 }
 
 // close(): signaling closed without a signalingstatechange event; every transceiver stopped

@@ -87,6 +87,18 @@ pub fn stopped_indices(n: usize) -> impl Iterator<Item = usize> {
     (0..n).filter(|i| matches!(i % 8, 1 | 6))
 }
 
+/// The sizes given on the command line, else [`SIZES`] (for the table examples).
+///
+/// # Panics
+/// If an argument is not a number.
+pub fn sizes_from_args() -> Vec<usize> {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("sizes are numbers"))
+        .collect();
+    if args.is_empty() { SIZES.to_vec() } else { args }
+}
+
 /// How many transceivers round 2 stops and round 3 adds for `n`.
 pub fn stop_count(n: usize) -> usize {
     stopped_indices(n).count()

@@ -203,46 +203,36 @@ impl TacetChromium {
     }
 }
 
-impl Endpoints for Tacet {
-    const NAME: &'static str = "tacet";
-    const RECYCLES: bool = true;
-    const STOP_REJECTS: bool = true;
+/// The two tacet sides differ only in name and codec list.
+macro_rules! tacet_endpoints {
+    ($side:ty, $name:literal, $codecs:expr) => {
+        impl Endpoints for $side {
+            const NAME: &'static str = $name;
+            const RECYCLES: bool = true;
+            const STOP_REJECTS: bool = true;
 
-    fn new() -> Self {
-        Self(Pair::new(CodecConfig::minimal()))
-    }
+            fn new() -> Self {
+                Self(Pair::new($codecs))
+            }
 
-    fn round(&mut self, round: Round, n: usize) -> Exchange {
-        self.0.round(round, n)
-    }
+            fn round(&mut self, round: Round, n: usize) -> Exchange {
+                self.0.round(round, n)
+            }
 
-    fn answerer_stopped(&mut self) -> usize {
-        self.0.answerer_stopped()
-    }
+            fn answerer_stopped(&mut self) -> usize {
+                self.0.answerer_stopped()
+            }
 
-    fn offerer_live(&mut self) -> usize {
-        self.0.offerer_live()
-    }
+            fn offerer_live(&mut self) -> usize {
+                self.0.offerer_live()
+            }
+        }
+    };
 }
 
-impl Endpoints for TacetChromium {
-    const NAME: &'static str = "tacet-chromium-codecs";
-    const RECYCLES: bool = true;
-    const STOP_REJECTS: bool = true;
-
-    fn new() -> Self {
-        Self(Pair::new(CodecConfig::default()))
-    }
-
-    fn round(&mut self, round: Round, n: usize) -> Exchange {
-        self.0.round(round, n)
-    }
-
-    fn answerer_stopped(&mut self) -> usize {
-        self.0.answerer_stopped()
-    }
-
-    fn offerer_live(&mut self) -> usize {
-        self.0.offerer_live()
-    }
-}
+tacet_endpoints!(Tacet, "tacet", CodecConfig::minimal());
+tacet_endpoints!(
+    TacetChromium,
+    "tacet-chromium-codecs",
+    CodecConfig::default()
+);

@@ -46,6 +46,21 @@ pub struct Codec {
 }
 
 impl Codec {
+    /// The `a=fmtp` parameters as written: `{primary}` resolved to `primary`, an empty value
+    /// written bare (no `=`).
+    pub(crate) fn written_fmtp(&self, primary: u8) -> Vec<(String, Option<String>)> {
+        let primary = primary.to_string();
+        self.fmtp
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.replace("{primary}", &primary),
+                    v.clone().filter(|v| !v.is_empty()),
+                )
+            })
+            .collect()
+    }
+
     fn new(name: &str, clock_rate: u32, channels: Option<u16>, preferred_pt: u8) -> Self {
         Self {
             name: name.to_owned(),
@@ -579,18 +594,7 @@ pub(crate) fn write_codecs(
             ));
         }
         if !c.codec.fmtp.is_empty() {
-            let primary = primary_pt.unwrap_or(c.pt).to_string();
-            let params: Vec<(String, Option<String>)> = c
-                .codec
-                .fmtp
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.replace("{primary}", &primary),
-                        v.clone().filter(|v| !v.is_empty()),
-                    )
-                })
-                .collect();
+            let params = c.codec.written_fmtp(primary_pt.unwrap_or(c.pt));
             a.push(Attribute::Fmtp(
                 Fmtp::new(c.pt, params.iter().map(|(k, v)| (k.as_str(), v.as_deref())))
                     .map_err(sdp)?,

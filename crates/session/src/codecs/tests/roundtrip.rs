@@ -9,21 +9,10 @@ use super::*;
 /// What `read_section` must give back for a codec we wrote: the same codec, its `{primary}`
 /// resolved to `primary`, parameters with an empty value written bare.
 fn as_written(c: &NegotiatedCodec, primary: u8) -> NegotiatedCodec {
-    let primary = primary.to_string();
     NegotiatedCodec {
         pt: c.pt,
         codec: Codec {
-            fmtp: c
-                .codec
-                .fmtp
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.replace("{primary}", &primary),
-                        v.clone().filter(|v| !v.is_empty()),
-                    )
-                })
-                .collect(),
+            fmtp: c.codec.written_fmtp(primary),
             preferred_pt: c.pt,
             rtx_pt: None,
             ..c.codec.clone()
