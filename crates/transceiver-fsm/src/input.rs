@@ -151,9 +151,10 @@ pub enum Input {
         /// The associated m-section is rejected in a current description.
         rejected: bool,
     },
-    /// tacet's deviation for a transceiver stopped before it was ever associated
-    /// (decisions.md §2, webrtc-pc#2838): it has no m-line to negotiate, so the next local
-    /// offer removes it instead of leaving it in the set for ever.
+    /// tacet's deviation for a transceiver stopped while associated with no m-section
+    /// (decisions.md §2, webrtc-pc#2838): it has no m-line to negotiate, so the session
+    /// removes it at the next local offer or when the next exchange completes, instead of
+    /// leaving it in the set for ever.
     DropUnassociated,
     /// `RTCPeerConnection.close()` (`disappear: false`) or its garbage-collection path
     /// (`disappear: true`, no `ended` event).

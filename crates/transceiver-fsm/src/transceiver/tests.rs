@@ -223,8 +223,9 @@ fn stop_in_have_local_offer_stays_stopping_when_the_answer_is_live() {
     assert_eq!(drain(&mut t), [Effect::RemoteTrackAdded]);
 }
 
-// decisions.md §2 (webrtc-pc#2838): a transceiver stopped before association is dropped by
-// the session at the next local offer; an associated one, or an active one, is not.
+// decisions.md §2 (webrtc-pc#2838): a transceiver stopped without a mid is dropped by the
+// session (at the next local offer or the end of the next exchange); an associated one, or an
+// active one, is not.
 #[test]
 fn drop_unassociated_removes_only_a_stopped_transceiver_without_a_mid() {
     let mut t = Transceiver::new(SendRecv);
