@@ -140,7 +140,9 @@ const KNOWN_UNMODELLED: &[&str] = &[
 impl Attribute {
     /// Reads one line from its name and value as sdp-types split them (at the first `:`).
     /// Both strings are moved into the result; nothing is copied. One `match` on the name
-    /// decides everything (this runs once per line of every description).
+    /// decides everything (this runs once per line of every description). Inlined into its
+    /// one caller, the attribute loop, so the result is built in place rather than returned.
+    #[inline(always)]
     pub(crate) fn read(name: String, value: Option<String>) -> Result<(Self, Oddity), Refused> {
         /// A value attribute: parse its value, or refuse (with the rule) when it has none.
         macro_rules! valued {

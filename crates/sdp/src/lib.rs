@@ -55,8 +55,10 @@ mod attribute;
 mod build;
 mod check;
 mod error;
+mod layout;
 mod model;
 mod parse;
+mod scan;
 mod write;
 
 pub use attribute::{
@@ -70,5 +72,6 @@ pub use model::{
     Attributes, Bandwidth, Connection, Key, MediaKind, MediaSection, MidIndex, Origin, Repeat,
     SdpType, SessionDescription, Time, TimeZone,
 };
-pub use parse::{Limits, Parsed};
+pub use parse::Parsed;
+pub use scan::Limits;
 pub use tacet_transceiver_fsm::{Direction, Mid};

@@ -1,15 +1,22 @@
 //! Small grammar helpers shared by the attribute parsers (RFC 8866 §9 tokens, RFC 8839 ICE
 //! characters, decimal numbers). Each returns `Err(reason)`; the caller adds the rule.
 
-/// RFC 8866 §9 `token-char`, as a table: the attribute parsers check every byte of most
-/// fields, so this is on the hot path.
-static TOKEN_CHAR: [bool; 256] = {
-    let mut table = [false; 256];
+/// Byte classes, one bit each in [`CLASS`]: the attribute parsers check every byte of most
+/// fields, so a class test is one table load and one `and`.
+const TOKEN: u8 = 1;
+/// RFC 8839 §5.4 `ice-char` = ALPHA / DIGIT / "+" / "/".
+const ICE: u8 = 2;
+const HEX: u8 = 4;
+
+/// The class bits of every byte value.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         // `b` is below 256, so the cast is exact.
         let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric()
+        // RFC 8866 §9 token-char.
+        if c.is_ascii_alphanumeric()
             || matches!(
                 c,
                 b'!' | b'#'
@@ -28,16 +35,30 @@ static TOKEN_CHAR: [bool; 256] = {
                     | b'|'
                     | b'}'
                     | b'~'
-            );
+            )
+        {
+            table[b] |= TOKEN;
+        }
+        if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' {
+            table[b] |= ICE;
+        }
+        if c.is_ascii_hexdigit() {
+            table[b] |= HEX;
+        }
         b += 1;
     }
     table
 };
 
+#[inline]
+fn is(class: u8, b: u8) -> bool {
+    CLASS[usize::from(b)] & class != 0
+}
+
 /// RFC 8866 §9 `token-char`.
 #[inline]
 pub(crate) fn is_token_char(b: u8) -> bool {
-    TOKEN_CHAR[usize::from(b)]
+    is(TOKEN, b)
 }
 
 /// Splits at the first `byte` (an ASCII byte, so both halves are valid `str`s); `None` when
@@ -84,49 +105,90 @@ impl<'a> Iterator for Fields<'a> {
 
 /// A non-empty RFC 8866 token.
 pub(crate) fn token(s: &str) -> Result<&str, &'static str> {
-    if !s.is_empty() && s.bytes().all(is_token_char) {
+    if !s.is_empty() && all_in(TOKEN, s.as_bytes()) {
         Ok(s)
     } else {
         Err("expected a token (RFC 8866 §9 token-char)")
     }
 }
 
-/// RFC 8839 §5.4 `ice-char` = ALPHA / DIGIT / "+" / "/".
+/// Whether every byte of `s` is in `class`: a table test per byte, no early exit (the values
+/// checked are short and almost always valid, so a branch per byte would cost more).
 #[inline]
-pub(crate) fn is_ice_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
+fn all_in(class: u8, s: &[u8]) -> bool {
+    s.iter().fold(class, |acc, &b| acc & CLASS[usize::from(b)]) != 0
 }
 
-/// A canonical unsigned decimal: digits only, no sign, no leading zero (except "0"), at most
-/// `max`. Canonical form matters: equal numbers must mean equal text for the round-trip
-/// property. One pass: validation and value together.
-#[inline]
-fn decimal(s: &str, max: u64, range: &'static str) -> Result<u64, &'static str> {
-    let bytes = s.as_bytes();
-    if bytes.is_empty() {
-        return Err("expected a decimal number");
+/// Whether `s` is 1 to `max` ice-chars.
+pub(crate) fn ice_chars(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len()) && all_in(ICE, s.as_bytes())
+}
+
+/// Why a decimal number was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NumberProblem {
+    /// No digit.
+    Missing,
+    /// A leading zero: equal numbers must be equal text, for the round-trip property.
+    LeadingZero,
+    /// Above the maximum.
+    Range,
+}
+
+impl NumberProblem {
+    fn reason(self, range: &'static str) -> &'static str {
+        match self {
+            Self::Missing => "expected a decimal number",
+            Self::LeadingZero => "expected a decimal number without leading zeros",
+            Self::Range => range,
+        }
     }
-    if bytes.len() > 1 && bytes[0] == b'0' {
-        return Err("expected a decimal number without leading zeros");
-    }
+}
+
+/// The canonical unsigned decimal at `bytes[start..]` (digits only, no sign, no leading zero
+/// except "0"), at most `max`: its value and where its digits end. One pass; up to 19 digits
+/// cannot overflow a `u64`, so the loop multiplies without checks and only a 20-digit number
+/// takes the checked path.
+#[inline(always)]
+fn read_decimal(bytes: &[u8], start: usize, max: u64) -> Result<(u64, usize), NumberProblem> {
+    let mut end = start;
     let mut value: u64 = 0;
-    for &b in bytes {
+    while let Some(&b) = bytes.get(end) {
         let digit = b.wrapping_sub(b'0');
         if digit > 9 {
-            return Err("expected a decimal number");
+            break;
         }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(digit)))
-            .filter(|v| *v <= max)
-            .ok_or(range)?;
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        end += 1;
     }
-    Ok(value)
+    match end - start {
+        0 => return Err(NumberProblem::Missing),
+        n if n > 1 && bytes[start] == b'0' => return Err(NumberProblem::LeadingZero),
+        n if n > 19 => value = long_decimal(&bytes[start..end]).ok_or(NumberProblem::Range)?,
+        _ => {}
+    }
+    if value > max {
+        return Err(NumberProblem::Range);
+    }
+    Ok((value, end))
 }
 
-pub(crate) fn u8_number(s: &str) -> Result<u8, &'static str> {
-    const RANGE: &str = "number out of range (0-255)";
-    decimal(s, u8::MAX.into(), RANGE).and_then(|v| u8::try_from(v).map_err(|_| RANGE))
+/// The value of 20 or more digits, `None` above `u64::MAX`.
+#[cold]
+fn long_decimal(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |value, &d| {
+        value.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
+/// `s` as a whole is a canonical decimal of at most `max`.
+#[inline]
+fn decimal(s: &str, max: u64, range: &'static str) -> Result<u64, &'static str> {
+    match read_decimal(s.as_bytes(), 0, max) {
+        Ok((value, end)) if end == s.len() => Ok(value),
+        Ok(_) => Err(NumberProblem::Missing.reason(range)),
+        Err(problem) => Err(problem.reason(range)),
+    }
 }
 
 pub(crate) fn u16_number(s: &str) -> Result<u16, &'static str> {
@@ -165,92 +227,83 @@ impl<'a> Cursor<'a> {
         &self.s[self.pos..]
     }
 
-    /// Consumes the bytes for which `keep` holds (all ASCII), possibly none.
-    #[inline]
-    fn take_while(&mut self, keep: impl Fn(u8) -> bool) -> &'a str {
+    /// Consumes the bytes of `class`, possibly none.
+    #[inline(always)]
+    fn take_class(&mut self, class: u8) -> &'a str {
+        let bytes = self.s.as_bytes();
         let start = self.pos;
-        let rest = self.s.as_bytes().get(start..).unwrap_or_default();
-        self.pos += rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
-        // Only ASCII bytes were consumed (every `keep` used here rejects bytes >= 0x80), so
-        // both ends are char boundaries.
-        self.s.get(start..self.pos).unwrap_or_default()
+        let mut end = start;
+        while end < bytes.len() && is(class, bytes[end]) {
+            end += 1;
+        }
+        self.pos = end;
+        // Every class holds only ASCII bytes, so both ends are char boundaries.
+        self.s.get(start..end).unwrap_or_default()
     }
 
     /// A non-empty token.
     #[inline]
     pub(crate) fn token(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
-        let t = self.take_while(is_token_char);
+        let t = self.take_class(TOKEN);
         if t.is_empty() { Err(what) } else { Ok(t) }
     }
 
     /// A non-empty run of ice-chars.
     #[inline]
     pub(crate) fn ice_chars(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
-        let t = self.take_while(is_ice_char);
+        let t = self.take_class(ICE);
         if t.is_empty() { Err(what) } else { Ok(t) }
     }
 
     /// A non-empty field up to the next space (or the end); any bytes but space.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn field(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
-        let rest = &self.s.as_bytes()[self.pos..];
-        let len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        let bytes = self.s.as_bytes();
         let start = self.pos;
-        self.pos += len;
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b' ' {
+            end += 1;
+        }
+        self.pos = end;
         // Stopped at a space (ASCII) or the end: a char boundary.
-        let f = &self.s[start..self.pos];
+        let f = self.s.get(start..end).unwrap_or_default();
         if f.is_empty() { Err(what) } else { Ok(f) }
     }
 
     /// A canonical decimal number no larger than `max`, read in one pass.
     #[inline]
     pub(crate) fn number(&mut self, max: u64) -> Result<u64, &'static str> {
-        let bytes = self.s.as_bytes();
-        let start = self.pos;
-        let mut value: u64 = 0;
-        while let Some(&b) = bytes.get(self.pos) {
-            let digit = b.wrapping_sub(b'0');
-            if digit > 9 {
-                break;
-            }
-            value = value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(digit)))
-                .filter(|v| *v <= max)
-                .ok_or("number out of range")?;
-            self.pos += 1;
-        }
-        match self.pos - start {
-            0 => Err("expected a decimal number"),
-            n if n > 1 && bytes[start] == b'0' => {
-                Err("expected a decimal number without leading zeros")
-            }
-            _ => Ok(value),
-        }
+        self.decimal(max, "number out of range")
     }
 
     /// An RTP payload type (0-127, RFC 3550 §5.1).
     #[inline]
     pub(crate) fn payload_type(&mut self) -> Result<u8, &'static str> {
-        let pt = self.number(127).map_err(|e| match e {
-            "number out of range" => "payload type above 127 (RFC 3550 §5.1)",
-            other => other,
-        })?;
+        let pt = self.decimal(127, PAYLOAD_TYPE_RANGE)?;
         // At most 127.
         Ok(u8::try_from(pt).unwrap_or_default())
     }
 
-    /// Two hex digits.
-    #[inline]
-    pub(crate) fn take_hex_pair(&mut self) -> Option<&'a str> {
-        let bytes = self.s.as_bytes();
-        let pair = bytes.get(self.pos..self.pos + 2)?;
-        if !pair.iter().all(u8::is_ascii_hexdigit) {
-            return None;
+    #[inline(always)]
+    fn decimal(&mut self, max: u64, range: &'static str) -> Result<u64, &'static str> {
+        let (value, end) =
+            read_decimal(self.s.as_bytes(), self.pos, max).map_err(|p| p.reason(range))?;
+        self.pos = end;
+        Ok(value)
+    }
+
+    /// The rest is hex byte pairs separated by colons (`AB:CD:...`, RFC 8122 §5); consumes it.
+    pub(crate) fn hex_pairs(&mut self) -> bool {
+        let rest = &self.s.as_bytes()[self.pos..];
+        // Every pair but the last is followed by a colon: the length is 3k + 2.
+        let valid = rest.len() % 3 == 2
+            && rest.chunks(3).all(|group| {
+                is(HEX, group[0]) && is(HEX, group[1]) && group.get(2).is_none_or(|&c| c == b':')
+            });
+        if valid {
+            self.pos = self.s.len();
         }
-        self.pos += 2;
-        // Two ASCII bytes.
-        Some(&self.s[self.pos - 2..self.pos])
+        valid
     }
 
     /// Consumes `byte` if it is next.
@@ -277,13 +330,13 @@ impl<'a> Cursor<'a> {
     }
 }
 
+const PAYLOAD_TYPE_RANGE: &str = "payload type above 127 (RFC 3550 §5.1)";
+
 /// An RTP payload type: 0-127 (RFC 3550 §5.1, 7 bits).
 pub(crate) fn payload_type(s: &str) -> Result<u8, &'static str> {
-    let pt = u8_number(s)?;
-    if pt > 127 {
-        return Err("payload type above 127 (RFC 3550 §5.1)");
-    }
-    Ok(pt)
+    let pt = decimal(s, 127, PAYLOAD_TYPE_RANGE)?;
+    // At most 127.
+    Ok(u8::try_from(pt).unwrap_or_default())
 }
 
 /// Splits `s` at the first space; the rest may be empty.
@@ -334,6 +387,12 @@ mod tests {
         assert_eq!(u16_number("0"), Ok(0));
         assert!(u16_number("05000").is_err());
         assert!(u16_number("+1").is_err());
+        assert!(u16_number("12a").is_err());
+        assert_eq!(u64_number("18446744073709551615"), Ok(u64::MAX));
+        assert!(u64_number("18446744073709551616").is_err());
+        assert!(u64_number("99999999999999999999").is_err());
+        assert!(u64_number("184467440737095516150").is_err());
+        assert_eq!(u64_number("9999999999999999999"), Ok(9_999_999_999_999_999_999));
         assert!(u16_number("70000").is_err());
         assert!(u16_number("").is_err());
         assert!(payload_type("128").is_err());
@@ -346,7 +405,7 @@ mod tests {
         assert!(token("BUNDLE").is_ok());
         assert!(token("a b").is_err());
         assert!(token("").is_err());
-        assert!(is_ice_char(b'/') && !is_ice_char(b'-'));
+        assert!(ice_chars("a/b+", 4, 4) && !ice_chars("a-bc", 4, 4) && !ice_chars("a/b", 4, 4));
         assert!(line_safe("x\r\ny").is_err());
     }
 

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::built;
-use super::grammar::{Cursor, fields, is_ice_char, split_space, token};
+use super::grammar::{self, Cursor, fields, split_space, token};
 use crate::Error;
 
 /// `a=ice-ufrag:<ufrag>` (RFC 8839 §5.4: 4 to 256 ice-chars).
@@ -17,10 +17,11 @@ pub struct IceUfrag(String);
 pub struct IcePwd(String);
 
 fn ice_chars(s: &str, min: usize) -> Result<(), &'static str> {
-    if s.len() < min || s.len() > 256 || !s.bytes().all(is_ice_char) {
-        return Err("must be ice-chars of the allowed length (RFC 8839 §5.4)");
+    if grammar::ice_chars(s, min, 256) {
+        Ok(())
+    } else {
+        Err("must be ice-chars of the allowed length (RFC 8839 §5.4)")
     }
-    Ok(())
 }
 
 impl IceUfrag {
@@ -99,12 +100,8 @@ impl Fingerprint {
         c.token("hash function is not a token")?;
         c.expect(b' ', "expected \"<hash function> <fingerprint>\"")?;
         const HEX: &str = "fingerprint is not colon-separated hex byte pairs (RFC 8122 §5)";
-        loop {
-            c.take_hex_pair().ok_or(HEX)?;
-            if c.is_done() {
-                break;
-            }
-            c.expect(b':', HEX)?;
+        if !c.hex_pairs() {
+            return Err(HEX);
         }
         Ok(Self(value))
     }
