@@ -2,7 +2,7 @@
 //! one it follows. Strict rules are errors; what real peers get wrong harmlessly is a warning
 //! (the session decides, by policy, what to tolerate).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::attribute::{Attribute, Group};
 use crate::error::{Error, Location, Warning, WarningKind};
@@ -25,7 +25,7 @@ impl SessionDescription {
                 });
             }
         }
-        crate::parse::validate(self, "", &mut HashMap::with_capacity(self.media.len()))
+        crate::parse::validate(self, "", &mut Vec::with_capacity(self.media.len()))
     }
 
     /// Checks this answer against the `offer` it answers:

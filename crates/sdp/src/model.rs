@@ -4,6 +4,7 @@
 //! `write.rs`). Typed accessors read the modelled attributes; everything else stays as
 //! [`Attribute::Other`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -55,10 +56,11 @@ pub struct Origin {
     pub session_id: String,
     /// Increases with every new description that changes (RFC 3264 §8; JSEP §5.2.2).
     pub session_version: u64,
-    /// `IN`.
-    pub nettype: String,
+    /// `IN` (borrowed for the network and address types RFC 8866 names, so reading them
+    /// allocates nothing).
+    pub nettype: Cow<'static, str>,
     /// `IP4` or `IP6`.
-    pub addrtype: String,
+    pub addrtype: Cow<'static, str>,
     /// The address (JSEP: a placeholder such as `127.0.0.1`).
     pub address: String,
 }
@@ -66,10 +68,10 @@ pub struct Origin {
 /// `c=<nettype> <addrtype> <address>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Connection {
-    /// `IN`.
-    pub nettype: String,
+    /// `IN` (borrowed for the types RFC 8866 names, as in [`Origin`]).
+    pub nettype: Cow<'static, str>,
     /// `IP4` or `IP6`.
-    pub addrtype: String,
+    pub addrtype: Cow<'static, str>,
     /// The address, e.g. `0.0.0.0`.
     pub address: String,
 }

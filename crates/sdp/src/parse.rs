@@ -8,7 +8,7 @@
 //! 3. **Reading**: each attribute's strings are *moved* into a typed [`Attribute`] (or kept
 //!    verbatim); the JSEP rules are checked on the way.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use tacet_transceiver_fsm::Mid;
 
@@ -71,7 +71,7 @@ impl SessionDescription {
         // The mid table for `validate`, allocated now: a large allocation made after the
         // reader has freed sdp-types' many small strings makes glibc consolidate them all
         // first (a third of tacet's overhead over sdp-types at 200 sections, in callgrind).
-        let mut mids = HashMap::with_capacity(session.medias.len());
+        let mut mids = MidTable::with_capacity(session.medias.len());
         let layout_facts = match scanned {
             Some(facts) => facts,
             None => match layout(&session, text, limits) {
@@ -194,8 +194,8 @@ impl Reader<'_> {
                 username: o.username.unwrap_or_else(|| "-".to_owned()),
                 session_id: o.sess_id,
                 session_version: o.sess_version,
-                nettype: o.nettype.as_str().to_owned(),
-                addrtype: o.addrtype.as_str().to_owned(),
+                nettype: net_type(o.nettype),
+                addrtype: address_type(o.addrtype),
                 address: o.unicast_address,
             },
             session_name: session.session_name,
@@ -505,39 +505,56 @@ fn tokens_separated_by(s: &str, separator: Option<u8>) -> bool {
     !previous_was_separator
 }
 
+/// Scratch space for [`validate`]: each section's mid and index, sorted by mid, and whether a
+/// BUNDLE group has named it yet. Sorted rather than hashed: no hasher to seed for a handful
+/// of mids, and O(n log n) whatever mids a peer chooses.
+pub(crate) type MidTable<'d> = Vec<(&'d str, usize, bool)>;
+
 /// Rules across sections: unique mids, BUNDLE groups naming existing mids once, and a mid on
-/// every section when BUNDLE is used. `mids` is scratch space (mid -> named by a BUNDLE group
-/// yet), empty on entry.
+/// every section when BUNDLE is used. `mids` is empty on entry (allocated by the caller, see
+/// `parse_with`).
 pub(crate) fn validate<'d>(
     description: &'d SessionDescription,
     text: &str,
-    mids: &mut HashMap<&'d str, bool>,
+    mids: &mut MidTable<'d>,
 ) -> Result<(), Error> {
     let section_at = |index: usize, mid: Option<&Mid>| {
         Location::section(index, mid).with_line(locate(text, Some(index), None))
     };
-    for (index, m) in description.media.iter().enumerate() {
-        if let Some(mid) = m.mid()
-            && mids.insert(mid.as_str(), false).is_some()
-        {
-            return Err(Error::DuplicateMid {
-                at: section_at(index, Some(mid)),
-                mid: mid.clone(),
-            });
-        }
+    mids.extend(
+        description
+            .media
+            .iter()
+            .enumerate()
+            .filter_map(|(index, m)| Some((m.mid()?.as_str(), index, false))),
+    );
+    mids.sort_unstable();
+    // The first section, in order, whose mid an earlier section has: in each run of equal
+    // mids (sorted by index) every entry but the first.
+    if let Some((index, mid)) = mids
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| (pair[1].1, pair[1].0))
+        .min()
+    {
+        let mid = Mid::from(mid);
+        return Err(Error::DuplicateMid {
+            at: section_at(index, Some(&mid)),
+            mid,
+        });
     }
     let mut any_bundle = false;
     for group in description.bundle_groups() {
         any_bundle = true;
         for mid in group.mids() {
             let at = || Location::default().with_line(locate(text, None, None));
-            let Some(bundled) = mids.get_mut(mid) else {
+            let Ok(found) = mids.binary_search_by(|(m, _, _)| (*m).cmp(mid)) else {
                 return Err(Error::BundleUnknownMid {
                     at: at(),
                     mid: mid.to_owned(),
                 });
             };
-            if std::mem::replace(bundled, true) {
+            if std::mem::replace(&mut mids[found].2, true) {
                 return Err(Error::BundleDuplicateMid {
                     at: at(),
                     mid: mid.to_owned(),
@@ -555,9 +572,31 @@ pub(crate) fn validate<'d>(
 
 fn connection(c: sdp_types::Connection) -> Connection {
     Connection {
-        nettype: c.nettype.as_str().to_owned(),
-        addrtype: c.addrtype.as_str().to_owned(),
+        nettype: net_type(c.nettype),
+        addrtype: address_type(c.addrtype),
         address: c.connection_address,
+    }
+}
+
+/// The RFC 8866 §5.7 network types borrow a static name; only others keep their string.
+fn net_type(t: sdp_types::NetType) -> Cow<'static, str> {
+    use sdp_types::NetType as N;
+    match t {
+        N::In => Cow::Borrowed("IN"),
+        N::Tn => Cow::Borrowed("TN"),
+        N::Atm => Cow::Borrowed("ATM"),
+        N::Pstn => Cow::Borrowed("PSTN"),
+        N::Other(other) => Cow::Owned(other),
+    }
+}
+
+/// `IP4` and `IP6` borrow a static name; only other address types keep their string.
+fn address_type(t: sdp_types::AddrType) -> Cow<'static, str> {
+    use sdp_types::AddrType as A;
+    match t {
+        A::Ip4 => Cow::Borrowed("IP4"),
+        A::Ip6 => Cow::Borrowed("IP6"),
+        A::Other(other) => Cow::Owned(other),
     }
 }
 

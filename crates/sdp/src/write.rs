@@ -30,7 +30,7 @@ impl SessionDescription {
         }
         out.push(' ');
         push_number(out, o.session_version);
-        for field in [&o.nettype, &o.addrtype, &o.address] {
+        for field in [&*o.nettype, &*o.addrtype, &o.address] {
             out.push(' ');
             out.push_str(field);
         }

@@ -189,6 +189,20 @@ fn mids_and_bundle_groups() {
         }
         other => panic!("{other}"),
     }
+    // The first section, in order, that repeats an earlier mid.
+    let e = err(&format!(
+        "{HEAD}{}{}{}{}",
+        audio("b"),
+        audio("a"),
+        audio("a"),
+        audio("b")
+    ));
+    match &e {
+        Error::DuplicateMid { at, mid } => {
+            assert_eq!((at.section, mid.as_str()), (Some(2), "a"));
+        }
+        other => panic!("{other}"),
+    }
     let head = HEAD.replace("t=0 0\r\n", "t=0 0\r\na=group:BUNDLE 0 7\r\n");
     assert!(matches!(
         err(&format!("{head}{}", audio("0"))),

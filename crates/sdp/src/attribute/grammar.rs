@@ -227,9 +227,10 @@ impl<'a> Cursor<'a> {
         &self.s[self.pos..]
     }
 
-    /// Consumes the bytes of `class`, possibly none.
+    /// Consumes the bytes of `class`, possibly none, and says how many. The parsers mostly
+    /// validate and move on, so nothing is sliced here (a `str` slice checks char boundaries).
     #[inline(always)]
-    fn take_class(&mut self, class: u8) -> &'a str {
+    fn skip_class(&mut self, class: u8) -> usize {
         let bytes = self.s.as_bytes();
         let start = self.pos;
         let mut end = start;
@@ -237,27 +238,40 @@ impl<'a> Cursor<'a> {
             end += 1;
         }
         self.pos = end;
-        // Every class holds only ASCII bytes, so both ends are char boundaries.
-        self.s.get(start..end).unwrap_or_default()
+        end - start
     }
 
     /// A non-empty token.
     #[inline]
-    pub(crate) fn token(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
-        let t = self.take_class(TOKEN);
-        if t.is_empty() { Err(what) } else { Ok(t) }
+    pub(crate) fn token(&mut self, what: &'static str) -> Result<(), &'static str> {
+        if self.skip_class(TOKEN) == 0 {
+            Err(what)
+        } else {
+            Ok(())
+        }
     }
 
-    /// A non-empty run of ice-chars.
+    /// A non-empty token, as text.
     #[inline]
-    pub(crate) fn ice_chars(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
-        let t = self.take_class(ICE);
-        if t.is_empty() { Err(what) } else { Ok(t) }
+    pub(crate) fn token_text(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
+        let start = self.pos;
+        self.token(what)?;
+        // Token bytes are ASCII, so both ends are char boundaries.
+        Ok(self.s.get(start..self.pos).unwrap_or_default())
+    }
+
+    /// A non-empty run of ice-chars: its length.
+    #[inline]
+    pub(crate) fn ice_chars(&mut self, what: &'static str) -> Result<usize, &'static str> {
+        match self.skip_class(ICE) {
+            0 => Err(what),
+            n => Ok(n),
+        }
     }
 
     /// A non-empty field up to the next space (or the end); any bytes but space.
     #[inline(always)]
-    pub(crate) fn field(&mut self, what: &'static str) -> Result<&'a str, &'static str> {
+    pub(crate) fn field(&mut self, what: &'static str) -> Result<(), &'static str> {
         let bytes = self.s.as_bytes();
         let start = self.pos;
         let mut end = start;
@@ -265,9 +279,19 @@ impl<'a> Cursor<'a> {
             end += 1;
         }
         self.pos = end;
-        // Stopped at a space (ASCII) or the end: a char boundary.
-        let f = self.s.get(start..end).unwrap_or_default();
-        if f.is_empty() { Err(what) } else { Ok(f) }
+        if end == start { Err(what) } else { Ok(()) }
+    }
+
+    /// The field `word` exactly (followed by a space or the end).
+    #[inline]
+    pub(crate) fn word(&mut self, word: &[u8], what: &'static str) -> Result<(), &'static str> {
+        let rest = &self.s.as_bytes()[self.pos..];
+        if rest.starts_with(word) && rest.get(word.len()).is_none_or(|&b| b == b' ') {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(what)
+        }
     }
 
     /// A canonical decimal number no larger than `max`, read in one pass.
@@ -364,12 +388,12 @@ mod tests {
         let mut c = Cursor::new("111 opus/48000/2");
         assert_eq!(c.payload_type(), Ok(111));
         c.expect(b' ', "space").unwrap();
-        assert_eq!(c.token("name"), Ok("opus"));
+        assert_eq!(c.token_text("name"), Ok("opus"));
         assert!(c.eat(b'/'));
         assert_eq!(c.number(u32::MAX.into()), Ok(48000));
         assert!(c.eat(b'/') && c.number(9) == Ok(2) && c.is_done());
         let mut c = Cursor::new("a b");
-        assert_eq!(c.field("f"), Ok("a"));
+        assert_eq!(c.field("f"), Ok(()));
         assert_eq!(c.rest(), " b");
         assert!(Cursor::new("").token("t").is_err());
         assert!(Cursor::new("007").number(1000).is_err());

@@ -101,7 +101,7 @@ pub struct Fmtp {
 impl Fmtp {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         let mut c = Cursor::new(&value);
-        let format = c.token("format is not a token")?;
+        let format = c.token_text("format is not a token")?;
         c.expect(b' ', "no format parameters")?;
         // `trim().is_empty()` without trimming: stops at the first character.
         if c.rest().chars().all(char::is_whitespace) {
@@ -258,7 +258,7 @@ impl ExtMap {
         }
         let direction = if c.eat(b'/') {
             Some(
-                c.token("invalid direction")?
+                c.token_text("invalid direction")?
                     .parse()
                     .map_err(|_| "invalid direction")?,
             )

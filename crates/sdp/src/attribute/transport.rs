@@ -187,8 +187,7 @@ impl Candidate {
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         const FEW: &str = "too few fields (RFC 8839 §5.1)";
         let mut c = Cursor::new(&value);
-        let foundation = c.ice_chars("foundation must be 1-32 ice-chars")?;
-        if foundation.len() > 32 {
+        if c.ice_chars("foundation must be 1-32 ice-chars")? > 32 {
             return Err("foundation must be 1-32 ice-chars");
         }
         c.expect(b' ', FEW)?;
@@ -205,9 +204,7 @@ impl Candidate {
         c.expect(b' ', FEW)?;
         let port = c.number(u16::MAX.into())?;
         c.expect(b' ', FEW)?;
-        if c.field(FEW)? != "typ" {
-            return Err("expected \"typ\" after the port");
-        }
+        c.word(b"typ", "expected \"typ\" after the port")?;
         c.expect(b' ', FEW)?;
         c.token("candidate type is not a token")?;
         // The rest: name/value pairs (raddr, rport and extensions).
