@@ -320,14 +320,31 @@ impl<'a> Cursor<'a> {
     pub(crate) fn hex_pairs(&mut self) -> bool {
         let rest = &self.s.as_bytes()[self.pos..];
         // Every pair but the last is followed by a colon: the length is 3k + 2.
-        let valid = rest.len() % 3 == 2
-            && rest.chunks(3).all(|group| {
-                is(HEX, group[0]) && is(HEX, group[1]) && group.get(2).is_none_or(|&c| c == b':')
-            });
-        if valid {
-            self.pos = self.s.len();
+        if rest.len() % 3 != 2 {
+            return false;
         }
-        valid
+        let mut i = 0;
+        while i < rest.len() {
+            // `i + 1` is in bounds: the length is 3k + 2 and `i` steps by 3 from 0.
+            if !is(HEX, rest[i]) || !is(HEX, rest[i + 1]) {
+                return false;
+            }
+            if rest.get(i + 2).is_some_and(|&b| b != b':') {
+                return false;
+            }
+            i += 3;
+        }
+        self.pos = self.s.len();
+        true
+    }
+
+    /// A non-empty field starts here (not read: nothing after it is parsed).
+    #[inline]
+    pub(crate) fn field_follows(&self, what: &'static str) -> Result<(), &'static str> {
+        match self.s.as_bytes().get(self.pos) {
+            Some(&b) if b != b' ' => Ok(()),
+            _ => Err(what),
+        }
     }
 
     /// Consumes `byte` if it is next.

@@ -194,9 +194,7 @@ impl RtcpFb {
         c.token("feedback type is not a token")?;
         if !c.is_done() {
             c.expect(b' ', "feedback type is not a token")?;
-            if c.is_done() || c.rest().starts_with(' ') {
-                return Err("empty feedback parameter");
-            }
+            c.field_follows("empty feedback parameter")?;
         }
         Ok(Self {
             value,
@@ -266,7 +264,7 @@ impl ExtMap {
             None
         };
         c.expect(b' ', "expected \"<id> <uri>\"")?;
-        c.field("missing extension URI")?;
+        c.field_follows("missing extension URI")?;
         Ok(Self {
             value,
             id,

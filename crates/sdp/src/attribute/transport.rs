@@ -417,7 +417,23 @@ mod tests {
         assert!(IcePwd::parse("short".into()).is_err());
         let f = Fingerprint::new("sha-256", &[0xAB, 0x01]).unwrap();
         assert_eq!(f.value(), "sha-256 AB:01");
-        assert!(Fingerprint::parse("sha-256 ABC".into()).is_err());
+        for good in ["sha-256 AB", "sha-1 ab:0F:9e"] {
+            assert!(Fingerprint::parse(good.into()).is_ok(), "{good}");
+        }
+        for bad in [
+            "sha-256 ABC",
+            "sha-256 ",
+            "sha-256 A",
+            "sha-256 AB:",
+            "sha-256 AB:CD:",
+            "sha-256 AB-CD",
+            "sha-256 AG",
+            "sha-256 :AB:C",
+            "sha-256 AB:CDE:F0",
+            "sha-256 AB:\u{e9}",
+        ] {
+            assert!(Fingerprint::parse(bad.into()).is_err(), "{bad}");
+        }
         assert_eq!(Setup::parse("actpass"), Ok(Setup::ActPass));
         assert!(Setup::parse(" actpass").is_err());
     }
