@@ -15,11 +15,11 @@ use tacet_transceiver_fsm::Mid;
 use crate::attribute::grammar::is_token_char;
 use crate::attribute::{Attribute, Oddity};
 use crate::error::{Error, Location, Warning, WarningKind};
+use crate::layout::{fast_path_allowed, layout};
 use crate::model::{
     Attributes, Bandwidth, Connection, Key, MediaKind, MediaSection, Origin, Repeat, SdpType,
     SessionDescription, Time, TimeZone,
 };
-use crate::layout::{fast_path_allowed, layout};
 use crate::scan::{Limits, scan};
 
 /// A successful parse: the description and the warnings collected on the way.

@@ -433,7 +433,10 @@ mod tests {
         assert!(u64_number("18446744073709551616").is_err());
         assert!(u64_number("99999999999999999999").is_err());
         assert!(u64_number("184467440737095516150").is_err());
-        assert_eq!(u64_number("9999999999999999999"), Ok(9_999_999_999_999_999_999));
+        assert_eq!(
+            u64_number("9999999999999999999"),
+            Ok(9_999_999_999_999_999_999)
+        );
         assert!(u16_number("70000").is_err());
         assert!(u16_number("").is_err());
         assert!(payload_type("128").is_err());

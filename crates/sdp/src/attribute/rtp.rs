@@ -28,6 +28,7 @@ pub struct RtpMap {
 }
 
 impl RtpMap {
+    #[inline]
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         let mut c = Cursor::new(&value);
         let payload_type = c.payload_type()?;
@@ -99,6 +100,7 @@ pub struct Fmtp {
 }
 
 impl Fmtp {
+    #[inline]
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         let mut c = Cursor::new(&value);
         let format = c.token_text("format is not a token")?;
@@ -183,6 +185,7 @@ pub struct RtcpFb {
 }
 
 impl RtcpFb {
+    #[inline]
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         let mut c = Cursor::new(&value);
         let payload_type = if c.eat(b'*') {
@@ -246,6 +249,7 @@ pub struct ExtMap {
 }
 
 impl ExtMap {
+    #[inline]
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         let mut c = Cursor::new(&value);
         let id = narrow(c.number(u16::MAX.into())?);
@@ -322,6 +326,7 @@ pub struct Ssrc {
 }
 
 impl Ssrc {
+    #[inline]
     pub(crate) fn parse(value: String) -> Result<Self, &'static str> {
         let mut c = Cursor::new(&value);
         let ssrc = narrow(c.number(u32::MAX.into())?);
