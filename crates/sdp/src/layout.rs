@@ -159,8 +159,126 @@ impl Walk<'_> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::{fast_path_allowed, layout};
     use crate::scan::{Limits, scan};
+
+    /// Lines to build texts from: a well laid out description, and lines to splice in.
+    const GOOD: &[&str] = &[
+        "v=0",
+        "o=- 1 1 IN IP4 0.0.0.0",
+        "s=-",
+        "i=info",
+        "c=IN IP4 0.0.0.0",
+        "b=AS:30",
+        "t=0 0",
+        "r=7d 1h 0 25h",
+        "z=2882844526 -1h",
+        "k=clear:x",
+        "a=group:BUNDLE 0 1",
+        "a=extmap-allow-mixed",
+        "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+        "i=title",
+        "c=IN IP4 0.0.0.0",
+        "b=AS:64",
+        "a=mid:0",
+        "a=rtcp-mux",
+        "a=rtpmap:111 opus/48000/2",
+        "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+        "c=IN IP4 0.0.0.0",
+        "a=mid:1",
+        "a=sctp-port:5000",
+    ];
+    const SPLICED: &[&str] = &[
+        "",
+        "x=unknown",
+        "a=",
+        "a=:",
+        "a=rtcp-rsize",
+        "i=again",
+        "e=a@example.com",
+        "p=+1 555",
+        "u=http://example.com",
+        "c=IN IP6 ::1",
+        "b=TIAS:1000",
+        "t=1 2",
+        "r=1 1 0",
+        "k=prompt",
+        "o=- 2 2 IN IP4 127.0.0.1",
+        "s=again",
+        "m=video 0 UDP/TLS/RTP/SAVPF 96",
+        "a=mid:2",
+    ];
+
+    fn text() -> impl Strategy<Value = (String, Limits)> {
+        let edits = prop::collection::vec(
+            (0..4u8, 0..GOOD.len() + 2, prop::sample::select(SPLICED)),
+            0..4,
+        );
+        // All CRLF, all LF, or mixed (true = CRLF).
+        let endings = prop_oneof![
+            Just(vec![true]),
+            Just(vec![false]),
+            prop::collection::vec(any::<bool>(), GOOD.len() + 8),
+        ];
+        // Mostly the defaults, sometimes tight enough to matter.
+        let limits = (
+            prop_oneof![3 => Just(usize::MAX), 1 => 10..40usize],
+            prop_oneof![3 => Just(usize::MAX), 1 => 0..4usize],
+            prop_oneof![3 => Just(usize::MAX), 1 => 1..6usize],
+            prop_oneof![3 => Just(usize::MAX), 1 => 5..30usize],
+        );
+        (edits, endings, any::<bool>(), limits).prop_map(
+            |(edits, endings, final_eol, (line, media, per_section, attributes))| {
+                let mut lines: Vec<&str> = GOOD.to_vec();
+                for (op, at, spliced) in edits {
+                    let at = at.min(lines.len());
+                    match op {
+                        0 => lines.insert(at, spliced),
+                        1 if at < lines.len() => {
+                            lines.remove(at);
+                        }
+                        2 if at + 1 < lines.len() => lines.swap(at, at + 1),
+                        _ if at < lines.len() => lines.insert(at, lines[at]),
+                        _ => {}
+                    }
+                }
+                let mut text = String::new();
+                for (i, line) in lines.iter().enumerate() {
+                    text.push_str(line);
+                    if i + 1 < lines.len() || final_eol {
+                        text.push_str(if endings[i % endings.len()] {
+                            "\r\n"
+                        } else {
+                            "\n"
+                        });
+                    }
+                }
+                let limits = Limits {
+                    max_line_length: line,
+                    max_media_sections: media,
+                    max_attributes_per_section: per_section,
+                    max_attributes: attributes,
+                    ..Limits::default()
+                };
+                (text, limits)
+            },
+        )
+    }
+
+    proptest! {
+        /// The fast path changes cost, never results: wherever the walk vouches for a text's
+        /// layout, the pre-scan accepts the text and finds the same facts.
+        #[test]
+        fn the_walk_vouches_only_for_what_the_pre_scan_accepts((text, limits) in text()) {
+            if let Ok(session) = sdp_types::Session::parse(text.as_bytes())
+                && let Some(walked) = layout(&session, &text, &limits)
+            {
+                prop_assert_eq!(scan(&text, &limits).ok(), Some(walked), "{:?}", text);
+            }
+        }
+    }
 
     /// The walk agrees with the pre-scan wherever it does not give up, and gives up on every
     /// layout the pre-scan has something to say about.

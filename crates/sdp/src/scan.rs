@@ -38,7 +38,7 @@ impl Default for Limits {
 }
 
 /// What the pre-scan found (or the layout walk, `layout.rs`, for a well laid out text).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Scan {
     /// Some line ends with LF alone.
     pub(crate) lf_only: bool,
