@@ -14,8 +14,10 @@
 //!   [`Error`]s with line, m-section and mid, the rule broken and who is at fault. What real
 //!   peers get wrong harmlessly (`a=sendrecv` on `m=application`, unknown attributes, LF line
 //!   endings, a session version that never increases) is a [`Warning`].
-//! - **Bounded.** [`Limits`] on size, line length, m-sections and attributes are checked by a
-//!   pre-scan before anything is allocated for the model. No input panics (fuzzed).
+//! - **Bounded.** [`Limits`] on size, line length, m-sections and attributes are checked before
+//!   the model is built: by a pre-scan, or, for a well laid out text of at most
+//!   `max_attributes` lines, by a walk over sdp-types' result that hands anything unusual back
+//!   to the pre-scan. No input panics (fuzzed).
 //!
 //! ```
 //! use tacet_sdp::{SdpType, SessionDescription};
