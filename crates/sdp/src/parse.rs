@@ -7,6 +7,10 @@
 //! 2. **sdp-types** parses the lines into owned strings.
 //! 3. **Reading**: each attribute's strings are *moved* into a typed [`Attribute`] (or kept
 //!    verbatim); the JSEP rules are checked on the way.
+//!
+//! On the fast path (`layout.rs`), for a text within the line limit, step 2 comes first and a
+//! walk over its result stands in for step 1, handing anything unusual back to the pre-scan:
+//! the results, errors included, are those of the order above.
 
 use std::borrow::Cow;
 

@@ -299,6 +299,22 @@ fn line_ending_normalisation_is_reported() {
     );
 }
 
+// docs/sdp.md "Kept verbatim": what sdp-types normalises without a warning.
+#[test]
+fn silent_normalisations_are_the_documented_ones() {
+    let text = format!("{HEAD}{}", audio("0"))
+        .replace("IN IP4 127.0.0.1", "in  ip4 127.0.0.1")
+        .replace("c=IN IP4 0.0.0.0", "c=In Ip6 ::");
+    let parsed = parse(&text).expect("accepted");
+    assert_eq!(parsed.warnings, []);
+    let written = parsed.description.write();
+    assert!(
+        written.contains("o=- 1 2 IN IP4 127.0.0.1\r\n"),
+        "{written}"
+    );
+    assert!(written.contains("c=IN IP6 ::\r\n"), "{written}");
+}
+
 // RFC 9143 §7.3.5 / decisions.md §3: port 0 with bundle-only is not a rejection.
 // spec: 3.5d
 #[test]

@@ -119,7 +119,7 @@ fn all_in(class: u8, s: &[u8]) -> bool {
     s.iter().fold(class, |acc, &b| acc & CLASS[usize::from(b)]) != 0
 }
 
-/// Whether `s` is 1 to `max` ice-chars.
+/// Whether `s` is `min` to `max` ice-chars.
 pub(crate) fn ice_chars(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.len()) && all_in(ICE, s.as_bytes())
 }
@@ -147,8 +147,8 @@ impl NumberProblem {
 
 /// The canonical unsigned decimal at `bytes[start..]` (digits only, no sign, no leading zero
 /// except "0"), at most `max`: its value and where its digits end. One pass; up to 19 digits
-/// cannot overflow a `u64`, so the loop multiplies without checks and only a 20-digit number
-/// takes the checked path.
+/// cannot overflow a `u64`, so the loop multiplies without checks and only a number of 20 or
+/// more digits takes the checked path.
 #[inline(always)]
 fn read_decimal(bytes: &[u8], start: usize, max: u64) -> Result<(u64, usize), NumberProblem> {
     let mut end = start;
