@@ -138,20 +138,18 @@ impl Walk<'_> {
             return None;
         }
         let end = self.pos + len;
-        self.pos = match self.bytes.get(end..end + 2) {
-            Some(b"\r\n") => end + 2,
-            _ => match self.bytes.get(end) {
-                Some(b'\n') => {
-                    self.lf_only = true;
-                    end + 1
-                }
-                // The last line, without a line ending.
-                None if end == self.bytes.len() => {
-                    self.no_final_eol = true;
-                    end
-                }
-                _ => return None,
-            },
+        self.pos = match self.bytes.get(end..)? {
+            [b'\r', b'\n', ..] => end + 2,
+            [b'\n', ..] => {
+                self.lf_only = true;
+                end + 1
+            }
+            // The last line, without a line ending.
+            [] => {
+                self.no_final_eol = true;
+                end
+            }
+            _ => return None,
         };
         Some(())
     }

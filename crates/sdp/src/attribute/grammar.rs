@@ -231,14 +231,13 @@ impl<'a> Cursor<'a> {
     /// validate and move on, so nothing is sliced here (a `str` slice checks char boundaries).
     #[inline(always)]
     fn skip_class(&mut self, class: u8) -> usize {
-        let bytes = self.s.as_bytes();
-        let start = self.pos;
-        let mut end = start;
-        while end < bytes.len() && is(class, bytes[end]) {
-            end += 1;
-        }
-        self.pos = end;
-        end - start
+        let rest = self.s.as_bytes().get(self.pos..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .position(|&b| !is(class, b))
+            .unwrap_or(rest.len());
+        self.pos += n;
+        n
     }
 
     /// A non-empty token.
@@ -272,14 +271,10 @@ impl<'a> Cursor<'a> {
     /// A non-empty field up to the next space (or the end); any bytes but space.
     #[inline(always)]
     pub(crate) fn field(&mut self, what: &'static str) -> Result<(), &'static str> {
-        let bytes = self.s.as_bytes();
-        let start = self.pos;
-        let mut end = start;
-        while end < bytes.len() && bytes[end] != b' ' {
-            end += 1;
-        }
-        self.pos = end;
-        if end == start { Err(what) } else { Ok(()) }
+        let rest = self.s.as_bytes().get(self.pos..).unwrap_or_default();
+        let n = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        self.pos += n;
+        if n == 0 { Err(what) } else { Ok(()) }
     }
 
     /// The field `word` exactly (followed by a space or the end).
