@@ -13,20 +13,28 @@
 //! what it always did. So the fast path changes cost, never results.
 //!
 //! Memory stays bounded before sdp-types runs: the fast path is only taken when the text has
-//! at most `max_attributes` lines of any kind (counted with a vectorised byte count), so
-//! sdp-types never builds more than the limits allow; the per-kind limits are then checked on
-//! its result.
+//! at most `max_attributes` lines of any kind and at most `max_media_sections` `m=` lines
+//! (vectorised counts, skipped for short texts), so sdp-types builds no more lines and no more
+//! m-sections (its largest structures) than the pre-scan lets through for an accepted text;
+//! only their spread can differ (one section of up to `max_attributes` attribute lines is
+//! built, then refused). The per-section limit and the exact counts are checked on its result.
 
 use crate::scan::{Limits, Scan};
 
-/// Whether the fast path may run sdp-types before the pre-scan: within the size limit, and at
-/// most `max_attributes` lines of any kind (each line is at least one byte, so short texts
-/// need no count).
+/// Whether the fast path may run sdp-types before the pre-scan: within the size limit, at most
+/// `max_attributes` lines of any kind and at most `max_media_sections` `m=` lines, so that
+/// what sdp-types builds stays within what the pre-scan would have let it build. Counting is
+/// skipped when the size alone settles it: every line takes at least one byte, every `m=`
+/// line at least three.
 pub(crate) fn fast_path_allowed(text: &str, limits: &Limits) -> bool {
     let bytes = text.as_bytes();
-    bytes.len() <= limits.max_bytes
-        && (bytes.len() <= limits.max_attributes
-            || memchr::memchr_iter(b'\n', bytes).count() < limits.max_attributes)
+    let lines_fit = bytes.len() <= limits.max_attributes
+        || memchr::memchr_iter(b'\n', bytes).count() < limits.max_attributes;
+    // An `m=` line after the first line follows a newline; the first line is `v=` in any
+    // text sdp-types accepts.
+    let media_fit = bytes.len().div_ceil(3) <= limits.max_media_sections
+        || memchr::memmem::find_iter(bytes, b"\nm=").count() < limits.max_media_sections;
+    bytes.len() <= limits.max_bytes && lines_fit && media_fit
 }
 
 /// The layout of `text`, if it is exactly the lines of `session` in RFC 8866 §5 order and
@@ -337,6 +345,12 @@ mod tests {
             assert!(scan(good, &tight).is_err(), "{tight:?}");
         }
         assert!(fast_path_allowed(good, &limits));
+        // More m= lines than the limit: sdp-types would build an m-section for each (its
+        // largest structure) before the limit is found, so the pre-scan goes first.
+        let many_media = format!("{good}{}", "m=a 0 b c\r\n".repeat(4100));
+        assert!(!fast_path_allowed(&many_media, &limits));
+        let some_media = format!("{good}{}", "m=a 0 b c\r\n".repeat(4000));
+        assert!(fast_path_allowed(&some_media, &limits));
         let few_lines = Limits {
             max_attributes: 10,
             ..limits

@@ -15,9 +15,9 @@
 //!   peers get wrong harmlessly (`a=sendrecv` on `m=application`, unknown attributes, LF line
 //!   endings, a session version that never increases) is a [`Warning`].
 //! - **Bounded.** [`Limits`] on size, line length, m-sections and attributes are checked before
-//!   the model is built: by a pre-scan, or, for a well laid out text of at most
-//!   `max_attributes` lines, by a walk over sdp-types' result that hands anything unusual back
-//!   to the pre-scan. No input panics (fuzzed).
+//!   the model is built: by a pre-scan, or, for a well laid out text within the line and
+//!   m-section limits, by a walk over sdp-types' result that hands anything unusual back to the
+//!   pre-scan. No input panics (fuzzed).
 //!
 //! ```
 //! use tacet_sdp::{SdpType, SessionDescription};
