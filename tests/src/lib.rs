@@ -5,6 +5,7 @@
 //! - [`corpus`] — the real Chromium and aiortc SDPs of `tests/data/sdp/`, played into a peer.
 //! - [`model::World`] — two peers under any sequence of operations (lossy, reordering
 //!   channel) with the stop invariants checked after every step: the model-based tests.
+//! - [`find`] — look-ups the tests share (a transceiver by mid, the BUNDLEd mids).
 //! - [`perfect::PerfectPair`] — the same peers running perfect negotiation over an in-order
 //!   channel with random delays (the WPT perfect-negotiation setup).
 //!
@@ -14,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod find;
 pub mod model;
 pub mod pair;
 pub mod perfect;

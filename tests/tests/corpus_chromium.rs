@@ -11,8 +11,9 @@
 )]
 
 use tacet_sdp::SdpType;
-use tacet_session::{BundlePolicy, CodecConfig, Effect, Event, Session, TransceiverId};
+use tacet_session::{BundlePolicy, CodecConfig, Effect, Event, TransceiverId};
 use tacet_tests::corpus::{answer, deliver, offer, parsed};
+use tacet_tests::find::{bundled_mids, transceiver_by_mid};
 use tacet_tests::pair::Peer;
 use tacet_track::{EndCause, EndReason, ReadyState, TrackId, TrackKind};
 use tacet_transceiver_fsm::TransceiverDirection;
@@ -33,20 +34,6 @@ fn layout(d: &tacet_sdp::SessionDescription) -> Vec<(String, String, bool)> {
             )
         })
         .collect()
-}
-
-fn bundle(d: &tacet_sdp::SessionDescription) -> Vec<String> {
-    d.bundle_groups()
-        .flat_map(|g| g.mids())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn by_mid(s: &Session, mid: &str) -> TransceiverId {
-    s.transceivers()
-        .find(|t| t.mid().is_some_and(|m| m.as_str() == mid))
-        .unwrap_or_else(|| panic!("no transceiver with mid {mid}"))
-        .id()
 }
 
 /// The data channel's transport carries on: SCTP is never aborted and a live transport serves
@@ -93,8 +80,8 @@ fn chromium_stopvideo_offers_on_a_tacet_answerer() {
             ],
             "{policy}"
         );
-        assert_eq!(bundle(&answer1), ["0", "1", "2"]);
-        let video = by_mid(&b.session, "1");
+        assert_eq!(bundled_mids(&answer1), ["0", "1", "2"]);
+        let video = transceiver_by_mid(&b.session, "1");
         b.take_events();
 
         deliver(&mut b, &name(2), SdpType::Offer).unwrap();
@@ -104,7 +91,7 @@ fn chromium_stopvideo_offers_on_a_tacet_answerer() {
         assert!(ended_by_remote(&b.take_events(), video));
         let answer2 = answer(&mut b).unwrap();
         assert!(answer2.media[1].is_rejected(), "{policy}");
-        assert_eq!(bundle(&answer2), ["0", "2"]);
+        assert_eq!(bundled_mids(&answer2), ["0", "2"]);
         assert!(b.session.transceiver(video).unwrap().mid().is_none());
         assert!(!b.session.transceivers().any(|t| t.id() == video));
         assert!(
@@ -113,7 +100,7 @@ fn chromium_stopvideo_offers_on_a_tacet_answerer() {
         );
 
         deliver(&mut b, &name(3), SdpType::Offer).unwrap();
-        let recycled = by_mid(&b.session, "3");
+        let recycled = transceiver_by_mid(&b.session, "3");
         assert!(b.take_events().iter().any(|e| matches!(
             e,
             Event::Track { transceiver, .. } if *transceiver == recycled
@@ -124,7 +111,7 @@ fn chromium_stopvideo_offers_on_a_tacet_answerer() {
             ("video".into(), "3".into(), false),
             "{policy}: m-line 1 recycled with a new mid"
         );
-        assert_eq!(bundle(&answer3), ["0", "3", "2"]);
+        assert_eq!(bundled_mids(&answer3), ["0", "3", "2"]);
         assert_eq!(b.session.transceivers().count(), 2);
         assert_data_up(&b, "2");
         assert!(!b.session.is_negotiation_needed());
@@ -142,7 +129,10 @@ fn chromium_stopmedia_offers_on_a_tacet_answerer() {
         let mut b = tacet();
         deliver(&mut b, &name(1), SdpType::Offer).unwrap();
         answer(&mut b).unwrap();
-        let (audio, video) = (by_mid(&b.session, "0"), by_mid(&b.session, "1"));
+        let (audio, video) = (
+            transceiver_by_mid(&b.session, "0"),
+            transceiver_by_mid(&b.session, "1"),
+        );
         b.take_events();
         b.take_effects();
 
@@ -160,7 +150,7 @@ fn chromium_stopmedia_offers_on_a_tacet_answerer() {
             ],
             "{policy}"
         );
-        assert_eq!(bundle(&answer2), ["2"]);
+        assert_eq!(bundled_mids(&answer2), ["2"]);
         assert_eq!(b.session.transceivers().count(), 0);
         let effects = b.take_effects();
         assert!(
@@ -184,8 +174,8 @@ fn chromium_stopmedia_offers_on_a_tacet_answerer() {
             ],
             "{policy}: a kind change at index 0"
         );
-        assert_eq!(bundle(&answer3), ["3", "2"], "the new mid is the tag");
-        let recycled = by_mid(&b.session, "3");
+        assert_eq!(bundled_mids(&answer3), ["3", "2"], "the new mid is the tag");
+        let recycled = transceiver_by_mid(&b.session, "3");
         assert_eq!(
             b.session.transceiver(recycled).unwrap().current_direction(),
             Some(TransceiverDirection::RecvOnly)

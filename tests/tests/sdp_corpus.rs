@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use tacet_sdp::{
     Direction, Error, MediaKind, RidDirection, SdpType, SessionDescription, WarningKind,
 };
+use tacet_tests::find::bundled_mids;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sdp")
@@ -46,10 +47,6 @@ fn corpus() -> Vec<(String, String)> {
     files.sort();
     assert_eq!(files.len(), 80, "the corpus has 80 SDP files");
     files
-}
-
-fn bundle(sdp: &SessionDescription) -> Vec<&str> {
-    sdp.bundle_groups().flat_map(|g| g.mids()).collect()
 }
 
 #[test]
@@ -87,7 +84,11 @@ fn chromium_stop_renegotiation_offer_has_a_rejected_video_section() {
     // Chromium keeps codecs, ICE and stale candidates in the rejected section.
     assert_eq!(video.attributes.candidates().count(), 4);
     assert!(video.rtpmap(96).is_some_and(|m| m.encoding_name() == "VP8"));
-    assert_eq!(bundle(&sdp), ["0", "2"], "BUNDLE lists only live mids");
+    assert_eq!(
+        bundled_mids(&sdp),
+        ["0", "2"],
+        "BUNDLE lists only live mids"
+    );
     assert!(!sdp.media[0].is_rejected());
     assert_eq!(sdp.media[0].attributes.msids().count(), 1);
     assert!(sdp.media[2].is_data());
@@ -98,10 +99,10 @@ fn chromium_stop_renegotiation_offer_has_a_rejected_video_section() {
 #[test]
 fn chromium_stopping_the_bundle_tag_moves_the_tag() {
     let before = load("chromium-stoptag-maxbundle-1-offer.sdp");
-    assert_eq!(bundle(&before), ["0", "1", "2"]);
+    assert_eq!(bundled_mids(&before), ["0", "1", "2"]);
     let after = load("chromium-stoptag-maxbundle-2-offer.sdp");
     assert!(after.media[0].is_rejected());
-    assert_eq!(bundle(&after), ["1", "2"]);
+    assert_eq!(bundled_mids(&after), ["1", "2"]);
     // The new tag carries the transport: candidates only on the tag in max-bundle.
     let answer = load("chromium-stoptag-maxbundle-2-answer.sdp");
     assert!(answer.media[0].is_rejected());
@@ -115,14 +116,14 @@ fn chromium_stop_all_media_then_recycle_with_a_kind_change() {
     let data_only = load("chromium-stopmedia-maxbundle-2-offer.sdp");
     assert!(data_only.media[0].is_rejected() && data_only.media[1].is_rejected());
     assert!(!data_only.media[2].is_rejected());
-    assert_eq!(bundle(&data_only), ["2"]);
+    assert_eq!(bundled_mids(&data_only), ["2"]);
     let recycled = load("chromium-stopmedia-maxbundle-3-offer.sdp");
     assert_eq!(recycled.media.len(), 3, "m-line count stays");
     assert_eq!(recycled.media[0].kind, MediaKind::Video, "was audio");
     assert_eq!(recycled.media[0].mid().map(|m| m.as_str()), Some("3"));
     assert!(!recycled.media[0].is_rejected());
     assert!(recycled.media[1].is_rejected());
-    assert_eq!(bundle(&recycled), ["3", "2"]);
+    assert_eq!(bundled_mids(&recycled), ["3", "2"]);
 }
 
 // OBSERVATIONS.md 16: aiortc answers a port-0 offer with a live port and keeps mid 1 in BUNDLE;
@@ -130,7 +131,7 @@ fn chromium_stop_all_media_then_recycle_with_a_kind_change() {
 #[test]
 fn aiortc_cross_answer_violates_the_offered_bundle_group() {
     let offer = load("chromium-xaiortc-stopvideo-2-offer.sdp");
-    assert_eq!(bundle(&offer), ["0", "2"]);
+    assert_eq!(bundled_mids(&offer), ["0", "2"]);
     assert!(offer.media[1].is_rejected());
     let answer = load("aiortc-xchromium-stopvideo-2-answer.sdp");
     assert!(

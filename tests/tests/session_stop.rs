@@ -7,7 +7,8 @@
 )]
 
 use tacet_sdp::{Attribute, Candidate, MediaKind, SessionDescription};
-use tacet_session::{Effect, Event, Mode, Session, SignalingState, TransceiverId, TransceiverInit};
+use tacet_session::{Effect, Event, Mode, SignalingState, TransceiverId, TransceiverInit};
+use tacet_tests::find::{bundled_mids, transceiver_by_mid};
 use tacet_tests::pair::{Pair, Who};
 use tacet_track::{EndCause, EndReason, ReadyState, TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, TransceiverDirection};
@@ -34,23 +35,11 @@ fn connected() -> (Pair, TransceiverId, TransceiverId) {
     (pair, audio, video)
 }
 
-fn bundle(sdp: &SessionDescription) -> Vec<&str> {
-    sdp.bundle_groups().flat_map(|g| g.mids()).collect()
-}
-
 fn mids(sdp: &SessionDescription) -> Vec<(MediaKind, u16, &str)> {
     sdp.media
         .iter()
         .map(|m| (m.kind.clone(), m.port, m.mid().map_or("", |m| m.as_str())))
         .collect()
-}
-
-fn transceiver_by_mid(session: &Session, mid: &str) -> TransceiverId {
-    session
-        .transceivers()
-        .find(|t| t.mid().is_some_and(|m| m.as_str() == mid))
-        .map(|t| t.id())
-        .unwrap()
 }
 
 fn ended(events: &[Event]) -> Vec<(TransceiverId, EndReason)> {
@@ -79,9 +68,9 @@ fn stop_non_tag_rejects_its_mline_and_keeps_bundle_and_data() {
     assert_eq!((v.port, v.mid().unwrap().as_str()), (0, "1"));
     assert_eq!(v.attributes.msids().count(), 0);
     assert_eq!(v.direction(), Direction::Inactive);
-    assert_eq!(bundle(&offer), ["0", "2"]);
+    assert_eq!(bundled_mids(&offer), ["0", "2"]);
     assert!(answer.media[1].is_rejected());
-    assert_eq!(bundle(&answer), ["0", "2"]);
+    assert_eq!(bundled_mids(&answer), ["0", "2"]);
     // Both sides removed the transceiver once the answer settled.
     assert!(pair.a.removed(video));
     assert!(pair.b.removed(b_video));
@@ -117,14 +106,14 @@ fn stop_bundle_tag_moves_the_tag_and_keeps_the_transport() {
     pair.session(Who::A).stop_transceiver(audio).unwrap();
     let (offer, answer) = pair.negotiate(Who::A).unwrap();
     assert!(offer.media[0].is_rejected());
-    assert_eq!(bundle(&offer), ["1", "2"], "mid 1 is the new tag");
+    assert_eq!(bundled_mids(&offer), ["1", "2"], "mid 1 is the new tag");
     let moved: Vec<Candidate> = offer.media[1].attributes.candidates().cloned().collect();
     assert_eq!(
         moved, candidates_before,
         "the candidates moved with the tag"
     );
     assert_eq!(offer.media[1].port, offer_port(&candidates_before));
-    assert_eq!(bundle(&answer), ["1", "2"]);
+    assert_eq!(bundled_mids(&answer), ["1", "2"]);
     let a_effects = pair.a.take_effects();
     assert!(
         a_effects.iter().any(|e| matches!(
@@ -231,9 +220,9 @@ fn stop_all_media_gives_data_only() {
             (MediaKind::Application, false, "2")
         ]
     );
-    assert_eq!(bundle(&offer), ["2"]);
+    assert_eq!(bundled_mids(&offer), ["2"]);
     assert!(offer.media[2].attributes.candidates().count() > 0);
-    assert_eq!(bundle(&answer), ["2"]);
+    assert_eq!(bundled_mids(&answer), ["2"]);
     for peer in [&mut pair.a, &mut pair.b] {
         assert_eq!(peer.session.mode(), Mode::DataOnly);
         assert_eq!(peer.session.transceivers().count(), 0);
@@ -376,7 +365,7 @@ fn recycle_after_stop_same_kind_uses_a_new_mid() {
         "a new mid, never 1 again"
     );
     assert!(!offer.media[1].is_rejected());
-    assert_eq!(bundle(&offer), ["0", "3", "2"]);
+    assert_eq!(bundled_mids(&offer), ["0", "3", "2"]);
     assert_eq!(pair.b.session.transceivers().count(), 2);
 }
 
@@ -398,7 +387,7 @@ fn recycle_after_stop_other_kind_changes_the_kind_at_the_same_index() {
     assert_eq!(offer.media[0].mid().unwrap().as_str(), "3");
     assert!(offer.media[1].is_rejected(), "index 1 stays a placeholder");
     assert_eq!(
-        bundle(&offer),
+        bundled_mids(&offer),
         ["2", "3"],
         "the data tag is kept while live"
     );

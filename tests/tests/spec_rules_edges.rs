@@ -9,18 +9,11 @@
 
 use std::collections::BTreeSet;
 
-use tacet_session::{Effect, Event, Session, SignalingState, TransceiverId};
+use tacet_session::{Effect, Event, SignalingState, TransceiverId};
+use tacet_tests::find::transceiver_by_mid;
 use tacet_tests::pair::{Pair, Who};
 use tacet_tests::perfect::PerfectPair;
 use tacet_track::{EndCause, EndReason, TrackId, TrackKind};
-
-fn by_mid(session: &Session, mid: &str) -> TransceiverId {
-    session
-        .transceivers()
-        .find(|t| t.mid().is_some_and(|m| m.as_str() == mid))
-        .map(|t| t.id())
-        .unwrap_or_else(|| panic!("no transceiver with mid {mid}"))
-}
 
 fn ended(events: &[Event], id: TransceiverId) -> usize {
     events
@@ -45,8 +38,8 @@ fn both_sides_stopping_at_once_resolve_the_glare_and_both_remove() {
                 .unwrap();
             pair.session(Who::A).create_data_channel("chat").unwrap();
             pair.settle(100).unwrap();
-            let a = by_mid(&pair.a.session, "0");
-            let b = by_mid(&pair.b.session, "0");
+            let a = transceiver_by_mid(&pair.a.session, "0");
+            let b = transceiver_by_mid(&pair.b.session, "0");
             let events_before = (pair.a.events.len(), pair.b.events.len());
 
             pair.session(Who::A).stop_transceiver(a).unwrap();
@@ -164,7 +157,7 @@ fn a_remote_rejection_ends_the_track_before_the_final_task_and_drops_its_mute() 
         .unwrap();
     pair.session(Who::A).create_data_channel("chat").unwrap();
     pair.negotiate(Who::A).unwrap();
-    let b_video = by_mid(&pair.b.session, "0");
+    let b_video = transceiver_by_mid(&pair.b.session, "0");
     pair.session(Who::B).rtp_received(b_video).unwrap();
     assert!(
         !pair

@@ -8,22 +8,11 @@
 )]
 
 use tacet_sdp::{MediaKind, SessionDescription};
-use tacet_session::{Effect, Session, TransceiverId, TransceiverInit};
+use tacet_session::{Effect, TransceiverId, TransceiverInit};
+use tacet_tests::find::{bundled_mids, transceiver_by_mid};
 use tacet_tests::pair::{Pair, Peer, Who};
 use tacet_track::{TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, TransceiverDirection};
-
-fn by_mid(session: &Session, mid: &str) -> TransceiverId {
-    session
-        .transceivers()
-        .find(|t| t.mid().is_some_and(|m| m.as_str() == mid))
-        .map(|t| t.id())
-        .unwrap_or_else(|| panic!("no transceiver with mid {mid}"))
-}
-
-fn bundle(sdp: &SessionDescription) -> Vec<&str> {
-    sdp.bundle_groups().flat_map(|g| g.mids()).collect()
-}
 
 /// (kind, mid, rejected) per m-line.
 fn layout(sdp: &SessionDescription) -> Vec<(MediaKind, String, bool)> {
@@ -103,7 +92,7 @@ fn a_max_bundle_answer_rejects_what_is_outside_the_first_sections_group() {
     let answer = pair.session(Who::B).create_answer().unwrap();
     assert!(!answer.media[0].is_rejected());
     assert!(answer.media[1].is_rejected(), "excluded by max-bundle");
-    assert!(bundle(&answer).is_empty());
+    assert!(bundled_mids(&answer).is_empty());
 }
 
 // The offerer-tagged section (audio, mid 0) has no codec the answerer supports: rejecting it
@@ -117,7 +106,7 @@ fn a_rejected_offerer_tag_rejects_its_whole_group() {
     add(&mut pair, Who::A, TrackKind::Video, "cam");
     pair.session(Who::A).create_data_channel("chat").unwrap();
     let offer = pair.send_offer(Who::A).unwrap();
-    assert_eq!(bundle(&offer), ["0", "1", "2"]);
+    assert_eq!(bundled_mids(&offer), ["0", "1", "2"]);
     pair.flush().unwrap();
     let answer = pair.session(Who::B).create_answer().unwrap();
     assert_eq!(
@@ -128,7 +117,7 @@ fn a_rejected_offerer_tag_rejects_its_whole_group() {
             (MediaKind::Application, "2".into(), true),
         ]
     );
-    assert!(bundle(&answer).is_empty());
+    assert!(bundled_mids(&answer).is_empty());
     assert!(answer.media.iter().all(|m| !m.attributes.bundle_only()));
 
     // Control: with audio codecs the same offer is answered with everything live.
@@ -138,7 +127,7 @@ fn a_rejected_offerer_tag_rejects_its_whole_group() {
     pair.session(Who::A).create_data_channel("chat").unwrap();
     let (_, answer) = pair.negotiate(Who::A).unwrap();
     assert!(answer.media.iter().all(|m| !m.is_rejected()));
-    assert_eq!(bundle(&answer), ["0", "1", "2"]);
+    assert_eq!(bundled_mids(&answer), ["0", "1", "2"]);
 }
 
 // An answer that rejects a bundled section (no video codec on the answerer) stops the
@@ -189,7 +178,7 @@ fn a_recycled_remote_m_section_disassociates_its_old_transceiver() {
     add(&mut pair, Who::A, TrackKind::Audio, "mic");
     add(&mut pair, Who::A, TrackKind::Video, "cam");
     pair.negotiate(Who::A).unwrap();
-    let old = by_mid(&pair.b.session, "1");
+    let old = transceiver_by_mid(&pair.b.session, "1");
     assert!(!pair.b.session.transceiver(old).unwrap().is_stopping());
 
     add(&mut pair, Who::A, TrackKind::Video, "cam2");
@@ -200,7 +189,7 @@ fn a_recycled_remote_m_section_disassociates_its_old_transceiver() {
     pair.flush().unwrap();
     let b = &pair.b.session;
     assert_eq!(b.transceiver(old).unwrap().mid(), None, "disassociated");
-    let new = by_mid(b, &new_mid);
+    let new = transceiver_by_mid(b, &new_mid);
     assert_ne!(new, old);
 }
 
@@ -233,8 +222,8 @@ fn stopping_all_media_keeps_the_transport_for_the_data_channel() {
 
     pair.session(Who::A).stop_media().unwrap();
     let (offer, answer) = pair.negotiate(Who::A).unwrap();
-    assert_eq!(bundle(&offer), ["2"]);
-    assert_eq!(bundle(&answer), ["2"]);
+    assert_eq!(bundled_mids(&offer), ["2"]);
+    assert_eq!(bundled_mids(&answer), ["2"]);
     for (peer, before) in [(&mut pair.a, a_before), (&mut pair.b, b_before)] {
         let after = live(peer);
         assert_eq!(
@@ -271,7 +260,7 @@ fn inactive_is_reversible_and_port_zero_is_terminal() {
     let audio = add(&mut pair, Who::A, TrackKind::Audio, "mic");
     add(&mut pair, Who::A, TrackKind::Video, "cam");
     pair.negotiate(Who::A).unwrap();
-    let b_audio = by_mid(&pair.b.session, "0");
+    let b_audio = transceiver_by_mid(&pair.b.session, "0");
 
     pair.session(Who::A)
         .set_direction(audio, Direction::Inactive)

@@ -11,6 +11,7 @@ use tacet_sdp::{SdpType, SessionDescription};
 use tacet_session::{
     Effect, Error, Event, Session, SignalingState, TransceiverId, TransceiverInit,
 };
+use tacet_tests::find::transceiver_by_mid;
 use tacet_tests::pair::{Pair, Peer, Who};
 use tacet_track::{EndCause, EndReason, ReadyState, TrackId, TrackKind};
 use tacet_transceiver_fsm::table::Phase;
@@ -32,21 +33,13 @@ fn connected() -> (Pair, [TransceiverId; 2], [TransceiverId; 2]) {
         .unwrap();
     pair.session(Who::A).create_data_channel("chat").unwrap();
     pair.negotiate(Who::A).unwrap();
-    let b_audio = by_mid(&pair.b.session, "0");
-    let b_video = by_mid(&pair.b.session, "1");
+    let b_audio = transceiver_by_mid(&pair.b.session, "0");
+    let b_video = transceiver_by_mid(&pair.b.session, "1");
     for peer in [&mut pair.a, &mut pair.b] {
         peer.take_events();
         peer.take_effects();
     }
     (pair, [audio, video], [b_audio, b_video])
-}
-
-fn by_mid(session: &Session, mid: &str) -> TransceiverId {
-    session
-        .transceivers()
-        .find(|t| t.mid().is_some_and(|m| m.as_str() == mid))
-        .map(|t| t.id())
-        .unwrap_or_else(|| panic!("no transceiver with mid {mid}"))
 }
 
 fn ended_events(events: &[Event], id: TransceiverId) -> Vec<EndReason> {
@@ -501,7 +494,7 @@ fn a_rejection_stops_the_transceiver_only_when_the_description_is_remote() {
     assert!(answer.media[1].is_rejected(), "no common video codec");
     assert!(!answer.media[0].is_rejected());
 
-    let b_video = by_mid(&pair.b.session, "1");
+    let b_video = transceiver_by_mid(&pair.b.session, "1");
     let b = pair.b.session.transceiver(b_video).unwrap();
     assert!(!b.is_stopping(), "a local description never stops");
     assert_eq!(b.receiver_track().ready_state(), ReadyState::Live);
@@ -528,7 +521,7 @@ fn the_final_task_fires_its_events_in_the_spec_order() {
         .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s1".into()])
         .unwrap();
     pair.negotiate(Who::A).unwrap();
-    let b_audio = by_mid(&pair.b.session, "0");
+    let b_audio = transceiver_by_mid(&pair.b.session, "0");
     pair.session(Who::B).rtp_received(b_audio).unwrap();
     pair.b.take_events();
 
