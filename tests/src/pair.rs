@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tacet_sdp::{Candidate, Fingerprint, SdpType, SessionDescription};
 use tacet_session::{Effect, Error, Event, Session, SessionConfig, TransceiverId, TransportId};
+use tacet_track::{TrackId, TrackKind};
 
 /// Which peer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -181,6 +182,23 @@ impl Pair {
     /// The session of a peer.
     pub fn session(&mut self, who: Who) -> &mut Session {
         &mut self.peer(who).session
+    }
+
+    /// The usual media of a scenario on `who`: a microphone and a camera track in stream `s`
+    /// (mids 0 and 1 once offered) and a data channel `chat`. Returns the audio and video
+    /// transceivers.
+    pub fn add_audio_video_data(&mut self, who: Who) -> (TransceiverId, TransceiverId) {
+        let session = self.session(who);
+        let audio = session
+            .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
+            .expect("invariant: addTrack with a new track on an open session succeeds");
+        let video = session
+            .add_track(TrackKind::Video, TrackId::from("cam"), vec!["s".into()])
+            .expect("invariant: addTrack with a new track on an open session succeeds");
+        session
+            .create_data_channel("chat")
+            .expect("invariant: createDataChannel on an open session succeeds");
+        (audio, video)
     }
 
     /// Virtual now.

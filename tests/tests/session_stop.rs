@@ -17,15 +17,7 @@ use tacet_transceiver_fsm::{Direction, TransceiverDirection};
 /// once, a second time so candidates gathered after the first offer are in the descriptions.
 fn connected() -> (Pair, TransceiverId, TransceiverId) {
     let mut pair = Pair::new();
-    let audio = pair
-        .session(Who::A)
-        .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
-        .unwrap();
-    let video = pair
-        .session(Who::A)
-        .add_track(TrackKind::Video, TrackId::from("cam"), vec!["s".into()])
-        .unwrap();
-    pair.session(Who::A).create_data_channel("chat").unwrap();
+    let (audio, video) = pair.add_audio_video_data(Who::A);
     pair.negotiate(Who::A).unwrap();
     pair.negotiate(Who::A).unwrap();
     pair.a.take_events();

@@ -390,14 +390,7 @@ fn m_lines_keep_their_place_and_answers_mirror_offers() {
 #[test]
 fn stopping_the_tag_after_one_trickled_round_keeps_both_transports() {
     let mut pair = Pair::new();
-    let audio = pair
-        .session(Who::A)
-        .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
-        .unwrap();
-    pair.session(Who::A)
-        .add_track(TrackKind::Video, TrackId::from("cam"), vec!["s".into()])
-        .unwrap();
-    pair.session(Who::A).create_data_channel("chat").unwrap();
+    let (audio, _video) = pair.add_audio_video_data(Who::A);
     pair.negotiate(Who::A).unwrap();
     for who in [Who::A, Who::B] {
         let candidate = pair.session(who).transports()[0].local_candidates()[0].clone();

@@ -23,15 +23,7 @@ use tacet_transceiver_fsm::{
 /// once, queues drained. Returns A's audio and video and B's audio and video.
 fn connected() -> (Pair, [TransceiverId; 2], [TransceiverId; 2]) {
     let mut pair = Pair::new();
-    let audio = pair
-        .session(Who::A)
-        .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
-        .unwrap();
-    let video = pair
-        .session(Who::A)
-        .add_track(TrackKind::Video, TrackId::from("cam"), vec!["s".into()])
-        .unwrap();
-    pair.session(Who::A).create_data_channel("chat").unwrap();
+    let (audio, video) = pair.add_audio_video_data(Who::A);
     pair.negotiate(Who::A).unwrap();
     let b_audio = transceiver_by_mid(&pair.b.session, "0");
     let b_video = transceiver_by_mid(&pair.b.session, "1");
