@@ -115,23 +115,16 @@ fn config(fingerprint_byte: u8, setup: Setup) -> SessionConfig {
 
 /// Gives `session` the tracks and data channel that `bits` (audio, video, data) ask for.
 fn equip(session: &mut Session, bits: u8, name: &str) {
-    if bits & 1 != 0 {
-        session
-            .add_track(
-                TrackKind::Audio,
-                TrackId::from(format!("{name}-mic")),
-                vec![name.into()],
-            )
-            .expect("invariant: addTrack with a new track on an open session succeeds");
-    }
-    if bits & 2 != 0 {
-        session
-            .add_track(
-                TrackKind::Video,
-                TrackId::from(format!("{name}-cam")),
-                vec![name.into()],
-            )
-            .expect("invariant: addTrack with a new track on an open session succeeds");
+    for (bit, kind, device) in [(1, TrackKind::Audio, "mic"), (2, TrackKind::Video, "cam")] {
+        if bits & bit != 0 {
+            session
+                .add_track(
+                    kind,
+                    TrackId::from(format!("{name}-{device}")),
+                    vec![name.into()],
+                )
+                .expect("invariant: addTrack with a new track on an open session succeeds");
+        }
     }
     if bits & 4 != 0 {
         session
