@@ -5,7 +5,7 @@
 //! - [`corpus`] — the real Chromium and aiortc SDPs of `tests/data/sdp/`, played into a peer.
 //! - [`model::World`] — two peers under any sequence of operations (lossy, reordering
 //!   channel) with the stop invariants checked after every step: the model-based tests.
-//! - [`find`] — look-ups the tests share (a transceiver by mid, the BUNDLEd mids).
+//! - [`find`] — look-ups the tests share (a transceiver by mid, the BUNDLEd mids, the live transports).
 //! - [`perfect::PerfectPair`] — the same peers running perfect negotiation over an in-order
 //!   channel with random delays (the WPT perfect-negotiation setup).
 //!

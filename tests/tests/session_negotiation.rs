@@ -11,6 +11,7 @@ use tacet_sdp::{Fingerprint, MediaSection, SessionDescription};
 use tacet_session::{
     BundlePolicy, Event, Session, SessionConfig, TransceiverInit, UnassociatedStopPolicy,
 };
+use tacet_tests::find::{bundled_mids, live_transports};
 use tacet_tests::pair::{Pair, Who};
 use tacet_track::{TrackId, TrackKind};
 
@@ -24,10 +25,6 @@ fn extmaps(section: &MediaSection) -> Vec<(String, u16)> {
         .extmaps()
         .map(|e| (e.uri().to_owned(), e.id()))
         .collect()
-}
-
-fn bundle(sdp: &SessionDescription) -> Vec<&str> {
-    sdp.bundle_groups().flat_map(|g| g.mids()).collect()
 }
 
 // RFC 9429 §4.1.1 balanced: the first m-section of each kind gets its own transport, the
@@ -59,15 +56,9 @@ fn balanced_policy_offers_one_transport_per_kind_then_bundles() {
         offer.media.iter().all(|m| !m.is_rejected()),
         "bundle-only is not rejected"
     );
-    assert_eq!(bundle(&offer), ["0", "1", "2"]);
-    assert_eq!(bundle(&answer), ["0", "1", "2"]);
-    let live: Vec<_> = pair
-        .a
-        .session
-        .transports()
-        .iter()
-        .filter(|t| !t.is_released())
-        .collect();
+    assert_eq!(bundled_mids(&offer), ["0", "1", "2"]);
+    assert_eq!(bundled_mids(&answer), ["0", "1", "2"]);
+    let live: Vec<_> = live_transports(&pair.a.session);
     assert_eq!(
         live.len(),
         1,

@@ -26,11 +26,7 @@ fn released(effects: &[Effect]) -> Vec<tacet_session::TransportId> {
 
 fn live_transports(pair: &Pair, who: Who) -> usize {
     let peer = if who == Who::A { &pair.a } else { &pair.b };
-    peer.session
-        .transports()
-        .iter()
-        .filter(|t| !t.is_released())
-        .count()
+    tacet_tests::find::live_transports(&peer.session).len()
 }
 
 // The initial offer's transport exists only for the rolled-back round: the rollback closes it,

@@ -9,7 +9,7 @@
 
 use tacet_sdp::{MediaKind, SessionDescription};
 use tacet_session::{Effect, TransceiverId, TransceiverInit};
-use tacet_tests::find::{bundled_mids, transceiver_by_mid};
+use tacet_tests::find::{bundled_mids, live_transports, transceiver_by_mid};
 use tacet_tests::pair::{Pair, Peer, Who};
 use tacet_track::{TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, TransceiverDirection};
@@ -155,13 +155,7 @@ fn an_answer_rejection_stops_the_media_but_keeps_the_bundled_transport() {
             .any(|e| matches!(e, Effect::TransportReleased { .. })),
         "{effects:?}"
     );
-    let live: Vec<_> = pair
-        .a
-        .session
-        .transports()
-        .iter()
-        .filter(|t| !t.is_released())
-        .collect();
+    let live: Vec<_> = live_transports(&pair.a.session);
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].id(), transport);
     assert_eq!(live[0].tag().as_str(), "0");
@@ -208,10 +202,8 @@ fn stopping_all_media_keeps_the_transport_for_the_data_channel() {
     pair.negotiate(Who::A).unwrap();
     pair.negotiate(Who::A).unwrap();
     let live = |p: &Peer| -> Vec<(tacet_session::TransportId, String)> {
-        p.session
-            .transports()
+        live_transports(&p.session)
             .iter()
-            .filter(|t| !t.is_released())
             .map(|t| (t.id(), t.tag().to_string()))
             .collect()
     };
