@@ -8,9 +8,8 @@ pub(crate) mod grammar;
 mod rtp;
 mod transport;
 
-use tacet_transceiver_fsm::{Direction, Mid};
-
 use crate::Error;
+use crate::vocab::{Direction, Mid};
 
 pub(crate) use grammar::line_safe;
 pub use rtp::{ExtMap, Fmtp, Msid, Rid, RidDirection, RtcpFb, RtpMap, Simulcast, Ssrc, SsrcGroup};

@@ -5,13 +5,12 @@
 //! session does. They only guarantee that what they produce is well-formed and re-parses to
 //! itself.
 
-use tacet_transceiver_fsm::{Direction, Mid};
-
 use crate::attribute::{Attribute, Group, line_safe};
 use crate::error::Error;
 use crate::model::{
     Attributes, Connection, MediaKind, MediaSection, Origin, SdpType, SessionDescription, Time,
 };
+use crate::vocab::{Direction, Mid};
 
 /// The RTP profile every WebRTC media section uses (RFC 9429 §5.1.2).
 pub const RTP_PROFILE: &str = "UDP/TLS/RTP/SAVPF";

@@ -7,8 +7,7 @@
 
 use std::fmt;
 
-pub use tacet_transceiver_fsm::Fault;
-use tacet_transceiver_fsm::Mid;
+use crate::vocab::{Fault, Mid};
 
 /// Where in a description something was found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

@@ -43,11 +43,14 @@
 //!
 //! # Relationship to the other crates
 //!
-//! `tacet-sdp` shares [`Direction`] and [`Mid`] with `tacet-transceiver-fsm` (one type per
-//! concept) and otherwise stands alone. `tacet-session` parses remote descriptions with it,
-//! checks answers against offers ([`SessionDescription::check_answer`]) and writes its own
-//! offers and answers with the builders ([`MediaSection::rtp`], [`MediaSection::data`],
-//! [`MediaSection::to_rejected`]). It never decides a negotiation outcome itself.
+//! `tacet-sdp` depends on no other tacet crate. Its [`Direction`], [`Mid`] and [`Fault`] are
+//! SDP's own: the direction attribute has four values (RFC 8866 §6.7), while W3C's transceiver
+//! direction, which `tacet-transceiver-fsm` models, also has `"stopped"`. `tacet-session`
+//! converts between the two crates' types in one place (docs/decisions/0007). It parses remote
+//! descriptions with this crate, checks answers against offers
+//! ([`SessionDescription::check_answer`]) and writes its own offers and answers with the
+//! builders ([`MediaSection::rtp`], [`MediaSection::data`], [`MediaSection::to_rejected`]).
+//! This crate never decides a negotiation outcome itself.
 //! What is modelled, what is kept verbatim and the limits are described in `docs/sdp.md`.
 
 #![forbid(unsafe_code)]
@@ -61,6 +64,7 @@ mod layout;
 mod model;
 mod parse;
 mod scan;
+mod vocab;
 mod write;
 
 pub use attribute::{
@@ -69,11 +73,11 @@ pub use attribute::{
     SsrcGroup,
 };
 pub use build::{DATA_FORMAT, DATA_PROFILE, DISCARD_PORT, RTP_PROFILE, check_text};
-pub use error::{Error, Fault, LimitKind, Location, Warning, WarningKind};
+pub use error::{Error, LimitKind, Location, Warning, WarningKind};
 pub use model::{
     Attributes, Bandwidth, Connection, Key, MediaKind, MediaSection, MidIndex, Origin, Repeat,
     SdpType, SessionDescription, Time, TimeZone,
 };
 pub use parse::Parsed;
 pub use scan::Limits;
-pub use tacet_transceiver_fsm::{Direction, Mid};
+pub use vocab::{Direction, Fault, Mid, ParseDirectionError};

@@ -9,12 +9,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use tacet_transceiver_fsm::{Direction, Mid};
-
 use crate::attribute::{
     Attribute, Candidate, ExtMap, Fingerprint, Fmtp, Group, IceOptions, IcePwd, IceUfrag, Msid,
     MsidSemantic, Rid, RtcpFb, RtpMap, Setup, Simulcast, Ssrc, SsrcGroup,
 };
+use crate::vocab::{Direction, Mid};
 
 /// The type of a description (`RTCSdpType`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

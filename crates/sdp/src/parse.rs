@@ -14,8 +14,6 @@
 
 use std::borrow::Cow;
 
-use tacet_transceiver_fsm::Mid;
-
 use crate::attribute::grammar::is_token_char;
 use crate::attribute::{Attribute, Oddity};
 use crate::error::{Error, Location, Warning, WarningKind};
@@ -25,6 +23,7 @@ use crate::model::{
     SessionDescription, Time, TimeZone,
 };
 use crate::scan::{Limits, scan};
+use crate::vocab::Mid;
 
 /// A successful parse: the description and the warnings collected on the way.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,11 +6,10 @@
 //! sliced out of the text on demand. Constructors format canonical text and validate it with
 //! the same parser, so a value built here always re-parses to itself.
 
-use tacet_transceiver_fsm::Direction;
-
 use super::built;
 use super::grammar::{Cursor, fields, payload_type, split_byte, split_space};
 use crate::Error;
+use crate::vocab::Direction;
 
 /// Narrows a number the cursor already bounded to `T`'s range.
 fn narrow<T: TryFrom<u64> + Default>(n: u64) -> T {
