@@ -37,7 +37,7 @@ use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
 use tacet_sdp::{Fault, Fingerprint, SdpType, SessionDescription};
-use tacet_session::signaling::{self, Side};
+use tacet_session::internals::{Side, rolls_back_first, signaling_next};
 use tacet_session::{BundlePolicy, PeerPolicy, Session, SessionConfig, SignalingState};
 use tacet_track::{TrackId, TrackKind};
 
@@ -169,7 +169,7 @@ fn stop_first(session: &mut Session) {
         .map(|t| t.id());
     if let Some(id) = first {
         session
-            .stop_transceiver(id)
+            .transceiver_mut(id).and_then(|mut t| t.stop())
             .expect("invariant: stop() on a live transceiver of an open session succeeds");
     }
 }
@@ -435,10 +435,10 @@ fuzz_target!(|data: &[u8]| {
     // implicit rollback first).
     let expected = if state == SignalingState::Closed {
         None
-    } else if signaling::rolls_back_first(state, Side::Remote, sdp_type) {
+    } else if rolls_back_first(state, Side::Remote, sdp_type) {
         Some(SignalingState::HaveRemoteOffer)
     } else {
-        signaling::next(state, Side::Remote, sdp_type).ok()
+        signaling_next(state, Side::Remote, sdp_type).ok()
     };
 
     let before = us.clone();

@@ -153,18 +153,21 @@ impl World {
             }
             Op::Stop(who, pick) => {
                 if let Some(id) = self.pick(*who, *pick) {
-                    self.call(*who, |s| s.stop_transceiver(id))?;
+                    self.call(*who, |s| s.transceiver_mut(id).and_then(|mut t| t.stop()))?;
                 }
             }
             Op::StopMedia(who) => self.call(*who, |s| s.stop_media().map(drop))?,
             Op::SetDirection(who, pick, direction) => {
                 if let Some(id) = self.pick(*who, *pick) {
-                    self.call(*who, |s| s.set_direction(id, *direction))?;
+                    self.call(*who, |s| {
+                        s.transceiver_mut(id)
+                            .and_then(|mut t| t.set_direction(*direction))
+                    })?;
                 }
             }
             Op::RemoveTrack(who, pick) => {
                 if let Some(id) = self.pick(*who, *pick) {
-                    self.call(*who, |s| s.remove_track(id))?;
+                    self.call(*who, |s| s.remove_track(id.sender()))?;
                 }
             }
             Op::CreateDataChannel(who) => {

@@ -50,7 +50,6 @@ impl Peer {
         self.session
             .transceiver(id)
             .expect("the test names a transceiver of this session")
-            .machine()
             .is_removed()
     }
 

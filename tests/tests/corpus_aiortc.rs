@@ -10,7 +10,8 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-use tacet_sdp::{Fault, SdpType, WarningKind};
+use tacet_sdp::{SdpType, WarningKind};
+use tacet_session::Fault;
 use tacet_session::{BundlePolicy, CodecConfig, Effect, Error, PeerPolicy, SignalingState};
 use tacet_tests::corpus::{answer, deliver, offer, parsed, sdp, warnings};
 use tacet_tests::pair::Peer;
@@ -48,7 +49,10 @@ fn after_round_one(policy: PeerPolicy) -> (Peer, tacet_session::TransceiverId) {
     assert_eq!(a.session.signaling_state(), SignalingState::Stable);
     a.take_events();
     a.take_effects();
-    a.session.stop_transceiver(video).unwrap();
+    a.session
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer2 = offer(&mut a).unwrap();
     assert!(offer2.media[1].is_rejected());
     (a, video)

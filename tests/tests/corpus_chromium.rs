@@ -87,7 +87,7 @@ fn chromium_stopvideo_offers_on_a_tacet_answerer() {
         deliver(&mut b, &name(2), SdpType::Offer).unwrap();
         let t = b.session.transceiver(video).unwrap();
         assert!(t.is_stopped(), "{policy}: the port-0 offer stops it");
-        assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+        assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
         assert!(ended_by_remote(&b.take_events(), video));
         let answer2 = answer(&mut b).unwrap();
         assert!(answer2.media[1].is_rejected(), "{policy}");
@@ -279,7 +279,10 @@ fn chromium_stopvideo_answers_to_tacet_offers() {
         assert!(t.codecs().iter().all(|c| answered.contains(&c.pt)));
         assert!(!t.codecs().is_empty());
 
-        a.session.stop_transceiver(video).unwrap();
+        a.session
+            .transceiver_mut(video)
+            .and_then(|mut t| t.stop())
+            .unwrap();
         let offer2 = offer(&mut a).unwrap();
         assert!(offer2.media[1].is_rejected());
         deliver(&mut a, &name(2, "answer"), SdpType::Answer).unwrap();

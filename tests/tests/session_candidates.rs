@@ -7,7 +7,8 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-use tacet_sdp::{Attribute, Candidate, Fault};
+use tacet_sdp::{Attribute, Candidate};
+use tacet_session::Fault;
 use tacet_session::{Effect, Error, RemoteCandidate, RemoteCandidateOutcome};
 use tacet_tests::pair::{Pair, Who};
 use tacet_track::{TrackId, TrackKind};
@@ -128,7 +129,10 @@ fn a_candidate_for_a_stopped_transceiver_is_ignored() {
     pair.send_offer(Who::B).unwrap();
     // B's offer is in flight; A stops its audio before it arrives, then the candidate for
     // the audio mid comes in after the offer.
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.flush().unwrap();
     pair.a.take_effects();
     let outcome = pair
@@ -141,7 +145,10 @@ fn a_candidate_for_a_stopped_transceiver_is_ignored() {
     // for it is ignored.
     let mut pair = negotiated();
     let b_audio = pair.b.session.transceivers().next().unwrap().id();
-    pair.session(Who::B).stop_transceiver(b_audio).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.send_offer(Who::B).unwrap();
     pair.flush().unwrap();
     let audio = pair.a.session.transceivers().next().unwrap();

@@ -112,10 +112,14 @@ fn stop_between_create_offer_and_set_local_description() {
         .unwrap();
     pair.negotiate(Who::A).unwrap();
     pair.session(Who::A)
-        .set_direction(t, tacet_transceiver_fsm::Direction::SendOnly)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.set_direction(tacet_transceiver_fsm::Direction::SendOnly))
         .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
-    pair.session(Who::A).stop_transceiver(t).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.session(Who::A)
         .set_local_description(offer.clone())
         .unwrap();
@@ -142,7 +146,10 @@ fn stopped_before_association(policy: UnassociatedStopPolicy) -> Pair {
         .session(Who::A)
         .add_transceiver(TrackKind::Video, TransceiverInit::default())
         .unwrap();
-    pair.session(Who::A).stop_transceiver(t).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     pair
 }
@@ -178,7 +185,10 @@ fn an_unassociated_stop_on_the_answerer_is_dropped_when_the_exchange_completes()
         .unwrap();
     let first = pair.send_offer(Who::B).unwrap();
     let b_video = pair.b.session.transceivers().next().unwrap().id();
-    pair.session(Who::B).stop_transceiver(b_video).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.flush().unwrap();
     assert_eq!(first.media.len(), 1);
     let second = pair.send_offer(Who::B).unwrap();
@@ -251,7 +261,8 @@ fn a_recvonly_answer_of_a_sending_transceiver_ends_negotiation() {
         )
         .unwrap();
     pair.session(Who::B)
-        .replace_track(b_send, Some(TrackId::from("b")))
+        .transceiver_mut(b_send)
+        .and_then(|mut t| t.replace_track(Some(TrackId::from("b"))))
         .unwrap();
     pair.negotiate(Who::B).unwrap();
     let a_t = pair.a.session.transceivers().next().unwrap().id();

@@ -96,7 +96,7 @@ fn a_remote_pranswer_rejection_stops_and_the_final_answer_removes() {
         .unwrap();
     let t = pair.a.session.transceiver(video).unwrap();
     assert!(t.is_stopped());
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
     assert!(
         pair.a.session.transceivers().any(|t| t.id() == video),
         "not removed yet"
@@ -136,7 +136,10 @@ fn stop_in_have_remote_pranswer_waits_for_the_next_offer() {
     pair.session(Who::A)
         .set_remote_description(pranswer)
         .unwrap();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     assert!(!pair.a.session.transceiver(video).unwrap().is_stopped());
 
     pair.send_answer(Who::B).unwrap();

@@ -70,7 +70,10 @@ fn rolling_back_a_renegotiation_keeps_the_stable_transport_as_it_was() {
     pair.negotiate(Who::A).unwrap();
     let before = pair.a.session.transports().to_vec();
 
-    pair.session(Who::A).stop_transceiver(tag).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(tag)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.send_offer(Who::A).unwrap();
     pair.lose_in_flight();
     assert_ne!(
@@ -177,7 +180,7 @@ fn implicit_rollback_on_glare_restores_then_renegotiates() {
         own.mid().is_none(),
         "associated only by the rolled-back offer"
     );
-    assert_eq!(own.receiver_track().ready_state(), ReadyState::Live);
+    assert_eq!(own.receiver().track().ready_state(), ReadyState::Live);
     assert_eq!(pair.b.session.transceivers().count(), 2);
 
     pair.send_answer(Who::B).unwrap();
@@ -202,7 +205,10 @@ fn rollback_never_unstops_and_is_refused_in_pranswer_states() {
         .unwrap();
     pair.negotiate(Who::A).unwrap();
     let t_b = pair.b.session.transceivers().next().unwrap().id();
-    pair.session(Who::A).stop_transceiver(t_a).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t_a)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::B).set_remote_description(offer).unwrap();
     assert!(pair.b.session.transceiver(t_b).unwrap().is_stopped());
@@ -211,7 +217,7 @@ fn rollback_never_unstops_and_is_refused_in_pranswer_states() {
         .unwrap();
     let t = pair.b.session.transceiver(t_b).unwrap();
     assert!(t.is_stopped());
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
 
     // have-local-pranswer: rollback refused.
     let offer = pair.session(Who::A).create_offer().unwrap();

@@ -54,12 +54,15 @@ fn ended(events: &[Event]) -> Vec<(TransceiverId, EndReason)> {
 fn stop_non_tag_rejects_its_mline_and_keeps_bundle_and_data() {
     let (mut pair, _audio, video) = connected();
     let b_video = transceiver_by_mid(&pair.b.session, "1");
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let (offer, answer) = pair.negotiate(Who::A).unwrap();
     let v = &offer.media[1];
     assert_eq!((v.port, v.mid().unwrap().as_str()), (0, "1"));
     assert_eq!(v.attributes.msids().count(), 0);
-    assert_eq!(v.direction(), Direction::Inactive);
+    assert_eq!(v.direction(), tacet_sdp::Direction::Inactive);
     assert_eq!(bundled_mids(&offer), ["0", "2"]);
     assert!(answer.media[1].is_rejected());
     assert_eq!(bundled_mids(&answer), ["0", "2"]);
@@ -95,7 +98,10 @@ fn stop_bundle_tag_moves_the_tag_and_keeps_the_transport() {
         !candidates_before.is_empty(),
         "the tag section carries the candidates"
     );
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let (offer, answer) = pair.negotiate(Who::A).unwrap();
     assert!(offer.media[0].is_rejected());
     assert_eq!(bundled_mids(&offer), ["1", "2"], "mid 1 is the new tag");
@@ -141,7 +147,10 @@ fn stop_bundle_tag_against_a_peer_that_replaces_its_transport() {
         .find(|t| !t.is_released())
         .unwrap()
         .id();
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let replacement =
         Candidate::new("9 1 udp 2122194687 127.0.0.1 61000 typ host generation 0").unwrap();
     let replacement_in_answer = replacement.clone();
@@ -233,11 +242,14 @@ fn stop_all_media_gives_data_only() {
 fn remote_stop_ends_the_track_on_the_offer_and_removes_after_the_answer() {
     let (mut pair, _audio, video) = connected();
     let b_video = transceiver_by_mid(&pair.b.session, "1");
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.send_offer(Who::A).unwrap();
     pair.flush().unwrap();
     let t = pair.b.session.transceiver(b_video).unwrap();
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
     assert_eq!(t.direction(), TransceiverDirection::Stopped);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
     assert!(t.mid().is_some(), "mid kept until the answer");
@@ -254,10 +266,14 @@ fn remote_stop_ends_the_track_on_the_offer_and_removes_after_the_answer() {
 fn stop_in_have_local_offer_is_negotiated_in_the_next_round() {
     let (mut pair, _audio, video) = connected();
     pair.session(Who::A)
-        .set_direction(video, Direction::SendOnly)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.set_direction(Direction::SendOnly))
         .unwrap();
     pair.send_offer(Who::A).unwrap();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.flush().unwrap();
     pair.send_answer(Who::B).unwrap();
     pair.flush().unwrap();
@@ -277,15 +293,19 @@ fn stop_in_have_local_offer_is_negotiated_in_the_next_round() {
 fn stop_in_have_remote_offer_answers_inactive_then_offers_port_zero() {
     let (mut pair, _audio, video) = connected();
     pair.session(Who::A)
-        .set_direction(video, Direction::SendOnly)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.set_direction(Direction::SendOnly))
         .unwrap();
     pair.send_offer(Who::A).unwrap();
     pair.flush().unwrap();
     let b_video = transceiver_by_mid(&pair.b.session, "1");
-    pair.session(Who::B).stop_transceiver(b_video).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let answer = pair.send_answer(Who::B).unwrap();
     assert!(!answer.media[1].is_rejected(), "not rejected");
-    assert_eq!(answer.media[1].direction(), Direction::Inactive);
+    assert_eq!(answer.media[1].direction(), tacet_sdp::Direction::Inactive);
     pair.flush().unwrap();
     assert_eq!(
         pair.a
@@ -325,7 +345,10 @@ fn stop_in_the_pranswer_states() {
         pair.a.session.signaling_state(),
         SignalingState::HaveRemotePranswer
     );
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let answer = pair.session(Who::B).create_answer().unwrap();
     pair.session(Who::B)
         .set_local_description(answer.clone())
@@ -343,7 +366,10 @@ fn stop_in_the_pranswer_states() {
 #[test]
 fn recycle_after_stop_same_kind_uses_a_new_mid() {
     let (mut pair, _audio, video) = connected();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     pair.session(Who::A)
         .add_track(TrackKind::Video, TrackId::from("cam2"), vec!["s".into()])
@@ -402,7 +428,10 @@ fn recycle_after_stop_other_kind_changes_the_kind_at_the_same_index() {
 #[test]
 fn stop_and_add_in_one_round_appends_an_mline() {
     let (mut pair, _audio, video) = connected();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.session(Who::A)
         .add_track(TrackKind::Video, TrackId::from("cam2"), vec![])
         .unwrap();
@@ -436,7 +465,7 @@ fn close_stops_everything_and_refuses_further_calls() {
     let b = &mut pair.b.session;
     assert_eq!(b.signaling_state(), SignalingState::Closed);
     let any = b.transceivers().next().map(|t| t.id()).unwrap();
-    assert!(b.stop_transceiver(any).is_err());
+    assert!(b.transceiver_mut(any).and_then(|mut t| t.stop()).is_err());
     assert!(b.create_offer().is_err());
     assert!(b.create_data_channel("x").is_err());
     let before = b.clone();
@@ -473,7 +502,10 @@ fn data_only_then_media_again() {
 fn stop_sends_a_bye_only_for_ssrcs_that_were_sent() {
     let (mut pair, audio, _video) = connected();
     let ssrcs = pair.a.session.transceiver(audio).unwrap().sender().ssrcs();
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let effects = pair.a.take_effects();
     assert!(effects.contains(&Effect::SendRtcpBye {
         transceiver: audio,
@@ -483,7 +515,10 @@ fn stop_sends_a_bye_only_for_ssrcs_that_were_sent() {
         .session(Who::A)
         .add_transceiver(TrackKind::Video, TransceiverInit::default())
         .unwrap();
-    pair.session(Who::A).stop_transceiver(fresh).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(fresh)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let effects = pair.a.take_effects();
     assert!(effects.contains(&Effect::StopSending { transceiver: fresh }));
     assert!(
@@ -499,9 +534,13 @@ fn stop_sends_a_bye_only_for_ssrcs_that_were_sent() {
 fn failed_calls_change_nothing() {
     let (mut pair, _audio, video) = connected();
     let a = &mut pair.a.session;
-    a.stop_transceiver(video).unwrap();
+    a.transceiver_mut(video).and_then(|mut t| t.stop()).unwrap();
     let before = a.clone();
-    assert!(a.set_direction(video, Direction::RecvOnly).is_err());
+    assert!(
+        a.transceiver_mut(video)
+            .and_then(|mut t| t.set_direction(Direction::RecvOnly))
+            .is_err()
+    );
     assert_eq!(*a, before);
     let mut offer = a.create_offer().unwrap();
     let after_create = a.clone();
@@ -518,7 +557,7 @@ fn failed_calls_change_nothing() {
     bad.media.pop();
     let before = a.clone();
     let err = a.set_remote_description(bad).unwrap_err();
-    assert_eq!(err.fault(), tacet_sdp::Fault::Peer);
+    assert_eq!(err.fault(), tacet_session::Fault::Peer);
     assert_eq!(*a, before);
 }
 
@@ -587,12 +626,16 @@ fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
     let (mut pair, _audio, video) = connected();
     let b_video = transceiver_by_mid(&pair.b.session, "1");
     let b = &mut pair.b.session;
-    assert!(b.transceiver(b_video).unwrap().receiver_track().muted());
-    b.rtp_received(b_video).unwrap();
-    b.rtcp_bye_received(b_video).unwrap();
+    assert!(b.transceiver(b_video).unwrap().receiver().track().muted());
+    b.transceiver_mut(b_video)
+        .and_then(|mut t| t.rtp_received())
+        .unwrap();
+    b.transceiver_mut(b_video)
+        .and_then(|mut t| t.rtcp_bye_received())
+        .unwrap();
     let t = b.transceiver(b_video).unwrap();
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Live);
-    assert!(t.receiver_track().muted());
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Live);
+    assert!(t.receiver().track().muted());
     assert_eq!(
         pair.b.take_events(),
         [
@@ -604,12 +647,21 @@ fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
             }
         ]
     );
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     let t = pair.b.session.transceiver(b_video).unwrap();
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
     // A stopped receiver receives nothing: RTP no longer unmutes.
-    assert!(pair.b.session.rtp_received(b_video).is_ok());
+    assert!(
+        pair.b
+            .session
+            .transceiver_mut(b_video)
+            .and_then(|mut t| t.rtp_received())
+            .is_ok()
+    );
     assert!(
         pair.b
             .take_events()
@@ -626,7 +678,10 @@ fn bye_mutes_rtp_unmutes_and_only_a_stop_ends() {
 fn peer_stops_its_bundle_tag_the_chromium_way_and_tacet_answers() {
     let (mut pair, _audio, _video) = connected();
     let b_audio = transceiver_by_mid(&pair.b.session, "0");
-    pair.session(Who::B).stop_transceiver(b_audio).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::B).create_offer().unwrap();
     pair.session(Who::B)
         .set_local_description(offer.clone())

@@ -42,8 +42,14 @@ fn both_sides_stopping_at_once_resolve_the_glare_and_both_remove() {
             let b = transceiver_by_mid(&pair.b.session, "0");
             let events_before = (pair.a.events.len(), pair.b.events.len());
 
-            pair.session(Who::A).stop_transceiver(a).unwrap();
-            pair.session(Who::B).stop_transceiver(b).unwrap();
+            pair.session(Who::A)
+                .transceiver_mut(a)
+                .and_then(|mut t| t.stop())
+                .unwrap();
+            pair.session(Who::B)
+                .transceiver_mut(b)
+                .and_then(|mut t| t.stop())
+                .unwrap();
             pair.a.drain();
             pair.b.drain();
             pair.settle(100).unwrap();
@@ -61,7 +67,7 @@ fn both_sides_stopping_at_once_resolve_the_glare_and_both_remove() {
             ] {
                 let t = peer.session.transceiver(id).unwrap();
                 assert!(t.is_stopped(), "{name} seed {seed}");
-                assert!(t.machine().is_removed(), "{name} seed {seed}");
+                assert!(t.is_removed(), "{name} seed {seed}");
                 assert_eq!(ended(&peer.events[seen..], id), 1, "{name} seed {seed}");
                 assert_eq!(peer.session.signaling_state(), SignalingState::Stable);
                 assert!(!peer.session.is_negotiation_needed(), "{name} seed {seed}");
@@ -86,7 +92,10 @@ fn ssrcs_are_retired_only_by_stop_and_never_reused() {
     pair.a.take_effects();
     let retired = pair.a.session.transceiver(video).unwrap().sender().ssrcs();
 
-    pair.session(Who::A).replace_track(video, None).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.replace_track(None))
+        .unwrap();
     let effects = pair.a.take_effects();
     assert!(
         !effects
@@ -94,7 +103,10 @@ fn ssrcs_are_retired_only_by_stop_and_never_reused() {
             .any(|e| matches!(e, Effect::SendRtcpBye { .. } | Effect::StopSending { .. })),
         "{effects:?}"
     );
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     assert!(pair.a.take_effects().contains(&Effect::SendRtcpBye {
         transceiver: video,
         ssrcs: retired.clone(),
@@ -158,19 +170,26 @@ fn a_remote_rejection_ends_the_track_before_the_final_task_and_drops_its_mute() 
     pair.session(Who::A).create_data_channel("chat").unwrap();
     pair.negotiate(Who::A).unwrap();
     let b_video = transceiver_by_mid(&pair.b.session, "0");
-    pair.session(Who::B).rtp_received(b_video).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_video)
+        .and_then(|mut t| t.rtp_received())
+        .unwrap();
     assert!(
         !pair
             .b
             .session
             .transceiver(b_video)
             .unwrap()
-            .receiver_track()
+            .receiver()
+            .track()
             .muted()
     );
     pair.b.take_events();
 
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.send_offer(Who::A).unwrap();
     pair.flush().unwrap();
     let events = pair.b.take_events();
@@ -199,9 +218,13 @@ fn a_remote_rejection_ends_the_track_before_the_final_task_and_drops_its_mute() 
         .session
         .transceiver(b_video)
         .unwrap()
-        .receiver_track();
+        .receiver()
+        .track();
     assert!(!track.muted(), "frozen at its value when it ended");
     // Nothing reaches it afterwards either: a BYE does not mute an ended track.
-    pair.session(Who::B).rtcp_bye_received(b_video).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_video)
+        .and_then(|mut t| t.rtcp_bye_received())
+        .unwrap();
     assert!(pair.b.take_events().is_empty());
 }

@@ -9,7 +9,7 @@
 
 use tacet_sdp::{SdpType, SessionDescription};
 use tacet_session::{
-    Effect, Error, Event, Session, SignalingState, TransceiverId, TransceiverInit,
+    DomException, Effect, Error, Event, Session, SignalingState, TransceiverId, TransceiverInit,
 };
 use tacet_tests::find::transceiver_by_mid;
 use tacet_tests::pair::{Pair, Peer, Who};
@@ -76,7 +76,10 @@ fn a_new_transceiver_is_active_unassociated_and_not_receptive() {
                 },
             )
             .unwrap();
-        pair.session(Who::A).rtp_received(id).unwrap();
+        pair.session(Who::A)
+            .transceiver_mut(id)
+            .and_then(|mut t| t.rtp_received())
+            .unwrap();
         let t = pair.a.session.transceiver(id).unwrap();
         assert_eq!(t.phase(), Phase::Active);
         assert!(!t.is_stopping() && !t.is_stopped());
@@ -84,9 +87,9 @@ fn a_new_transceiver_is_active_unassociated_and_not_receptive() {
         assert_eq!(t.direction(), TransceiverDirection::from(direction));
         assert_eq!(t.current_direction(), None);
         assert_eq!(t.mid(), None);
-        assert!(!t.machine().receptive());
+        assert!(!t.internals().receptive);
         assert!(
-            t.receiver_track().muted(),
+            t.receiver().track().muted(),
             "not receptive: RTP cannot unmute"
         );
     }
@@ -111,26 +114,32 @@ fn the_direction_setter_ignores_the_same_value_and_refuses_once_stopping() {
     let (mut pair, [audio, _], _) = connected();
     let before = pair.a.session.clone();
     pair.session(Who::A)
-        .set_direction(audio, Direction::SendRecv)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.set_direction(Direction::SendRecv))
         .unwrap();
     assert_eq!(pair.a.session, before, "the same value is a no-op");
 
     pair.session(Who::A)
-        .set_direction(audio, Direction::RecvOnly)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.set_direction(Direction::RecvOnly))
         .unwrap();
     let t = pair.a.session.transceiver(audio).unwrap();
     assert_eq!(t.direction(), TransceiverDirection::RecvOnly);
     assert_eq!(pair.a.take_events(), [Event::NegotiationNeeded]);
     assert!("stopped".parse::<Direction>().is_err());
 
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.a.take_events();
     pair.a.take_effects();
     for direction in Direction::ALL {
         let before = pair.a.session.clone();
         let err = pair
             .session(Who::A)
-            .set_direction(audio, direction)
+            .transceiver_mut(audio)
+            .and_then(|mut t| t.set_direction(direction))
             .unwrap_err();
         assert!(
             matches!(
@@ -159,11 +168,17 @@ fn the_direction_setter_ignores_the_same_value_and_refuses_once_stopping() {
 #[test]
 fn stop_on_a_stopping_or_stopped_transceiver_does_nothing() {
     let (mut pair, [_, video], [_, b_video]) = connected();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.a.take_events();
     pair.a.take_effects();
     let before = pair.a.session.clone();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     assert_eq!(pair.a.session, before);
     assert!(pair.a.take_events().is_empty());
     assert!(pair.a.take_effects().is_empty());
@@ -175,7 +190,10 @@ fn stop_on_a_stopping_or_stopped_transceiver_does_nothing() {
     pair.b.take_events();
     pair.b.take_effects();
     let before = pair.b.session.clone();
-    pair.session(Who::B).stop_transceiver(b_video).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     assert_eq!(pair.b.session, before);
     assert!(pair.b.take_events().is_empty() && pair.b.take_effects().is_empty());
 }
@@ -188,7 +206,10 @@ fn stop_on_a_stopping_or_stopped_transceiver_does_nothing() {
 fn stop_stops_sending_and_receiving_at_once() {
     let (mut pair, [audio, _], _) = connected();
     let ssrcs = pair.a.session.transceiver(audio).unwrap().sender().ssrcs();
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let media: Vec<Effect> = pair
         .a
         .take_effects()
@@ -219,10 +240,10 @@ fn stop_stops_sending_and_receiving_at_once() {
         [EndReason::Ended(EndCause::TransceiverStopped)]
     );
     let t = pair.a.session.transceiver(audio).unwrap();
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
     assert_eq!(t.desired_direction(), Direction::Inactive);
     assert!(t.is_stopping() && !t.is_stopped());
-    assert!(!t.machine().may_send() && !t.machine().may_receive());
+    assert!(!t.may_send() && !t.may_receive());
 }
 
 // "Stop the RTCRtpTransceiver" when the answer rejects a section A already stopped: [[Stopped]],
@@ -238,24 +259,31 @@ fn an_answer_rejecting_a_stopping_transceiver_stops_it_without_a_second_ended() 
             .session
             .transceiver(b_video)
             .unwrap()
+            .receiver()
             .remote_streams(),
         ["s"]
     );
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     assert_eq!(ended_events(&pair.a.take_events(), video).len(), 1);
 
     pair.send_offer(Who::A).unwrap();
     pair.flush().unwrap();
     let b = pair.b.session.transceiver(b_video).unwrap();
     assert!(b.is_stopped());
-    assert!(b.remote_streams().is_empty(), "remote streams cleared");
+    assert!(
+        b.receiver().remote_streams().is_empty(),
+        "remote streams cleared"
+    );
     pair.send_answer(Who::B).unwrap();
     pair.flush().unwrap();
 
     let t = pair.a.session.transceiver(video).unwrap();
-    assert!(t.is_stopped() && t.machine().is_removed());
-    assert!(!t.machine().receptive());
-    assert_eq!(t.machine().negotiated_direction(), None);
+    assert!(t.is_stopped() && t.is_removed());
+    assert!(!t.internals().receptive);
+    assert_eq!(t.internals().negotiated_direction, None);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
     let events = pair.a.take_events();
     assert!(ended_events(&events, video).is_empty(), "{events:?}");
@@ -274,7 +302,10 @@ fn an_answer_rejecting_a_stopping_transceiver_stops_it_without_a_second_ended() 
 #[test]
 fn a_stop_never_touches_the_senders_track() {
     let (mut pair, [audio, video], _) = connected();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let sender_track = |pair: &Pair, id| {
         pair.a
             .session
@@ -288,7 +319,13 @@ fn a_stop_never_touches_the_senders_track() {
     pair.negotiate(Who::A).unwrap();
     assert!(pair.a.removed(video));
     assert_eq!(sender_track(&pair, video), Some(TrackId::from("cam")));
-    let receiver = pair.a.session.transceiver(video).unwrap().receiver_track();
+    let receiver = pair
+        .a
+        .session
+        .transceiver(video)
+        .unwrap()
+        .receiver()
+        .track();
     assert_eq!(receiver.ready_state(), ReadyState::Ended);
     assert_ne!(receiver.id(), &TrackId::from("cam"));
 
@@ -304,7 +341,10 @@ fn a_stop_never_touches_the_senders_track() {
 #[test]
 fn stopped_transceivers_leave_senders_and_receivers_before_the_set() {
     let (mut pair, [_, video], [_, b_video]) = connected();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.send_offer(Who::A).unwrap();
     pair.flush().unwrap();
     let b = &pair.b.session;
@@ -313,8 +353,8 @@ fn stopped_transceivers_leave_senders_and_receivers_before_the_set() {
     };
     assert!(b.transceiver(b_video).unwrap().is_stopped());
     assert!(ids(&mut b.transceivers()).contains(&b_video));
-    assert!(!ids(&mut b.senders()).contains(&b_video));
-    assert!(!ids(&mut b.receivers()).contains(&b_video));
+    assert!(!b.senders().any(|s| s.transceiver() == b_video));
+    assert!(!b.receivers().any(|r| r.transceiver() == b_video));
     assert_eq!(b.senders().count(), 1, "the audio sender is still listed");
     pair.send_answer(Who::B).unwrap();
     assert!(!ids(&mut pair.b.session.transceivers()).contains(&b_video));
@@ -347,7 +387,10 @@ fn add_track_never_reuses_a_stopping_transceiver() {
         .session(Who::A)
         .add_transceiver(TrackKind::Audio, recvonly.clone())
         .unwrap();
-    pair.session(Who::A).stop_transceiver(idle).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(idle)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let added = pair
         .session(Who::A)
         .add_track(TrackKind::Audio, TrackId::from("a"), vec![])
@@ -362,7 +405,10 @@ fn add_track_never_reuses_a_stopping_transceiver() {
         .add_transceiver(TrackKind::Video, recvonly)
         .unwrap();
     pair.negotiate(Who::A).unwrap();
-    pair.session(Who::A).stop_transceiver(idle).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(idle)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let added = pair
         .session(Who::A)
         .add_track(TrackKind::Video, TrackId::from("v"), vec![])
@@ -388,16 +434,21 @@ fn add_track_never_reuses_a_stopping_transceiver() {
 fn add_track_refuses_a_track_only_while_its_sender_is_collected() {
     let (mut pair, [audio, _], [b_audio, _]) = connected();
     pair.session(Who::B)
-        .replace_track(b_audio, Some(TrackId::from("b-mic")))
+        .transceiver_mut(b_audio)
+        .and_then(|mut t| t.replace_track(Some(TrackId::from("b-mic"))))
         .unwrap();
     // Stopping on A: A's own track cannot be added again yet.
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let before = pair.a.session.clone();
     let e = pair
         .session(Who::A)
         .add_track(TrackKind::Audio, TrackId::from("mic"), vec!["s".into()])
         .unwrap_err();
-    assert!(matches!(e, Error::InvalidModification { .. }), "{e}");
+    assert!(matches!(e, Error::InvalidAccess { .. }), "{e}");
+    assert_eq!(e.dom_exception(), DomException::InvalidAccessError);
     assert_eq!(pair.a.session, before, "a refused addTrack changes nothing");
 
     // B applies the offer that rejects the section: its transceiver is stopped, not removed.
@@ -424,17 +475,21 @@ fn add_track_refuses_a_track_only_while_its_sender_is_collected() {
 #[test]
 fn sender_calls_on_a_stopping_transceiver_are_refused_or_ignored() {
     let (mut pair, [audio, _], _) = connected();
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.a.take_events();
     pair.a.take_effects();
     let before = pair.a.session.clone();
     let err = pair
         .session(Who::A)
-        .replace_track(audio, Some(TrackId::from("other")))
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.replace_track(Some(TrackId::from("other"))))
         .unwrap_err();
     assert!(is_invalid_state(&err), "{err}");
     assert_eq!(pair.a.session, before);
-    pair.session(Who::A).remove_track(audio).unwrap();
+    pair.session(Who::A).remove_track(audio.sender()).unwrap();
     assert_eq!(pair.a.session, before, "removeTrack is a no-op");
 
     let mut t = Transceiver::new(Direction::SendRecv);
@@ -489,12 +544,12 @@ fn a_rejection_stops_the_transceiver_only_when_the_description_is_remote() {
     let b_video = transceiver_by_mid(&pair.b.session, "1");
     let b = pair.b.session.transceiver(b_video).unwrap();
     assert!(!b.is_stopping(), "a local description never stops");
-    assert_eq!(b.receiver_track().ready_state(), ReadyState::Live);
+    assert_eq!(b.receiver().track().ready_state(), ReadyState::Live);
     assert!(ended_events(&pair.b.take_events(), b_video).is_empty());
 
     let a = pair.a.session.transceiver(video).unwrap();
     assert!(a.is_stopped());
-    assert!(a.machine().is_removed());
+    assert!(a.is_removed());
     assert_eq!(
         ended_events(&pair.a.take_events(), video),
         [EndReason::Ended(EndCause::RemoteRejected)]
@@ -514,11 +569,15 @@ fn the_final_task_fires_its_events_in_the_spec_order() {
         .unwrap();
     pair.negotiate(Who::A).unwrap();
     let b_audio = transceiver_by_mid(&pair.b.session, "0");
-    pair.session(Who::B).rtp_received(b_audio).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(b_audio)
+        .and_then(|mut t| t.rtp_received())
+        .unwrap();
     pair.b.take_events();
 
     pair.session(Who::A)
-        .set_direction(audio, Direction::Inactive)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.set_direction(Direction::Inactive))
         .unwrap();
     pair.session(Who::A)
         .add_track(TrackKind::Video, TrackId::from("cam"), vec!["s2".into()])
@@ -646,7 +705,10 @@ fn an_ice_restart_is_needed_until_offered_and_only_it_changes_credentials() {
 fn a_stopped_transceiver_needs_negotiation_until_its_rejection_is_current() {
     let (mut pair, [_, video], [_, b_video]) = connected();
     assert!(!pair.b.session.is_negotiation_needed());
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::B).set_remote_description(offer).unwrap();
     pair.session(Who::B)
@@ -672,7 +734,10 @@ fn a_stopped_transceiver_needs_negotiation_until_its_rejection_is_current() {
 #[test]
 fn close_stops_everything_silently_and_refuses_every_later_call() {
     let (mut pair, [audio, video], _) = connected();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.a.take_events();
     pair.a.take_effects();
     pair.session(Who::A).close();
@@ -704,9 +769,15 @@ fn close_stops_everything_silently_and_refuses_every_later_call() {
 
     let before = a.clone();
     let errors = [
-        a.stop_transceiver(audio).unwrap_err(),
-        a.stop_transceiver(video).unwrap_err(),
-        a.set_direction(audio, Direction::RecvOnly).unwrap_err(),
+        a.transceiver_mut(audio)
+            .and_then(|mut t| t.stop())
+            .unwrap_err(),
+        a.transceiver_mut(video)
+            .and_then(|mut t| t.stop())
+            .unwrap_err(),
+        a.transceiver_mut(audio)
+            .and_then(|mut t| t.set_direction(Direction::RecvOnly))
+            .unwrap_err(),
         a.add_transceiver(TrackKind::Audio, TransceiverInit::default())
             .unwrap_err(),
         a.add_track(TrackKind::Audio, TrackId::from("x"), vec![])

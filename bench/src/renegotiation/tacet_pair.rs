@@ -123,7 +123,7 @@ impl Pair {
                 for index in stopped_indices(n) {
                     self.offerer
                         .session
-                        .stop_transceiver(self.added[index])
+                        .transceiver_mut(self.added[index]).and_then(|mut t| t.stop())
                         .expect("stop");
                     self.offerer.drain();
                 }

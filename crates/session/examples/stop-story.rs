@@ -103,7 +103,8 @@ fn bundle(sdp: &SessionDescription) -> Vec<String> {
 }
 
 fn receiver_state(s: &Session, id: TransceiverId) -> Option<ReadyState> {
-    s.transceiver(id).map(|t| t.receiver_track().ready_state())
+    s.transceiver(id)
+        .map(|t| t.receiver().track().ready_state())
 }
 
 fn run() -> Step {
@@ -145,7 +146,9 @@ fn run() -> Step {
         .ok_or("B has no transceiver for mid 1")?;
 
     println!("2. A stops the video (mid 1, not the tag)");
-    a.stop_transceiver(video).map_err(e)?;
+    a.transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .map_err(e)?;
     let (_, a_effects) = events("A", &mut a);
     check(
         a_effects
@@ -188,7 +191,9 @@ fn run() -> Step {
     )?;
 
     println!("3. A stops the audio (mid 0, the BUNDLE tag)");
-    a.stop_transceiver(audio).map_err(e)?;
+    a.transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .map_err(e)?;
     let (offer, answer) = round(&mut a, &mut b)?;
     let (a_events, a_effects) = events("A", &mut a);
     events("B", &mut b);

@@ -2,9 +2,10 @@
 //!
 //! An offered m-section is rejected (port 0) when, and only when:
 //! - it is rejected in the offer;
-//! - its transceiver is **stopped** — a merely *stopping* one answers `a=inactive`, because
-//!   rejecting could hit the offerer-tagged section and take the whole BUNDLE group, data
-//!   channel included (webrtc-pc createAnswer note, webrtc-pc#2150);
+//! - the stop table says so for its transceiver ([`AnswerLine::Rejected`]: **stopped**) — a
+//!   merely *stopping* one answers `a=inactive` ([`AnswerLine::Inactive`]), because rejecting
+//!   could hit the offerer-tagged section and take the whole BUNDLE group, data channel
+//!   included (webrtc-pc createAnswer note, webrtc-pc#2150);
 //! - no offered codec is supported, or the kind is not audio, video or data;
 //! - the bundle policy excludes it (max-bundle: outside the first section's group);
 //! - the offerer-tagged section of its BUNDLE group is rejected: then the whole group is
@@ -19,14 +20,17 @@ use tacet_sdp::Origin as SdpOrigin;
 use tacet_sdp::{
     Attribute, Fingerprint, MediaKind, MediaSection, SdpType, SessionDescription, Setup,
 };
+use tacet_transceiver_fsm::stop_table::AnswerLine;
 use tacet_transceiver_fsm::{Direction, Mid};
 
 use crate::codecs;
+use crate::descriptions::{Created, Owner};
 use crate::error::Error;
 use crate::event::DtlsRole;
 use crate::offer::TransportAttrs;
-use crate::session::{Created, Owner, Session};
+use crate::session::Session;
 use crate::signaling::SignalingState;
+use crate::vocab;
 
 /// The codecs and header extensions an answer accepts for one section.
 type SectionAnswer = (Vec<codecs::NegotiatedCodec>, Vec<(String, u16)>);
@@ -34,7 +38,7 @@ type SectionAnswer = (Vec<codecs::NegotiatedCodec>, Vec<(String, u16)>);
 impl Session {
     /// `createAnswer()`: in have-remote-offer or have-local-pranswer.
     pub fn create_answer(&mut self) -> Result<SessionDescription, Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("createAnswer")?;
             if !matches!(
                 s.signaling,
@@ -55,13 +59,13 @@ impl Session {
                 })?;
             let created = s.build_answer(&offer)?;
             let description = (*created.description).clone();
-            s.last_answer = Some(created);
+            s.descriptions.last_answer = Some(Arc::new(created));
             Ok(description)
         })
     }
 
     fn build_answer(&mut self, offer: &SessionDescription) -> Result<Created, Error> {
-        let by_mid = self.transceivers_by_mid();
+        let by_mid = self.transceivers.by_mid();
         let owners: Vec<Owner> = offer
             .media
             .iter()
@@ -82,17 +86,16 @@ impl Session {
             let mut negotiated = None;
             match owner {
                 Owner::Transceiver(id) => {
-                    let t = &self.transceivers[id.0 as usize];
-                    let media = t.media();
+                    let t = self.transceivers.get(*id)?;
                     let accepted =
-                        codecs::answer(&self.config.codecs, media, &codecs::read_section(section));
+                        codecs::answer(&self.config.codecs, t.kind, &codecs::read_section(section));
                     let extensions = codecs::answer_extensions(
                         &self.config.codecs,
-                        media,
+                        t.kind,
                         &codecs::read_extensions(section),
                     );
                     // spec: RFC 9429 §5.3.1 rejection reasons; webrtc-pc createAnswer note (rules 3.3a, 1.3f, 3.3d).
-                    reject |= t.is_stopped() || accepted.is_empty();
+                    reject |= t.fsm.rules().answer == AnswerLine::Rejected || accepted.is_empty();
                     negotiated = Some((accepted, extensions));
                 }
                 Owner::Data => {}
@@ -168,13 +171,11 @@ impl Session {
         let mut effects = Vec::new();
         let carrier = tag.as_ref().map(|tag| {
             let mids: Vec<Mid> = answer_group.iter().map(|m| Mid::from(m.as_str())).collect();
-            self.transports
+            self.transports_mut()
                 .ensure(&Mid::from(tag.as_str()), &mids, &mut effects)
         });
-        self.effects.extend(effects);
-        let candidates = carrier
-            .and_then(|id| self.transports.all.iter().find(|t| t.id == id))
-            .map(|t| t.local_candidates.clone());
+        self.queues.effects(effects);
+        let candidates = carrier.and_then(|id| self.transports.local_candidates(id));
         // RFC 8842 §5.3: the answerer is active unless a DTLS role is already established,
         // which the answer keeps (Chromium's original offerer answers passive to a reverse
         // re-offer, OBSERVATIONS.md 11).
@@ -182,7 +183,7 @@ impl Session {
             Some(DtlsRole::Server) => Setup::Passive,
             Some(DtlsRole::Client) | None => Setup::Active,
         };
-        let ice = (self.ice_ufrag.clone(), self.ice_pwd.clone());
+        let ice = (self.ice.ufrag.clone(), self.ice.pwd.clone());
         let fingerprints: Vec<Fingerprint> = self.config.fingerprints.clone();
 
         let mut sdp = SessionDescription::new(
@@ -212,13 +213,20 @@ impl Session {
                 pwd: &ice.1,
                 fingerprints: &fingerprints,
                 setup,
-                candidates: if carries { candidates.as_deref() } else { None },
+                candidates: if carries { candidates } else { None },
                 bundle_only: false,
             };
             let section = match (&owners[i], &answers[i]) {
                 (Owner::Transceiver(id), Some((accepted, extensions))) => {
-                    let t = &self.transceivers[id.0 as usize];
-                    let direction = Direction::answer(offered.direction(), t.desired_direction());
+                    let t = self.transceivers.get(*id)?;
+                    // The stop table: a stopping transceiver answers inactive (its
+                    // [[Direction]] is inactive, so the intersection is too).
+                    let wanted = match t.fsm.rules().answer {
+                        AnswerLine::Live => t.desired_direction(),
+                        AnswerLine::Inactive | AnswerLine::Rejected => Direction::Inactive,
+                    };
+                    let offered = vocab::section_direction(offered);
+                    let direction = Direction::answer(offered, wanted);
                     self.media_section(*id, &mid, direction, accepted, extensions, &transport)?
                 }
                 _ => {
@@ -253,7 +261,7 @@ fn rejected_section(offered: &MediaSection, mid: &str) -> Result<MediaSection, E
         .map_err(Error::local_sdp)?;
     section.set_mid(mid).map_err(Error::local_sdp)?;
     if offered.kind != MediaKind::Application {
-        section.set_direction(Direction::Inactive);
+        section.set_direction(tacet_sdp::Direction::Inactive);
     }
     Ok(section)
 }

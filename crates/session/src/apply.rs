@@ -8,25 +8,21 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use tacet_sdp::{SdpType, SessionDescription};
-use tacet_transceiver_fsm::{DescriptionKind, Input, Mid, RollbackAction, Section};
+use tacet_track::TrackKind;
+use tacet_transceiver_fsm::stop_table::AfterExchange;
+use tacet_transceiver_fsm::{DescriptionKind, Input, RollbackAction, Section};
 
-use crate::codecs::{self, MediaType, NegotiatedCodec};
+use crate::codecs::{self, NegotiatedCodec};
 use crate::config::{PeerPolicy, UnassociatedStopPolicy};
+use crate::descriptions::{Created, Owner};
 use crate::error::Error;
 use crate::event::{Effect, Event};
 use crate::mode::Mode;
-use crate::session::{Created, Owner, Session, Tasks};
+use crate::session::Session;
 use crate::signaling::{self, Side, SignalingState};
+use crate::tasks::Tasks;
 use crate::transceiver::{Origin, TransceiverId};
-
-fn kind_of(sdp_type: SdpType) -> DescriptionKind {
-    match sdp_type {
-        SdpType::Offer => DescriptionKind::Offer,
-        SdpType::Pranswer => DescriptionKind::Pranswer,
-        // Rollback never reaches the transceivers as a description.
-        SdpType::Answer | SdpType::Rollback => DescriptionKind::Answer,
-    }
-}
+use crate::vocab;
 
 /// webrtc-pc remote branch: the msids are "the MSIDs that the media description indicates"
 /// when the direction (ours) receives, else an empty list — also when it is rejected. `-` means
@@ -45,10 +41,11 @@ fn remote_streams(section: &tacet_sdp::MediaSection) -> Vec<String> {
     streams
 }
 
-fn facts(section: &tacet_sdp::MediaSection, mid: &Mid) -> Section {
+/// What the transceiver machine is told about its m-section.
+fn facts(section: &tacet_sdp::MediaSection, mid: &tacet_sdp::Mid) -> Section {
     Section {
-        mid: mid.clone(),
-        direction: section.direction(),
+        mid: vocab::mid(mid),
+        direction: vocab::section_direction(section),
         rejected: section.is_rejected(),
     }
 }
@@ -75,17 +72,17 @@ impl Session {
     /// `createOffer`/`createAnswer` returned (webrtc-pc: InvalidModificationError otherwise);
     /// a pranswer may use the last answer's SDP. A rollback description rolls back.
     pub fn set_local_description(&mut self, description: SessionDescription) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("setLocalDescription")?;
             let next = signaling::next(s.signaling, Side::Local, description.sdp_type)?;
             match description.sdp_type {
                 SdpType::Rollback => s.rollback(),
                 SdpType::Offer => {
-                    let created = s.created(&s.last_offer, &description)?;
+                    let created = s.created(s.descriptions.last_offer.as_deref(), &description)?;
                     s.apply_local_offer(created, next)
                 }
                 SdpType::Answer | SdpType::Pranswer => {
-                    let created = s.created(&s.last_answer, &description)?;
+                    let created = s.created(s.descriptions.last_answer.as_deref(), &description)?;
                     s.apply_local_answer(created, next)
                 }
             }
@@ -93,10 +90,11 @@ impl Session {
     }
 
     /// `setLocalDescription()` without a description: creates an offer or an answer as the
-    /// signaling state asks ([`signaling::implicit_local_type`]) and sets it, as one call.
+    /// signaling state asks (webrtc-pc: an offer in stable and have-local-offer, else an
+    /// answer) and sets it, as one call.
     /// Returns the description set, to send to the peer.
     pub fn set_local_description_implicit(&mut self) -> Result<SessionDescription, Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("setLocalDescription")?;
             let description = match signaling::implicit_local_type(s.signaling) {
                 SdpType::Offer => s.create_offer()?,
@@ -112,7 +110,7 @@ impl Session {
     /// is undone too and the session is unchanged (a browser would keep the rollback; tacet's
     /// calls are atomic, decisions 0005).
     pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("setRemoteDescription")?;
             if description.sdp_type != SdpType::Rollback {
                 // A description built or edited in code skipped the parser's checks.
@@ -140,9 +138,9 @@ impl Session {
         text: &str,
     ) -> Result<(), Error> {
         let parsed = SessionDescription::parse(sdp_type, text).map_err(Error::remote_sdp)?;
-        self.atomically(|s| {
-            s.events
-                .extend(parsed.warnings.into_iter().map(Event::PeerWarning));
+        self.call(|s| {
+            s.queues
+                .events(parsed.warnings.into_iter().map(Event::PeerWarning));
             s.set_remote_description(parsed.description)
         })
     }
@@ -152,12 +150,7 @@ impl Session {
     /// with new content is a warning under the tolerant policy (aiortc 1.16 never raises it)
     /// and refused under the strict one.
     fn check_origin(&mut self, description: &SessionDescription) -> Result<(), Error> {
-        let previous = self
-            .descriptions
-            .pending_remote
-            .as_deref()
-            .or(self.descriptions.current_remote.as_deref());
-        let Some(previous) = previous else {
+        let Some(previous) = self.descriptions.remote() else {
             return Ok(());
         };
         let warnings = description
@@ -171,15 +164,15 @@ impl Session {
         if let (PeerPolicy::Strict, Some(first)) = (self.config.peer_policy, warnings.first()) {
             return Err(Error::peer(first.to_string(), first.kind.rule()));
         }
-        self.events
-            .extend(warnings.into_iter().map(Event::PeerWarning));
+        self.queues
+            .events(warnings.into_iter().map(Event::PeerWarning));
         Ok(())
     }
 
     /// The created description `description` must equal (its type may differ for pranswer).
     fn created(
         &self,
-        created: &Option<Created>,
+        created: Option<&Created>,
         description: &SessionDescription,
     ) -> Result<Created, Error> {
         let Some(created) = created else {
@@ -223,7 +216,7 @@ impl Session {
             let Some(mid) = section.mid().cloned() else {
                 continue;
             };
-            self.used_mids.insert(mid.as_str().to_owned());
+            self.transceivers.mid_used(mid.as_str());
             if let Owner::Transceiver(id) = owner {
                 self.drive(
                     *id,
@@ -236,18 +229,16 @@ impl Session {
             }
         }
         self.drop_unassociated_stops(&mut tasks)?;
-        (self.ice_ufrag, self.ice_pwd) = created.ice;
-        self.ice_restart = false;
+        self.ice.offered(created.ice);
         self.version = description.origin.session_version;
         self.descriptions.pending_local = Some(description);
         self.set_signaling(next);
-        self.after_call(tasks);
-        Ok(())
+        self.after_call(tasks)
     }
 
     fn apply_local_answer(&mut self, created: Created, next: SignalingState) -> Result<(), Error> {
         let description = created.description;
-        let kind = kind_of(description.sdp_type);
+        let kind = vocab::description_kind(description.sdp_type);
         let mut tasks = Tasks::default();
         let mut shared = SharedCodecs::default();
         for (section, owner) in description.media.iter().zip(&created.owners) {
@@ -264,7 +255,7 @@ impl Session {
                     &mut tasks,
                 )?;
                 // Our answer's direction is our sending direction.
-                self.negotiated(*id, section, section.direction().has_send(), &mut shared);
+                self.negotiated(*id, section, section.direction().has_send(), &mut shared)?;
             }
         }
         self.version = description.origin.session_version;
@@ -278,8 +269,7 @@ impl Session {
             self.descriptions.pending_local = Some(description);
             self.set_signaling(next);
         }
-        self.after_call(tasks);
-        Ok(())
+        self.after_call(tasks)
     }
 
     fn apply_remote_offer(
@@ -290,26 +280,24 @@ impl Session {
         self.check_remote_offer_layout(&offer)?;
         let mut tasks = Tasks::default();
         let mut picked: Vec<TransceiverId> = Vec::new();
-        let by_mid = self.transceivers_by_mid();
+        let by_mid = self.transceivers.by_mid();
         for (index, section) in offer.media.iter().enumerate() {
             // Checked above: every section has a mid.
             let Some(mid) = section.mid().cloned() else {
                 continue;
             };
-            self.used_mids.insert(mid.as_str().to_owned());
-            let media = match section.kind {
-                tacet_sdp::MediaKind::Audio => MediaType::Audio,
-                tacet_sdp::MediaKind::Video => MediaType::Video,
-                // Data is not a transceiver; other kinds are rejected by the answer.
-                _ => continue,
+            self.transceivers.mid_used(mid.as_str());
+            // Data is not a transceiver; other kinds are rejected by the answer.
+            let Some(media) = vocab::track_kind(&section.kind) else {
+                continue;
             };
             let existing = by_mid.get(mid.as_str()).copied();
             let id = match existing {
-                Some(id) if self.entry(id)?.media() != media => {
+                Some(id) if self.transceivers.get(id)?.kind != media => {
                     return Err(Error::peer(
                         format!(
                             "mid {mid} names a {:?} transceiver but the offer makes it {}",
-                            self.entry(id)?.media(),
+                            self.transceivers.get(id)?.kind,
                             section.kind
                         ),
                         "RFC 9429 §5.10: an m= section keeps the media type of the transceiver its mid is associated with",
@@ -337,12 +325,11 @@ impl Session {
                 },
                 &mut tasks,
             )?;
-            self.set_remote_streams(id, remote_streams(section), &mut tasks);
+            self.set_remote_streams(id, remote_streams(section), &mut tasks)?;
         }
         self.descriptions.pending_remote = Some(Arc::new(offer));
         self.set_signaling(next);
-        self.after_call(tasks);
-        Ok(())
+        self.after_call(tasks)
     }
 
     /// RFC 9429 §5.10: a transceiver for a new remote m-section — "if the m= section is
@@ -350,7 +337,7 @@ impl Session {
     /// is unassociated and not stopped; else a new recvonly one.
     fn find_or_create_for(
         &mut self,
-        media: MediaType,
+        media: TrackKind,
         offerer_receives: bool,
         picked: &[TransceiverId],
     ) -> TransceiverId {
@@ -358,11 +345,10 @@ impl Session {
             .transceivers()
             .find(|t| {
                 offerer_receives
-                    && t.media() == media
+                    && t.kind == media
                     && t.origin == Origin::Local
                     && t.add_track_touched
-                    && t.mid().is_none()
-                    && !t.is_stopping()
+                    && t.fsm.rules().takes_new_remote_section
                     && !picked.contains(&t.id)
             })
             .map(|t| t.id);
@@ -384,13 +370,13 @@ impl Session {
     ) -> Option<TransceiverId> {
         let previous = self
             .descriptions
-            .current_remote
-            .as_deref()
-            .or(self.descriptions.current_local.as_deref())?;
-        let mid = previous.media.get(index)?.mid()?;
-        let id = *by_mid.get(mid.as_str())?;
+            .current_remote()
+            .or(self.descriptions.current_local())?;
+        let mid = previous.media.get(index)?.mid()?.as_str();
+        let id = *by_mid.get(mid)?;
         // Still associated with it now (the index was taken before this call changed anything).
-        (self.entry(id).ok()?.mid() == Some(mid)).then_some(id)
+        let now = self.transceivers.get(id).ok()?.mid();
+        (now.map(|m| m.as_str()) == Some(mid)).then_some(id)
     }
 
     /// A remote offer keeps every m-line of the current descriptions in place with its mid,
@@ -407,9 +393,9 @@ impl Session {
         // offer replacing a pending remote offer keeps that offer's m-lines too.
         let current = self
             .descriptions
-            .current_local
-            .as_deref()
-            .or(self.descriptions.current_remote.as_deref());
+            .current_local()
+            .or(self.descriptions.current_remote())
+            .map(|d| &**d);
         for previous in [current, self.descriptions.pending_remote.as_deref()]
             .into_iter()
             .flatten()
@@ -500,9 +486,9 @@ impl Session {
             self.peer_warnings(warnings)?;
         }
         answer.check_answer(&offer).map_err(Error::remote_sdp)?;
-        let kind = kind_of(answer.sdp_type);
+        let kind = vocab::description_kind(answer.sdp_type);
         let mut tasks = Tasks::default();
-        let by_mid = self.transceivers_by_mid();
+        let by_mid = self.transceivers.by_mid();
         let mut shared = SharedCodecs::default();
         for section in &answer.media {
             let Some(mid) = section.mid().cloned() else {
@@ -520,8 +506,8 @@ impl Session {
                 &mut tasks,
             )?;
             // The remote answer's direction reversed is ours.
-            self.negotiated(id, section, section.direction().has_recv(), &mut shared);
-            self.set_remote_streams(id, remote_streams(section), &mut tasks);
+            self.negotiated(id, section, section.direction().has_recv(), &mut shared)?;
+            self.set_remote_streams(id, remote_streams(section), &mut tasks)?;
         }
         if answer.sdp_type == SdpType::Answer {
             let local = self.descriptions.pending_local.take();
@@ -533,8 +519,7 @@ impl Session {
             self.descriptions.pending_remote = Some(Arc::new(answer));
             self.set_signaling(next);
         }
-        self.after_call(tasks);
-        Ok(())
+        self.after_call(tasks)
     }
 
     /// Records what a live answer section negotiated for transceiver `id`: its codecs (in the
@@ -545,22 +530,22 @@ impl Session {
         section: &tacet_sdp::MediaSection,
         we_send: bool,
         shared: &mut SharedCodecs,
-    ) {
+    ) -> Result<(), Error> {
         if section.is_rejected() {
-            return;
+            return Ok(());
         }
         let codecs = codecs::read_section(section);
         let extensions = codecs::read_extensions(section);
-        let index = id.0 as usize;
-        let media = self.transceivers[index].media();
-        self.registry.record(media, &codecs, &extensions);
-        let entry = &mut self.transceivers[index];
+        let media = self.transceivers.get(id)?.kind;
+        Arc::make_mut(&mut self.registry).record(media, &codecs, &extensions);
+        let entry = self.transceivers.get_mut(id)?;
         if *entry.codecs != *codecs {
             entry.codecs = shared.get(codecs);
         }
-        if we_send && entry.sender.track.is_some() && !entry.is_stopping() {
+        if we_send && entry.sender.track.is_some() && entry.fsm.rules().media {
             entry.sender.sent = true;
         }
+        Ok(())
     }
 
     /// After an answer: remove the stopped transceivers whose section is rejected in a current
@@ -569,27 +554,30 @@ impl Session {
     /// spec: webrtc-pc "set the session description", after applying an answer and "when the signaling state becomes stable" (rules 1.6c, 1.6d).
     fn settle(&mut self, we_offered: bool, tasks: &mut Tasks) -> Result<(), Error> {
         let (Some(local), Some(remote)) = (
-            self.descriptions.current_local.clone(),
-            self.descriptions.current_remote.clone(),
+            self.descriptions.current_local().cloned(),
+            self.descriptions.current_remote().cloned(),
         ) else {
             return Ok(());
         };
         let (local_mids, remote_mids) = (local.mid_index(), remote.mid_index());
         let ids: Vec<TransceiverId> = self.transceivers().map(|t| t.id).collect();
         for id in &ids {
-            let rejected = self.entry(*id)?.mid().is_some_and(|mid| {
+            let rejected = self.transceivers.get(*id)?.mid().is_some_and(|mid| {
                 let rejected_in = |d: &tacet_sdp::MidIndex<'_>| {
                     d.get(mid.as_str()).is_some_and(|(_, m)| m.is_rejected())
                 };
                 rejected_in(&local_mids) || rejected_in(&remote_mids)
             });
             self.drive(*id, Input::AnswerSettled { rejected }, tasks)?;
-            let entry = self.entry_mut(*id)?;
+            let entry = self.transceivers.get_mut(*id)?;
             if entry.origin == Origin::PendingRemoteOffer {
                 entry.origin = Origin::RemoteOffer;
             }
             // The signaling state is stable: this is the last stable state now.
-            entry.stable_remote_streams = entry.remote_streams.clone();
+            let receiver = &mut entry.receiver;
+            if receiver.stable_remote_streams != receiver.remote_streams {
+                receiver.stable_remote_streams = receiver.remote_streams.clone();
+            }
         }
         // A transceiver that is stopped (or stopping) with no mid when an exchange completes
         // has no m-line and can never get one: the answerer never offers, so only this drops
@@ -597,14 +585,14 @@ impl Session {
         // created, stopped by the next offer, which is then rolled back).
         self.drop_unassociated_stops(tasks)?;
         let mut effects = Vec::new();
-        self.transports
+        self.transports_mut()
             .settle(&local, &remote, we_offered, &mut effects);
-        self.effects.extend(effects);
+        self.queues.effects(effects);
         // Each mid's live transport, indexed once (a scan per section over a BUNDLE group's
         // members, as many as there are sections, made this loop O(n²)).
         let serving = self.transports.serving_index();
         let mut negotiated = Vec::new();
-        for t in self.transceivers().filter(|t| !t.is_stopping()) {
+        for t in self.transceivers().filter(|t| t.fsm.rules().media) {
             let Some(mid) = t.mid() else { continue };
             let Some((_, section)) = local_mids.get(mid.as_str()) else {
                 continue;
@@ -626,7 +614,7 @@ impl Session {
                 ssrcs: t.sender.ssrcs(),
             });
         }
-        self.effects.extend(negotiated);
+        self.queues.effects(negotiated);
         self.set_mode(Mode::of(Some(&local), Some(&remote)));
         self.negotiation_needed = false;
         tasks.update_negotiation_needed = true;
@@ -642,7 +630,7 @@ impl Session {
         }
         let dropped: Vec<TransceiverId> = self
             .transceivers()
-            .filter(|t| t.is_stopping() && t.mid().is_none())
+            .filter(|t| t.fsm.rules().after_exchange == AfterExchange::DroppedByPolicy)
             .map(|t| t.id)
             .collect();
         for id in dropped {
@@ -662,15 +650,17 @@ impl Session {
         // The mids the current descriptions hold (shared copies: cheap to keep while the
         // transceivers change).
         let current = [
-            self.descriptions.current_local.clone(),
-            self.descriptions.current_remote.clone(),
+            self.descriptions.current_local().cloned(),
+            self.descriptions.current_remote().cloned(),
         ];
         let indexes: Vec<tacet_sdp::MidIndex<'_>> =
             current.iter().flatten().map(|d| d.mid_index()).collect();
-        let associated_before = |mid: &Mid| indexes.iter().any(|i| i.get(mid.as_str()).is_some());
+        let associated_before = |mid: &tacet_transceiver_fsm::Mid| {
+            indexes.iter().any(|i| i.get(mid.as_str()).is_some())
+        };
         let ids: Vec<TransceiverId> = self.transceivers().map(|t| t.id).collect();
         for id in ids {
-            let t = self.entry(id)?;
+            let t = self.transceivers.get(id)?;
             let action = if t.origin == Origin::PendingRemoteOffer && !t.add_track_touched {
                 RollbackAction::Remove
             } else if t.mid().is_some_and(|mid| !associated_before(mid)) {
@@ -683,8 +673,13 @@ impl Session {
             // rollback removes (its track leaves the streams the offer put it in: WPT
             // checkRemoveTrackNegotiation expects `removetrack` for it).
             if remote_offer {
-                let stable = self.entry(id)?.stable_remote_streams.clone();
-                self.set_remote_streams(id, stable, &mut tasks);
+                let stable = self
+                    .transceivers
+                    .get(id)?
+                    .receiver
+                    .stable_remote_streams
+                    .clone();
+                self.set_remote_streams(id, stable, &mut tasks)?;
             }
             self.drive(
                 id,
@@ -694,7 +689,7 @@ impl Session {
                 },
                 &mut tasks,
             )?;
-            let entry = self.entry_mut(id)?;
+            let entry = self.transceivers.get_mut(id)?;
             if entry.origin == Origin::PendingRemoteOffer {
                 entry.origin = Origin::Local;
             }
@@ -702,13 +697,13 @@ impl Session {
         self.descriptions.pending_local = None;
         self.descriptions.pending_remote = None;
         let mut effects = Vec::new();
-        self.transports
-            .rollback(self.descriptions.current_local.as_deref(), &mut effects);
-        self.effects.extend(effects);
+        let current_local = self.descriptions.current_local().cloned();
+        self.transports_mut()
+            .rollback(current_local.as_deref(), &mut effects);
+        self.queues.effects(effects);
         self.set_signaling(SignalingState::Stable);
         self.negotiation_needed = false;
         tasks.update_negotiation_needed = true;
-        self.after_call(tasks);
-        Ok(())
+        self.after_call(tasks)
     }
 }

@@ -9,20 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use tacet_sdp::{
-    Attribute, ExtMap, Fmtp, MediaKind, MediaSection, RtcpFb, RtpMap, SessionDescription,
-};
+use tacet_sdp::{Attribute, ExtMap, Fmtp, MediaSection, RtcpFb, RtpMap, SessionDescription};
+
+use tacet_track::TrackKind;
 
 use crate::error::Error;
-
-/// Audio or video.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MediaType {
-    /// `audio`.
-    Audio,
-    /// `video`.
-    Video,
-}
+use crate::vocab;
 
 /// One codec tacet can offer or accept.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -247,11 +239,8 @@ impl CodecConfig {
     /// description does not have keeps the default list.
     pub fn from_description(description: &SessionDescription) -> Self {
         let mut config = Self::default();
-        for media in [MediaType::Audio, MediaType::Video] {
-            let kind = match media {
-                MediaType::Audio => MediaKind::Audio,
-                MediaType::Video => MediaKind::Video,
-            };
+        for media in [TrackKind::Audio, TrackKind::Video] {
+            let kind = vocab::media_kind(media);
             let Some(section) = description.media.iter().find(|m| m.kind == kind) else {
                 continue;
             };
@@ -264,11 +253,11 @@ impl CodecConfig {
                 .collect();
             let extensions = read_extensions(section);
             match media {
-                MediaType::Audio => {
+                TrackKind::Audio => {
                     config.audio = codecs;
                     config.audio_extensions = extensions;
                 }
-                MediaType::Video => {
+                TrackKind::Video => {
                     config.video = codecs;
                     config.video_extensions = extensions;
                 }
@@ -277,17 +266,17 @@ impl CodecConfig {
         config
     }
 
-    pub(crate) fn codecs(&self, media: MediaType) -> &[Codec] {
+    pub(crate) fn codecs(&self, media: TrackKind) -> &[Codec] {
         match media {
-            MediaType::Audio => &self.audio,
-            MediaType::Video => &self.video,
+            TrackKind::Audio => &self.audio,
+            TrackKind::Video => &self.video,
         }
     }
 
-    pub(crate) fn extensions(&self, media: MediaType) -> &[(String, u16)] {
+    pub(crate) fn extensions(&self, media: TrackKind) -> &[(String, u16)] {
         match media {
-            MediaType::Audio => &self.audio_extensions,
-            MediaType::Video => &self.video_extensions,
+            TrackKind::Audio => &self.audio_extensions,
+            TrackKind::Video => &self.video_extensions,
         }
     }
 }
@@ -308,8 +297,8 @@ pub struct NegotiatedCodec {
 /// payload type negotiated for it later.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Registry {
-    pts: BTreeMap<(MediaType, CodecKey), (u8, Option<u8>)>,
-    extensions: BTreeMap<(MediaType, String), u16>,
+    pts: BTreeMap<(TrackKind, CodecKey), (u8, Option<u8>)>,
+    extensions: BTreeMap<(TrackKind, String), u16>,
 }
 
 impl Registry {
@@ -323,7 +312,7 @@ impl Registry {
     /// `offer` gives it: its preferred payload type if free, else a free one.
     pub(crate) fn record(
         &mut self,
-        media: MediaType,
+        media: TrackKind,
         codecs: &[NegotiatedCodec],
         ext: &[(String, u16)],
     ) {
@@ -355,7 +344,7 @@ impl Registry {
     }
 
     /// Every payload type (primary and RTX) registered for `media`.
-    fn pts_of(&self, media: MediaType) -> impl Iterator<Item = u8> + '_ {
+    fn pts_of(&self, media: TrackKind) -> impl Iterator<Item = u8> + '_ {
         self.pts
             .iter()
             .filter(move |((m, _), _)| *m == media)
@@ -364,7 +353,7 @@ impl Registry {
 
     /// The codecs to offer for `media`: every configured codec, with its registered payload
     /// type when it has one, else its preferred one if free, else a free dynamic one.
-    pub(crate) fn offer(&self, config: &CodecConfig, media: MediaType) -> Vec<NegotiatedCodec> {
+    pub(crate) fn offer(&self, config: &CodecConfig, media: TrackKind) -> Vec<NegotiatedCodec> {
         let mut used: Vec<u8> = self.pts_of(media).collect();
         let take = |preferred: u8, used: &mut Vec<u8>| {
             let pt = if used.contains(&preferred) {
@@ -401,7 +390,7 @@ impl Registry {
     pub(crate) fn offer_extensions(
         &self,
         config: &CodecConfig,
-        media: MediaType,
+        media: TrackKind,
     ) -> Vec<(String, u16)> {
         let mut used: Vec<u16> = self
             .extensions
@@ -501,7 +490,7 @@ pub(crate) fn read_extensions(section: &MediaSection) -> Vec<(String, u16)> {
 /// primary is accepted.
 pub(crate) fn answer(
     config: &CodecConfig,
-    media: MediaType,
+    media: TrackKind,
     offered: &[NegotiatedCodec],
 ) -> Vec<NegotiatedCodec> {
     let local = config.codecs(media);
@@ -560,7 +549,7 @@ pub(crate) fn answer(
 /// The answer's extensions: the offered ones tacet supports, with the offer's ids.
 pub(crate) fn answer_extensions(
     config: &CodecConfig,
-    media: MediaType,
+    media: TrackKind,
     offered: &[(String, u16)],
 ) -> Vec<(String, u16)> {
     offered

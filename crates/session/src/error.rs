@@ -1,9 +1,12 @@
-//! The session's errors: who is at fault, which rule, and always "nothing changed".
+//! The session's errors: who is at fault, which rule, which W3C exception, and always
+//! "nothing changed".
 //!
-//! Every public call that fails leaves the **whole** session exactly as it was (the call
-//! works on the session and restores a snapshot on error; see `Session::atomically`).
+//! Every public call that fails leaves the **whole** session exactly as it was (see
+//! `Session::call`).
 
-use tacet_sdp::Fault;
+use std::fmt;
+
+use tacet_transceiver_fsm::Fault;
 
 use crate::TransceiverId;
 use crate::signaling::SignalingState;
@@ -20,10 +23,19 @@ pub enum Error {
         /// The rule.
         rule: &'static str,
     },
-    /// W3C `InvalidAccessError` / `InvalidModificationError`: the description does not fit
-    /// (e.g. a local description that is not the one this session created).
+    /// W3C `InvalidModificationError`: the description does not fit (e.g. a local
+    /// description that is not the one this session created).
     #[error("InvalidModificationError: {what} ({rule})")]
     InvalidModification {
+        /// What.
+        what: String,
+        /// The rule.
+        rule: &'static str,
+    },
+    /// W3C `InvalidAccessError`: the call names something that cannot be used that way (e.g.
+    /// `addTrack` with a track that already has a sender).
+    #[error("InvalidAccessError: {what} ({rule})")]
+    InvalidAccess {
         /// What.
         what: String,
         /// The rule.
@@ -88,7 +100,78 @@ pub enum Error {
     },
 }
 
+/// The W3C exception a call would throw (or reject its promise with) in a browser
+/// (WebIDL `DOMException` names, plus the two ECMAScript errors webrtc-pc uses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DomException {
+    /// `InvalidStateError`: not allowed in this state (closed, stopping, signaling state).
+    InvalidStateError,
+    /// `InvalidModificationError`: a local description that is not the one created.
+    InvalidModificationError,
+    /// `InvalidAccessError`: an object that cannot be used that way.
+    InvalidAccessError,
+    /// `OperationError` (and `RTCError`, whose name it is): the operation failed, e.g. a
+    /// remote description that breaks SDP or JSEP rules (`sdp-syntax-error`).
+    OperationError,
+    /// `SyntaxError`: a malformed string argument.
+    SyntaxError,
+    /// ECMAScript `TypeError`: malformed arguments.
+    TypeError,
+    /// ECMAScript `RangeError`: an argument out of its range.
+    RangeError,
+}
+
+impl DomException {
+    /// The exception's `name`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::InvalidStateError => "InvalidStateError",
+            Self::InvalidModificationError => "InvalidModificationError",
+            Self::InvalidAccessError => "InvalidAccessError",
+            Self::OperationError => "OperationError",
+            Self::SyntaxError => "SyntaxError",
+            Self::TypeError => "TypeError",
+            Self::RangeError => "RangeError",
+        }
+    }
+}
+
+impl fmt::Display for DomException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl Error {
+    /// The W3C exception a browser would raise for this refusal.
+    pub fn dom_exception(&self) -> DomException {
+        match self {
+            Self::InvalidState { .. } | Self::WrongSignalingState { .. } => {
+                DomException::InvalidStateError
+            }
+            Self::InvalidModification { .. } => DomException::InvalidModificationError,
+            // webrtc-pc removeTrack: "If sender was not created by connection, throw an
+            // InvalidAccessError" — an id this session never made.
+            Self::InvalidAccess { .. } | Self::UnknownTransceiver(_) => {
+                DomException::InvalidAccessError
+            }
+            Self::Transceiver { source, .. } => match source {
+                tacet_transceiver_fsm::Error::MidMismatch { .. } => {
+                    DomException::InvalidAccessError
+                }
+                // InvalidState, and NotReusable (addTrack's reuse rule, a state check).
+                _ => DomException::InvalidStateError,
+            },
+            // webrtc-pc: a description that cannot be applied rejects with an RTCError, whose
+            // name is OperationError (`sdp-syntax-error` for text that is not valid SDP).
+            Self::Sdp { .. } | Self::PeerViolation { .. } | Self::Operation { .. } => {
+                DomException::OperationError
+            }
+            Self::Type { .. } => DomException::TypeError,
+        }
+    }
+
     /// Who is at fault.
     pub fn fault(&self) -> Fault {
         match self {
@@ -97,6 +180,7 @@ impl Error {
             Self::Transceiver { source, .. } => source.fault(),
             Self::InvalidState { .. }
             | Self::InvalidModification { .. }
+            | Self::InvalidAccess { .. }
             | Self::WrongSignalingState { .. }
             | Self::Type { .. }
             | Self::UnknownTransceiver(_) => Fault::Caller,
@@ -108,6 +192,7 @@ impl Error {
         match self {
             Self::InvalidState { rule, .. }
             | Self::InvalidModification { rule, .. }
+            | Self::InvalidAccess { rule, .. }
             | Self::WrongSignalingState { rule, .. }
             | Self::PeerViolation { rule, .. }
             | Self::Operation { rule, .. }

@@ -7,7 +7,46 @@ use tacet_sdp::{Attribute, Candidate};
 
 use crate::error::Error;
 use crate::event::{Effect, TransportId};
-use crate::session::{Session, Tasks};
+use crate::rng::Rng;
+use crate::session::Session;
+use crate::tasks::Tasks;
+
+/// The ICE part of the session: the local credentials every description carries, and a
+/// restart asked for but not yet offered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct IceCredentials {
+    pub(crate) ufrag: String,
+    pub(crate) pwd: String,
+    /// `restartIce()` ran and no offer has carried new credentials since.
+    pub(crate) restart: bool,
+}
+
+impl IceCredentials {
+    /// Random credentials (RFC 8839 §5.4: a 4-character ufrag, a 22-or-more-character pwd).
+    pub(crate) fn new(rng: &mut Rng) -> Self {
+        Self {
+            ufrag: rng.ice_chars(4),
+            pwd: rng.ice_chars(24),
+            restart: false,
+        }
+    }
+
+    /// The credentials the next offer carries: new ones after a restart.
+    pub(crate) fn for_offer(&self, rng: &mut Rng) -> (String, String) {
+        if self.restart {
+            let fresh = Self::new(rng);
+            (fresh.ufrag, fresh.pwd)
+        } else {
+            (self.ufrag.clone(), self.pwd.clone())
+        }
+    }
+
+    /// A local offer carrying `credentials` was applied.
+    pub(crate) fn offered(&mut self, credentials: (String, String)) {
+        (self.ufrag, self.pwd) = credentials;
+        self.restart = false;
+    }
+}
 
 /// A remote candidate as the peer signals it (`RTCIceCandidateInit`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,10 +83,10 @@ impl Session {
         transport: TransportId,
         candidate: Candidate,
     ) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("add_local_candidate")?;
             let t = s
-                .transports
+                .transports_mut()
                 .get_mut(transport)
                 .ok_or_else(|| Error::InvalidState {
                     what: format!("no transport {transport:?}"),
@@ -70,17 +109,12 @@ impl Session {
         &mut self,
         remote: RemoteCandidate,
     ) -> Result<RemoteCandidateOutcome, Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("addIceCandidate")?;
-            let description = s
-                .descriptions
-                .pending_remote
-                .as_deref()
-                .or(s.descriptions.current_remote.as_deref())
-                .ok_or_else(|| Error::InvalidState {
-                    what: "addIceCandidate before a remote description".into(),
-                    rule: "webrtc-pc addIceCandidate: remoteDescription is null -> InvalidStateError",
-                })?;
+            let description = s.descriptions.remote().ok_or_else(|| Error::InvalidState {
+                what: "addIceCandidate before a remote description".into(),
+                rule: "webrtc-pc addIceCandidate: remoteDescription is null -> InvalidStateError",
+            })?;
             let index = match (&remote.mid, remote.m_line_index) {
                 (Some(mid), _) => description
                     .media_by_mid(mid)
@@ -110,11 +144,14 @@ impl Session {
                     )));
                 }
             }
-            let Some(mid) = description.media[index].mid().map(|m| m.as_str().to_owned()) else {
+            let Some(mid) = description.media[index]
+                .mid()
+                .map(|m| m.as_str().to_owned())
+            else {
                 return Err(operation(format!("m-section {index} has no mid")));
             };
-            if s.transceivers()
-                .any(|t| t.mid().is_some_and(|m| m.as_str() == mid) && t.is_stopped())
+            if s.transceiver_by_mid(&mid)
+                .is_some_and(|t| !t.fsm.rules().takes_remote_candidates)
             {
                 // spec: webrtc-pc addIceCandidate — "associated transceiver is stopped":
                 // resolve without adding.
@@ -125,7 +162,7 @@ impl Session {
                 return Ok(RemoteCandidateOutcome::Ignored);
             }
             s.remember_remote_candidate(index, remote.candidate.as_ref());
-            let Some(transport) = s.transports.serving_mut(&mid) else {
+            let Some(transport) = s.transports_mut().serving_mut(&mid) else {
                 // The answer that creates the transport is not made yet; it reads the
                 // candidate from the remote description.
                 return Ok(RemoteCandidateOutcome::Stored);
@@ -140,7 +177,7 @@ impl Session {
                 known.candidates.push(candidate.clone());
             }
             let id = transport.id;
-            s.effects.push_back(Effect::RemoteCandidate {
+            s.queues.effect(Effect::RemoteCandidate {
                 transport: id,
                 candidate: remote.candidate,
             });
@@ -151,12 +188,8 @@ impl Session {
     /// "Add the candidate to the remote description" (pending if there is one, else current),
     /// once: `a=candidate`, or `a=end-of-candidates` for `None`.
     fn remember_remote_candidate(&mut self, index: usize, candidate: Option<&Candidate>) {
-        let description = match self.descriptions.pending_remote.as_mut() {
-            Some(pending) => pending,
-            None => match self.descriptions.current_remote.as_mut() {
-                Some(current) => current,
-                None => return,
-            },
+        let Some(description) = self.descriptions.remote_for_candidates() else {
+            return;
         };
         // The description is shared with the session's snapshots: copy it on write.
         let Some(section) = Arc::make_mut(description).media.get_mut(index) else {
@@ -173,14 +206,10 @@ impl Session {
 
     /// `restartIce()`: the next offer carries new ICE credentials (RFC 9429 §5.2.3.1).
     pub fn restart_ice(&mut self) -> Result<(), Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("restartIce")?;
-            s.ice_restart = true;
-            s.after_call(Tasks {
-                update_negotiation_needed: true,
-                ..Tasks::default()
-            });
-            Ok(())
+            s.ice.restart = true;
+            s.after_call(Tasks::negotiation(None))
         })
     }
 }

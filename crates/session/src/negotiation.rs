@@ -1,10 +1,15 @@
-//! webrtc-pc "check if negotiation is needed" (§4.7.3), with the stop rules.
+//! webrtc-pc "check if negotiation is needed" (§4.7.3). What a transceiver's stop means for
+//! it (steps 4a, 4b, 4d) is the stop table's answer ([`Negotiation`]); this file only reads
+//! the descriptions where the table says to (4c, 4d).
 
 use tacet_sdp::SdpType;
 use tacet_transceiver_fsm::Direction;
+use tacet_transceiver_fsm::stop_table::Negotiation;
 
-use crate::session::{Descriptions, Session};
+use crate::descriptions::{Descriptions, IndexedSection};
+use crate::session::Session;
 use crate::transceiver::{RtpTransceiver, TransceiverId};
+use crate::vocab;
 
 impl Session {
     /// The check, step by step (webrtc-pc L5910-6031; stop-semantics.md §1.7).
@@ -14,15 +19,14 @@ impl Session {
         let d = &self.descriptions;
         // spec: webrtc-pc "check if negotiation is needed" step 2 (rule 1.7b).
         // Step 2: an ICE restart was requested and not yet offered.
-        if self.ice_restart {
+        if self.ice.restart {
             return true;
         }
         // spec: webrtc-pc "check if negotiation is needed" step 3 (rule 1.7c).
         // Step 3: data channels exist but no data section is in the current local description.
-        if !self.data_channels.is_empty()
+        if self.data.any()
             && !d
-                .current_local
-                .as_deref()
+                .current_local()
                 .is_some_and(|l| l.media.iter().rev().any(|m| m.is_data()))
         {
             return true;
@@ -34,37 +38,42 @@ impl Session {
         // mid index, built once per exchange.
         let first = changed.iter().filter_map(|id| self.transceiver(*id));
         first
-            .chain(self.transceivers.iter().rev())
-            .filter(|t| !t.fsm.is_removed())
+            .chain(self.transceivers.all().iter().rev())
             .any(|t| transceiver_needs_negotiation(t, d))
     }
 }
 
 fn transceiver_needs_negotiation(t: &RtpTransceiver, d: &Descriptions) -> bool {
-    // spec: webrtc-pc stop() note; "check if negotiation is needed" 4a (rules 1.3g, 1.7d-1.7f).
-    // 4a: "A transceiver that is stopping but not stopped will always need negotiation".
-    if t.is_stopping() && !t.is_stopped() {
-        return true;
-    }
-    let Some(mid) = t.mid() else {
-        // 4b: not stopped and not associated (a stopped unassociated one needs nothing).
-        return !t.is_stopped();
+    // spec: webrtc-pc stop() note; "check if negotiation is needed" 4a-4d (rules 1.3g, 1.7d-1.7f).
+    let (local_section, remote_section) = match t.mid() {
+        Some(mid) => d.current_sections(mid.as_str()),
+        None => (None, None),
     };
-    let mid = mid.as_str();
-    let (local_section, remote_section) = d.current_sections(mid);
-    if t.is_stopped() {
-        // spec: webrtc-pc "check if negotiation is needed" 4d (rule 1.7f).
+    match t.fsm.rules().negotiation {
+        Negotiation::Needed => true,
+        Negotiation::NotNeeded => false,
         // 4d: stopped and associated, but the section is not yet rejected in a current
         // description.
-        let rejected =
-            |s: Option<(usize, &tacet_sdp::MediaSection)>| s.is_some_and(|(_, m)| m.is_rejected());
-        return !(rejected(local_section) || rejected(remote_section));
+        Negotiation::UntilRejected => {
+            let rejected = |s: Option<IndexedSection<'_>>| s.is_some_and(|(_, m)| m.is_rejected());
+            !(rejected(local_section) || rejected(remote_section))
+        }
+        Negotiation::CompareWithCurrent => {
+            differs_from_current(t, d, local_section, remote_section)
+        }
     }
-    // spec: webrtc-pc "check if negotiation is needed" 4c; RFC 9429 §5.3.1 (rule 1.7e).
-    // 4c: associated and not stopped: compare direction and msid with the current
-    // descriptions.
-    let (Some(local_desc), Some((_, local_section))) = (d.current_local.as_deref(), local_section)
-    else {
+}
+
+/// Step 4c: an associated transceiver that is not stopping, against the current descriptions:
+/// its msid and its direction.
+/// spec: webrtc-pc "check if negotiation is needed" 4c; RFC 9429 §5.3.1 (rule 1.7e).
+fn differs_from_current(
+    t: &RtpTransceiver,
+    d: &Descriptions,
+    local_section: Option<IndexedSection<'_>>,
+    remote_section: Option<IndexedSection<'_>>,
+) -> bool {
+    let (Some(local_desc), Some((_, local_section))) = (d.current_local(), local_section) else {
         return true;
     };
     let desired = t.desired_direction();
@@ -83,19 +92,19 @@ fn transceiver_needs_negotiation(t: &RtpTransceiver, d: &Descriptions) -> bool {
             return true;
         }
     }
-    let remote_direction = remote_section.map(|(_, m)| m.direction());
+    let local_direction = vocab::section_direction(local_section);
+    let remote_direction = remote_section.map(|(_, m)| vocab::section_direction(m));
     match local_desc.sdp_type {
         SdpType::Offer => {
             // "the direction ... in neither [[CurrentLocalDescription]] nor
             // [[CurrentRemoteDescription]] matches [[Direction]]".
-            local_section.direction() != desired
-                && remote_direction.map(Direction::reverse) != Some(desired)
+            local_direction != desired && remote_direction.map(Direction::reverse) != Some(desired)
         }
         _ => {
             // Answer: the local answer's direction against [[Direction]] intersected with the
             // offered direction (RFC 9429 §5.3.1).
             let offered = remote_direction.unwrap_or(Direction::SendRecv);
-            local_section.direction() != Direction::answer(offered, desired)
+            local_direction != Direction::answer(offered, desired)
         }
     }
 }

@@ -4,13 +4,16 @@
 //! order and count are kept — then places new transceivers: into a recyclable slot (port 0 in
 //! a *current* description) with a new mid, else appended.
 //!
+//! What a transceiver's slot becomes is the stop table's answer
+//! ([`OfferLine`], `tacet-transceiver-fsm`): live, new, rejected (port 0, `a=inactive`, no
+//! msid, mid kept, out of BUNDLE) or absent. This file writes it:
+//!
 //! | slot | offered as |
 //! |---|---|
-//! | transceiver active | live section, its `[[Direction]]`; msid when `[[Direction]]` sends a track, SSRCs when the section sends |
-//! | transceiver stopping or stopped | port 0, `a=inactive`, no msid, mid kept, out of BUNDLE |
+//! | transceiver, [`OfferLine::Live`] or [`OfferLine::New`] | live section, its `[[Direction]]`; msid when `[[Direction]]` sends a track, SSRCs when the section sends |
+//! | transceiver, [`OfferLine::Rejected`] | port 0, `a=inactive`, no msid, mid kept, out of BUNDLE |
 //! | vacant (its transceiver removed) | the previous rejected section again |
 //! | data | the data section |
-//! | stopped, never associated | no m-line at all |
 
 use std::sync::Arc;
 
@@ -19,15 +22,19 @@ use tacet_sdp::{
     MediaSection, Msid, MsidSemantic, Origin as SdpOrigin, SdpType, SessionDescription, Setup,
     Ssrc, SsrcGroup,
 };
+use tacet_track::TrackKind;
 use tacet_transceiver_fsm::Direction;
+use tacet_transceiver_fsm::stop_table::OfferLine;
 
-use crate::codecs::{self, MediaType, NegotiatedCodec};
+use crate::codecs::{self, NegotiatedCodec};
 use crate::config::BundlePolicy;
+use crate::descriptions::{Created, Owner};
 use crate::error::Error;
 use crate::event::TransportId;
-use crate::session::{Created, Owner, Session};
+use crate::session::Session;
 use crate::signaling::SignalingState;
 use crate::transceiver::TransceiverId;
+use crate::vocab;
 
 /// What a section says about its transport.
 pub(crate) struct TransportAttrs<'a> {
@@ -43,7 +50,7 @@ pub(crate) struct TransportAttrs<'a> {
 impl Session {
     /// `createOffer()`: in stable or have-local-offer; InvalidStateError otherwise.
     pub fn create_offer(&mut self) -> Result<SessionDescription, Error> {
-        self.atomically(|s| {
+        self.call(|s| {
             s.ensure_open("createOffer")?;
             if !matches!(
                 s.signaling,
@@ -54,18 +61,14 @@ impl Session {
                     rule: "webrtc-pc createOffer: signaling state neither stable nor have-local-offer",
                 });
             }
-            let ice = if s.ice_restart {
-                (s.rng.ice_chars(4), s.rng.ice_chars(24))
-            } else {
-                (s.ice_ufrag.clone(), s.ice_pwd.clone())
-            };
+            let ice = s.ice.for_offer(&mut s.rng);
             let slots = s.offer_slots();
             let description = s.build_offer(&slots, &ice)?;
-            s.last_offer = Some(Created {
+            s.descriptions.last_offer = Some(Arc::new(Created {
                 description: Arc::new(description.clone()),
                 owners: slots.iter().map(|(owner, _, _)| *owner).collect(),
                 ice,
-            });
+            }));
             Ok(description)
         })
     }
@@ -75,7 +78,7 @@ impl Session {
     fn offer_slots(&mut self) -> Vec<(Owner, String, MediaKind)> {
         let mut slots: Vec<(Owner, String, MediaKind)> = Vec::new();
         if let Some(latest) = self.descriptions.latest() {
-            let by_mid = self.transceivers_by_mid();
+            let by_mid = self.transceivers.by_mid();
             for m in &latest.media {
                 let mid = m.mid().map(|m| m.as_str().to_owned()).unwrap_or_default();
                 let owner = if m.is_data() {
@@ -92,20 +95,17 @@ impl Session {
         // RFC 9429 §5.2.2: a stopped transceiver that is not associated gets no m-line;
         // an added one recycles a port-0 slot of the current descriptions, any kind, with a
         // new mid at the same index, else is appended.
-        let new: Vec<(TransceiverId, MediaType)> = self
+        let new: Vec<(TransceiverId, TrackKind)> = self
             .transceivers()
-            .filter(|t| !t.is_stopping() && t.mid().is_none())
-            .map(|t| (t.id, t.media()))
+            .filter(|t| t.fsm.rules().offer == OfferLine::New)
+            .map(|t| (t.id, t.kind))
             .collect();
         // Slots before `searched` hold no recyclable one any more (each new transceiver takes
         // the first), so the search resumes there: O(slots) for all new transceivers together.
         let mut searched = 0;
-        for (id, media) in new {
-            let mid = self.new_mid();
-            let kind = match media {
-                MediaType::Audio => MediaKind::Audio,
-                MediaType::Video => MediaKind::Video,
-            };
+        for (id, kind) in new {
+            let mid = self.transceivers.new_mid();
+            let kind = vocab::media_kind(kind);
             // spec: RFC 9429 §5.2.2 recycling (rule 3.2b).
             let recyclable = (searched..slots.len())
                 .find(|&i| slots[i].0 == Owner::Vacant && self.descriptions.recyclable(i));
@@ -115,8 +115,8 @@ impl Session {
                 None => slots.push((Owner::Transceiver(id), mid, kind)),
             }
         }
-        if !self.data_channels.is_empty() && !slots.iter().any(|(o, _, _)| *o == Owner::Data) {
-            let mid = self.new_mid();
+        if self.data.any() && !slots.iter().any(|(o, _, _)| *o == Owner::Data) {
+            let mid = self.transceivers.new_mid();
             slots.push((Owner::Data, mid, MediaKind::Application));
         }
         slots
@@ -127,12 +127,15 @@ impl Session {
         slots: &[(Owner, String, MediaKind)],
         ice: &(String, String),
     ) -> Result<SessionDescription, Error> {
-        let initial = self.descriptions.current_local.is_none();
+        let initial = self.descriptions.current_local().is_none();
         // Which slots are live (not rejected) in this offer.
         let live: Vec<bool> = slots
             .iter()
             .map(|(owner, _, _)| match owner {
-                Owner::Transceiver(id) => !self.transceivers[id.0 as usize].is_stopping(),
+                Owner::Transceiver(id) => matches!(
+                    self.transceivers.all()[id.index()].fsm.rules().offer,
+                    OfferLine::Live | OfferLine::New
+                ),
                 Owner::Data => true,
                 // Its transceiver was removed: a rejected placeholder.
                 Owner::Vacant => false,
@@ -186,17 +189,17 @@ impl Session {
             let m = tacet_transceiver_fsm::Mid::from(mid.as_str());
             if balanced {
                 if own_transport[i] {
-                    carriers[i] = Some(self.transports.ensure(
+                    carriers[i] = Some(self.transports_mut().ensure(
                         &m,
                         std::slice::from_ref(&m),
                         &mut effects,
                     ));
                 }
             } else if tag.as_deref() == Some(mid.as_str()) {
-                carriers[i] = Some(self.transports.ensure(&m, &group_mids, &mut effects));
+                carriers[i] = Some(self.transports_mut().ensure(&m, &group_mids, &mut effects));
             }
         }
-        self.effects.extend(effects);
+        self.queues.effects(effects);
 
         let mut sdp = SessionDescription::new(
             SdpType::Offer,
@@ -211,35 +214,30 @@ impl Session {
         let latest = self.descriptions.latest();
         // What a section of each media type offers depends only on the registry and the
         // configuration: worked out once per offer, not once per section.
-        let offered = |media: MediaType| {
+        let offered = |media: TrackKind| {
             (
                 self.registry.offer(&self.config.codecs, media),
                 self.registry.offer_extensions(&self.config.codecs, media),
             )
         };
-        let (audio, video) = (offered(MediaType::Audio), offered(MediaType::Video));
+        let (audio, video) = (offered(TrackKind::Audio), offered(TrackKind::Video));
         for (i, (owner, mid, kind)) in slots.iter().enumerate() {
-            let candidates: Option<Vec<Candidate>> = carriers[i].and_then(|id| {
-                self.transports
-                    .all
-                    .iter()
-                    .find(|t| t.id == id)
-                    .map(|t| t.local_candidates.clone())
-            });
+            let candidates: Option<&[Candidate]> =
+                carriers[i].and_then(|id| self.transports.local_candidates(id));
             let transport = TransportAttrs {
                 ufrag: &ice.0,
                 pwd: &ice.1,
                 fingerprints: &fingerprints,
                 setup: Setup::ActPass,
-                candidates: candidates.as_deref(),
+                candidates,
                 bundle_only: balanced && live[i] && !own_transport[i],
             };
             let section = match owner {
                 Owner::Transceiver(id) => {
-                    let t = &self.transceivers[id.0 as usize];
-                    let (codecs, extensions) = match t.media() {
-                        MediaType::Audio => &audio,
-                        MediaType::Video => &video,
+                    let t = self.transceivers.get(*id)?;
+                    let (codecs, extensions) = match t.kind {
+                        TrackKind::Audio => &audio,
+                        TrackKind::Video => &video,
                     };
                     let direction = t.desired_direction();
                     let section =
@@ -294,16 +292,13 @@ impl Session {
         extensions: &[(String, u16)],
         transport: &TransportAttrs<'_>,
     ) -> Result<MediaSection, Error> {
-        let t = &self.transceivers[id.0 as usize];
-        let kind = match t.media() {
-            MediaType::Audio => MediaKind::Audio,
-            MediaType::Video => MediaKind::Video,
-        };
+        let t = self.transceivers.get(id)?;
         let mut section =
-            MediaSection::new(kind, 9, tacet_sdp::RTP_PROFILE, ["0"]).map_err(Error::local_sdp)?;
+            MediaSection::new(vocab::media_kind(t.kind), 9, tacet_sdp::RTP_PROFILE, ["0"])
+                .map_err(Error::local_sdp)?;
         self.transport_lines(&mut section, mid, transport)?;
         codecs::write_extensions(&mut section, extensions)?;
-        section.set_direction(direction);
+        section.set_direction(vocab::attribute(direction));
         // a=msid follows the transceiver's [[Direction]], not the section's: an answer that can
         // only receive (the offer was sendonly) still names the track the transceiver would
         // send (RFC 9429 §5.3.1 "if the RtpTransceiver has a sendrecv or sendonly direction").

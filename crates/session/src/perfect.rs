@@ -140,7 +140,7 @@ impl PerfectNegotiation {
             session.set_remote_description(description)?;
             return Ok(Handled::Applied);
         }
-        let answer = session.atomically(|s| {
+        let answer = session.call(|s| {
             s.set_remote_description(description)?;
             s.set_local_description_implicit()
         })?;

@@ -45,6 +45,10 @@ impl fmt::Display for SignalingState {
 }
 
 /// Which side sets the description.
+#[cfg_attr(
+    not(feature = "internals"),
+    allow(unreachable_pub, reason = "public only through the internals feature")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Side {
     /// `setLocalDescription`.
@@ -69,6 +73,10 @@ impl Side {
 /// Rollback is valid only while an offer is pending (have-local-offer, have-remote-offer):
 /// webrtc-pc throws InvalidStateError in stable and in the pranswer states.
 /// spec: webrtc-pc "set the session description" validity; RFC 9429 §3.2 (rule 1.6g).
+#[cfg_attr(
+    not(feature = "internals"),
+    allow(unreachable_pub, reason = "public only through the internals feature")
+)]
 pub fn next(state: SignalingState, side: Side, sdp_type: SdpType) -> Result<SignalingState, Error> {
     use SdpType::{Answer, Offer, Pranswer, Rollback};
     use Side::{Local, Remote};
@@ -98,6 +106,10 @@ pub fn next(state: SignalingState, side: Side, sdp_type: SdpType) -> Result<Sign
 /// the current signaling state", the local description is set to rollback first — which
 /// succeeds only in have-local-offer (RFC 9429 §4.1.8.2: a remote offer in have-local-offer
 /// is glare, resolved by rolling back).
+#[cfg_attr(
+    not(feature = "internals"),
+    allow(unreachable_pub, reason = "public only through the internals feature")
+)]
 pub fn rolls_back_first(state: SignalingState, side: Side, sdp_type: SdpType) -> bool {
     state == SignalingState::HaveLocalOffer && side == Side::Remote && sdp_type == SdpType::Offer
 }
@@ -105,7 +117,7 @@ pub fn rolls_back_first(state: SignalingState, side: Side, sdp_type: SdpType) ->
 /// The type a parameterless `setLocalDescription()` creates and sets (webrtc-pc
 /// setLocalDescription, "If type is undefined"): an offer in stable, have-local-offer and
 /// have-remote-pranswer, else an answer.
-pub fn implicit_local_type(state: SignalingState) -> SdpType {
+pub(crate) fn implicit_local_type(state: SignalingState) -> SdpType {
     match state {
         SignalingState::Stable
         | SignalingState::HaveLocalOffer

@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 use tacet_sdp::{Candidate, MediaSection, SessionDescription, Setup};
 use tacet_transceiver_fsm::Mid;
 
+use crate::vocab;
+
 use crate::event::{DtlsRole, Effect, RemoteTransport, TransportId};
 
 /// One transport as the session knows it.
@@ -75,10 +77,31 @@ impl TransportState {
 /// Every transport the session created, live or released (ids are never reused).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Transports {
-    pub(crate) all: Vec<TransportState>,
+    all: Vec<TransportState>,
 }
 
 impl Transports {
+    /// Every transport, live and released, in creation order.
+    pub(crate) fn all(&self) -> &[TransportState] {
+        &self.all
+    }
+
+    /// One transport's local candidates.
+    pub(crate) fn local_candidates(&self, id: TransportId) -> Option<&[Candidate]> {
+        self.all
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.local_candidates.as_slice())
+    }
+
+    /// `close()`: every live transport is released.
+    pub(crate) fn release_all(&mut self, effects: &mut Vec<Effect>) {
+        for t in self.all.iter_mut().filter(|t| !t.released) {
+            t.released = true;
+            effects.push(Effect::TransportReleased { transport: t.id });
+        }
+    }
+
     /// Every mid's live transport: mid -> the first live transport tagged with it or listing
     /// it as a member (built once: a BUNDLE group has as many members as sections).
     pub(crate) fn serving_index(&self) -> HashMap<&str, TransportId> {
@@ -188,7 +211,7 @@ impl Transports {
                 && live(mid.as_str())
                 && !grouped.contains(mid.as_str())
             {
-                alone.push(vec![mid.clone()]);
+                alone.push(vec![vocab::mid(mid)]);
             }
         }
         groups.extend(alone);

@@ -16,8 +16,11 @@
 use std::collections::VecDeque;
 use std::fmt;
 
-/// The kind of media a track carries (`MediaStreamTrack.kind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The kind of media a track carries (`MediaStreamTrack.kind`) — also the `kind` of
+/// `addTransceiver(kind)` and of an RTP transceiver, and the audio/video choice of codecs: the
+/// one audio/video type of every tacet crate. (An SDP `m=` line names more media types,
+/// `application` among them: `tacet-sdp` keeps its own `MediaKind` for that.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrackKind {
     /// `"audio"`.
     Audio,

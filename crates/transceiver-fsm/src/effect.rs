@@ -4,26 +4,32 @@
 use std::fmt;
 
 /// Why a transceiver stopped. Carried by [`Effect::EndReceiverTrack`] so the owner can tell
-/// the receiver track why it ended.
+/// the receiver track why it ended, and kept by the machine
+/// ([`Transceiver::stop_cause`](crate::Transceiver::stop_cause)).
+///
+/// The variants are named as `tacet-track`'s `EndCause` names the same causes (the session maps
+/// one onto the other in one place); the track has one more, a source that ended by itself,
+/// which no transceiver stop causes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StopCause {
     /// `RTCRtpTransceiver.stop()` on this side.
-    LocalStop,
+    TransceiverStopped,
     /// A remote offer or answer rejected the m-section (port 0).
     RemoteRejected,
     /// A rollback removed a transceiver created by the rolled-back remote offer.
     RollbackRemoved,
     /// The peer connection was closed.
-    ConnectionClosed,
+    PeerConnectionClosed,
 }
 
 impl fmt::Display for StopCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::LocalStop => "local stop",
+            // The short forms the state x input snapshot records.
+            Self::TransceiverStopped => "local stop",
             Self::RemoteRejected => "remote rejected",
             Self::RollbackRemoved => "rollback removed",
-            Self::ConnectionClosed => "connection closed",
+            Self::PeerConnectionClosed => "connection closed",
         })
     }
 }

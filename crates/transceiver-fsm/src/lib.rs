@@ -21,7 +21,12 @@
 //!   set of transceivers, its mid is null.
 //!
 //! The stop bits never clear: nothing moves a transceiver backwards, not even rollback.
-//! All decisions live in one table, [`table::rule`], rendered in `docs/stop-semantics.md`.
+//! Two tables hold every decision, both rendered in `docs/stop-semantics.md`:
+//! [`table::rule`] says what each input does in each phase, and [`stop_table::rules`] says
+//! what a phase means for everything around the transceiver — what offers and answers write
+//! for it, whether it makes negotiation needed, whether it leaves the set after an exchange,
+//! its receiver track, the W3C lists. The session asks the second table
+//! ([`Transceiver::rules`]) and never reads the stop bits itself.
 //!
 //! # Sans-IO
 //!
@@ -59,7 +64,7 @@
 //!     Effect::StopSending,
 //!     Effect::SendRtcpBye,
 //!     Effect::StopReceiving,
-//!     Effect::EndReceiverTrack { cause: StopCause::LocalStop, fire_event: true },
+//!     Effect::EndReceiverTrack { cause: StopCause::TransceiverStopped, fire_event: true },
 //!     Effect::UpdateNegotiationNeeded,
 //! ]);
 //!
@@ -97,6 +102,7 @@ mod direction;
 mod effect;
 mod error;
 mod input;
+pub mod stop_table;
 pub mod table;
 mod transceiver;
 
@@ -104,4 +110,5 @@ pub use direction::{Direction, ParseDirectionError, TransceiverDirection};
 pub use effect::{Effect, StopCause};
 pub use error::{Blocker, Error, Fault, rule};
 pub use input::{DescriptionKind, Input, InputKind, Mid, RollbackAction, Section};
+pub use table::Handled;
 pub use transceiver::Transceiver;

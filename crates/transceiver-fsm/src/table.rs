@@ -136,6 +136,15 @@ impl Refusal {
     }
 }
 
+/// What [`Transceiver::handle`](crate::Transceiver::handle) did with an accepted input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Handled {
+    /// The table ran a step ([`Rule::Run`]).
+    Ran,
+    /// The spec says "abort these steps" ([`Rule::Ignore`]): nothing changed.
+    Ignored,
+}
+
 /// One cell of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Rule {

@@ -3,7 +3,8 @@
 use std::collections::VecDeque;
 
 use crate::error::{Error, rule as cite};
-use crate::table::{self, Connection, Phase, Rule, Step};
+use crate::stop_table::{self, Association, StopRules};
+use crate::table::{self, Connection, Handled, Phase, Rule, Step};
 use crate::{
     DescriptionKind, Direction, Effect, Input, Mid, RollbackAction, Section, StopCause,
     TransceiverDirection,
@@ -33,9 +34,15 @@ enum Lifecycle {
     },
     Stopping {
         negotiated: Negotiated,
+        cause: StopCause,
     },
-    Stopped,
-    Removed,
+    /// Entered with the cause of the first stop (a stopping transceiver keeps its own).
+    Stopped {
+        cause: StopCause,
+    },
+    Removed {
+        cause: StopCause,
+    },
 }
 
 impl Lifecycle {
@@ -43,22 +50,32 @@ impl Lifecycle {
         match self {
             Self::Active { .. } => Phase::Active,
             Self::Stopping { .. } => Phase::Stopping,
-            Self::Stopped => Phase::Stopped,
-            Self::Removed => Phase::Removed,
+            Self::Stopped { .. } => Phase::Stopped,
+            Self::Removed { .. } => Phase::Removed,
+        }
+    }
+
+    /// Why it stopped: the cause of the first stop, kept for good.
+    fn stop_cause(&self) -> Option<StopCause> {
+        match self {
+            Self::Active { .. } => None,
+            Self::Stopping { cause, .. } | Self::Stopped { cause } | Self::Removed { cause } => {
+                Some(*cause)
+            }
         }
     }
 
     fn negotiated(&self) -> Option<&Negotiated> {
         match self {
-            Self::Active { negotiated, .. } | Self::Stopping { negotiated } => Some(negotiated),
-            Self::Stopped | Self::Removed => None,
+            Self::Active { negotiated, .. } | Self::Stopping { negotiated, .. } => Some(negotiated),
+            Self::Stopped { .. } | Self::Removed { .. } => None,
         }
     }
 
     fn negotiated_mut(&mut self) -> Option<&mut Negotiated> {
         match self {
-            Self::Active { negotiated, .. } | Self::Stopping { negotiated } => Some(negotiated),
-            Self::Stopped | Self::Removed => None,
+            Self::Active { negotiated, .. } | Self::Stopping { negotiated, .. } => Some(negotiated),
+            Self::Stopped { .. } | Self::Removed { .. } => None,
         }
     }
 }
@@ -97,12 +114,13 @@ impl Transceiver {
         }
     }
 
-    /// Applies one input. On `Err` nothing changed.
-    pub fn handle(&mut self, input: Input) -> Result<(), Error> {
+    /// Applies one input: whether the table ran a step or ignored it. On `Err` nothing
+    /// changed.
+    pub fn handle(&mut self, input: Input) -> Result<Handled, Error> {
         match table::rule(self.phase(), self.connection, input.kind()) {
             Rule::Refuse(refusal) => Err(refusal.to_error(&input)),
-            Rule::Ignore => Ok(()),
-            Rule::Run(step) => self.run(step, input),
+            Rule::Ignore => Ok(Handled::Ignored),
+            Rule::Run(step) => self.run(step, input).map(|()| Handled::Ran),
         }
     }
 
@@ -118,7 +136,7 @@ impl Transceiver {
     pub fn direction(&self) -> TransceiverDirection {
         match self.lifecycle {
             Lifecycle::Active { direction, .. } => direction.into(),
-            Lifecycle::Stopping { .. } | Lifecycle::Stopped | Lifecycle::Removed => {
+            Lifecycle::Stopping { .. } | Lifecycle::Stopped { .. } | Lifecycle::Removed { .. } => {
                 TransceiverDirection::Stopped
             }
         }
@@ -128,7 +146,9 @@ impl Transceiver {
     /// (`None` = null: never negotiated).
     pub fn current_direction(&self) -> Option<TransceiverDirection> {
         match &self.lifecycle {
-            Lifecycle::Stopped | Lifecycle::Removed => Some(TransceiverDirection::Stopped),
+            Lifecycle::Stopped { .. } | Lifecycle::Removed { .. } => {
+                Some(TransceiverDirection::Stopped)
+            }
             lifecycle => lifecycle
                 .negotiated()
                 .and_then(|n| n.current)
@@ -149,7 +169,7 @@ impl Transceiver {
     pub fn desired_direction(&self) -> Direction {
         match self.lifecycle {
             Lifecycle::Active { direction, .. } => direction,
-            Lifecycle::Stopping { .. } | Lifecycle::Stopped | Lifecycle::Removed => {
+            Lifecycle::Stopping { .. } | Lifecycle::Stopped { .. } | Lifecycle::Removed { .. } => {
                 Direction::Inactive
             }
         }
@@ -214,11 +234,21 @@ impl Transceiver {
         self.phase() == Phase::Active && !self.has_sent
     }
 
-    /// "Check if negotiation is needed" step 4a: stopping but not stopped always needs
-    /// negotiation (webrtc-pc, L5949-5952). Steps 4b-4d need the descriptions, which the
-    /// session holds.
-    pub fn stop_needs_negotiation(&self) -> bool {
-        self.phase() == Phase::Stopping
+    /// Why it stopped (the cause of the first stop; `None` while active). The receiver track
+    /// ended with this cause.
+    pub fn stop_cause(&self) -> Option<StopCause> {
+        self.lifecycle.stop_cause()
+    }
+
+    /// What its standing means for offers, answers, negotiation-needed, removal, its receiver
+    /// track and the W3C lists: the stop table's row for its phase and association.
+    pub fn rules(&self) -> StopRules {
+        let association = if self.mid.is_some() {
+            Association::Associated
+        } else {
+            Association::Unassociated
+        };
+        stop_table::rules(self.phase(), association)
     }
 
     // ---- Steps -------------------------------------------------------------------------
@@ -228,7 +258,7 @@ impl Transceiver {
             (Step::StopSendingAndReceiving, Input::Stop) => {
                 // webrtc-pc RTCRtpTransceiver.stop(): stop sending and receiving, then update
                 // the negotiation-needed flag.
-                self.stop_sending_and_receiving(StopCause::LocalStop, false);
+                self.stop_sending_and_receiving(StopCause::TransceiverStopped, false);
                 self.effects.push_back(Effect::UpdateNegotiationNeeded);
             }
             (Step::SetDirection, Input::SetDirection(new)) => {
@@ -289,14 +319,13 @@ impl Transceiver {
                 // Media stopped already (stop() ran "stop sending and receiving"); without a
                 // mid there is nothing to negotiate, so the stop is complete.
                 if self.mid.is_none() {
-                    self.set_lifecycle(Lifecycle::Stopped);
                     self.remove();
                 }
             }
             (Step::CloseAndStop, Input::Close { disappear }) => {
                 // webrtc-pc "close the connection", step: for every transceiver that is not
                 // stopped, stop the RTCRtpTransceiver with disappear.
-                self.stop_the_transceiver(StopCause::ConnectionClosed, disappear);
+                self.stop_the_transceiver(StopCause::PeerConnectionClosed, disappear);
                 self.connection = Connection::Closed;
             }
             (Step::Close, Input::Close { .. }) => self.connection = Connection::Closed,
@@ -457,7 +486,7 @@ impl Transceiver {
             fire_event: !disappear,
         });
         // Steps 4-5: [[Direction]] := inactive, [[Stopping]] := true.
-        self.set_lifecycle(Lifecycle::Stopping { negotiated });
+        self.set_lifecycle(Lifecycle::Stopping { negotiated, cause });
     }
 
     /// webrtc-pc "stop the RTCRtpTransceiver": -> Stopped. A transceiver that was already
@@ -466,13 +495,25 @@ impl Transceiver {
         if self.phase() == Phase::Active {
             self.stop_sending_and_receiving(cause, disappear);
         }
-        // [[Stopped]] := true, [[Receptive]] := false, [[CurrentDirection]] := null.
-        self.set_lifecycle(Lifecycle::Stopped);
+        // [[Stopped]] := true, [[Receptive]] := false, [[CurrentDirection]] := null. The cause
+        // is the first stop's: a stopping transceiver stopped because of stop().
+        let cause = self.lifecycle.stop_cause().unwrap_or(cause);
+        self.set_lifecycle(Lifecycle::Stopped { cause });
     }
 
+    /// Leaves the set. Only a stopping or stopped transceiver is removed (the table's
+    /// `RemoveIfRejected`, `DropIfUnassociated` and rollback's remove, which stops first).
     fn remove(&mut self) {
+        debug_assert!(
+            self.is_stopping(),
+            "only a stopping or stopped transceiver is removed"
+        );
+        // An active one has no cause and is never removed: the table runs no removal for it.
+        let Some(cause) = self.lifecycle.stop_cause() else {
+            return;
+        };
         self.mid = None;
-        self.set_lifecycle(Lifecycle::Removed);
+        self.set_lifecycle(Lifecycle::Removed { cause });
         self.effects.push_back(Effect::Removed);
     }
 

@@ -26,8 +26,8 @@ fn every_state_meets_every_input() {
                     assert_eq!(t, state, "a refused input changes nothing");
                     format!("ERR {e}")
                 }
-                Ok(()) if t == state && effects.is_empty() => "ok, unchanged".to_owned(),
-                Ok(()) => format!("ok [{}] -> {}", effects.join(", "), common::summary(&t)),
+                Ok(_) if t == state && effects.is_empty() => "ok, unchanged".to_owned(),
+                Ok(_) => format!("ok [{}] -> {}", effects.join(", "), common::summary(&t)),
             };
             let _ = writeln!(out, "{input:?}\n    {outcome}");
         }

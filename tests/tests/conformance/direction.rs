@@ -16,7 +16,8 @@ fn setting_direction_should_change_transceiver_direction() {
         TransceiverDirection::SendRecv
     );
     pair.session(Who::A)
-        .set_direction(t, Direction::RecvOnly)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.set_direction(Direction::RecvOnly))
         .unwrap();
     assert_eq!(
         pair.a.session.transceiver(t).unwrap().direction(),
@@ -40,7 +41,8 @@ fn setting_direction_with_same_direction_should_have_no_effect() {
     pair.a.take_events();
     let before = pair.a.session.clone();
     pair.session(Who::A)
-        .set_direction(t, Direction::SendOnly)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.set_direction(Direction::SendOnly))
         .unwrap();
     assert_eq!(pair.a.session, before);
 }
@@ -61,7 +63,8 @@ fn setting_direction_should_change_transceiver_direction_independent_of_transcei
         "pc2 has nothing to send"
     );
     pair.session(Who::A)
-        .set_direction(t, Direction::SendRecv)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.set_direction(Direction::SendRecv))
         .unwrap();
     let t = pair.a.session.transceiver(t).unwrap();
     assert_eq!(t.direction(), TransceiverDirection::SendRecv);

@@ -121,7 +121,7 @@ fn negotiationneeded_event_should_fire_only_after_signaling_state_go_back_to_sta
 #[test]
 fn remove_track_should_cause_negotiationneeded_to_fire_on_the_caller() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).remove_track(t1).unwrap();
+    pair.session(Who::A).remove_track(t1.sender()).unwrap();
     assert_eq!(nn(&pair.a.take_events()), 1);
     let mut pair = Pair::new();
     pair.session(Who::A)
@@ -133,7 +133,7 @@ fn remove_track_should_cause_negotiationneeded_to_fire_on_the_caller() {
         .unwrap();
     pair.negotiate(Who::A).unwrap();
     pair.b.take_events();
-    pair.session(Who::B).remove_track(t2).unwrap();
+    pair.session(Who::B).remove_track(t2.sender()).unwrap();
     assert_eq!(nn(&pair.b.take_events()), 1);
 }
 
@@ -144,7 +144,8 @@ fn remove_track_should_cause_negotiationneeded_to_fire_on_the_caller() {
 fn updating_the_direction_of_the_transceiver_should_cause_negotiationneeded_to_fire() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
     pair.session(Who::A)
-        .set_direction(t1, Direction::RecvOnly)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.set_direction(Direction::RecvOnly))
         .unwrap();
     assert_eq!(nn(&pair.a.take_events()), 1);
 }

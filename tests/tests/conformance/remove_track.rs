@@ -11,7 +11,8 @@ fn remove_track_with_current(
         .add_transceiver(TrackKind::Audio, init(direction))
         .unwrap();
     pair.session(Who::A)
-        .replace_track(t, Some(TrackId::from("x")))
+        .transceiver_mut(t)
+        .and_then(|mut t| t.replace_track(Some(TrackId::from("x"))))
         .unwrap();
     if direction.has_recv() {
         pair.session(Who::B)
@@ -20,7 +21,7 @@ fn remove_track_with_current(
     }
     pair.negotiate(Who::A).unwrap();
     let current = pair.a.session.transceiver(t).unwrap().current_direction();
-    pair.session(Who::A).remove_track(t).unwrap();
+    pair.session(Who::A).remove_track(t.sender()).unwrap();
     let after = pair.a.session.transceiver(t).unwrap();
     assert_eq!(
         after.current_direction(),
@@ -67,9 +68,12 @@ fn calling_remove_track_with_current_direction_inactive_should_not_change_direct
 #[test]
 fn calling_remove_track_on_a_stopped_transceiver_should_be_a_no_op() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let before = pair.a.session.clone();
-    pair.session(Who::A).remove_track(t1).unwrap();
+    pair.session(Who::A).remove_track(t1.sender()).unwrap();
     assert_eq!(pair.a.session, before);
     assert!(
         pair.a
@@ -97,9 +101,12 @@ fn calling_remove_track_when_connection_is_closed_should_throw_invalid_state_err
         .unwrap();
     s.close();
     for id in [via_track, via_transceiver] {
-        let err = s.remove_track(id).unwrap_err();
+        let err = s.remove_track(id.sender()).unwrap_err();
         assert!(err.to_string().contains("InvalidStateError"), "{err}");
     }
-    let err = pair.session(Who::B).remove_track(via_track).unwrap_err();
+    let err = pair
+        .session(Who::B)
+        .remove_track(via_track.sender())
+        .unwrap_err();
     assert!(matches!(err, Error::UnknownTransceiver(_)), "{err}");
 }

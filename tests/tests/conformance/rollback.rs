@@ -14,10 +14,12 @@ fn check_local_rollback() {
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).set_local_description(offer).unwrap();
     pair.session(Who::A)
-        .set_direction(t, Direction::RecvOnly)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.set_direction(Direction::RecvOnly))
         .unwrap();
     pair.session(Who::A)
-        .replace_track(t, Some(TrackId::from("b")))
+        .transceiver_mut(t)
+        .and_then(|mut t| t.replace_track(Some(TrackId::from("b"))))
         .unwrap();
     pair.session(Who::A)
         .set_local_description(SessionDescription::rollback())
@@ -27,7 +29,10 @@ fn check_local_rollback() {
     assert_eq!(tr.sender().track(), Some(&TrackId::from("b")));
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).set_local_description(offer).unwrap();
-    pair.session(Who::A).stop_transceiver(t).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.session(Who::A)
         .set_local_description(SessionDescription::rollback())
         .unwrap();

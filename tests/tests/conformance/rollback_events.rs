@@ -70,18 +70,23 @@ fn removal_due_to_disassociation_in_rollback(kind: TrackKind, with_stream: bool)
         .session
         .transceiver(t2)
         .unwrap()
-        .receiver_track()
+        .receiver()
+        .track()
         .id()
         .clone();
     // No media can arrive yet (pc2 is not receptive before its answer), so the track is
     // still muted from its creation and the rollback leaves it muted without a new event.
-    pair.session(Who::B).rtp_received(t2).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(t2)
+        .and_then(|mut t| t.rtp_received())
+        .unwrap();
     assert!(
         pair.b
             .session
             .transceiver(t2)
             .unwrap()
-            .receiver_track()
+            .receiver()
+            .track()
             .muted()
     );
 
@@ -92,8 +97,8 @@ fn removal_due_to_disassociation_in_rollback(kind: TrackKind, with_stream: bool)
     let t = pair.b.session.transceiver(t2).unwrap();
     assert!(t.mid().is_none(), "disassociated");
     assert!(pair.b.session.transceivers().any(|t| t.id() == t2), "kept");
-    assert!(t.remote_streams().is_empty());
-    assert!(t.receiver_track().muted());
+    assert!(t.receiver().remote_streams().is_empty());
+    assert!(t.receiver().track().muted());
     assert_eq!(stream_events(&events, t2), (streams(with_stream), vec![]));
     assert!(track_events(&events, t2).is_empty());
 
@@ -102,8 +107,12 @@ fn removal_due_to_disassociation_in_rollback(kind: TrackKind, with_stream: bool)
     assert_eq!(track_events(&events, t2), [streams(with_stream)]);
     assert_eq!(stream_events(&events, t2), (vec![], streams(with_stream)));
     let t = pair.b.session.transceiver(t2).unwrap();
-    assert_eq!(t.receiver_track().id(), &track_id, "the same track object");
-    assert_eq!(t.remote_streams(), streams(with_stream));
+    assert_eq!(
+        t.receiver().track().id(),
+        &track_id,
+        "the same track object"
+    );
+    assert_eq!(t.receiver().remote_streams(), streams(with_stream));
 }
 
 // #67
@@ -140,14 +149,19 @@ fn removal_due_to_direction_changing_then_rollback(kind: TrackKind, with_stream:
         .session
         .transceiver(t2)
         .unwrap()
-        .receiver_track()
+        .receiver()
+        .track()
         .id()
         .clone();
-    pair.session(Who::B).rtp_received(t2).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(t2)
+        .and_then(|mut t| t.rtp_received())
+        .unwrap();
     pair.b.take_events();
 
     pair.session(Who::A)
-        .set_direction(t1, Direction::Inactive)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.set_direction(Direction::Inactive))
         .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::B).set_remote_description(offer).unwrap();
@@ -163,8 +177,12 @@ fn removal_due_to_direction_changing_then_rollback(kind: TrackKind, with_stream:
     assert_eq!(track_events(&events, t2), [streams(with_stream)]);
     assert_eq!(stream_events(&events, t2), (vec![], streams(with_stream)));
     let t = pair.b.session.transceiver(t2).unwrap();
-    assert_eq!(t.receiver_track().id(), &track_id, "the same track object");
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Live);
+    assert_eq!(
+        t.receiver().track().id(),
+        &track_id,
+        "the same track object"
+    );
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Live);
 }
 
 // #69

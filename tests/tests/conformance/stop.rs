@@ -15,7 +15,10 @@ fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_no
     pair.session(Who::A)
         .add_transceiver(TrackKind::Video, TransceiverInit::default())
         .unwrap();
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     assert_eq!(offer_kinds(&offer), [(MediaKind::Video, false)]);
 }
@@ -26,24 +29,33 @@ fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_no
 fn during_renegotiation_adding_and_stopping_a_transceiver_should_not_trigger_a_renegotiated_offer_m_section_generation()
  {
     let (mut pair, audio, _) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).stop_transceiver(audio).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let video = pair
         .session(Who::A)
         .add_transceiver(TrackKind::Video, TransceiverInit::default())
         .unwrap();
-    pair.session(Who::A).stop_transceiver(video).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     assert_eq!(offer_kinds(&offer), [(MediaKind::Audio, true)]);
 }
 
-fn stopped_reoffer_direction(direction: Direction) -> Direction {
+fn stopped_reoffer_direction(direction: Direction) -> tacet_sdp::Direction {
     let mut pair = Pair::new();
     let t = pair
         .session(Who::A)
         .add_transceiver(TrackKind::Audio, init(direction))
         .unwrap();
     pair.negotiate(Who::A).unwrap();
-    pair.session(Who::A).stop_transceiver(t).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     assert!(offer.media[0].is_rejected());
     offer.media[0].direction()
@@ -55,7 +67,7 @@ fn stopped_reoffer_direction(direction: Direction) -> Direction {
 fn a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_offer() {
     assert_eq!(
         stopped_reoffer_direction(Direction::SendOnly),
-        Direction::Inactive
+        tacet_sdp::Direction::Inactive
     );
 }
 
@@ -65,7 +77,7 @@ fn a_stopped_sendonly_transceiver_should_generate_an_inactive_m_section_in_the_o
 fn a_stopped_inactive_transceiver_should_generate_an_inactive_m_section_in_the_offer() {
     assert_eq!(
         stopped_reoffer_direction(Direction::Inactive),
-        Direction::Inactive
+        tacet_sdp::Direction::Inactive
     );
 }
 
@@ -73,7 +85,10 @@ fn a_stopped_inactive_transceiver_should_generate_an_inactive_m_section_in_the_o
 #[test]
 fn if_a_transceiver_is_stopped_locally_setting_a_locally_generated_answer_should_still_work() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).set_local_description(offer).unwrap();
@@ -83,7 +98,10 @@ fn if_a_transceiver_is_stopped_locally_setting_a_locally_generated_answer_should
 #[test]
 fn if_a_transceiver_is_stopped_remotely_setting_a_locally_generated_answer_should_still_work() {
     let (mut pair, _, t2) = negotiated(TrackKind::Audio);
-    pair.session(Who::B).stop_transceiver(t2).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(t2)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::B).unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).set_local_description(offer).unwrap();
@@ -95,7 +113,10 @@ fn if_a_transceiver_is_stopped_remotely_setting_a_locally_generated_answer_shoul
 fn if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappear_after_offer_answer()
  {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     for s in [&pair.a.session, &pair.b.session] {
         assert_eq!(s.transceivers().count(), 0);
@@ -109,7 +130,10 @@ fn if_a_transceiver_is_stopped_transceivers_senders_and_receivers_should_disappe
 #[test]
 fn if_a_transceiver_is_stopped_transceivers_should_end_up_in_state_stopped() {
     let (mut pair, t1, t2) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     assert_eq!(
         stopped(&pair.a.session, t1).0,

@@ -9,7 +9,10 @@ use super::*;
 fn locally_stopped_transceiver_goes_from_stopping_to_stopped() {
     for kind in KINDS {
         let (mut pair, t1, _) = negotiated(kind);
-        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        pair.session(Who::A)
+            .transceiver_mut(t1)
+            .and_then(|mut t| t.stop())
+            .unwrap();
         let t = pair.a.session.transceiver(t1).unwrap();
         assert!(t.mid().is_some());
         assert_eq!(t.direction(), TransceiverDirection::Stopped);
@@ -33,14 +36,17 @@ fn locally_stopped_transceiver_goes_from_stopping_to_stopped() {
 fn locally_stopping_a_transceiver_ends_the_track() {
     for kind in KINDS {
         let (mut pair, t1, _) = negotiated(kind);
-        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        pair.session(Who::A)
+            .transceiver_mut(t1)
+            .and_then(|mut t| t.stop())
+            .unwrap();
         let events = pair.a.take_events();
         assert!(
             events
                 .iter()
                 .any(|e| matches!(e, Event::TrackEnded { transceiver, .. } if *transceiver == t1))
         );
-        let track = pair.a.session.transceiver(t1).unwrap().receiver_track();
+        let track = pair.a.session.transceiver(t1).unwrap().receiver().track();
         assert_eq!(track.ready_state(), ReadyState::Ended);
     }
 }
@@ -51,7 +57,10 @@ fn locally_stopping_a_transceiver_ends_the_track() {
 fn remotely_stopping_a_transceiver_ends_the_track() {
     for kind in KINDS {
         let (mut pair, t1, t2) = negotiated(kind);
-        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        pair.session(Who::A)
+            .transceiver_mut(t1)
+            .and_then(|mut t| t.stop())
+            .unwrap();
         let offer = pair.session(Who::A).create_offer().unwrap();
         pair.session(Who::A)
             .set_local_description(offer.clone())
@@ -60,7 +69,8 @@ fn remotely_stopping_a_transceiver_ends_the_track() {
             p.b.session
                 .transceiver(t2)
                 .unwrap()
-                .receiver_track()
+                .receiver()
+                .track()
                 .ready_state()
         };
         assert_eq!(track(&pair), ReadyState::Live);
@@ -76,7 +86,10 @@ fn remotely_stopping_a_transceiver_ends_the_track() {
 fn remotely_stopped_transceiver_goes_directly_to_stopped() {
     for kind in KINDS {
         let (mut pair, t1, t2) = negotiated(kind);
-        pair.session(Who::A).stop_transceiver(t1).unwrap();
+        pair.session(Who::A)
+            .transceiver_mut(t1)
+            .and_then(|mut t| t.stop())
+            .unwrap();
         pair.send_offer(Who::A).unwrap();
         pair.flush().unwrap();
         let b = &pair.b.session;
@@ -110,7 +123,7 @@ fn rollback_when_transceiver_is_not_removed_does_not_end_track() {
         pair.session(Who::A)
             .set_local_description(SessionDescription::rollback())
             .unwrap();
-        let track = pair.a.session.transceiver(t).unwrap().receiver_track();
+        let track = pair.a.session.transceiver(t).unwrap().receiver().track();
         assert_eq!(track.ready_state(), ReadyState::Live);
     }
 }
@@ -142,7 +155,8 @@ fn rollback_when_removing_transceiver_does_end_the_track() {
             .session
             .transceiver(created)
             .unwrap()
-            .receiver_track();
+            .receiver()
+            .track();
         assert_eq!(track.ready_state(), ReadyState::Ended);
     }
 }
@@ -195,8 +209,11 @@ fn glare_when_transceiver_is_not_removed_does_not_end_track() {
         assert_eq!(b.signaling_state(), SignalingState::HaveRemoteOffer);
         assert_eq!(b.transceivers().count(), 1, "repurposed, not a new one");
         let t = b.transceiver(t2).unwrap();
-        assert_eq!(t.mid(), offer1.media[0].mid());
-        assert_eq!(t.receiver_track().ready_state(), ReadyState::Live);
+        assert_eq!(
+            t.mid().map(|m| m.as_str()),
+            offer1.media[0].mid().map(|m| m.as_str())
+        );
+        assert_eq!(t.receiver().track().ready_state(), ReadyState::Live);
         assert_eq!(t.sender().track(), Some(&TrackId::from("b")));
         let events = pair.b.take_events();
         assert!(events.contains(&Event::SignalingStateChange(SignalingState::Stable)));

@@ -9,7 +9,7 @@ use super::*;
 #[test]
 fn check_remove_and_readd() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
-    pair.session(Who::A).remove_track(t1).unwrap();
+    pair.session(Who::A).remove_track(t1.sender()).unwrap();
     let t3 = pair
         .session(Who::A)
         .add_track(
@@ -69,7 +69,7 @@ fn check_add_track_existing_transceiver_then_remove() {
         TransceiverDirection::SendRecv
     );
     pair.negotiate(Who::A).unwrap();
-    pair.session(Who::A).remove_track(t).unwrap();
+    pair.session(Who::A).remove_track(t.sender()).unwrap();
     assert_eq!(
         pair.a.session.transceiver(t).unwrap().direction(),
         TransceiverDirection::RecvOnly
@@ -92,7 +92,10 @@ fn check_add_track_existing_transceiver_then_remove() {
 #[test]
 fn check_stop_after_set_local_answer() {
     let (mut pair, t1, t2) = negotiated(TrackKind::Video);
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     assert!(pair.a.take_events().contains(&Event::NegotiationNeeded));
     pair.negotiate(Who::A).unwrap();
     for (s, id) in [(&pair.a.session, t1), (&pair.b.session, t2)] {
@@ -107,7 +110,11 @@ fn check_stop_after_set_local_answer() {
 fn check_stop_after_close() {
     let (mut pair, t1, _) = negotiated(TrackKind::Audio);
     pair.session(Who::A).close();
-    let err = pair.session(Who::A).stop_transceiver(t1).unwrap_err();
+    let err = pair
+        .session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap_err();
     assert!(err.to_string().contains("InvalidStateError"), "{err}");
 }
 
@@ -117,7 +124,10 @@ fn check_stop_after_close() {
 #[test]
 fn check_stop_after_create_offer_with_reused_msection() {
     let (mut pair, t1, _) = negotiated(TrackKind::Video);
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     let t3 = pair
         .session(Who::A)
@@ -125,7 +135,10 @@ fn check_stop_after_create_offer_with_reused_msection() {
         .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     assert_eq!(offer.media.len(), 1, "the disabled m-section is reused");
-    pair.session(Who::A).stop_transceiver(t3).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t3)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.session(Who::A)
         .set_local_description(offer.clone())
         .unwrap();
@@ -151,7 +164,10 @@ fn check_replace_track_null_doesnt_prevent_pairing() {
         .session(Who::B)
         .add_track(TrackKind::Audio, TrackId::from("b-track"), vec![])
         .unwrap();
-    pair.session(Who::B).replace_track(t2, None).unwrap();
+    pair.session(Who::B)
+        .transceiver_mut(t2)
+        .and_then(|mut t| t.replace_track(None))
+        .unwrap();
     pair.negotiate(Who::A).unwrap();
     assert_eq!(pair.b.session.transceivers().count(), 1);
     assert!(pair.b.session.transceiver(t2).unwrap().mid().is_some());
@@ -173,7 +189,10 @@ fn check_add_ice_candidate_to_stopped_transceiver() {
     let offer1 = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).set_local_description(offer1).unwrap();
     let stopped_id = pair.a.session.transceivers().nth(1).unwrap().id();
-    pair.session(Who::A).stop_transceiver(stopped_id).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(stopped_id)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     pair.session(Who::A)
         .set_local_description(SessionDescription::rollback())
         .unwrap();
@@ -269,7 +288,8 @@ fn check_remove_track_negotiation() {
         )
         .unwrap();
     pair.session(Who::A)
-        .set_direction(video, Direction::SendOnly)
+        .transceiver_mut(video)
+        .and_then(|mut t| t.set_direction(Direction::SendOnly))
         .unwrap();
 
     let offer = pair.session(Who::A).create_offer().unwrap();
@@ -309,7 +329,7 @@ fn check_remove_track_negotiation() {
     pair.flush().unwrap();
     pair.a.take_events();
 
-    pair.session(Who::A).remove_track(audio).unwrap();
+    pair.session(Who::A).remove_track(audio.sender()).unwrap();
     let t = pair.a.session.transceiver(audio).unwrap();
     assert_eq!(t.sender().track(), None);
     assert_eq!(t.direction(), TransceiverDirection::RecvOnly);
@@ -318,7 +338,7 @@ fn check_remove_track_negotiation() {
         TransceiverDirection::SendOnly
     );
     assert!(pair.a.take_events().contains(&Event::NegotiationNeeded));
-    pair.session(Who::A).remove_track(video).unwrap();
+    pair.session(Who::A).remove_track(video.sender()).unwrap();
     assert_eq!(
         pair.a.session.transceiver(video).unwrap().direction(),
         TransceiverDirection::Inactive
@@ -392,7 +412,7 @@ fn check_remote_rollback() {
     let t = pair.b.session.transceiver(removed).unwrap();
     assert!(t.mid().is_none());
     assert!(t.is_stopped());
-    assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+    assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
 
     // The same offer again creates a transceiver again.
     pair.session(Who::B)
@@ -405,10 +425,12 @@ fn check_remote_rollback() {
 
     // replaceTrack and a direction change do not keep it.
     pair.session(Who::B)
-        .replace_track(t2, Some(TrackId::from("track2")))
+        .transceiver_mut(t2)
+        .and_then(|mut t| t.replace_track(Some(TrackId::from("track2"))))
         .unwrap();
     pair.session(Who::B)
-        .set_direction(t2, Direction::SendRecv)
+        .transceiver_mut(t2)
+        .and_then(|mut t| t.set_direction(Direction::SendRecv))
         .unwrap();
     pair.session(Who::B)
         .set_remote_description(SessionDescription::rollback())
@@ -463,7 +485,8 @@ fn check_remote_rollback() {
 
     // Rolling back a remote track removal fires `track` again.
     pair.session(Who::A)
-        .set_direction(t1, Direction::RecvOnly)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.set_direction(Direction::RecvOnly))
         .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::B).set_remote_description(offer).unwrap();
@@ -478,14 +501,17 @@ fn check_remote_rollback() {
 
     // stop() cannot be rolled back: pc1 stops, pc2 applies the port-0 offer (stopped) and
     // rolls it back: still stopped.
-    pair.session(Who::A).stop_transceiver(t1).unwrap();
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.stop())
+        .unwrap();
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::B).set_remote_description(offer).unwrap();
     let stopped_now = |pair: &Pair| {
         let t = pair.b.session.transceiver(t3).unwrap();
         assert!(t.is_stopped());
         assert_eq!(t.direction(), TransceiverDirection::Stopped);
-        assert_eq!(t.receiver_track().ready_state(), ReadyState::Ended);
+        assert_eq!(t.receiver().track().ready_state(), ReadyState::Ended);
         assert_eq!(t.sender().track(), Some(&TrackId::from("track2")));
     };
     stopped_now(&pair);

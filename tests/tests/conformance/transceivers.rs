@@ -8,12 +8,14 @@ use super::*;
 fn changing_transceiver_direction_to_sendrecv_makes_ontrack_fire() {
     let (mut pair, t1, t2) = negotiated(TrackKind::Audio);
     pair.session(Who::A)
-        .set_direction(t1, Direction::Inactive)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.set_direction(Direction::Inactive))
         .unwrap();
     pair.negotiate(Who::A).unwrap();
     pair.b.take_events();
     pair.session(Who::A)
-        .set_direction(t1, Direction::SendRecv)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.set_direction(Direction::SendRecv))
         .unwrap();
     pair.negotiate(Who::A).unwrap();
     assert!(

@@ -3,6 +3,7 @@
 //! the important rows must be and why.
 
 use super::*;
+use crate::stop_table::Negotiation;
 use crate::{Blocker, Fault, InputKind};
 
 use DescriptionKind::{Answer, Offer, Pranswer};
@@ -126,14 +127,14 @@ fn stop_stops_media_at_once_and_needs_negotiation() {
     let mut t = negotiated(SendRecv, SendRecv);
     assert!(t.may_send() && t.may_receive());
     t.handle(Input::Stop).unwrap();
-    let mut expected = stop_effects(StopCause::LocalStop, true).to_vec();
+    let mut expected = stop_effects(StopCause::TransceiverStopped, true).to_vec();
     expected.push(Effect::UpdateNegotiationNeeded);
     assert_eq!(drain(&mut t), expected);
     assert!(!t.may_send() && !t.may_receive());
     assert_eq!(t.desired_direction(), Inactive);
     assert!(t.is_stopping() && !t.is_stopped());
     // Negotiation-needed step 4a: stopping but not stopped always needs negotiation.
-    assert!(t.stop_needs_negotiation());
+    assert_eq!(t.rules().negotiation, Negotiation::Needed);
     assert_eq!(
         t.mid(),
         Some(&Mid::from("0")),
@@ -167,7 +168,7 @@ fn stopping_a_never_negotiated_transceiver_stops_it_without_a_mid() {
     let mut t = Transceiver::new(SendRecv);
     t.handle(Input::Stop).unwrap();
     assert_eq!(t.mid(), None);
-    assert!(t.stop_needs_negotiation());
+    assert_eq!(t.rules().negotiation, Negotiation::Needed);
     assert!(
         !t.reusable_by_add_track(),
         "addTrack never reuses a stopping transceiver"
@@ -215,7 +216,7 @@ fn stop_in_have_local_offer_stays_stopping_when_the_answer_is_live() {
         .unwrap();
     t.handle(Input::AnswerSettled { rejected: false }).unwrap();
     assert_eq!(t.phase(), Phase::Stopping);
-    assert!(t.stop_needs_negotiation());
+    assert_eq!(t.rules().negotiation, Negotiation::Needed);
     assert!(
         !t.may_send(),
         "nothing is sent after stop, whatever the answer says"
@@ -535,7 +536,7 @@ fn close_stops_everything_and_then_stop_throws() {
     t.handle(Input::Close { disappear: false }).unwrap();
     assert_eq!(
         drain(&mut t),
-        stop_effects(StopCause::ConnectionClosed, true)
+        stop_effects(StopCause::PeerConnectionClosed, true)
     );
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
     assert_invalid_state(&mut t, Input::Stop, Blocker::ConnectionClosed);
@@ -568,7 +569,7 @@ fn close_with_disappear_ends_the_receiver_track_silently() {
     t.handle(Input::Close { disappear: true }).unwrap();
     assert_eq!(
         drain(&mut t),
-        stop_effects(StopCause::ConnectionClosed, false)
+        stop_effects(StopCause::PeerConnectionClosed, false)
     );
 }
 

@@ -16,7 +16,7 @@ fn answer_keeps_supported_codecs_in_offer_order_with_offer_pts() {
         remote_video(120, "VP8", &[], Some(121)),
         remote_video(100, "VP9", &[("profile-id", "0")], Some(101)),
     ];
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &offer);
     assert_eq!(
         pts_and_rtx(&answer),
         [(125, Some(107)), (120, Some(121)), (100, Some(101))]
@@ -35,8 +35,8 @@ fn answer_keeps_supported_codecs_in_offer_order_with_offer_pts() {
 fn answer_to_our_own_default_offer_keeps_every_codec() {
     let config = CodecConfig::default();
     for (media, kind) in [
-        (MediaType::Audio, MediaKind::Audio),
-        (MediaType::Video, MediaKind::Video),
+        (TrackKind::Audio, MediaKind::Audio),
+        (TrackKind::Video, MediaKind::Video),
     ] {
         let offer = Registry::default().offer(&config, media);
         let answer = answer(&config, media, &through_sdp(kind, &offer));
@@ -58,7 +58,7 @@ fn answer_rtcp_feedback_is_the_intersection() {
         ("transport-cc".into(), None),
         ("ccm".into(), Some("tmmbr".into())),
     ];
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &[vp8]);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &[vp8]);
     assert_eq!(
         answer[0].codec.rtcp_fbs,
         [
@@ -72,7 +72,7 @@ fn answer_rtcp_feedback_is_the_intersection() {
 #[test]
 fn answer_without_offered_feedback_has_none() {
     let offer = [remote(100, "VP8", 90000, None, &[], None)];
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &offer);
     assert_eq!(pts(&answer), [100]);
     assert!(answer[0].codec.rtcp_fbs.is_empty());
 }
@@ -92,7 +92,7 @@ fn answer_counts_wildcard_feedback_for_every_codec() {
     let offer = reparse(&offer);
     let answer = answer(
         &CodecConfig::default(),
-        MediaType::Video,
+        TrackKind::Video,
         &read_section(&offer),
     );
     assert_eq!(answer[0].codec.rtcp_fbs, [("nack".to_owned(), None)]);
@@ -111,7 +111,7 @@ fn answer_keeps_rtx_only_for_accepted_codecs() {
             remote_video(100, "VP9", &[], Some(101)),
         ],
     );
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &offer);
     assert_eq!(pts_and_rtx(&answer), [(98, None), (100, Some(101))]);
     let written = section(MediaKind::Video, &answer, &[]);
     assert_eq!(written.formats, "98 100 101");
@@ -120,7 +120,7 @@ fn answer_keeps_rtx_only_for_accepted_codecs() {
 
     let mut opus_rtx = opus(111);
     opus_rtx.rtx_pt = Some(112);
-    let audio = super::answer(&CodecConfig::default(), MediaType::Audio, &[opus_rtx]);
+    let audio = super::answer(&CodecConfig::default(), TrackKind::Audio, &[opus_rtx]);
     assert_eq!(pts_and_rtx(&audio), [(111, None)]);
 }
 
@@ -129,7 +129,7 @@ fn answer_keeps_rtx_only_for_accepted_codecs() {
 #[test]
 fn answer_accepts_red_with_its_primary() {
     let offer = through_sdp(MediaKind::Audio, &[opus(109), red(63, 109)]);
-    let answer = answer(&CodecConfig::default(), MediaType::Audio, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Audio, &offer);
     assert_eq!(pts(&answer), [109, 63]);
     let written = reparse(&section(MediaKind::Audio, &answer, &[]));
     assert_eq!(written.fmtp(63).map(|f| f.parameters()), Some("109/109"));
@@ -141,21 +141,21 @@ fn answer_accepts_red_with_its_primary() {
 fn answer_drops_red_without_an_accepted_primary() {
     let config = CodecConfig::default();
     let no_primary = through_sdp(MediaKind::Audio, &[red(63, 111)]);
-    assert!(answer(&config, MediaType::Audio, &no_primary).is_empty());
+    assert!(answer(&config, TrackKind::Audio, &no_primary).is_empty());
 
     let other_primary = through_sdp(MediaKind::Audio, &[opus(111), red(63, 109)]);
     assert_eq!(
-        pts(&answer(&config, MediaType::Audio, &other_primary)),
+        pts(&answer(&config, TrackKind::Audio, &other_primary)),
         [111]
     );
 
     let mono = remote(111, "opus", 48000, None, &[], None);
     let unsupported = through_sdp(MediaKind::Audio, &[mono, red(63, 111)]);
-    assert!(answer(&config, MediaType::Audio, &unsupported).is_empty());
+    assert!(answer(&config, TrackKind::Audio, &unsupported).is_empty());
 
     let bare = remote(63, "red", 48000, Some(2), &[], None);
     let unnamed = through_sdp(MediaKind::Audio, &[opus(111), bare]);
-    assert_eq!(pts(&answer(&config, MediaType::Audio, &unnamed)), [111]);
+    assert_eq!(pts(&answer(&config, TrackKind::Audio, &unnamed)), [111]);
 }
 
 /// RFC 2198 §5, RFC 9429 §5.3.1: an offerer that prefers RED lists it before Opus; RED is still
@@ -163,7 +163,7 @@ fn answer_drops_red_without_an_accepted_primary() {
 #[test]
 fn answer_accepts_red_listed_before_its_primary() {
     let offer = through_sdp(MediaKind::Audio, &[red(63, 111), opus(111)]);
-    let answer = answer(&CodecConfig::default(), MediaType::Audio, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Audio, &offer);
     assert_eq!(pts(&answer), [63, 111]);
     let written = reparse(&section(MediaKind::Audio, &answer, &[]));
     assert_eq!(written.formats, "63 111");
@@ -176,7 +176,7 @@ fn answer_accepts_red_listed_before_its_primary() {
 fn answer_red_names_the_offered_primary_not_the_first_codec() {
     let dtmf = remote(110, "telephone-event", 48000, None, &[], None);
     let offer = through_sdp(MediaKind::Audio, &[dtmf, opus(109), red(63, 109)]);
-    let answer = answer(&CodecConfig::default(), MediaType::Audio, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Audio, &offer);
     assert_eq!(pts(&answer), [110, 109, 63]);
     let written = reparse(&section(MediaKind::Audio, &answer, &[]));
     assert_eq!(written.fmtp(63).map(|f| f.parameters()), Some("109/109"));
@@ -198,7 +198,7 @@ fn answer_matches_h264_by_profile_and_packetization_mode() {
         remote_h264(106, "640032", "1", Some(107)),
         remote_h264(108, "4d0034", "1", Some(109)),
     ];
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &offer);
     assert_eq!(
         pts_and_rtx(&answer),
         [(100, Some(101)), (104, Some(105)), (108, Some(109))]
@@ -228,14 +228,14 @@ fn answer_drops_h264_without_packetization_mode() {
         &[("profile-level-id", "42e01f")],
         None,
     )];
-    assert!(answer(&CodecConfig::default(), MediaType::Video, &offer).is_empty());
+    assert!(answer(&CodecConfig::default(), TrackKind::Video, &offer).is_empty());
 }
 
 /// RFC 6184 §8.1: profile-level-id is hexadecimal; `42E01F` is `42e01f`.
 #[test]
 fn answer_matches_h264_profile_case_insensitively() {
     let offer = [remote_h264(100, "42E01F", "1", None)];
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &offer);
     assert_eq!(pts(&answer), [100]);
     assert_eq!(param(&answer[0], "profile-level-id"), Some("42e01f"));
 }
@@ -247,7 +247,7 @@ fn answer_matches_vp9_by_profile_id() {
         remote_video(100, "VP9", &[("profile-id", "2")], None),
         remote_video(101, "VP9", &[], None),
     ];
-    let answer = answer(&CodecConfig::default(), MediaType::Video, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Video, &offer);
     assert_eq!(pts(&answer), [101]);
     assert_eq!(param(&answer[0], "profile-id"), Some("0"));
 }
@@ -282,7 +282,7 @@ fn answer_matches_codec_names_case_insensitively() {
     h264.codec.name = "h264".into();
     let answer_v = answer(
         &CodecConfig::default(),
-        MediaType::Video,
+        TrackKind::Video,
         &[video[0].clone(), h264],
     );
     assert_eq!(pts_and_rtx(&answer_v), [(100, Some(101)), (102, None)]);
@@ -295,7 +295,7 @@ fn answer_matches_codec_names_case_insensitively() {
     red.codec.name = "RED".into();
     let audio = answer(
         &CodecConfig::default(),
-        MediaType::Audio,
+        TrackKind::Audio,
         &through_sdp(MediaKind::Audio, &[loud, red]),
     );
     assert_eq!(pts(&audio), [111, 63]);
@@ -312,7 +312,7 @@ fn answer_matches_clock_rate_and_channels() {
         remote(103, "telephone-event", 48000, Some(1), &[], None),
         remote(104, "opus", 48000, None, &[], None),
     ];
-    let answer = answer(&CodecConfig::default(), MediaType::Audio, &offer);
+    let answer = answer(&CodecConfig::default(), TrackKind::Audio, &offer);
     assert_eq!(pts(&answer), [101, 103]);
     assert_eq!(answer[0].codec.clock_rate, 8000);
     assert_eq!(answer[1].codec.clock_rate, 48000);
@@ -328,14 +328,14 @@ fn answer_to_offer_without_supported_codec_is_empty() {
         remote_h264(98, "640032", "1", None),
         remote_video(100, "ulpfec", &[], None),
     ];
-    assert!(answer(&config, MediaType::Video, &video).is_empty());
+    assert!(answer(&config, TrackKind::Video, &video).is_empty());
     let audio = [
         remote(0, "PCMU", 8000, None, &[], None),
         remote(8, "PCMA", 8000, None, &[], None),
     ];
-    assert!(answer(&config, MediaType::Audio, &audio).is_empty());
-    assert!(answer(&config, MediaType::Audio, &[]).is_empty());
+    assert!(answer(&config, TrackKind::Audio, &audio).is_empty());
+    assert!(answer(&config, TrackKind::Audio, &[]).is_empty());
     // A video codec offered in an audio section is not an audio codec.
     let vp8 = [remote_video(96, "VP8", &[], None)];
-    assert!(answer(&config, MediaType::Audio, &vp8).is_empty());
+    assert!(answer(&config, TrackKind::Audio, &vp8).is_empty());
 }

@@ -11,7 +11,7 @@ use super::*;
 #[test]
 fn default_offer_uses_each_preferred_pt_and_rtx_pt() {
     let config = CodecConfig::default();
-    for media in [MediaType::Audio, MediaType::Video] {
+    for media in [TrackKind::Audio, TrackKind::Video] {
         let offer = Registry::default().offer(&config, media);
         assert_eq!(offer.len(), config.codecs(media).len());
         for (offered, configured) in offer.iter().zip(config.codecs(media)) {
@@ -27,7 +27,7 @@ fn default_offer_uses_each_preferred_pt_and_rtx_pt() {
 /// its RTX (RFC 4588), at Chromium's numbers.
 #[test]
 fn default_video_offer_is_chromium_numbering() {
-    let offer = Registry::default().offer(&CodecConfig::default(), MediaType::Video);
+    let offer = Registry::default().offer(&CodecConfig::default(), TrackKind::Video);
     assert_eq!(
         pts_and_rtx(&offer),
         [
@@ -51,7 +51,7 @@ fn default_video_offer_is_chromium_numbering() {
 /// RTX; every payload type is distinct.
 #[test]
 fn default_audio_offer_has_no_rtx_and_distinct_pts() {
-    let offer = Registry::default().offer(&CodecConfig::default(), MediaType::Audio);
+    let offer = Registry::default().offer(&CodecConfig::default(), TrackKind::Audio);
     assert_eq!(
         pts_and_rtx(&offer),
         [(111, None), (63, None), (110, None), (126, None)]
@@ -85,7 +85,7 @@ fn default_config_pts_are_distinct_across_media_types() {
 #[test]
 fn default_extension_offer_uses_preferred_ids_without_duplicates() {
     let config = CodecConfig::default();
-    for media in [MediaType::Audio, MediaType::Video] {
+    for media in [TrackKind::Audio, TrackKind::Video] {
         let offer = Registry::default().offer_extensions(&config, media);
         assert_eq!(offer, config.extensions(media));
         let ids: BTreeSet<u16> = offer.iter().map(|(_, id)| *id).collect();
@@ -98,12 +98,12 @@ fn default_extension_offer_uses_preferred_ids_without_duplicates() {
 #[test]
 fn minimal_config_offers_opus_and_vp8_with_rtx() {
     let config = CodecConfig::minimal();
-    let audio = Registry::default().offer(&config, MediaType::Audio);
-    let video = Registry::default().offer(&config, MediaType::Video);
+    let audio = Registry::default().offer(&config, TrackKind::Audio);
+    let video = Registry::default().offer(&config, TrackKind::Video);
     assert_eq!(pts_and_rtx(&audio), [(111, None)]);
     assert_eq!(pts_and_rtx(&video), [(96, Some(97))]);
     assert_eq!(video[0].codec.name, "VP8");
-    for media in [MediaType::Audio, MediaType::Video] {
+    for media in [TrackKind::Audio, TrackKind::Video] {
         let uris: Vec<String> = Registry::default()
             .offer_extensions(&config, media)
             .into_iter()

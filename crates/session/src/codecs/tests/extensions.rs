@@ -11,12 +11,12 @@ use super::*;
 fn extension_ids_stay_stable_after_record() {
     let config = CodecConfig::default();
     let offered = [ext(TWCC, 5), ext(MID_EXT, 9), ext(VIDEO_ORIENTATION, 14)];
-    let answered = answer_extensions(&config, MediaType::Video, &offered);
+    let answered = answer_extensions(&config, TrackKind::Video, &offered);
     let vp8 = [remote_video(96, "VP8", &[], None)];
     let written = reparse(&section(MediaKind::Video, &vp8, &answered));
     let mut registry = Registry::default();
-    registry.record(MediaType::Video, &[], &read_extensions(&written));
-    let offer = registry.offer_extensions(&config, MediaType::Video);
+    registry.record(TrackKind::Video, &[], &read_extensions(&written));
+    let offer = registry.offer_extensions(&config, TrackKind::Video);
     assert_eq!(
         offer,
         [
@@ -28,8 +28,8 @@ fn extension_ids_stay_stable_after_record() {
             ext("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id", 11),
         ]
     );
-    registry.record(MediaType::Video, &[], &offer);
-    assert_eq!(registry.offer_extensions(&config, MediaType::Video), offer);
+    registry.record(TrackKind::Video, &[], &offer);
+    assert_eq!(registry.offer_extensions(&config, TrackKind::Video), offer);
 }
 
 /// RFC 8285 §5: an extension whose preferred id is taken gets the first free one-byte id.
@@ -38,8 +38,8 @@ fn extension_with_colliding_preferred_id_gets_a_free_id() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
     // The remote put mid where we put abs-send-time, and TWCC at 1.
-    registry.record(MediaType::Video, &[], &[ext(MID_EXT, 2), ext(TWCC, 1)]);
-    let offer = registry.offer_extensions(&config, MediaType::Video);
+    registry.record(TrackKind::Video, &[], &[ext(MID_EXT, 2), ext(TWCC, 1)]);
+    let offer = registry.offer_extensions(&config, TrackKind::Video);
     assert_eq!(offer[0], ext(ABS_SEND_TIME, 3));
     assert_eq!(offer[1], ext(TWCC, 1));
     assert_eq!(offer[2], ext(MID_EXT, 2));
@@ -53,9 +53,9 @@ fn extension_with_colliding_preferred_id_gets_a_free_id() {
 fn extension_id_is_never_registered_for_two_uris() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
-    registry.record(MediaType::Video, &[], &[ext(TWCC, 3)]);
-    registry.record(MediaType::Video, &[], &[ext(MID_EXT, 3)]);
-    let offer = registry.offer_extensions(&config, MediaType::Video);
+    registry.record(TrackKind::Video, &[], &[ext(TWCC, 3)]);
+    registry.record(TrackKind::Video, &[], &[ext(MID_EXT, 3)]);
+    let offer = registry.offer_extensions(&config, TrackKind::Video);
     let ids: BTreeSet<u16> = offer.iter().map(|(_, id)| *id).collect();
     assert_eq!(ids.len(), offer.len(), "{offer:?}");
     assert!(offer.contains(&ext(TWCC, 3)));
@@ -73,13 +73,13 @@ fn answer_extensions_keeps_offer_ids_and_drops_unsupported_uris() {
         ext(TWCC, 7),
     ];
     assert_eq!(
-        answer_extensions(&config, MediaType::Video, &offered),
+        answer_extensions(&config, TrackKind::Video, &offered),
         [ext(MID_EXT, 12), ext(TWCC, 7)],
         "audio-level is an audio extension"
     );
     assert_eq!(
-        answer_extensions(&config, MediaType::Audio, &offered),
+        answer_extensions(&config, TrackKind::Audio, &offered),
         [ext(MID_EXT, 12), ext(AUDIO_LEVEL, 4), ext(TWCC, 7)]
     );
-    assert!(answer_extensions(&config, MediaType::Video, &[]).is_empty());
+    assert!(answer_extensions(&config, TrackKind::Video, &[]).is_empty());
 }

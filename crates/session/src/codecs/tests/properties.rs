@@ -73,7 +73,7 @@ proptest! {
         let config = CodecConfig::default();
         let read = through_sdp(MediaKind::Video, &offer);
         prop_assert_eq!(&read, &offer);
-        let answer = answer(&config, MediaType::Video, &read);
+        let answer = answer(&config, TrackKind::Video, &read);
 
         let mut last = None;
         for a in &answer {
@@ -129,17 +129,17 @@ proptest! {
                     rtx_pt,
                 })
                 .collect();
-            registry.record(MediaType::Video, &codecs, &[]);
+            registry.record(TrackKind::Video, &codecs, &[]);
         }
-        let offer = registry.offer(&config, MediaType::Video);
+        let offer = registry.offer(&config, TrackKind::Video);
         let all = all_pts(&offer);
         let distinct: BTreeSet<u8> = all.iter().copied().collect();
         prop_assert_eq!(distinct.len(), all.len(), "{:?}", all);
         prop_assert!(offer.iter().all(|c| c.rtx_pt.is_some()));
         // Recording the offer (as its answer would) and offering again changes nothing.
         let mut again = registry.clone();
-        again.record(MediaType::Video, &offer, &[]);
-        prop_assert_eq!(again.offer(&config, MediaType::Video), offer);
+        again.record(TrackKind::Video, &offer, &[]);
+        prop_assert_eq!(again.offer(&config, TrackKind::Video), offer);
     }
 
     /// RFC 8285 §5: after any records, offered extension ids are distinct.
@@ -157,9 +157,9 @@ proptest! {
                 .iter()
                 .map(|&(i, id)| (config.video_extensions[i].0.clone(), id))
                 .collect();
-            registry.record(MediaType::Video, &[], &exts);
+            registry.record(TrackKind::Video, &[], &exts);
         }
-        let offer = registry.offer_extensions(&config, MediaType::Video);
+        let offer = registry.offer_extensions(&config, TrackKind::Video);
         let ids: BTreeSet<u16> = offer.iter().map(|(_, id)| *id).collect();
         prop_assert_eq!(ids.len(), offer.len(), "{:?}", offer);
     }

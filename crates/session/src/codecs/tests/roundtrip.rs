@@ -28,8 +28,8 @@ fn as_written(c: &NegotiatedCodec, primary: u8) -> NegotiatedCodec {
 fn sdp_round_trip_gives_back_the_default_codecs_and_extensions() {
     let config = CodecConfig::default();
     for (media, kind) in [
-        (MediaType::Audio, MediaKind::Audio),
-        (MediaType::Video, MediaKind::Video),
+        (TrackKind::Audio, MediaKind::Audio),
+        (TrackKind::Video, MediaKind::Video),
     ] {
         let codecs = Registry::default().offer(&config, media);
         let extensions = Registry::default().offer_extensions(&config, media);
@@ -52,7 +52,7 @@ fn sdp_round_trip_gives_back_the_default_codecs_and_extensions() {
 /// RFC 2198 §5: in our offer RED's fmtp names Opus, the first audio codec (`a=fmtp:63 111/111`).
 #[test]
 fn sdp_offer_writes_red_with_the_opus_pt() {
-    let codecs = Registry::default().offer(&CodecConfig::default(), MediaType::Audio);
+    let codecs = Registry::default().offer(&CodecConfig::default(), TrackKind::Audio);
     let written = section(MediaKind::Audio, &codecs, &[]);
     assert_eq!(written.fmtp(63).map(|f| f.parameters()), Some("111/111"));
     assert_eq!(
@@ -65,7 +65,7 @@ fn sdp_offer_writes_red_with_the_opus_pt() {
 /// `apt=<codec pt>`, and is not read back as a codec of its own.
 #[test]
 fn sdp_writes_rtx_with_apt_after_its_codec() {
-    let codecs = Registry::default().offer(&CodecConfig::default(), MediaType::Video);
+    let codecs = Registry::default().offer(&CodecConfig::default(), TrackKind::Video);
     let written = reparse(&section(MediaKind::Video, &codecs, &[]));
     for c in &codecs {
         let rtx = c.rtx_pt.unwrap();
@@ -97,24 +97,24 @@ fn sdp_remote_numbering_survives_answer_and_record() {
     assert_eq!(read_section(&offer), remote_codecs);
     assert_eq!(read_extensions(&offer), remote_exts);
 
-    let codecs = answer(&config, MediaType::Video, &read_section(&offer));
-    let exts = answer_extensions(&config, MediaType::Video, &read_extensions(&offer));
+    let codecs = answer(&config, TrackKind::Video, &read_section(&offer));
+    let exts = answer_extensions(&config, TrackKind::Video, &read_extensions(&offer));
     let answer_section = reparse(&section(MediaKind::Video, &codecs, &exts));
     assert_eq!(answer_section.formats, "126 127 120 124");
 
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &read_section(&answer_section),
         &read_extensions(&answer_section),
     );
-    let next = registry.offer(&config, MediaType::Video);
+    let next = registry.offer(&config, TrackKind::Video);
     assert_eq!(find(&next, 120).codec.name, "VP8");
     assert_eq!(find(&next, 120).rtx_pt, Some(124));
     assert_eq!(param(find(&next, 126), "profile-level-id"), Some("42e01f"));
     assert_eq!(find(&next, 126).rtx_pt, Some(127));
     assert_no_duplicate_pts(&next);
-    let next_exts = registry.offer_extensions(&config, MediaType::Video);
+    let next_exts = registry.offer_extensions(&config, TrackKind::Video);
     assert!(next_exts.contains(&ext(MID_EXT, 3)));
     assert!(next_exts.contains(&ext(TWCC, 7)));
 }

@@ -18,14 +18,14 @@ fn registry_keeps_remote_numbering_in_our_next_offer() {
             remote_video(122, "VP9", &[("profile-id", "0")], Some(123)),
         ],
     );
-    let our_answer = answer(&config, MediaType::Video, &remote_offer);
+    let our_answer = answer(&config, TrackKind::Video, &remote_offer);
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &negotiated(MediaKind::Video, &our_answer),
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_eq!(
         pts_and_rtx(&offer),
         [
@@ -38,8 +38,8 @@ fn registry_keeps_remote_numbering_in_our_next_offer() {
     );
     assert_no_duplicate_pts(&offer);
     // ... and every later one.
-    registry.record(MediaType::Video, &negotiated(MediaKind::Video, &offer), &[]);
-    assert_eq!(registry.offer(&config, MediaType::Video), offer);
+    registry.record(TrackKind::Video, &negotiated(MediaKind::Video, &offer), &[]);
+    assert_eq!(registry.offer(&config, TrackKind::Video), offer);
 }
 
 /// RFC 3264 §8.3.2: what we negotiated in our own offer stays the same in re-offers.
@@ -47,18 +47,18 @@ fn registry_keeps_remote_numbering_in_our_next_offer() {
 fn registry_keeps_our_numbering_after_our_offer() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
-    let first = registry.offer(&config, MediaType::Video);
+    let first = registry.offer(&config, TrackKind::Video);
     let remote_answer = answer(
         &config,
-        MediaType::Video,
+        TrackKind::Video,
         &through_sdp(MediaKind::Video, &first),
     );
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &negotiated(MediaKind::Video, &remote_answer),
         &[],
     );
-    assert_eq!(registry.offer(&config, MediaType::Video), first);
+    assert_eq!(registry.offer(&config, TrackKind::Video), first);
 }
 
 /// RFC 3264 §6.1 / §8.3.2: a codec whose preferred payload type is registered for another
@@ -69,11 +69,11 @@ fn registry_moves_a_colliding_preferred_pt_to_a_free_dynamic_one() {
     let mut registry = Registry::default();
     // The remote numbered VP8 where we put VP9.
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_video(98, "VP8", &[], Some(99))],
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_eq!(
         pts_and_rtx(&offer),
         [
@@ -95,11 +95,11 @@ fn registry_moves_a_colliding_rtx_pt() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_h264(97, "42e01f", "1", None)],
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_eq!(offer[0].pt, 96);
     assert_ne!(offer[0].rtx_pt, Some(97));
     assert_eq!(
@@ -116,11 +116,11 @@ fn registry_adds_rtx_to_a_codec_negotiated_without_it() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_video(120, "VP8", &[], None)],
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_eq!(offer[0].pt, 120);
     assert_eq!(offer[0].rtx_pt, Some(97));
     assert_no_duplicate_pts(&offer);
@@ -134,25 +134,25 @@ fn registry_keeps_rtx_negotiated_after_its_codec() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_video(120, "VP8", &[], None)],
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_eq!((offer[0].pt, offer[0].rtx_pt), (120, Some(97)));
     // The remote accepts VP8 with our RTX; then another (unbundled) section numbers H264
     // 42e01f at 97.
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &negotiated(MediaKind::Video, &offer[..1]),
         &[],
     );
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_h264(97, "42e01f", "1", None)],
         &[],
     );
-    let next = registry.offer(&config, MediaType::Video);
+    let next = registry.offer(&config, TrackKind::Video);
     assert_eq!((next[0].pt, next[0].rtx_pt), (120, Some(97)));
     assert_eq!((next[3].pt, next[3].rtx_pt), (108, Some(109)));
     assert_no_duplicate_pts(&next);
@@ -165,16 +165,16 @@ fn registry_first_record_wins() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_video(120, "VP8", &[], Some(121))],
         &[],
     );
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_video(100, "vp8", &[], Some(101))],
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_eq!((offer[0].pt, offer[0].rtx_pt), (120, Some(121)));
 }
 
@@ -185,20 +185,20 @@ fn registry_never_registers_one_pt_for_two_codecs() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[remote_video(96, "VP8", &[], Some(97))],
         &[],
     );
     // Another section numbered H264 42e01f at 96 and VP9 with its RTX at 97.
     registry.record(
-        MediaType::Video,
+        TrackKind::Video,
         &[
             remote_h264(96, "42e01f", "1", Some(120)),
             remote_video(121, "VP9", &[], Some(97)),
         ],
         &[],
     );
-    let offer = registry.offer(&config, MediaType::Video);
+    let offer = registry.offer(&config, TrackKind::Video);
     assert_no_duplicate_pts(&offer);
     assert_eq!((offer[0].pt, offer[0].rtx_pt), (96, Some(97)));
     assert_eq!(offer[1].pt, 121, "VP9's own payload type was free");
@@ -210,13 +210,13 @@ fn registry_never_registers_one_pt_for_two_codecs() {
 fn registry_is_per_media_type() {
     let config = CodecConfig::default();
     let mut registry = Registry::default();
-    registry.record(MediaType::Audio, &[opus(96)], &[ext(MID_EXT, 2)]);
-    let video = registry.offer(&config, MediaType::Video);
-    assert_eq!(video, Registry::default().offer(&config, MediaType::Video));
-    let audio = registry.offer(&config, MediaType::Audio);
+    registry.record(TrackKind::Audio, &[opus(96)], &[ext(MID_EXT, 2)]);
+    let video = registry.offer(&config, TrackKind::Video);
+    assert_eq!(video, Registry::default().offer(&config, TrackKind::Video));
+    let audio = registry.offer(&config, TrackKind::Audio);
     assert_eq!(pts(&audio), [96, 63, 110, 126]);
     assert_eq!(
-        registry.offer_extensions(&config, MediaType::Video),
+        registry.offer_extensions(&config, TrackKind::Video),
         config.video_extensions
     );
 }
