@@ -2,7 +2,8 @@
 //!
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
 //!   tests, the conformance table (`conformance --check`), spec traceability
-//!   (`spec --check`), docs, the benchmark crate's lints, a fuzz smoke run. `.ci/run` calls exactly this.
+//!   (`spec --check`), the public API listings (`api --check`), docs, the benchmark crate's
+//!   lints, a fuzz smoke run. `.ci/run` calls exactly this.
 //! - `docs` — regenerates the generated parts of `docs/` (the transition table).
 //! - `conformance [--check]` — runs the WPT conformance tests and writes
 //!   `docs/conformance.md` (with `--check`: fails if it is not current); fails when the table
@@ -15,12 +16,15 @@
 //!   in release mode, for long runs (CI runs 1024 in debug with the other tests).
 //! - `spec [--check]` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests
 //!   citing them (`docs/spec.md`); `--check` fails on an uncited rule or a stale file.
+//! - `api [--check]` — writes the public API of each public crate to `docs/api/<crate>.md`,
+//!   read from the sources (stable toolchain); `--check` fails when a listing is stale.
 
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod api;
 mod conformance;
 mod docs;
 mod fuzz;
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("model") => model_cases(&args[1..]).and_then(model),
         Some("spec") => spec::run(&args[1..]),
+        Some("api") => api::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             eprintln!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -55,8 +60,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci     rustfmt --check, clippy -D warnings, tests, conformance --check, spec --check,
-         rustdoc -D warnings, the bench crate's clippy, a 20 s fuzz smoke run per target
-         (stops at the first failure)
+         api --check, rustdoc -D warnings, the bench crate's clippy, a 20 s fuzz smoke run
+         per target (stops at the first failure)
   docs   regenerate the generated sections of docs/
   conformance  [--check] run the WPT conformance tests and write docs/conformance.md
                (--check: fail if it is not current); fails if a claimed test is missing
@@ -66,7 +71,9 @@ commands:
          bytes and memory per m-section, every side in one run)
   model  [--cases N] the model-based test of two sessions, N cases in release (default 100000)
   spec   [--check] list the stop rules and the tests citing them (--check: fail on an uncited
-         rule or a citation of an unknown rule)";
+         rule or a citation of an unknown rule)
+  api    [--check] write the public API of each public crate to docs/api/<crate>.md
+         (--check: fail if a listing is not what the code gives)";
 
 /// The workspace root (xtask lives one level below it).
 fn root() -> PathBuf {
@@ -222,6 +229,9 @@ fn ci() -> Result<(), String> {
 
     // Spec traceability: every rule citation names a rule, and docs/spec.md is current.
     spec::run(&["--check".to_owned()])?;
+
+    // The public API listings: an API change shows in review as a diff of docs/api/.
+    api::run(&["--check".to_owned()])?;
 
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--locked"])
