@@ -65,7 +65,7 @@ fn measure<E: Endpoints>(n: usize) -> Measured {
     }
 }
 
-/// tacet's rounds split into the application's calls (`add_track`/`stop_transceiver`) and the
+/// tacet's rounds split into the application's calls (`add_track`/`stop()`) and the
 /// exchange: medians over the same kind of runs as [`measure`].
 fn measure_tacet_split(n: usize) -> [(Duration, Duration); 3] {
     let mut changes: [Vec<Duration>; 3] = Default::default();
@@ -155,7 +155,7 @@ fn main() {
     }
     println!();
     println!(
-        "tacet's rounds split: the application's calls (`add_track`/`stop_transceiver`) and \
+        "tacet's rounds split: the application's calls (`add_track`/`stop()`) and \
          the exchange, ms (µs per m-section)"
     );
     println!();

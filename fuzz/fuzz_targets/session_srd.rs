@@ -169,7 +169,8 @@ fn stop_first(session: &mut Session) {
         .map(|t| t.id());
     if let Some(id) = first {
         session
-            .transceiver_mut(id).and_then(|mut t| t.stop())
+            .transceiver_mut(id)
+            .and_then(|mut t| t.stop())
             .expect("invariant: stop() on a live transceiver of an open session succeeds");
     }
 }

@@ -9,6 +9,8 @@ pub(crate) fn generate(root: &Path) -> Result<(), String> {
     let path = root.join("docs/stop-semantics.md");
     let table = tacet_transceiver_fsm::table::markdown();
     replace_section(&path, "transition-table", &table)?;
+    let stop_table = tacet_transceiver_fsm::stop_table::markdown();
+    replace_section(&path, "stop-table", &stop_table)?;
     eprintln!("xtask docs: {} is up to date", path.display());
     Ok(())
 }

@@ -96,7 +96,11 @@ pub fn sizes_from_args() -> Vec<usize> {
         .skip(1)
         .map(|a| a.parse().expect("sizes are numbers"))
         .collect();
-    if args.is_empty() { SIZES.to_vec() } else { args }
+    if args.is_empty() {
+        SIZES.to_vec()
+    } else {
+        args
+    }
 }
 
 /// How many transceivers round 2 stops and round 3 adds for `n`.

@@ -114,7 +114,7 @@ impl Pair {
         }
     }
 
-    /// The application's calls of `round` (`add_track`s or `stop_transceiver`s), each
+    /// The application's calls of `round` (`add_track`s or `stop()`s), each
     /// followed by a drain.
     pub fn change(&mut self, round: Round, n: usize) {
         match round {
@@ -123,7 +123,8 @@ impl Pair {
                 for index in stopped_indices(n) {
                     self.offerer
                         .session
-                        .transceiver_mut(self.added[index]).and_then(|mut t| t.stop())
+                        .transceiver_mut(self.added[index])
+                        .and_then(|mut t| t.stop())
                         .expect("stop");
                     self.offerer.drain();
                 }

@@ -1,6 +1,42 @@
 //! `tacet-session`: a pure (sans-IO) peer-connection core — the W3C/JSEP offer/answer model
 //! with exact stop semantics.
 //!
+//! # W3C to tacet
+//!
+//! | W3C `RTCPeerConnection` | tacet |
+//! |---|---|
+//! | `new RTCPeerConnection(configuration)` | [`Session::new`] with a [`SessionConfig`] (`bundlePolicy` → [`BundlePolicy`]) |
+//! | `createOffer()` / `createAnswer()` | [`Session::create_offer`] / [`Session::create_answer`] |
+//! | `setLocalDescription(d)` / `setLocalDescription()` | [`Session::set_local_description`] / [`Session::set_local_description_implicit`] |
+//! | `setRemoteDescription(d)` | [`Session::set_remote_description`] (typed), [`Session::set_remote_description_text`] (SDP text) |
+//! | `localDescription`, `remoteDescription`, `current…`, `pending…` | [`Session::local_description`], [`Session::remote_description`], [`Session::current_local_description`], … |
+//! | `signalingState` | [`Session::signaling_state`] |
+//! | `getConfiguration()` | [`Session::config`] |
+//! | `addTransceiver(kind, init)` | [`Session::add_transceiver`] with a [`TransceiverInit`] |
+//! | `addTrack(track, ...streams)` | [`Session::add_track`] |
+//! | `removeTrack(sender)` | [`Session::remove_track`] with [`RtpSender::id`] |
+//! | `getTransceivers()`, `getSenders()`, `getReceivers()` | [`Session::transceivers`], [`Session::senders`], [`Session::receivers`] |
+//! | `createDataChannel(label)` | [`Session::create_data_channel`] |
+//! | `addIceCandidate(c)` | [`Session::add_remote_candidate`] (and [`Session::add_local_candidate`] for the I/O layer's) |
+//! | `restartIce()` | [`Session::restart_ice`] |
+//! | `close()` | [`Session::close`] |
+//! | event `negotiationneeded` | [`Event::NegotiationNeeded`] from [`Session::poll_event`]; flag [`Session::is_negotiation_needed`] |
+//! | event `signalingstatechange` | [`Event::SignalingStateChange`] |
+//! | event `track` | [`Event::Track`] |
+//!
+//! | W3C `RTCRtpTransceiver` / sender / receiver | tacet |
+//! |---|---|
+//! | `transceiver.mid`, `.direction`, `.currentDirection` | [`RtpTransceiver::mid`], [`RtpTransceiver::direction`], [`RtpTransceiver::current_direction`] |
+//! | `transceiver.direction = d` | [`TransceiverMut::set_direction`] |
+//! | `transceiver.stop()` | [`TransceiverMut::stop`] (every audio/video one: [`Session::stop_media`]) |
+//! | `transceiver.sender`, `.receiver` | [`RtpTransceiver::sender`], [`RtpTransceiver::receiver`] |
+//! | `sender.track`, `sender.replaceTrack(t)` | [`RtpSender::track`], [`TransceiverMut::replace_track`] |
+//! | `receiver.track` and its `mute`, `unmute`, `ended` | [`RtpReceiver::track`]; [`Event::TrackMuted`], [`Event::TrackUnmuted`], [`Event::TrackEnded`] |
+//! | a remote stream's `addtrack` / `removetrack` | [`Event::StreamTrackAdded`] / [`Event::StreamTrackRemoved`] |
+//! | (no W3C equivalent) | [`Session::transceiver_by_mid`], [`Session::bundle_groups`], [`Session::mode`], [`Effect`]s for the I/O layer |
+//! | exceptions (`InvalidStateError`, …) | [`Error::dom_exception`] → [`DomException`] |
+//!
+//!
 //! It composes `tacet-sdp` (descriptions), `tacet-transceiver-fsm` (one stop machine per
 //! transceiver) and `tacet-track` (receiver tracks) into an `RTCPeerConnection` without sockets,
 //! clocks or crypto:
@@ -26,40 +62,6 @@
 //!   [`Session::close`]; the [`Mode`] is derived from the current descriptions;
 //! - **failure atomicity**: a call that fails changes nothing at all, and says which W3C
 //!   exception a browser would throw ([`Error::dom_exception`]).
-//!
-//! # W3C to tacet
-//!
-//! | W3C `RTCPeerConnection` | tacet |
-//! |---|---|
-//! | `new RTCPeerConnection(configuration)` | [`Session::new`] with a [`SessionConfig`] (`bundlePolicy` → [`BundlePolicy`]) |
-//! | `createOffer()` / `createAnswer()` | [`Session::create_offer`] / [`Session::create_answer`] |
-//! | `setLocalDescription(d)` / `setLocalDescription()` | [`Session::set_local_description`] / [`Session::set_local_description_implicit`] |
-//! | `setRemoteDescription(d)` | [`Session::set_remote_description`] (typed), [`Session::set_remote_description_text`] (SDP text) |
-//! | `localDescription`, `remoteDescription`, `current…`, `pending…` | [`Session::local_description`], [`Session::remote_description`], [`Session::current_local_description`], … |
-//! | `signalingState` | [`Session::signaling_state`] |
-//! | `addTransceiver(kind, init)` | [`Session::add_transceiver`] with a [`TransceiverInit`] |
-//! | `addTrack(track, ...streams)` | [`Session::add_track`] |
-//! | `removeTrack(sender)` | [`Session::remove_track`] with [`RtpSender::id`] |
-//! | `getTransceivers()`, `getSenders()`, `getReceivers()` | [`Session::transceivers`], [`Session::senders`], [`Session::receivers`] |
-//! | `createDataChannel(label)` | [`Session::create_data_channel`] |
-//! | `addIceCandidate(c)` | [`Session::add_remote_candidate`] (and [`Session::add_local_candidate`] for the I/O layer's) |
-//! | `restartIce()` | [`Session::restart_ice`] |
-//! | `close()` | [`Session::close`] |
-//! | event `negotiationneeded` | [`Event::NegotiationNeeded`] from [`Session::poll_event`]; flag [`Session::is_negotiation_needed`] |
-//! | event `signalingstatechange` | [`Event::SignalingStateChange`] |
-//! | event `track` | [`Event::Track`] |
-//!
-//! | W3C `RTCRtpTransceiver` / sender / receiver | tacet |
-//! |---|---|
-//! | `transceiver.mid`, `.direction`, `.currentDirection` | [`RtpTransceiver::mid`], [`RtpTransceiver::direction`], [`RtpTransceiver::current_direction`] |
-//! | `transceiver.direction = d` | [`TransceiverMut::set_direction`] |
-//! | `transceiver.stop()` | [`TransceiverMut::stop`] (every audio/video one: [`Session::stop_media`]) |
-//! | `transceiver.sender`, `.receiver` | [`RtpTransceiver::sender`], [`RtpTransceiver::receiver`] |
-//! | `sender.track`, `sender.replaceTrack(t)` | [`RtpSender::track`], [`TransceiverMut::replace_track`] |
-//! | `receiver.track` and its `mute`, `unmute`, `ended` | [`RtpReceiver::track`]; [`Event::TrackMuted`], [`Event::TrackUnmuted`], [`Event::TrackEnded`] |
-//! | a remote stream's `addtrack` / `removetrack` | [`Event::StreamTrackAdded`] / [`Event::StreamTrackRemoved`] |
-//! | (no W3C equivalent) | [`Session::transceiver_by_mid`], [`Session::bundle_groups`], [`Session::mode`], [`Effect`]s for the I/O layer |
-//! | exceptions (`InvalidStateError`, …) | [`Error::dom_exception`] → [`DomException`] |
 //!
 //! # Sans-IO
 //!

@@ -46,3 +46,14 @@ fn docs_table_matches_the_code() {
         "docs/stop-semantics.md is stale: run `cargo xtask docs` and commit the result"
     );
 }
+
+/// The rendered stop table in `docs/stop-semantics.md` is the stop table in the code.
+#[test]
+fn docs_stop_table_matches_the_code() {
+    let docs = include_str!("../../../docs/stop-semantics.md");
+    let table = tacet_transceiver_fsm::stop_table::markdown();
+    assert!(
+        docs.contains(&table),
+        "docs/stop-semantics.md is stale: run `cargo xtask docs` and commit the result"
+    );
+}
