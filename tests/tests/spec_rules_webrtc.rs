@@ -154,7 +154,11 @@ fn the_direction_setter_ignores_the_same_value_and_refuses_once_stopping() {
             ),
             "{direction}: {err}"
         );
-        assert!(err.to_string().contains("InvalidStateError"), "{err}");
+        assert_eq!(
+            err.dom_exception(),
+            DomException::InvalidStateError,
+            "{err}"
+        );
         assert_eq!(
             pair.a.session, before,
             "{direction}: a refusal changes nothing"

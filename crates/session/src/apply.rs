@@ -264,7 +264,7 @@ impl Session {
             self.descriptions.set_current(Some(description), remote);
             self.descriptions.pending_local = None;
             self.set_signaling(next);
-            self.settle(false, &mut tasks)?;
+            self.answer_applied(false, &mut tasks)?;
         } else {
             self.descriptions.pending_local = Some(description);
             self.set_signaling(next);
@@ -514,7 +514,7 @@ impl Session {
             self.descriptions.set_current(local, Some(Arc::new(answer)));
             self.descriptions.pending_remote = None;
             self.set_signaling(next);
-            self.settle(true, &mut tasks)?;
+            self.answer_applied(true, &mut tasks)?;
         } else {
             self.descriptions.pending_remote = Some(Arc::new(answer));
             self.set_signaling(next);
@@ -549,10 +549,10 @@ impl Session {
     }
 
     /// After an answer: remove the stopped transceivers whose section is rejected in a current
-    /// description (webrtc-pc), settle the transports, report what each transceiver now does,
+    /// description (webrtc-pc), follow the answer with the transports, report what each transceiver now does,
     /// update the mode, then "clear and update the negotiation-needed flag".
     /// spec: webrtc-pc "set the session description", after applying an answer and "when the signaling state becomes stable" (rules 1.6c, 1.6d).
-    fn settle(&mut self, we_offered: bool, tasks: &mut Tasks) -> Result<(), Error> {
+    fn answer_applied(&mut self, we_offered: bool, tasks: &mut Tasks) -> Result<(), Error> {
         let (Some(local), Some(remote)) = (
             self.descriptions.current_local().cloned(),
             self.descriptions.current_remote().cloned(),
@@ -568,7 +568,7 @@ impl Session {
                 };
                 rejected_in(&local_mids) || rejected_in(&remote_mids)
             });
-            self.drive(*id, Input::AnswerSettled { rejected }, tasks)?;
+            self.drive(*id, Input::AnswerApplied { rejected }, tasks)?;
             let entry = self.transceivers.get_mut(*id)?;
             if entry.origin == Origin::PendingRemoteOffer {
                 entry.origin = Origin::RemoteOffer;
@@ -586,7 +586,7 @@ impl Session {
         self.drop_unassociated_stops(tasks)?;
         let mut effects = Vec::new();
         self.transports_mut()
-            .settle(&local, &remote, we_offered, &mut effects);
+            .answer_applied(&local, &remote, we_offered, &mut effects);
         self.queues.effects(effects);
         // Each mid's live transport, indexed once (a scan per section over a BUNDLE group's
         // members, as many as there are sections, made this loop O(n²)).

@@ -78,7 +78,15 @@ pub enum Event {
 
 /// Identifies one ICE+DTLS transport in the session's model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TransportId(pub u32);
+pub struct TransportId(u32);
+
+impl TransportId {
+    /// The id of the transport at `index` of the session's list (opaque to the application).
+    pub(crate) fn at(index: usize) -> Self {
+        // Fewer than 2^32 transports per session.
+        Self(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+}
 
 /// What the remote peer's description says about a transport.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -50,7 +50,7 @@
 //!   `senders()`/`receivers()` skip stopped ones) and receiver tracks that end exactly once;
 //! - **stops negotiated exactly**: a stopping transceiver is offered with port 0 (mid kept, no
 //!   msid, same index) but answers `a=inactive`; a remote port 0 stops the transceiver and ends
-//!   its track at once; stopped transceivers leave the set once an answer settles. Every such
+//!   its track at once; stopped transceivers leave the set once an answer is applied. Every such
 //!   rule is one cell of the transceiver machine's stop table
 //!   (`tacet_transceiver_fsm::stop_table`), which the session asks;
 //! - **m-lines never move**: recycling of port-0 slots for new transceivers of any kind (new
@@ -100,7 +100,7 @@
 //! assert_eq!(bob.transceiver(bob_video).map(|t| t.receiver().track().ready_state()),
 //!            Some(ReadyState::Ended));
 //! assert_eq!(alice.mode(), Mode::DataOnly);
-//! assert_eq!(alice.transceivers().count(), 0, "removed once the answer settled");
+//! assert_eq!(alice.transceivers().count(), 0, "removed once the answer was applied");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -150,8 +150,7 @@ impl Transports {
         remote: Option<RemoteTransport>,
         role: Option<DtlsRole>,
     ) -> TransportId {
-        // Fewer than 2^32 transports per session.
-        let id = TransportId(u32::try_from(self.all.len()).unwrap_or(u32::MAX));
+        let id = TransportId::at(self.all.len());
         let members = if members.is_empty() {
             vec![tag.clone()]
         } else {
@@ -178,7 +177,7 @@ impl Transports {
     /// detect a peer-built replacement, record the DTLS role, and release transports no live
     /// section uses.
     /// spec: RFC 9429 §5.11; RFC 9143 §7.5 (rules 3.4c, 3.5e, 6.9).
-    pub(crate) fn settle(
+    pub(crate) fn answer_applied(
         &mut self,
         local: &SessionDescription,
         remote: &SessionDescription,
@@ -191,7 +190,7 @@ impl Transports {
                 !m.is_rejected() && remote.media.get(i).is_some_and(|r| !r.is_rejected())
             })
         };
-        // The groups the exchange settled on: each answer BUNDLE group, and every live
+        // The groups the answer agreed on: each answer BUNDLE group, and every live
         // section outside a group on its own.
         let answer = if we_offered { remote } else { local };
         let mut groups: Vec<Vec<Mid>> = answer

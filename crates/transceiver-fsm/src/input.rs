@@ -147,7 +147,7 @@ pub enum Input {
     },
     /// An answer was applied: a stopped transceiver whose m-section is rejected in the current
     /// local or remote description (`rejected`) is removed from the set of transceivers.
-    AnswerSettled {
+    AnswerApplied {
         /// The associated m-section is rejected in a current description.
         rejected: bool,
     },
@@ -193,8 +193,8 @@ pub enum InputKind {
     Recycled,
     /// [`Input::Rollback`].
     Rollback,
-    /// [`Input::AnswerSettled`].
-    AnswerSettled,
+    /// [`Input::AnswerApplied`].
+    AnswerApplied,
     /// [`Input::DropUnassociated`].
     DropUnassociated,
     /// [`Input::Close`].
@@ -219,7 +219,7 @@ impl InputKind {
         Self::RemoteDescription,
         Self::Recycled,
         Self::Rollback,
-        Self::AnswerSettled,
+        Self::AnswerApplied,
         Self::DropUnassociated,
         Self::Close,
         Self::RtpReceived,
@@ -240,7 +240,7 @@ impl InputKind {
             Self::RemoteDescription => "remote_description",
             Self::Recycled => "recycled",
             Self::Rollback => "rollback",
-            Self::AnswerSettled => "answer_settled",
+            Self::AnswerApplied => "answer_applied",
             Self::DropUnassociated => "drop_unassociated",
             Self::Close => "close",
             Self::RtpReceived => "rtp_received",
@@ -270,7 +270,7 @@ impl Input {
             Self::RemoteDescription { .. } => InputKind::RemoteDescription,
             Self::Recycled => InputKind::Recycled,
             Self::Rollback { .. } => InputKind::Rollback,
-            Self::AnswerSettled { .. } => InputKind::AnswerSettled,
+            Self::AnswerApplied { .. } => InputKind::AnswerApplied,
             Self::DropUnassociated => InputKind::DropUnassociated,
             Self::Close { .. } => InputKind::Close,
             Self::RtpReceived => InputKind::RtpReceived,

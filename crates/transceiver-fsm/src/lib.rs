@@ -72,7 +72,7 @@
 //! assert!(t.handle(Input::SetDirection(Direction::RecvOnly)).is_err());
 //!
 //! // Renegotiation: the answer rejects the section (port 0); the transceiver is stopped and,
-//! // once the answer has settled, removed.
+//! // once the answer is applied, removed.
 //! t.handle(Input::LocalDescription {
 //!     kind: DescriptionKind::Offer,
 //!     section: Section::rejected("0", Direction::Inactive),
@@ -81,7 +81,7 @@
 //!     kind: DescriptionKind::Answer,
 //!     section: Section::rejected("0", Direction::Inactive),
 //! })?;
-//! t.handle(Input::AnswerSettled { rejected: true })?;
+//! t.handle(Input::AnswerApplied { rejected: true })?;
 //! assert!(t.is_removed());
 //! assert_eq!(t.mid(), None);
 //! # Ok::<(), tacet_transceiver_fsm::Error>(())

@@ -240,8 +240,8 @@ pub fn rule(phase: Phase, connection: Connection, input: InputKind) -> Rule {
 
         // spec: webrtc-pc "set the session description", after applying an answer (rule 1.6c).
         // After an answer, only stopped transceivers with a rejected m-section are removed.
-        (P::Stopped, I::AnswerSettled) => Rule::Run(S::RemoveIfRejected),
-        (_, I::AnswerSettled) => Rule::Ignore,
+        (P::Stopped, I::AnswerApplied) => Rule::Run(S::RemoveIfRejected),
+        (_, I::AnswerApplied) => Rule::Ignore,
 
         // spec: webrtc-pc#2838 (open) — tacet's UnassociatedStopPolicy (rules 1.7g, 6.1).
         // decisions.md §2: only a stop that can never be negotiated is dropped.

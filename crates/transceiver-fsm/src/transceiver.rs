@@ -307,7 +307,7 @@ impl Transceiver {
                     remote_offer,
                 },
             ) => self.rollback(action, remote_offer),
-            (Step::RemoveIfRejected, Input::AnswerSettled { rejected }) => {
+            (Step::RemoveIfRejected, Input::AnswerApplied { rejected }) => {
                 // webrtc-pc: "If transceiver is stopped, associated with an m= section and the
                 // associated m= section is rejected in [[CurrentLocalDescription]] or
                 // [[CurrentRemoteDescription]], remove the transceiver".

@@ -102,7 +102,11 @@ fn calling_remove_track_when_connection_is_closed_should_throw_invalid_state_err
     s.close();
     for id in [via_track, via_transceiver] {
         let err = s.remove_track(id.sender()).unwrap_err();
-        assert!(err.to_string().contains("InvalidStateError"), "{err}");
+        assert_eq!(
+            err.dom_exception(),
+            tacet_session::DomException::InvalidStateError,
+            "{err}"
+        );
     }
     let err = pair
         .session(Who::B)

@@ -115,7 +115,11 @@ fn check_stop_after_close() {
         .transceiver_mut(t1)
         .and_then(|mut t| t.stop())
         .unwrap_err();
-    assert!(err.to_string().contains("InvalidStateError"), "{err}");
+    assert_eq!(
+        err.dom_exception(),
+        tacet_session::DomException::InvalidStateError,
+        "{err}"
+    );
 }
 
 // #34: a video m-section negotiated as disabled is reused by a new video transceiver's offer;

@@ -155,7 +155,7 @@ fn stop_is_idempotent() {
     t.handle(remote(Answer, Section::rejected("0", Inactive)))
         .unwrap();
     t.handle(Input::Stop).unwrap();
-    t.handle(Input::AnswerSettled { rejected: true }).unwrap();
+    t.handle(Input::AnswerApplied { rejected: true }).unwrap();
     drain(&mut t);
     t.handle(Input::Stop).unwrap();
     assert_eq!(drain(&mut t), []);
@@ -214,7 +214,7 @@ fn stop_in_have_local_offer_stays_stopping_when_the_answer_is_live() {
     drain(&mut t);
     t.handle(remote(Answer, Section::live("0", SendRecv)))
         .unwrap();
-    t.handle(Input::AnswerSettled { rejected: false }).unwrap();
+    t.handle(Input::AnswerApplied { rejected: false }).unwrap();
     assert_eq!(t.phase(), Phase::Stopping);
     assert_eq!(t.rules().negotiation, Negotiation::Needed);
     assert!(
@@ -384,7 +384,7 @@ fn a_remote_offer_with_port_zero_stops_directly_and_ends_the_track() {
     // Our answer rejects it (the session writes port 0); then it is removed.
     t.handle(local(Answer, Section::rejected("0", Inactive)))
         .unwrap();
-    t.handle(Input::AnswerSettled { rejected: true }).unwrap();
+    t.handle(Input::AnswerApplied { rejected: true }).unwrap();
     assert_eq!(drain(&mut t), [Effect::Removed]);
     assert_eq!(t.mid(), None);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Stopped));
@@ -399,7 +399,7 @@ fn a_remote_answer_with_port_zero_stops_and_removes() {
     t.handle(remote(Answer, Section::rejected("0", Inactive)))
         .unwrap();
     assert_eq!(drain(&mut t), stop_effects(StopCause::RemoteRejected, true));
-    t.handle(Input::AnswerSettled { rejected: true }).unwrap();
+    t.handle(Input::AnswerApplied { rejected: true }).unwrap();
     assert!(t.is_removed());
 }
 
@@ -413,7 +413,7 @@ fn a_local_rejected_section_never_stops() {
         .unwrap();
     assert_eq!(t.phase(), Phase::Active);
     assert_eq!(t.current_direction(), Some(TransceiverDirection::Inactive));
-    t.handle(Input::AnswerSettled { rejected: true }).unwrap();
+    t.handle(Input::AnswerApplied { rejected: true }).unwrap();
     assert_eq!(
         t.phase(),
         Phase::Active,
@@ -440,7 +440,7 @@ fn pranswer_sets_current_direction_and_removes_nothing() {
         .unwrap();
     stopped.handle(Input::Recycled).unwrap();
     stopped
-        .handle(Input::AnswerSettled { rejected: true })
+        .handle(Input::AnswerApplied { rejected: true })
         .unwrap();
     assert_eq!(
         stopped.phase(),

@@ -79,8 +79,8 @@ pub(crate) fn inputs() -> Vec<Input> {
         }
     }
     all.extend([
-        Input::AnswerSettled { rejected: false },
-        Input::AnswerSettled { rejected: true },
+        Input::AnswerApplied { rejected: false },
+        Input::AnswerApplied { rejected: true },
         Input::DropUnassociated,
         Input::Close { disappear: false },
         Input::Close { disappear: true },
@@ -151,7 +151,7 @@ pub(crate) fn states() -> Vec<(&'static str, Transceiver)> {
             vec![
                 rejected_offer.clone(),
                 rejected_answer,
-                Input::AnswerSettled { rejected: true },
+                Input::AnswerApplied { rejected: true },
             ],
         ),
         (
@@ -168,7 +168,7 @@ pub(crate) fn states() -> Vec<(&'static str, Transceiver)> {
             RecvOnly,
             vec![
                 rejected_offer,
-                Input::AnswerSettled { rejected: true },
+                Input::AnswerApplied { rejected: true },
                 Input::Close { disappear: false },
             ],
         ),
