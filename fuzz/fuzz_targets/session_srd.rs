@@ -36,9 +36,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use tacet_sdp::{Fault, Fingerprint, SdpType, SessionDescription};
+use tacet_sdp::{Fingerprint, SdpType, SessionDescription};
 use tacet_session::internals::{Side, rolls_back_first, signaling_next};
-use tacet_session::{BundlePolicy, PeerPolicy, Session, SessionConfig, SignalingState};
+use tacet_session::{BundlePolicy, Fault, PeerPolicy, Session, SessionConfig, SignalingState};
 use tacet_track::{TrackId, TrackKind};
 
 /// The states the fuzzer puts a session into before the call.
