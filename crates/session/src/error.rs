@@ -57,6 +57,10 @@ pub enum Error {
     /// member of the set of transceivers can do).
     #[error("no transceiver {0:?} in the set of transceivers")]
     UnknownTransceiver(TransceiverId),
+    /// The id names a transceiver of another session (W3C: an object "not created by
+    /// connection").
+    #[error("{0:?} belongs to another session")]
+    ForeignTransceiver(TransceiverId),
     /// The transceiver machine refused (e.g. the direction setter on a stopping transceiver).
     #[error("{transceiver:?}: {source}")]
     Transceiver {
@@ -153,9 +157,9 @@ impl Error {
             Self::InvalidModification { .. } => DomException::InvalidModificationError,
             // webrtc-pc removeTrack: "If sender was not created by connection, throw an
             // InvalidAccessError" — an id this session never made.
-            Self::InvalidAccess { .. } | Self::UnknownTransceiver(_) => {
-                DomException::InvalidAccessError
-            }
+            Self::InvalidAccess { .. }
+            | Self::UnknownTransceiver(_)
+            | Self::ForeignTransceiver(_) => DomException::InvalidAccessError,
             Self::Transceiver { source, .. } => match source {
                 tacet_transceiver_fsm::Error::MidMismatch { .. } => {
                     DomException::InvalidAccessError
@@ -183,7 +187,8 @@ impl Error {
             | Self::InvalidAccess { .. }
             | Self::WrongSignalingState { .. }
             | Self::Type { .. }
-            | Self::UnknownTransceiver(_) => Fault::Caller,
+            | Self::UnknownTransceiver(_)
+            | Self::ForeignTransceiver(_) => Fault::Caller,
         }
     }
 
@@ -198,6 +203,9 @@ impl Error {
             | Self::Operation { rule, .. }
             | Self::Type { rule, .. } => rule,
             Self::UnknownTransceiver(_) => "webrtc-pc: the set of transceivers",
+            Self::ForeignTransceiver(_) => {
+                "webrtc-pc removeTrack: a sender not created by connection -> InvalidAccessError"
+            }
             Self::Transceiver { source, .. } => source.rule(),
             Self::Sdp { source, .. } => source.rule(),
         }

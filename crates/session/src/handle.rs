@@ -88,8 +88,8 @@ impl Session {
             .collect()
     }
 
-    /// A handle to change one transceiver: `UnknownTransceiver` when `id` is not one of this
-    /// session's.
+    /// A handle to change one transceiver: `ForeignTransceiver` when another session made
+    /// `id`.
     pub fn transceiver_mut(&mut self, id: TransceiverId) -> Result<TransceiverMut<'_>, Error> {
         self.transceivers.get(id)?;
         Ok(TransceiverMut { session: self, id })

@@ -112,7 +112,7 @@ impl Session {
             // Chromium starts at 2; the first description gets version 2 here too.
             version: 1,
             cname,
-            transceivers: Transceivers::default(),
+            transceivers: Transceivers::new(session_id),
             descriptions: Descriptions::default(),
             transports: Arc::default(),
             data: DataChannels::default(),

@@ -13,25 +13,47 @@ use tacet_transceiver_fsm::{Direction, Mid, StopCause, Transceiver, TransceiverD
 use crate::codecs::NegotiatedCodec;
 
 /// Identifies a transceiver of one session for the life of that session (never reused).
-/// Opaque: only the session makes one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TransceiverId(u32);
+/// Opaque: only the session makes one, and a session refuses the ids of another
+/// (webrtc-pc: InvalidAccessError for a sender "not created by connection").
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransceiverId {
+    /// The session's tag: its `o=` session id, random per seed (two sessions made from the same
+    /// seed cannot tell their ids apart).
+    session: u64,
+    index: u32,
+}
 
 impl TransceiverId {
-    /// The id of the transceiver at `index` of the session's list.
-    pub(crate) fn at(index: usize) -> Self {
-        // Fewer than 2^32 transceivers per session: a session would run out of memory first.
-        Self(u32::try_from(index).unwrap_or(u32::MAX))
+    /// The id of the transceiver at `index` of the list of the session tagged `session`.
+    pub(crate) fn at(session: u64, index: usize) -> Self {
+        Self {
+            session,
+            // Fewer than 2^32 transceivers per session: a session would run out of memory
+            // first.
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        }
     }
 
-    /// Its index in the session's list.
+    /// The tag of the session that made it.
+    pub(crate) fn session(self) -> u64 {
+        self.session
+    }
+
+    /// Its index in its session's list.
     pub(crate) fn index(self) -> usize {
-        self.0 as usize
+        self.index as usize
     }
 
     /// Its sender's id (`transceiver.sender`, for `removeTrack(sender)`).
     pub fn sender(self) -> SenderId {
         SenderId(self)
+    }
+}
+
+/// Short: the index is what a reader of a log needs (`TransceiverId(3)`).
+impl std::fmt::Debug for TransceiverId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TransceiverId({})", self.index)
     }
 }
 

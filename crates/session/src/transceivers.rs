@@ -36,6 +36,8 @@ struct Journal {
 /// Every transceiver of the session, and the identifiers it used.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Transceivers {
+    /// The session's tag in every id it hands out.
+    session: u64,
     list: Vec<RtpTransceiver>,
     used_ssrcs: BTreeSet<u32>,
     used_mids: BTreeSet<String>,
@@ -52,7 +54,8 @@ pub(crate) struct Transceivers {
 /// bookkeeping of the call in progress.
 impl PartialEq for Transceivers {
     fn eq(&self, other: &Self) -> bool {
-        self.list == other.list
+        self.session == other.session
+            && self.list == other.list
             && self.used_ssrcs == other.used_ssrcs
             && self.used_mids == other.used_mids
             && self.next_mid == other.next_mid
@@ -62,6 +65,14 @@ impl PartialEq for Transceivers {
 impl Eq for Transceivers {}
 
 impl Transceivers {
+    /// An empty set whose ids carry the tag `session`.
+    pub(crate) fn new(session: u64) -> Self {
+        Self {
+            session,
+            ..Self::default()
+        }
+    }
+
     // ---- reading -----------------------------------------------------------------------
 
     /// Every transceiver ever created, removed ones included, in creation order.
@@ -76,9 +87,20 @@ impl Transceivers {
 
     /// One transceiver, also after its removal.
     pub(crate) fn get(&self, id: TransceiverId) -> Result<&RtpTransceiver, Error> {
-        self.list
-            .get(id.index())
-            .ok_or(Error::UnknownTransceiver(id))
+        self.index_of(id).map(|index| &self.list[index])
+    }
+
+    /// Where `id` is in the list: refused when another session made it.
+    fn index_of(&self, id: TransceiverId) -> Result<usize, Error> {
+        if id.session() != self.session {
+            return Err(Error::ForeignTransceiver(id));
+        }
+        let index = id.index();
+        if index < self.list.len() {
+            Ok(index)
+        } else {
+            Err(Error::UnknownTransceiver(id))
+        }
     }
 
     /// The associated transceivers by mid, for loops over m-sections (one pass instead of a
@@ -100,11 +122,8 @@ impl Transceivers {
     /// One transceiver, to change it. The first write in a call saves it for
     /// [`rollback`](Self::rollback).
     pub(crate) fn get_mut(&mut self, id: TransceiverId) -> Result<&mut RtpTransceiver, Error> {
-        let index = id.index();
-        let entry = self
-            .list
-            .get_mut(index)
-            .ok_or(Error::UnknownTransceiver(id))?;
+        let index = self.index_of(id)?;
+        let entry = &mut self.list[index];
         if let Some(journal) = &mut self.journal
             && index < journal.len
             && self.saved_in[index] != journal.call
@@ -125,7 +144,7 @@ impl Transceivers {
         rng: &mut Rng,
         ended_policy: EndedPolicy,
     ) -> TransceiverId {
-        let id = TransceiverId::at(self.list.len());
+        let id = TransceiverId::at(self.session, self.list.len());
         let ssrc = self.new_ssrc(rng);
         let rtx_ssrc = (kind == TrackKind::Video).then(|| self.new_ssrc(rng));
         let track_id = rng.id();
@@ -234,7 +253,7 @@ mod tests {
     use super::*;
 
     fn set_with(n: usize, rng: &mut Rng) -> Transceivers {
-        let mut set = Transceivers::default();
+        let mut set = Transceivers::new(9);
         for _ in 0..n {
             set.create(
                 TrackKind::Video,
@@ -253,7 +272,7 @@ mod tests {
         let mut set = set_with(3, &mut rng);
         let before = set.clone();
         set.begin();
-        let first = TransceiverId::at(0);
+        let first = TransceiverId::at(9, 0);
         set.get_mut(first).unwrap().add_track_touched = true;
         // A second write in the same call must not overwrite the saved original.
         set.get_mut(first).unwrap().origin = Origin::RemoteOffer;
@@ -277,14 +296,26 @@ mod tests {
         let mut rng = Rng::new(7);
         let mut set = set_with(2, &mut rng);
         set.begin();
-        set.get_mut(TransceiverId::at(1)).unwrap().add_track_touched = true;
+        set.get_mut(TransceiverId::at(9, 1))
+            .unwrap()
+            .add_track_touched = true;
         set.commit();
         let after_first = set.clone();
         set.begin();
-        set.get_mut(TransceiverId::at(1)).unwrap().origin = Origin::RemoteOffer;
+        set.get_mut(TransceiverId::at(9, 1)).unwrap().origin = Origin::RemoteOffer;
         set.rollback();
         assert_eq!(set, after_first);
         assert!(set.all()[1].add_track_touched);
+    }
+
+    #[test]
+    fn another_sessions_id_is_refused_as_foreign() {
+        let mut rng = Rng::new(3);
+        let set = set_with(1, &mut rng);
+        let foreign = TransceiverId::at(10, 0);
+        assert_eq!(set.get(foreign), Err(Error::ForeignTransceiver(foreign)));
+        let unknown = TransceiverId::at(9, 5);
+        assert_eq!(set.get(unknown), Err(Error::UnknownTransceiver(unknown)));
     }
 
     #[test]

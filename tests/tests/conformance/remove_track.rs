@@ -87,8 +87,8 @@ fn calling_remove_track_on_a_stopped_transceiver_should_be_a_no_op() {
 }
 
 // #52: removeTrack on a closed connection throws InvalidStateError (addTrack and
-// addTransceiver variants). A sender of another connection: tacet addresses senders by the
-// transceiver id of its own session, so the "another connection" case is an unknown id.
+// addTransceiver variants); a sender of another connection is refused with InvalidAccessError
+// (ids carry the session that made them).
 #[test]
 fn calling_remove_track_when_connection_is_closed_should_throw_invalid_state_error() {
     let mut pair = Pair::new();
@@ -112,5 +112,9 @@ fn calling_remove_track_when_connection_is_closed_should_throw_invalid_state_err
         .session(Who::B)
         .remove_track(via_track.sender())
         .unwrap_err();
-    assert!(matches!(err, Error::UnknownTransceiver(_)), "{err}");
+    assert!(matches!(err, Error::ForeignTransceiver(_)), "{err}");
+    assert_eq!(
+        err.dom_exception(),
+        tacet_session::DomException::InvalidAccessError
+    );
 }
