@@ -73,12 +73,26 @@ impl SessionDescription {
         &mut self,
         mids: impl IntoIterator<Item = &'a str>,
     ) -> Result<(), Error> {
-        let mids: Vec<&str> = mids.into_iter().collect();
-        let group = if mids.is_empty() {
-            None
-        } else {
-            Some(Attribute::Group(Group::new("BUNDLE", mids)?))
-        };
+        self.set_bundle_groups([mids])
+    }
+
+    /// Replaces every BUNDLE group with `groups` (each its tag first, RFC 9143 §7.2), written in
+    /// order where the first group was (or first among the session attributes). Empty groups
+    /// are left out; no groups removes BUNDLE.
+    pub fn set_bundle_groups<'a, G>(
+        &mut self,
+        groups: impl IntoIterator<Item = G>,
+    ) -> Result<(), Error>
+    where
+        G: IntoIterator<Item = &'a str>,
+    {
+        let mut built = Vec::new();
+        for mids in groups {
+            let mids: Vec<&str> = mids.into_iter().collect();
+            if !mids.is_empty() {
+                built.push(Attribute::Group(Group::new("BUNDLE", mids)?));
+            }
+        }
         let position = self
             .attributes
             .iter()
@@ -86,10 +100,8 @@ impl SessionDescription {
             .unwrap_or(0);
         self.attributes
             .retain(|a| !matches!(a, Attribute::Group(g) if g.is_bundle()));
-        if let Some(group) = group {
-            let position = position.min(self.attributes.len());
-            self.attributes.insert(position, group);
-        }
+        let position = position.min(self.attributes.len());
+        self.attributes.splice(position..position, built);
         Ok(())
     }
 }

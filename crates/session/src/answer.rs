@@ -24,9 +24,10 @@ use tacet_transceiver_fsm::stop_table::AnswerLine;
 use tacet_transceiver_fsm::{Direction, Mid};
 
 use crate::codecs;
+use crate::config::BundlePolicy;
 use crate::descriptions::{Created, Owner};
 use crate::error::Error;
-use crate::event::DtlsRole;
+use crate::event::{DtlsRole, TransportId};
 use crate::offer::TransportAttrs;
 use crate::session::Session;
 use crate::signaling::SignalingState;
@@ -105,77 +106,36 @@ impl Session {
             answers.push(negotiated);
         }
         // Bundle policy and the offerer-tagged rule.
-        // `get`: an offer may have no m-section at all (nothing to negotiate yet).
-        let mid_of = |i: usize| {
-            offer
-                .media
-                .get(i)
-                .and_then(|m| m.mid())
-                .map(|m| m.as_str().to_owned())
-        };
-        let groups: Vec<Vec<String>> = offer
-            .bundle_groups()
-            .map(|g| g.mids().map(str::to_owned).collect())
-            .collect();
-        // max-bundle (RFC 9429 §5.3.1): reject what "is not the first m= section or in the same
-        // bundle group as the first m= section" — the first one the offer did not reject
-        // (after stops, index 0 is often a port-0 placeholder).
-        let first = offer
-            .media
-            .iter()
-            .position(|m| !m.is_rejected())
-            .unwrap_or(0);
-        let first_group = mid_of(first).and_then(|f| groups.iter().position(|g| g.contains(&f)));
-        let first_members: HashSet<&str> = first_group
-            .map(|g| groups[g].iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        for (i, reject) in rejected.iter_mut().enumerate() {
-            let in_first =
-                i == first || mid_of(i).is_some_and(|m| first_members.contains(m.as_str()));
-            if !in_first {
-                *reject = true;
-            }
-        }
-        let by_mid = offer.mid_index();
-        for group in &groups {
-            let tag_rejected = group
-                .first()
-                .and_then(|tag| by_mid.get(tag))
-                .is_some_and(|(i, _)| rejected[i]);
-            if tag_rejected {
-                // spec: RFC 9143 §7.3.3; RFC 9429 §5.3.1 (rule 3.5a).
-                // RFC 9143 §7.3.3: the offerer-tagged section cannot be rejected alone.
-                for mid in group {
-                    if let Some((i, _)) = by_mid.get(mid) {
-                        rejected[i] = true;
-                    }
-                }
-            }
-        }
-        let answer_group: Vec<String> = first_group
-            .map(|g| {
-                groups[g]
-                    .iter()
-                    .filter(|m| by_mid.get(m).is_some_and(|(i, _)| !rejected[i]))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        // The transport: carried by the group's tag (the offerer's), or by the first live
-        // section when the offer has no BUNDLE.
-        let tag: Option<String> = answer_group.first().cloned().or_else(|| {
-            (0..offer.media.len())
-                .find(|i| !rejected[*i])
-                .and_then(mid_of)
-        });
+        let answer_groups = bundle_answer(offer, self.config.bundle_policy, &mut rejected);
+        // The transports: one per answer BUNDLE group, carried by its tag (the offerer's), and
+        // one for each live section outside every group (an offer without BUNDLE; under
+        // balanced, a kind's first section the offerer did not bundle).
+        let mut carriers: Vec<Option<TransportId>> = vec![None; offer.media.len()];
         let mut effects = Vec::new();
-        let carrier = tag.as_ref().map(|tag| {
-            let mids: Vec<Mid> = answer_group.iter().map(|m| Mid::from(m.as_str())).collect();
-            self.transports_mut()
-                .ensure(&Mid::from(tag.as_str()), &mids, &mut effects)
-        });
+        let by_mid = offer.mid_index();
+        for group in &answer_groups {
+            let mids: Vec<Mid> = group.iter().map(|m| Mid::from(m.as_str())).collect();
+            if let (Some(tag), Some((i, _))) =
+                (mids.first(), group.first().and_then(|t| by_mid.get(t)))
+            {
+                carriers[i] = Some(self.transports_mut().ensure(tag, &mids, &mut effects));
+            }
+        }
+        let grouped: HashSet<&str> = answer_groups.iter().flatten().map(String::as_str).collect();
+        for (i, section) in offer.media.iter().enumerate() {
+            let Some(mid) = section.mid().map(|m| m.as_str()) else {
+                continue;
+            };
+            if !rejected[i] && !grouped.contains(mid) {
+                let mid = Mid::from(mid);
+                carriers[i] = Some(self.transports_mut().ensure(
+                    &mid,
+                    std::slice::from_ref(&mid),
+                    &mut effects,
+                ));
+            }
+        }
         self.queues.effects(effects);
-        let candidates = carrier.and_then(|id| self.transports.local_candidates(id));
         // RFC 8842 §5.3: the answerer is active unless a DTLS role is already established,
         // which the answer keeps (Chromium's original offerer answers passive to a reverse
         // re-offer, OBSERVATIONS.md 11).
@@ -190,7 +150,7 @@ impl Session {
             SdpType::Answer,
             SdpOrigin::new(self.session_id, self.version + 1),
         );
-        sdp.set_bundle_group(answer_group.iter().map(String::as_str))
+        sdp.set_bundle_groups(answer_groups.iter().map(|g| g.iter().map(String::as_str)))
             .map_err(Error::local_sdp)?;
         sdp.attributes.push(Attribute::ExtmapAllowMixed);
         let semantic = tacet_sdp::MsidSemantic::new(
@@ -202,18 +162,20 @@ impl Session {
         .map_err(Error::local_sdp)?;
         sdp.attributes.push(Attribute::MsidSemantic(semantic));
         for (i, offered) in offer.media.iter().enumerate() {
-            let mid = mid_of(i).unwrap_or_default();
+            let mid = offered
+                .mid()
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default();
             if rejected[i] {
                 sdp.media.push(rejected_section(offered, &mid)?);
                 continue;
             }
-            let carries = tag.as_deref() == Some(mid.as_str());
             let transport = TransportAttrs {
                 ufrag: &ice.0,
                 pwd: &ice.1,
                 fingerprints: &fingerprints,
                 setup,
-                candidates: if carries { candidates } else { None },
+                candidates: carriers[i].and_then(|id| self.transports.local_candidates(id)),
                 bundle_only: false,
             };
             let section = match (&owners[i], &answers[i]) {
@@ -251,6 +213,83 @@ impl Session {
             ice,
         })
     }
+}
+
+/// The BUNDLE part of an answer (RFC 9429 §5.3.1, RFC 9143 §7.3): rejects what the bundle
+/// policy excludes and every group whose offerer-tagged section is rejected, and returns the
+/// answer's BUNDLE groups (each offered group the answer accepts, its rejected sections left
+/// out, the tag first).
+///
+/// The policy decides which offered sections the answer may accept at all: under max-bundle,
+/// "the first m= section or [those] in the same bundle group as the first m= section"; under
+/// balanced, "the first m= section for this media type or [those] in the same bundle group as
+/// the first m= section for this media type" — first meaning the first one the offer did not
+/// reject (after stops, index 0 is often a port-0 placeholder).
+/// spec: RFC 9429 §5.3.1 bundle policy rejections; RFC 9143 §7.3.3 (rules 3.3a, 3.5a).
+fn bundle_answer(
+    offer: &SessionDescription,
+    policy: BundlePolicy,
+    rejected: &mut [bool],
+) -> Vec<Vec<String>> {
+    let groups: Vec<Vec<&str>> = offer.bundle_groups().map(|g| g.mids().collect()).collect();
+    let mid_of = |i: usize| offer.media.get(i).and_then(|m| m.mid()).map(|m| m.as_str());
+    let group_of =
+        |i: usize| mid_of(i).and_then(|mid| groups.iter().position(|g| g.contains(&mid)));
+    // The sections the policy anchors on.
+    let mut anchors: Vec<usize> = Vec::new();
+    let mut kinds: Vec<&MediaKind> = Vec::new();
+    for (i, section) in offer.media.iter().enumerate() {
+        if section.is_rejected() {
+            continue;
+        }
+        let new_anchor = match policy {
+            BundlePolicy::MaxBundle => anchors.is_empty(),
+            BundlePolicy::Balanced => !kinds.contains(&&section.kind),
+        };
+        if new_anchor {
+            anchors.push(i);
+            kinds.push(&section.kind);
+        }
+    }
+    let accepted: Vec<usize> = {
+        let mut accepted: Vec<usize> = anchors.iter().filter_map(|&i| group_of(i)).collect();
+        accepted.sort_unstable();
+        accepted.dedup();
+        accepted
+    };
+    for (i, reject) in rejected.iter_mut().enumerate() {
+        let allowed = anchors.contains(&i) || group_of(i).is_some_and(|g| accepted.contains(&g));
+        if !allowed {
+            *reject = true;
+        }
+    }
+    let by_mid = offer.mid_index();
+    for group in &groups {
+        let tag_rejected = group
+            .first()
+            .and_then(|tag| by_mid.get(tag))
+            .is_some_and(|(i, _)| rejected[i]);
+        if tag_rejected {
+            // spec: RFC 9143 §7.3.3; RFC 9429 §5.3.1 (rule 3.5a).
+            // RFC 9143 §7.3.3: the offerer-tagged section cannot be rejected alone.
+            for mid in group {
+                if let Some((i, _)) = by_mid.get(mid) {
+                    rejected[i] = true;
+                }
+            }
+        }
+    }
+    accepted
+        .iter()
+        .map(|&g| {
+            groups[g]
+                .iter()
+                .filter(|m| by_mid.get(m).is_some_and(|(i, _)| !rejected[i]))
+                .map(|m| (*m).to_owned())
+                .collect::<Vec<String>>()
+        })
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 /// A rejected answer section: port 0, the offered kind, protocol and first format, the mid,

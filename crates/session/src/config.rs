@@ -5,14 +5,17 @@ use tacet_track::EndedPolicy;
 
 use crate::codecs::CodecConfig;
 
-/// `RTCBundlePolicy` (RFC 9429 §4.1.1).
+/// `RTCBundlePolicy` (RFC 9429 §4.1.1). tacet's default is max-bundle; W3C's default,
+/// balanced, is available (a policy, docs/stop-semantics.md §4.1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum BundlePolicy {
     /// Everything on one transport: the first m-section carries it, the others are bundled.
+    /// An answer rejects what is outside the first live section's BUNDLE group.
     #[default]
     MaxBundle,
     /// One transport per media type in the initial offer (the first section of each kind);
-    /// the others are offered `a=bundle-only` (port 0, not rejected: RFC 9143 §7.3.5).
+    /// the others are offered `a=bundle-only` (port 0, not rejected: RFC 9143 §7.3.5). An
+    /// answer rejects what is outside the group of the first live section of its media type.
     Balanced,
 }
 
