@@ -8,11 +8,11 @@
 )]
 
 use tacet_sdp::{MediaKind, SessionDescription};
-use tacet_session::{Effect, TransceiverId, TransceiverInit};
+use tacet_session::{Effect, Event, TransceiverId, TransceiverInit};
 use tacet_tests::find::{bundled_mids, live_transports, transceiver_by_mid};
 use tacet_tests::pair::{Pair, Peer, Who};
 use tacet_track::{TrackId, TrackKind};
-use tacet_transceiver_fsm::{Direction, TransceiverDirection};
+use tacet_transceiver_fsm::{Direction, StopCause, TransceiverDirection};
 
 /// (kind, mid, rejected) per m-line.
 fn layout(sdp: &SessionDescription) -> Vec<(MediaKind, String, bool)> {
@@ -169,19 +169,31 @@ fn an_answer_rejection_stops_the_media_but_keeps_the_bundled_transport() {
     assert_eq!(live[0].tag().as_str(), "0");
 }
 
-// B's answer rejected the video section (no codec) but, a local description stopping
-// nothing, B's transceiver kept its mid. When A recycles that port-0 m-line for a new video
-// with a new mid, B's old transceiver is disassociated (mid null) and a new transceiver takes
-// the new mid.
+// B's answer rejected the video section (no codec in common): applying that answer stopped
+// B's transceiver (webrtc-pc#2927, as Chromium does) and removed it once the answer was applied,
+// so nothing is left to negotiate. When A recycles that port-0 m-line for a new video with a
+// new mid, B makes a new transceiver for it; the old one stays disassociated and removed.
 // spec: 3.4b
 #[test]
-fn a_recycled_remote_m_section_disassociates_its_old_transceiver() {
+fn a_remote_offer_recycles_the_m_line_our_answer_rejected_for_a_new_transceiver() {
     let mut pair = pair_with_b(|c| c.codecs.video.clear());
     add(&mut pair, Who::A, TrackKind::Audio, "mic");
     add(&mut pair, Who::A, TrackKind::Video, "cam");
-    pair.negotiate(Who::A).unwrap();
-    let old = transceiver_by_mid(&pair.b.session, "1");
-    assert!(!pair.b.session.transceiver(old).unwrap().is_stopping());
+    let (_, answer) = pair.negotiate(Who::A).unwrap();
+    assert!(answer.media[1].is_rejected(), "B has no video codec");
+    let old = pair
+        .b
+        .session
+        .transceivers()
+        .find(|t| t.kind() == TrackKind::Video);
+    assert!(old.is_none(), "stopped by B's own answer and removed");
+    let old = transceiver_of_events(&pair.b.events);
+    assert!(pair.b.session.transceiver(old).unwrap().is_removed());
+    assert_eq!(
+        pair.b.session.transceiver(old).unwrap().stop_cause(),
+        Some(StopCause::LocallyRejected)
+    );
+    assert!(!pair.session(Who::B).is_negotiation_needed());
 
     add(&mut pair, Who::A, TrackKind::Video, "cam2");
     let offer = pair.send_offer(Who::A).unwrap();
@@ -193,6 +205,17 @@ fn a_recycled_remote_m_section_disassociates_its_old_transceiver() {
     assert_eq!(b.transceiver(old).unwrap().mid(), None, "disassociated");
     let new = transceiver_by_mid(b, &new_mid);
     assert_ne!(new, old);
+}
+
+/// The transceiver of the first `TransceiverRemoved` event.
+fn transceiver_of_events(events: &[Event]) -> TransceiverId {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::TransceiverRemoved { transceiver } => Some(*transceiver),
+            _ => None,
+        })
+        .expect("the test expects a removed transceiver")
 }
 
 // Stopping every media section, the BUNDLE tag included, leaves the data section as the tag of

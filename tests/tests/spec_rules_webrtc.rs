@@ -525,13 +525,16 @@ fn answerer_without_video() -> Pair {
     pair
 }
 
-// An answer rejects a video section for lack of a common codec. On the answerer the local
-// answer stops nothing: its transceiver stays active with a live track. On the offerer the
-// remote answer stops the transceiver there and then (track ended, remote rejection) and,
-// the rejection being in a current description, removes it.
-// spec: 1.6a, 1.6b, 1.6c, 3.3a
+// An answer rejects a video section for lack of a common codec. On the offerer the remote
+// answer stops the transceiver there and then (track ended, remote rejection) and, the
+// rejection being in a current description, removes it. On the answerer, applying its own
+// answer stops the transceiver too (tacet's reading of webrtc-pc#2927, as Chromium does;
+// docs/stop-semantics.md §4.2: the letter of the local branch never stops, which left it active
+// on a rejected m-line, needing negotiation for ever) and removes it: neither side has anything
+// left to negotiate, and neither side's next offer carries a video m-line without codecs.
+// spec: 1.6b, 1.6c, 3.3a
 #[test]
-fn a_rejection_stops_the_transceiver_only_when_the_description_is_remote() {
+fn a_rejection_in_an_applied_answer_stops_the_transceiver_on_both_sides() {
     let mut pair = answerer_without_video();
     pair.session(Who::A)
         .add_track(TrackKind::Audio, TrackId::from("mic"), vec![])
@@ -540,16 +543,23 @@ fn a_rejection_stops_the_transceiver_only_when_the_description_is_remote() {
         .session(Who::A)
         .add_track(TrackKind::Video, TrackId::from("cam"), vec![])
         .unwrap();
-    let (offer, answer) = pair.negotiate(Who::A).unwrap();
-    assert!(!offer.media[1].is_rejected());
+    let b_video = {
+        pair.send_offer(Who::A).unwrap();
+        pair.flush().unwrap();
+        transceiver_by_mid(&pair.b.session, "1")
+    };
+    let answer = pair.send_answer(Who::B).unwrap();
+    pair.flush().unwrap();
     assert!(answer.media[1].is_rejected(), "no common video codec");
     assert!(!answer.media[0].is_rejected());
 
-    let b_video = transceiver_by_mid(&pair.b.session, "1");
     let b = pair.b.session.transceiver(b_video).unwrap();
-    assert!(!b.is_stopping(), "a local description never stops");
-    assert_eq!(b.receiver().track().ready_state(), ReadyState::Live);
-    assert!(ended_events(&pair.b.take_events(), b_video).is_empty());
+    assert!(b.is_stopped() && b.is_removed());
+    assert_eq!(b.receiver().track().ready_state(), ReadyState::Ended);
+    assert_eq!(
+        ended_events(&pair.b.take_events(), b_video),
+        [EndReason::Ended(EndCause::LocallyRejected)]
+    );
 
     let a = pair.a.session.transceiver(video).unwrap();
     assert!(a.is_stopped());
@@ -558,6 +568,13 @@ fn a_rejection_stops_the_transceiver_only_when_the_description_is_remote() {
         ended_events(&pair.a.take_events(), video),
         [EndReason::Ended(EndCause::RemoteRejected)]
     );
+    for who in [Who::A, Who::B] {
+        assert!(!pair.session(who).is_negotiation_needed(), "{who:?}");
+    }
+    // B's next offer keeps the rejected m-line rejected (a valid placeholder with a format).
+    let (reoffer, _) = pair.negotiate(Who::B).unwrap();
+    assert!(reoffer.media[1].is_rejected());
+    assert!(reoffer.media[1].formats().next().is_some());
 }
 
 // The final task fires, in this order: signalingstatechange, mute, removetrack, addtrack,

@@ -74,6 +74,7 @@ pub(crate) fn end_cause(cause: StopCause) -> EndCause {
         StopCause::RemoteRejected => EndCause::RemoteRejected,
         StopCause::RollbackRemoved => EndCause::RollbackRemoved,
         StopCause::PeerConnectionClosed => EndCause::PeerConnectionClosed,
+        StopCause::LocallyRejected => EndCause::LocallyRejected,
     }
 }
 
@@ -117,6 +118,7 @@ mod tests {
                 StopCause::PeerConnectionClosed,
                 EndCause::PeerConnectionClosed,
             ),
+            (StopCause::LocallyRejected, EndCause::LocallyRejected),
         ] {
             assert_eq!(end_cause(stop), end);
             assert_eq!(format!("{stop:?}"), format!("{end:?}"));

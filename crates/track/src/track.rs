@@ -102,6 +102,10 @@ pub enum EndCause {
     /// The transceiver was created by a remote offer that was rolled back and is removed
     /// (webrtc-pc rollback steps).
     RollbackRemoved,
+    /// This side's own answer rejected the m-section (no codec in common, the bundle policy,
+    /// or its BUNDLE group's tag rejected): the transceiver is stopped as for a remote
+    /// rejection (webrtc-pc#2927; Chromium stops it too).
+    LocallyRejected,
 }
 
 impl fmt::Display for EndCause {
@@ -112,6 +116,7 @@ impl fmt::Display for EndCause {
             Self::TransceiverStopped => "transceiver stopped",
             Self::PeerConnectionClosed => "peer connection closed",
             Self::RollbackRemoved => "removed by rollback",
+            Self::LocallyRejected => "this side's answer rejected the m-section",
         })
     }
 }

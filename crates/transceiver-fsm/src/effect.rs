@@ -18,6 +18,8 @@ pub enum StopCause {
     RemoteRejected,
     /// A rollback removed a transceiver created by the rolled-back remote offer.
     RollbackRemoved,
+    /// This side's own answer (or pranswer) rejected the m-section, and it was applied.
+    LocallyRejected,
     /// The peer connection was closed.
     PeerConnectionClosed,
 }
@@ -29,6 +31,7 @@ impl fmt::Display for StopCause {
             Self::TransceiverStopped => "local stop",
             Self::RemoteRejected => "remote rejected",
             Self::RollbackRemoved => "rollback removed",
+            Self::LocallyRejected => "locally rejected",
             Self::PeerConnectionClosed => "connection closed",
         })
     }

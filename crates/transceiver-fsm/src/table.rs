@@ -100,7 +100,9 @@ impl Step {
             Self::AttachTrack => "direction gains send, update NN (refused if it ever sent)",
             Self::DetachTrack => "direction loses send, update NN",
             Self::Allow => "allowed",
-            Self::ApplyLocal => "associate; set [[Receptive]]; answer: set current/fired direction",
+            Self::ApplyLocal => {
+                "associate; set [[Receptive]]; answer: set current/fired direction; final answer rejected: **→ Stopped** (webrtc-pc#2927)"
+            }
             Self::ApplyRemote => {
                 "associate; process remote tracks; answer: set current direction; rejected: **→ Stopped**"
             }

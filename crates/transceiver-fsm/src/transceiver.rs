@@ -401,6 +401,15 @@ impl Transceiver {
         if kind.is_answer() {
             self.has_sent |= direction.has_send();
         }
+        // tacet (webrtc-pc#2927, open; Chromium does the same): an applied answer of our own
+        // that rejects the m-section stops the transceiver, as a remote rejection does. The
+        // letter of the local branch never stops, which leaves an active transceiver tied to a
+        // rejected m-line: negotiation stays needed for ever and the next offer would carry an
+        // m-line with no codec the peer must refuse (docs/stop-semantics.md §4.2). Only a final
+        // answer: a provisional one may still be replaced, and a stop is for good.
+        if kind == DescriptionKind::Answer && section.rejected {
+            self.stop_the_transceiver(StopCause::LocallyRejected, false);
+        }
     }
 
     /// webrtc-pc "set the session description", remote branch.

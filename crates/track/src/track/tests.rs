@@ -49,6 +49,7 @@ fn every_end_cause_fires_ended_exactly_once_with_its_reason() {
         EndCause::TransceiverStopped,
         EndCause::PeerConnectionClosed,
         EndCause::RollbackRemoved,
+        EndCause::LocallyRejected,
     ] {
         let mut track = Track::new_receiver(TrackKind::Video, "r");
         assert_eq!(track.end(cause), Outcome::Applied);

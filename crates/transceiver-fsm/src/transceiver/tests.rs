@@ -403,22 +403,47 @@ fn a_remote_answer_with_port_zero_stops_and_removes() {
     assert!(t.is_removed());
 }
 
-// The local branch never stops a transceiver because of a rejected m-section.
+// tacet (webrtc-pc#2927; Chromium does the same): an applied local *answer* that rejects the
+// m-section (e.g. no codec in common) stops the transceiver like a remote rejection, so it is
+// removed once the answer is applied instead of staying active on a rejected m-line.
 #[test]
-fn a_local_rejected_section_never_stops() {
-    let mut t = Transceiver::new(SendRecv);
+fn an_applied_local_answer_that_rejects_the_section_stops_it() {
+    let mut t = Transceiver::new(RecvOnly);
     t.handle(remote(Offer, Section::live("0", SendRecv)))
         .unwrap();
-    t.handle(local(Answer, Section::rejected("0", SendRecv)))
+    let _ = drain(&mut t);
+    t.handle(local(Answer, Section::rejected("0", Inactive)))
+        .unwrap();
+    assert_eq!(t.phase(), Phase::Stopped);
+    assert_eq!(t.stop_cause(), Some(StopCause::LocallyRejected));
+    assert_eq!(
+        drain(&mut t),
+        [
+            Effect::RemoteTrackRemoved,
+            Effect::StopSending,
+            Effect::SendRtcpBye,
+            Effect::StopReceiving,
+            Effect::EndReceiverTrack {
+                cause: StopCause::LocallyRejected,
+                fire_event: true,
+            },
+        ]
+    );
+    t.handle(Input::AnswerApplied { rejected: true }).unwrap();
+    assert!(t.is_removed());
+}
+
+// A local *offer* never stops: the only sections an offer rejects belong to transceivers that
+// are stopping already (or to none). (A local *answer* that rejects does stop: tacet's reading of
+// webrtc-pc#2927, docs/stop-semantics.md §4.2.)
+// spec: 1.6a
+#[test]
+fn a_local_offer_with_a_rejected_section_does_not_stop() {
+    let mut t = Transceiver::new(SendRecv);
+    t.handle(local(Offer, Section::rejected("0", Inactive)))
         .unwrap();
     assert_eq!(t.phase(), Phase::Active);
-    assert_eq!(t.current_direction(), Some(TransceiverDirection::Inactive));
-    t.handle(Input::AnswerApplied { rejected: true }).unwrap();
-    assert_eq!(
-        t.phase(),
-        Phase::Active,
-        "only stopped transceivers are removed"
-    );
+    assert_eq!(t.stop_cause(), None);
 }
 
 // Removal after an answer needs stopped + associated + rejected; a pranswer removes nothing
