@@ -324,3 +324,61 @@ fn a_back_to_back_offer_may_not_change_a_mids_media_type() {
     assert!(err.rule().starts_with("RFC 9429 §5"), "{err}");
     assert_eq!(pair.b.session, before);
 }
+
+// webrtc-pc RTCRtpSender.setStreams (WPT "Calling setStreams should cause negotiationneeded to
+// fire"): new stream ids make the msid differ from the current description, so
+// negotiationneeded fires and the next offer announces them; the same ids again (duplicates
+// dropped) change nothing; after close() it throws InvalidStateError.
+#[test]
+fn set_streams_fires_negotiationneeded_and_the_next_offer_announces_them() {
+    let mut pair = Pair::new();
+    let audio = pair
+        .session(Who::A)
+        .add_track(TrackKind::Audio, TrackId::from("mic"), vec![])
+        .unwrap();
+    pair.negotiate(Who::A).unwrap();
+    pair.a.take_events();
+    assert!(!pair.session(Who::A).is_negotiation_needed());
+
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.set_streams(vec!["s1".into(), "s2".into(), "s1".into()]))
+        .unwrap();
+    pair.a.drain();
+    assert_eq!(
+        pair.a
+            .take_events()
+            .iter()
+            .filter(|e| matches!(e, Event::NegotiationNeeded))
+            .count(),
+        1
+    );
+    let sender = pair.a.session.transceiver(audio).unwrap().sender();
+    assert_eq!(sender.streams(), ["s1", "s2"], "duplicates dropped");
+    let (offer, _) = pair.negotiate(Who::A).unwrap();
+    let streams: Vec<&str> = offer.media[0]
+        .attributes
+        .msids()
+        .map(|m| m.stream_id())
+        .collect();
+    assert_eq!(streams, ["s1", "s2"]);
+    assert!(!pair.session(Who::A).is_negotiation_needed());
+
+    // The same streams again: nothing to negotiate.
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.set_streams(vec!["s1".into(), "s2".into()]))
+        .unwrap();
+    assert!(!pair.session(Who::A).is_negotiation_needed());
+
+    pair.session(Who::A).close();
+    let err = pair
+        .session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.set_streams(vec![]))
+        .unwrap_err();
+    assert_eq!(
+        err.dom_exception(),
+        tacet_session::DomException::InvalidStateError
+    );
+}

@@ -279,6 +279,25 @@ impl TransceiverMut<'_> {
         })
     }
 
+    /// `sender.setStreams(...streams)`: the stream ids the sender's track is announced with
+    /// (`a=msid`), duplicates dropped; negotiation is needed when they differ from the current
+    /// description. InvalidStateError after `close()`.
+    /// spec: webrtc-pc RTCRtpSender.setStreams.
+    pub fn set_streams(&mut self, streams: Vec<String>) -> Result<(), Error> {
+        let id = self.id;
+        self.session.call(|s| {
+            s.ensure_open("setStreams")?;
+            let mut unique: Vec<String> = Vec::with_capacity(streams.len());
+            for stream in streams {
+                if !unique.contains(&stream) {
+                    unique.push(stream);
+                }
+            }
+            s.transceivers.get_mut(id)?.sender.streams = unique;
+            s.after_call(Tasks::negotiation(Some(id)))
+        })
+    }
+
     /// RTP arrived for its receiver (a fact from the I/O layer): unmutes the receiver track
     /// when receptive.
     pub fn rtp_received(&mut self) -> Result<(), Error> {

@@ -31,6 +31,7 @@
 //! | `transceiver.stop()` | [`TransceiverMut::stop`] (every audio/video one: [`Session::stop_media`]) |
 //! | `transceiver.sender`, `.receiver` | [`RtpTransceiver::sender`], [`RtpTransceiver::receiver`] |
 //! | `sender.track`, `sender.replaceTrack(t)` | [`RtpSender::track`], [`TransceiverMut::replace_track`] |
+//! | `sender.setStreams(...streams)` | [`TransceiverMut::set_streams`] ([`RtpSender::streams`] reads them) |
 //! | `receiver.track` and its `mute`, `unmute`, `ended` | [`RtpReceiver::track`]; [`Event::TrackMuted`], [`Event::TrackUnmuted`], [`Event::TrackEnded`] |
 //! | a remote stream's `addtrack` / `removetrack` | [`Event::StreamTrackAdded`] / [`Event::StreamTrackRemoved`] |
 //! | (no W3C equivalent) | [`Session::transceiver_by_mid`], [`Session::bundle_groups`], [`Session::mode`], [`Effect`]s for the I/O layer |

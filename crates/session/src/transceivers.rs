@@ -29,7 +29,7 @@ struct Journal {
     /// The previous value of each entry the call wrote to, once.
     saved: Vec<(usize, RtpTransceiver)>,
     ssrcs: Vec<u32>,
-    mids: Vec<String>,
+    mids: Vec<Arc<str>>,
     next_mid: u32,
 }
 
@@ -40,7 +40,8 @@ pub(crate) struct Transceivers {
     session: u64,
     list: Vec<RtpTransceiver>,
     used_ssrcs: BTreeSet<u32>,
-    used_mids: BTreeSet<String>,
+    /// Shared with the journal of the call that added a mid: one allocation per mid.
+    used_mids: BTreeSet<Arc<str>>,
     next_mid: u32,
     /// Parallel to `list`: the number of the call that last saved each entry.
     saved_in: Vec<u64>,
@@ -194,7 +195,7 @@ impl Transceivers {
         loop {
             let mid = self.next_mid.to_string();
             self.next_mid += 1;
-            if !self.used_mids.contains(&mid) {
+            if !self.used_mids.contains(mid.as_str()) {
                 return mid;
             }
         }
@@ -202,12 +203,14 @@ impl Transceivers {
 
     /// A description of this session (local or remote) used `mid`: it is never handed out.
     pub(crate) fn mid_used(&mut self, mid: &str) {
-        if !self.used_mids.contains(mid) {
-            self.used_mids.insert(mid.to_owned());
-            if let Some(journal) = &mut self.journal {
-                journal.mids.push(mid.to_owned());
-            }
+        if self.used_mids.contains(mid) {
+            return;
         }
+        let mid: Arc<str> = Arc::from(mid);
+        if let Some(journal) = &mut self.journal {
+            journal.mids.push(Arc::clone(&mid));
+        }
+        self.used_mids.insert(mid);
     }
 
     // ---- the journal ---------------------------------------------------------------------
@@ -242,7 +245,7 @@ impl Transceivers {
             self.used_ssrcs.remove(ssrc);
         }
         for mid in &journal.mids {
-            self.used_mids.remove(mid);
+            self.used_mids.remove(&**mid);
         }
         self.next_mid = journal.next_mid;
     }

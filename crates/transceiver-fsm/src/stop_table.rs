@@ -128,7 +128,9 @@ pub struct StopRules {
     pub keeps_remote_streams: bool,
 }
 
-/// The stop table.
+/// The stop table. Inlined: a caller reads one field, and the session asks on every scan of
+/// its transceivers, so only that field's comparison should remain.
+#[inline]
 pub const fn rules(phase: Phase, association: Association) -> StopRules {
     use Association::{Associated, Unassociated};
     use Phase as P;

@@ -46,6 +46,7 @@ enum Lifecycle {
 }
 
 impl Lifecycle {
+    #[inline]
     fn phase(&self) -> Phase {
         match self {
             Self::Active { .. } => Phase::Active,
@@ -191,6 +192,7 @@ impl Transceiver {
     }
 
     /// The life-cycle phase.
+    #[inline]
     pub fn phase(&self) -> Phase {
         self.lifecycle.phase()
     }
@@ -242,6 +244,7 @@ impl Transceiver {
 
     /// What its standing means for offers, answers, negotiation-needed, removal, its receiver
     /// track and the W3C lists: the stop table's row for its phase and association.
+    #[inline]
     pub fn rules(&self) -> StopRules {
         let association = if self.mid.is_some() {
             Association::Associated
