@@ -114,8 +114,9 @@ fn tolerant_tacet_applies_aiortcs_answer_to_a_stop_as_a_rejection() {
 
 // Strict: the same answer is refused; the session is unchanged (still waiting for an answer,
 // the video transceiver still stopping). As captured, the answer's clock-derived origin is
-// refused first (RFC 3264 §8); with the origin made continuous, the refusal names the rule
-// Chromium cites for the stop itself.
+// refused first (RFC 3264 §8), and the refusal also lists the answer's other bends (a live port
+// for the rejected video, its mid still in BUNDLE); with the origin made continuous, the
+// refusal names the live port (RFC 3264 §8.2) and lists the BUNDLE bend.
 // spec: 6.18
 #[test]
 fn strict_tacet_refuses_aiortcs_answer_to_a_stop() {
@@ -130,6 +131,22 @@ fn strict_tacet_refuses_aiortcs_answer_to_a_stop() {
     assert_eq!(err.fault(), Fault::Peer);
     assert!(err.rule().starts_with("RFC 3264 §8"), "{err}");
     assert_eq!(a.session, before);
+    // The changed o= line decides the error; the answer's other bends are reported with it.
+    let also = |err: &Error| -> Vec<WarningKind> {
+        match err {
+            Error::PeerViolation { also, .. } => also.iter().map(|w| w.kind.clone()).collect(),
+            other => panic!("expected a peer violation, got {other}"),
+        }
+    };
+    let live_port = WarningKind::LivePortForRejectedSection { mid: "1".into() };
+    let found = also(&err);
+    assert!(found.contains(&live_port), "{err}");
+    assert!(
+        found
+            .iter()
+            .any(|k| matches!(k, WarningKind::RejectedMidInBundle { .. })),
+        "{err}"
+    );
 
     let continuous = sdp("aiortc-xchromium-stopvideo-2-answer")
         .replace("o=- 4004451200 4004451200", "o=- 4004451198 4004451200");
@@ -138,7 +155,13 @@ fn strict_tacet_refuses_aiortcs_answer_to_a_stop() {
         .set_remote_description_text(SdpType::Answer, &continuous)
         .unwrap_err();
     assert_eq!(err.fault(), Fault::Peer);
-    assert!(err.rule().starts_with("RFC 9143 §7.3.1"), "{err}");
+    assert!(err.rule().starts_with("RFC 3264 §8.2"), "{err}");
+    assert!(
+        also(&err)
+            .iter()
+            .any(|k| matches!(k, WarningKind::RejectedMidInBundle { .. })),
+        "{err}"
+    );
     assert_eq!(a.session, before);
     assert_eq!(a.session.signaling_state(), SignalingState::HaveLocalOffer);
     assert!(!a.session.transceiver(video).unwrap().is_stopped());

@@ -111,11 +111,14 @@ impl Session {
     /// calls are atomic, decisions 0005).
     pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
         self.call(|s| {
+            let mut description = description;
             s.ensure_open("setRemoteDescription")?;
             if description.sdp_type != SdpType::Rollback {
                 // A description built or edited in code skipped the parser's checks.
                 description.validate().map_err(Error::remote_sdp)?;
-                s.check_origin(&description)?;
+                let mut bends = s.origin_bends(&description)?;
+                bends.extend(s.read_rejections(&mut description));
+                s.peer_warnings(bends)?;
             }
             if signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
                 // spec: webrtc-pc setRemoteDescription step "implicit rollback"; RFC 9429 §4.1.8.2
@@ -146,23 +149,50 @@ impl Session {
     }
 
     /// RFC 3264 §8: the peer's next description keeps its origin and raises the version when
-    /// the content changed. A changed origin or a lower version is refused; an unchanged version
-    /// with new content is a warning under the tolerant policy (aiortc 1.16 never raises it)
-    /// and refused under the strict one.
-    fn check_origin(&mut self, description: &SessionDescription) -> Result<(), Error> {
+    /// the content changed. A lower version is refused at once; a changed origin and an
+    /// unchanged version with new content (aiortc 1.16 never raises it) are bends: warnings
+    /// under the tolerant policy, refusals under the strict one ([`Self::peer_warnings`]).
+    fn origin_bends(
+        &self,
+        description: &SessionDescription,
+    ) -> Result<Vec<tacet_sdp::Warning>, Error> {
         let Some(previous) = self.descriptions.remote() else {
-            return Ok(());
+            return Ok(Vec::new());
         };
-        let warnings = description
+        description
             .check_follows(previous)
-            .map_err(Error::remote_sdp)?;
-        self.peer_warnings(warnings)
+            .map_err(Error::remote_sdp)
     }
 
-    /// Reports tolerated bends as events, or refuses the first under the strict policy.
+    /// An answer that keeps a live port (and its BUNDLE membership) for a section the offer
+    /// rejected — aiortc 1.16 answering a stop. Tolerant: read as the rejection the rules
+    /// require (decisions.md §2), and said; strict: only found, to be refused with every other
+    /// bend (the answer is left as it is).
+    fn read_rejections(&self, description: &mut SessionDescription) -> Vec<tacet_sdp::Warning> {
+        let (SdpType::Answer | SdpType::Pranswer, Some(offer)) = (
+            description.sdp_type,
+            self.descriptions.pending_local.as_deref(),
+        ) else {
+            return Vec::new();
+        };
+        match self.config.peer_policy {
+            PeerPolicy::Tolerant => description.reject_what_the_offer_rejected(offer),
+            PeerPolicy::Strict => description.clone().reject_what_the_offer_rejected(offer),
+        }
+    }
+
+    /// Reports tolerated bends as events; under the strict policy refuses the description with
+    /// the first bend, listing every other one too (the peer's author learns all of them).
     fn peer_warnings(&mut self, warnings: Vec<tacet_sdp::Warning>) -> Result<(), Error> {
-        if let (PeerPolicy::Strict, Some(first)) = (self.config.peer_policy, warnings.first()) {
-            return Err(Error::peer(first.to_string(), first.kind.rule()));
+        if self.config.peer_policy == PeerPolicy::Strict && !warnings.is_empty() {
+            let mut warnings = warnings.into_iter();
+            // Invariant: not empty, checked above.
+            let first = warnings.next().expect("invariant: warnings is not empty");
+            return Err(Error::PeerViolation {
+                what: first.to_string(),
+                rule: first.kind.rule(),
+                also: warnings.collect(),
+            });
         }
         self.queues
             .events(warnings.into_iter().map(Event::PeerWarning));
@@ -468,7 +498,7 @@ impl Session {
 
     fn apply_remote_answer(
         &mut self,
-        mut answer: SessionDescription,
+        answer: SessionDescription,
         next: SignalingState,
     ) -> Result<(), Error> {
         let offer = self
@@ -479,12 +509,6 @@ impl Session {
                 what: "a remote answer without a local offer".into(),
                 rule: "webrtc-pc set the session description",
             })?;
-        if self.config.peer_policy == PeerPolicy::Tolerant {
-            // aiortc 1.16 answers a port-0 section with a live port and keeps it in BUNDLE:
-            // read it as the rejection the rules require (decisions.md §2), and say so.
-            let warnings = answer.reject_what_the_offer_rejected(&offer);
-            self.peer_warnings(warnings)?;
-        }
         answer.check_answer(&offer).map_err(Error::remote_sdp)?;
         let kind = vocab::description_kind(answer.sdp_type);
         let mut tasks = Tasks::default();

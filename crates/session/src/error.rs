@@ -94,14 +94,35 @@ pub enum Error {
         /// The rule.
         rule: &'static str,
     },
-    /// A remote description breaks an offer/answer rule tacet-sdp does not check alone.
-    #[error("remote description: {what} ({rule})")]
+    /// A remote description breaks an offer/answer rule tacet-sdp does not check alone, or
+    /// (strict [`PeerPolicy`](crate::PeerPolicy)) bends one that the tolerant policy would
+    /// read leniently. The first violation found decides `what` and `rule`; every other one
+    /// found in the same description is in `also`, so the peer's author learns all of them.
+    #[error("remote description: {what} ({rule}){}", also_text(also))]
     PeerViolation {
         /// What.
         what: String,
         /// The rule.
         rule: &'static str,
+        /// The other violations found in the same description, each with where and which rule
+        /// (`warning.kind.rule()`).
+        also: Vec<tacet_sdp::Warning>,
     },
+}
+
+/// `; also: …` for the violations after the first.
+fn also_text(also: &[tacet_sdp::Warning]) -> String {
+    if also.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("; also: ");
+    for (i, warning) in also.iter().enumerate() {
+        if i > 0 {
+            text.push_str("; ");
+        }
+        text.push_str(&format!("{warning} ({})", warning.kind.rule()));
+    }
+    text
 }
 
 /// The W3C exception a call would throw (or reject its promise with) in a browser
@@ -236,6 +257,7 @@ impl Error {
         Self::PeerViolation {
             what: what.into(),
             rule,
+            also: Vec::new(),
         }
     }
 }
