@@ -59,6 +59,15 @@ impl Session {
                     rule: "webrtc-pc createAnswer: [[PendingRemoteDescription]] is null",
                 })?;
             let created = s.build_answer(&offer)?;
+            // As for offers: the checks the offerer will run on this answer run here first.
+            created
+                .description
+                .validate()
+                .map_err(Error::local_sdp)?;
+            created
+                .description
+                .check_answer(&offer)
+                .map_err(Error::local_sdp)?;
             let description = (*created.description).clone();
             s.descriptions.last_answer = Some(Arc::new(created));
             Ok(description)

@@ -105,6 +105,7 @@ impl Session {
     ) -> Result<TransceiverId, Error> {
         self.call(|s| {
             s.ensure_open("addTransceiver")?;
+            s.ensure_codecs(kind)?;
             let id = s.create_transceiver(kind, init.direction, Origin::Local);
             s.transceivers.get_mut(id)?.sender.streams = init.streams;
             s.after_call(Tasks::negotiation(Some(id)))?;
@@ -123,6 +124,7 @@ impl Session {
     ) -> Result<TransceiverId, Error> {
         self.call(|s| {
             s.ensure_open("addTrack")?;
+            s.ensure_codecs(kind)?;
             // CollectSenders: the senders of transceivers that are not [[Stopped]] (a stopped
             // transceiver's sender may keep its track; the track can be added again).
             if s.senders().any(|sender| sender.track.as_ref() == Some(&track)) {
@@ -196,6 +198,22 @@ impl Session {
             s.after_call(tasks)?;
             Ok(stopped)
         })
+    }
+
+    /// A transceiver of `kind` can only be offered with a codec of that kind: an m= line lists
+    /// at least one format, and without one the peer must refuse the offer.
+    fn ensure_codecs(&self, kind: TrackKind) -> Result<(), Error> {
+        let codecs = match kind {
+            TrackKind::Audio => &self.config.codecs.audio,
+            TrackKind::Video => &self.config.codecs.video,
+        };
+        if codecs.is_empty() {
+            return Err(Error::Type {
+                what: format!("no {} codec is configured", kind.as_str()),
+                rule: "RFC 8866 §5.14: an m= line lists at least one format (tacet: a transceiver's kind needs a configured codec)",
+            });
+        }
+        Ok(())
     }
 
     /// "Create an RTCRtpTransceiver" in the set.

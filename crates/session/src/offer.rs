@@ -64,6 +64,9 @@ impl Session {
             let ice = s.ice.for_offer(&mut s.rng);
             let slots = s.offer_slots();
             let description = s.build_offer(&slots, &ice)?;
+            // Never hand out a description the peer must refuse: the checks a remote
+            // description gets (RFC 8866 grammar, JSEP's attribute rules) run on ours too.
+            description.validate().map_err(Error::local_sdp)?;
             s.descriptions.last_offer = Some(Arc::new(Created {
                 description: Arc::new(description.clone()),
                 owners: slots.iter().map(|(owner, _, _)| *owner).collect(),
