@@ -379,7 +379,8 @@ impl Transceiver {
     }
 
     /// webrtc-pc "set the session description", local branch, for a transceiver that is not
-    /// stopped. The local branch never stops a transceiver.
+    /// stopped. The letter of the local branch never stops a transceiver; tacet stops one whose
+    /// m-section its own final answer rejects (see below).
     fn apply_local(&mut self, kind: DescriptionKind, section: &Section) {
         // A rejected section carries no media whatever its attribute says.
         let direction = if section.rejected {
