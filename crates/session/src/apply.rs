@@ -50,6 +50,15 @@ fn facts(section: &tacet_sdp::MediaSection, mid: &tacet_sdp::Mid) -> Section {
     }
 }
 
+/// Whether a remote description already passed the parser's checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Checked {
+    /// Built or edited in code: [`SessionDescription::validate`] runs.
+    No,
+    /// Parsed from text: the parser ran the same checks.
+    ByTheParser,
+}
+
 /// The distinct codec lists one description negotiated: sections of a kind usually negotiate
 /// the same codecs, so their transceivers share one list (less memory per transceiver, and a
 /// snapshot of the session copies a pointer, not the list).
@@ -110,12 +119,24 @@ impl Session {
     /// is undone too and the session is unchanged (a browser would keep the rollback; tacet's
     /// calls are atomic, decisions 0005).
     pub fn set_remote_description(&mut self, description: SessionDescription) -> Result<(), Error> {
+        self.set_remote(description, Checked::No)
+    }
+
+    /// `setRemoteDescription`, for a description the parser has `checked` or not.
+    fn set_remote(
+        &mut self,
+        description: SessionDescription,
+        checked: Checked,
+    ) -> Result<(), Error> {
         self.call(|s| {
             let mut description = description;
             s.ensure_open("setRemoteDescription")?;
             if description.sdp_type != SdpType::Rollback {
-                // A description built or edited in code skipped the parser's checks.
-                description.validate().map_err(Error::remote_sdp)?;
+                // A description built or edited in code skipped the parser's checks (the
+                // parser runs the same ones: `validate` is its grammar and cross-line checks).
+                if checked == Checked::No {
+                    description.validate().map_err(Error::remote_sdp)?;
+                }
                 let mut bends = s.origin_bends(&description)?;
                 bends.extend(s.read_rejections(&mut description));
                 s.peer_warnings(bends)?;
@@ -144,7 +165,7 @@ impl Session {
         self.call(|s| {
             s.queues
                 .events(parsed.warnings.into_iter().map(Event::PeerWarning));
-            s.set_remote_description(parsed.description)
+            s.set_remote(parsed.description, Checked::ByTheParser)
         })
     }
 
@@ -593,13 +614,17 @@ impl Session {
                 rejected_in(&local_mids) || rejected_in(&remote_mids)
             });
             self.drive(*id, Input::AnswerApplied { rejected }, tasks)?;
-            let entry = self.transceivers.get_mut(*id)?;
-            if entry.origin == Origin::PendingRemoteOffer {
-                entry.origin = Origin::RemoteOffer;
-            }
-            // The signaling state is stable: this is the last stable state now.
-            let receiver = &mut entry.receiver;
-            if receiver.stable_remote_streams != receiver.remote_streams {
+            // The signaling state is stable: this is the last stable state now. Written only
+            // where it changes (a write saves the transceiver for the call's rollback).
+            let entry = self.transceivers.get(*id)?;
+            let settled = entry.origin != Origin::PendingRemoteOffer
+                && entry.receiver.stable_remote_streams == entry.receiver.remote_streams;
+            if !settled {
+                let entry = self.transceivers.get_mut(*id)?;
+                if entry.origin == Origin::PendingRemoteOffer {
+                    entry.origin = Origin::RemoteOffer;
+                }
+                let receiver = &mut entry.receiver;
                 receiver.stable_remote_streams = receiver.remote_streams.clone();
             }
         }

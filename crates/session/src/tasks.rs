@@ -8,6 +8,7 @@
 //! end, in the spec's order.
 
 use tacet_track::TrackEvent;
+use tacet_transceiver_fsm::table::{self, Rule};
 use tacet_transceiver_fsm::{Effect as FsmEffect, Handled, Input};
 
 use crate::error::Error;
@@ -53,6 +54,12 @@ impl Session {
         input: Input,
         tasks: &mut Tasks,
     ) -> Result<Handled, Error> {
+        // An input the table ignores changes nothing: answered without writing (a write saves
+        // the transceiver for the call's rollback, a copy per transceiver per scan).
+        let fsm = &self.transceivers.get(id)?.fsm;
+        if table::rule(fsm.phase(), fsm.connection(), input.kind()) == Rule::Ignore {
+            return Ok(Handled::Ignored);
+        }
         let entry = self.transceivers.get_mut(id)?;
         let handled = entry
             .fsm
