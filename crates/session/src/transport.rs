@@ -298,7 +298,11 @@ impl Transports {
                 // those trickled for the new tag while the offer that moved it was pending
                 // wait in the description (`remote_candidate`) until this decision.
                 if let (Some(new), Some(old)) = (&facts, &t.remote) {
-                    for c in new.candidates.iter().filter(|c| !old.candidates.contains(c)) {
+                    for c in new
+                        .candidates
+                        .iter()
+                        .filter(|c| !old.candidates.contains(c))
+                    {
                         effects.push(Effect::RemoteCandidate {
                             transport: t.id,
                             candidate: Some(c.clone()),

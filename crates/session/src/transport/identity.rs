@@ -26,7 +26,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use tacet_sdp::{Candidate, SessionDescription};
+use tacet_sdp::{Candidate, DISCARD_PORT, SessionDescription};
 
 /// A transport address the peer receives on.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,7 +81,7 @@ impl Endpoint {
             let active = candidate
                 .extension("tcptype")
                 .is_some_and(|t| t.eq_ignore_ascii_case("active"));
-            if active || candidate.port() == 9 {
+            if active || candidate.port() == DISCARD_PORT {
                 return None;
             }
         }
@@ -110,9 +110,9 @@ impl Described {
             .candidates()
             .filter_map(Endpoint::of_candidate)
             .collect();
-        // RFC 9429 §5.2.1: port 9 and `IN IP4 0.0.0.0` stand for "no candidate yet"; Chromium
-        // also writes port 9 beside a real `c=` when its only candidates are active TCP ones.
-        let default = (section.port != 9)
+        // RFC 9429 §5.2.1: port 9 (discard: nothing receives there) and `IN IP4 0.0.0.0`
+        // stand for "no candidate yet", whichever of the two is written.
+        let default = (section.port != DISCARD_PORT)
             .then(|| {
                 section
                     .connections
@@ -195,9 +195,7 @@ mod tests {
         );
         assert_eq!(
             endpoint("1 1 udp 1686052607 198.51.100.7 61000 typ srflx raddr 0.0.0.0 rport 0"),
-            endpoint(
-                "2 1 udp 1686052351 198.51.100.7 61000 typ srflx raddr 192.0.2.2 rport 40296"
-            ),
+            endpoint("2 1 udp 1686052351 198.51.100.7 61000 typ srflx raddr 192.0.2.2 rport 40296"),
         );
         assert_ne!(
             endpoint("1 1 udp 1 192.0.2.2 40296 typ host"),
