@@ -100,14 +100,6 @@ fn is_active_tcp(c: &Candidate) -> bool {
     c.extension("tcptype") == Some("active")
 }
 
-fn udp_only(candidates: &[Candidate]) -> Vec<Candidate> {
-    candidates
-        .iter()
-        .filter(|c| c.transport().eq_ignore_ascii_case("udp"))
-        .cloned()
-        .collect()
-}
-
 /// Replaces the section's candidate lines (and `a=end-of-candidates`) with `lines`, then
 /// `a=end-of-candidates` when `end` — where the old ones were, as the browsers place them.
 fn set_candidates(section: &mut MediaSection, lines: &[Candidate], end: bool) {
@@ -238,7 +230,10 @@ fn a_chromium_shaped_reoffer_listing_the_old_udp_addresses_keeps_the_transport()
     let (mut b, old) = answered_chromium_round_one(|_| {});
     let r1 = parsed(STOPTAG_R1, SdpType::Offer);
     let mut r2 = parsed(STOPTAG_R2, SdpType::Offer);
-    let old_udp = udp_only(&candidates(section(&r1, "0")));
+    let old_udp: Vec<Candidate> = candidates(section(&r1, "0"))
+        .into_iter()
+        .filter(|c| c.transport() == "udp")
+        .collect();
     assert_eq!(old_udp.len(), 2);
     let mut kept: Vec<Candidate> = old_udp
         .iter()
@@ -613,24 +608,11 @@ fn firefox_reoffer_after_stopping_its_tag_is_replaced_despite_its_unchanged_acti
             .unwrap();
         answered(&mut b);
         let r2 = firefox_stops_its_tag(ports);
-        let parsed = SessionDescription::parse(SdpType::Offer, &r2)
-            .unwrap()
-            .description;
-        let old_active: Vec<Candidate> = candidates(section(
-            &SessionDescription::parse(SdpType::Offer, FIREFOX_R1)
-                .unwrap()
-                .description,
-            "0",
-        ))
-        .into_iter()
-        .filter(is_active_tcp)
-        .collect();
-        assert_eq!(old_active.len(), 4);
-        assert!(
-            old_active
-                .iter()
-                .all(|c| candidates(section(&parsed, "2")).contains(c))
-        );
+        let repeated = FIREFOX_R1
+            .lines()
+            .filter(|l| l.contains("tcptype active") && r2.contains(l))
+            .count();
+        assert_eq!(repeated, 4, "the old tag's active TCP lines, word for word");
         b.session
             .set_remote_description_text(SdpType::Offer, &r2)
             .unwrap();
@@ -774,4 +756,64 @@ fn tacet_stops_its_tag_and_an_answer_with_a_new_udp_address_beside_the_same_acti
     assert_eq!(from, old);
     assert_eq!(remote.candidates, [new_host, active_tcp()]);
     assert_eq!(the_live_transport(&pair.a), new);
+}
+
+// ICE credentials do not enter the decision: Chromium keeps them on a replacement, and an ICE
+// restart in the round that moves the tag changes them on a kept transport as well. The
+// transport addresses decide: the captured new ones replace, the old ones keep.
+// spec: 6.9
+#[test]
+fn an_ice_restart_in_the_same_round_neither_makes_nor_hides_a_replacement() {
+    let restarted = |keep_old_addresses: bool| {
+        let text = tacet_tests::corpus::sdp(STOPTAG_R2)
+            .replace("a=ice-ufrag:+jWB", "a=ice-ufrag:Rs7q")
+            .replace(
+                "a=ice-pwd:Kp/+lxdUoAkyKds9PhAloTMD",
+                "a=ice-pwd:9c0sQ2mZt4Lw1yVb8NdKe3Hx",
+            );
+        let mut r2 = SessionDescription::parse(SdpType::Offer, &text)
+            .unwrap()
+            .description;
+        if keep_old_addresses {
+            let old = candidates(section(&parsed(STOPTAG_R1, SdpType::Offer), "0"));
+            set_candidates(section_mut(&mut r2, "1"), &old, false);
+        }
+        r2
+    };
+    for (keep, expected) in [(false, replaced("1")), (true, retagged("1"))] {
+        let (mut b, _) = answered_chromium_round_one(|_| {});
+        set_remote(&mut b, restarted(keep));
+        let effects = answered(&mut b);
+        assert_eq!(tag_move(&effects), expected, "old addresses kept: {keep}");
+        let live = live_transports(&b.session);
+        assert_eq!(live[0].remote().unwrap().ufrag, "Rs7q");
+    }
+}
+
+// What tacet cannot know: only a pending *remote offer* holds candidates back. A candidate the
+// answerer trickles for the new tag that overtakes its answer (signalling reordered) finds
+// tacet's own offer pending and goes to the transport serving the mid, the old one.
+// spec: 6.9
+#[test]
+fn a_candidate_for_the_new_tag_that_overtakes_the_answer_goes_to_the_serving_transport() {
+    let mut pair = Pair::new();
+    let (audio, _) = pair.add_audio_video_data(Who::A);
+    pair.negotiate(Who::A).unwrap();
+    pair.negotiate(Who::A).unwrap();
+    let old = the_live_transport(&pair.a);
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
+    pair.send_offer(Who::A).unwrap();
+    pair.flush().unwrap();
+    pair.send_answer(Who::B).unwrap();
+    pair.a.take_effects();
+    let early = cand("1 1 udp 2122194687 127.0.0.1 61000 typ host generation 0");
+    assert_eq!(
+        trickle(&mut pair.a, "1", early),
+        RemoteCandidateOutcome::Delivered(old)
+    );
+    pair.flush().unwrap();
+    assert_eq!(tag_move(&pair.a.take_effects()), retagged("1"));
 }

@@ -69,8 +69,9 @@ pub enum RemoteCandidateOutcome {
     Delivered(TransportId),
     /// Kept in the remote description: the transport or its remote side does not exist yet,
     /// or a pending remote offer moves the BUNDLE tag to this mid and its answer decides which
-    /// transport the candidate is for (docs/decisions/0006); the candidate travels with the
-    /// transport when that is known (in [`crate::RemoteTransport::candidates`]).
+    /// transport the candidate is for (docs/decisions/0006). The candidate reaches the
+    /// transport with the answer: in [`crate::RemoteTransport::candidates`] of a new one, as
+    /// [`Effect::RemoteCandidate`] for one the tag move keeps.
     Stored,
     /// Ignored, as webrtc-pc says: its m-section's transceiver is stopped, or the section is
     /// rejected.

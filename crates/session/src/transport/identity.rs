@@ -197,6 +197,10 @@ mod tests {
             endpoint("1 1 udp 1686052607 198.51.100.7 61000 typ srflx raddr 0.0.0.0 rport 0"),
             endpoint("2 1 udp 1686052351 198.51.100.7 61000 typ srflx raddr 192.0.2.2 rport 40296"),
         );
+        assert_eq!(
+            endpoint("1 1 udp 1 192.0.2.2 40296 typ host"),
+            endpoint("1 2 udp 2 192.0.2.2 40296 typ host"),
+        );
         assert_ne!(
             endpoint("1 1 udp 1 192.0.2.2 40296 typ host"),
             endpoint("1 1 tcp 1 192.0.2.2 40296 typ host tcptype passive"),
@@ -216,6 +220,7 @@ mod tests {
             assert_eq!(endpoint(line), None, "{line}");
         }
         assert!(endpoint("6 1 tcp 1 192.0.2.2 9000 typ host tcptype passive").is_some());
+        assert!(endpoint("7 1 tcp 1 192.0.2.2 9001 typ host tcptype so").is_some());
     }
 
     #[test]
