@@ -664,21 +664,16 @@ fn trickled_first_round() -> Pair {
     pair
 }
 
-/// B stops its audio (mid 0, the tag) and offers; `edit` plays the peer B stands for.
+/// B stops its audio (mid 0, the tag) and offers, `edit` playing the peer B stands for; A
+/// answers. A's effects.
 fn b_stops_its_tag(pair: &mut Pair, edit: impl FnOnce(&mut SessionDescription)) -> Vec<Effect> {
     let b_audio = transceiver_by_mid(&pair.b.session, "0");
     pair.session(Who::B)
         .transceiver_mut(b_audio)
         .and_then(|mut t| t.stop())
         .unwrap();
-    let offer = pair.session(Who::B).create_offer().unwrap();
-    pair.session(Who::B)
-        .set_local_description(offer.clone())
-        .unwrap();
-    let mut sent = offer;
-    edit(&mut sent);
-    set_remote(&mut pair.a, sent);
-    answered(&mut pair.a)
+    pair.negotiate_editing_offer(Who::B, edit).unwrap();
+    pair.a.take_effects()
 }
 
 // A trickled first round, then B keeps its transport when its tag moves (tacet's own
