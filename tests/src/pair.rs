@@ -207,9 +207,20 @@ impl Pair {
 
     /// `who` creates an offer and sets it locally; it is sent (arrives after `delay`).
     pub fn send_offer(&mut self, who: Who) -> Result<SessionDescription, Error> {
-        let offer = self.session(who).create_offer()?;
+        self.send_edited_offer(who, |_| {})
+    }
+
+    /// As [`Pair::send_offer`], with the offer changed by `edit` after `who` set it (what
+    /// is sent and returned is the edited one).
+    fn send_edited_offer(
+        &mut self,
+        who: Who,
+        edit: impl FnOnce(&mut SessionDescription),
+    ) -> Result<SessionDescription, Error> {
+        let mut offer = self.session(who).create_offer()?;
         self.session(who).set_local_description(offer.clone())?;
         self.peer(who).drain();
+        edit(&mut offer);
         self.send(who.other(), offer.clone());
         Ok(offer)
     }
@@ -275,13 +286,7 @@ impl Pair {
         &mut self,
         offerer: Who,
     ) -> Result<(SessionDescription, SessionDescription), Error> {
-        let offer = self.send_offer(offerer)?;
-        self.flush()?;
-        let answer = self.send_answer(offerer.other())?;
-        self.flush()?;
-        self.a.drain();
-        self.b.drain();
-        Ok((offer, answer))
+        self.negotiate_editing_offer(offerer, |_| {})
     }
 
     /// A full round with the answer changed in flight by `edit` (to play a peer that writes
@@ -302,6 +307,24 @@ impl Pair {
         self.a.drain();
         self.b.drain();
         result.map(|()| (offer, answer))
+    }
+
+    /// A full round with the offer changed in flight by `edit` (to play a peer that writes
+    /// something tacet would not, e.g. Chromium's re-offer after stopping its BUNDLE tag): the
+    /// offerer sets its own offer, the other side gets the edited one and answers, and the
+    /// answer goes back. Returns (the edited offer, answer).
+    pub fn negotiate_editing_offer(
+        &mut self,
+        offerer: Who,
+        edit: impl FnOnce(&mut SessionDescription),
+    ) -> Result<(SessionDescription, SessionDescription), Error> {
+        let offer = self.send_edited_offer(offerer, edit)?;
+        self.flush()?;
+        let answer = self.send_answer(offerer.other())?;
+        self.flush()?;
+        self.a.drain();
+        self.b.drain();
+        Ok((offer, answer))
     }
 
     /// Sets a description on `who` as remote, parsing it from text the way a real peer's

@@ -3,13 +3,14 @@
 //! which transport a candidate belongs to; the ICE agent lives in the I/O layer.
 
 use std::sync::Arc;
-use tacet_sdp::{Attribute, Candidate};
+use tacet_sdp::{Attribute, Candidate, SdpType};
 
 use crate::error::Error;
 use crate::event::{Effect, TransportId};
 use crate::rng::Rng;
 use crate::session::Session;
 use crate::tasks::Tasks;
+use crate::transport::Trickled;
 
 /// The ICE part of the session: the local credentials every description carries, and a
 /// restart asked for but not yet offered.
@@ -67,8 +68,10 @@ pub enum RemoteCandidateOutcome {
     /// Handed to the transport with [`Effect::RemoteCandidate`].
     Delivered(TransportId),
     /// Kept in the remote description: the transport or its remote side does not exist yet,
-    /// and the candidate travels with it when it does (in
-    /// [`crate::RemoteTransport::candidates`]).
+    /// or a pending remote offer moves the BUNDLE tag to this mid and its answer decides which
+    /// transport the candidate is for (docs/decisions/0006). The candidate reaches the
+    /// transport with the answer: in [`crate::RemoteTransport::candidates`] of a new one, as
+    /// [`Effect::RemoteCandidate`] for one the tag move keeps.
     Stored,
     /// Ignored, as webrtc-pc says: its m-section's transceiver is stopped, or the section is
     /// rejected.
@@ -162,26 +165,26 @@ impl Session {
                 return Ok(RemoteCandidateOutcome::Ignored);
             }
             s.remember_remote_candidate(index, remote.candidate.as_ref());
-            let Some(transport) = s.transports_mut().serving_mut(&mid) else {
-                // The answer that creates the transport is not made yet; it reads the
-                // candidate from the remote description.
-                return Ok(RemoteCandidateOutcome::Stored);
-            };
-            let Some(known) = transport.remote.as_mut() else {
-                return Ok(RemoteCandidateOutcome::Stored);
-            };
-            if let Some(candidate) = &remote.candidate {
-                if known.candidates.contains(candidate) {
-                    return Ok(RemoteCandidateOutcome::Delivered(transport.id));
+            let pending_offer = s
+                .descriptions
+                .pending_remote
+                .clone()
+                .filter(|d| d.sdp_type == SdpType::Offer);
+            match s.transports_mut().remote_candidate(
+                &mid,
+                pending_offer.as_deref(),
+                remote.candidate.as_ref(),
+            ) {
+                Trickled::Stored => Ok(RemoteCandidateOutcome::Stored),
+                Trickled::Known(id) => Ok(RemoteCandidateOutcome::Delivered(id)),
+                Trickled::New(id) => {
+                    s.queues.effect(Effect::RemoteCandidate {
+                        transport: id,
+                        candidate: remote.candidate,
+                    });
+                    Ok(RemoteCandidateOutcome::Delivered(id))
                 }
-                known.candidates.push(candidate.clone());
             }
-            let id = transport.id;
-            s.queues.effect(Effect::RemoteCandidate {
-                transport: id,
-                candidate: remote.candidate,
-            });
-            Ok(RemoteCandidateOutcome::Delivered(id))
         })
     }
 

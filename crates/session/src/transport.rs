@@ -6,12 +6,15 @@
 //!   live section with the transport's credentials and candidates (RFC 9429 §5.2.2, §5.11).
 //!   That is [`Effect::TransportRetagged`].
 //! - Chromium, whichever side stops the tag, builds a new transport for the new tag: new
-//!   candidates on a new port, the same ICE credentials and fingerprint, a new DTLS handshake.
-//!   When an applied remote description shows a different port or candidate set on the new
-//!   tag, the session models a new transport and emits [`Effect::TransportReplaced`], so the
-//!   I/O layer runs ICE and DTLS on it and moves the running SCTP association across.
+//!   candidates on a new port, the same ICE credentials and fingerprint, a new DTLS handshake
+//!   (Firefox too, interop-findings §7). When the peer's new tag section describes a transport
+//!   other than the one the group had ([`identity`]: no transport address in common), the
+//!   session models a new transport and emits [`Effect::TransportReplaced`], so the I/O layer
+//!   runs ICE and DTLS on it and moves the running SCTP association across.
 //! - A transport is released only when no live section uses it any more (webrtc-pc "when the
 //!   signaling state becomes stable", RFC 9429 §5.11).
+
+mod identity;
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +24,8 @@ use tacet_transceiver_fsm::Mid;
 use crate::vocab;
 
 use crate::event::{DtlsRole, Effect, RemoteTransport, TransportId};
+
+use identity::{Described, Known};
 
 /// One transport as the session knows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +40,8 @@ pub struct TransportState {
     pub(crate) remote: Option<RemoteTransport>,
     pub(crate) role: Option<DtlsRole>,
     pub(crate) released: bool,
+    /// The transport addresses its remote end is known by (decision 0006).
+    known: Known,
 }
 
 impl TransportState {
@@ -72,6 +79,17 @@ impl TransportState {
     pub fn local_candidates(&self) -> &[Candidate] {
         &self.local_candidates
     }
+}
+
+/// What [`Transports::remote_candidate`] did with a trickled candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Trickled {
+    /// Left in the remote description for the answer to read.
+    Stored,
+    /// Already given to this transport.
+    Known(TransportId),
+    /// Given to this transport now: the I/O layer is to be told.
+    New(TransportId),
 }
 
 /// Every transport the session created, live or released (ids are never reused).
@@ -135,7 +153,7 @@ impl Transports {
         }) {
             return t.id;
         }
-        let id = self.create(tag.clone(), mids.to_vec(), None, None);
+        let id = self.create(tag.clone(), mids.to_vec(), None, Known::default(), None);
         effects.push(Effect::TransportCreated {
             transport: id,
             tag: tag.clone(),
@@ -148,6 +166,7 @@ impl Transports {
         tag: Mid,
         members: Vec<Mid>,
         remote: Option<RemoteTransport>,
+        known: Known,
         role: Option<DtlsRole>,
     ) -> TransportId {
         let id = TransportId::at(self.all.len());
@@ -165,6 +184,7 @@ impl Transports {
             remote,
             role,
             released: false,
+            known,
         });
         id
     }
@@ -218,9 +238,11 @@ impl Transports {
         let mut in_use: Vec<TransportId> = Vec::new();
         for group in groups {
             let tag = group[0].clone();
-            let facts = remote_mids
-                .get(tag.as_str())
-                .map(|(i, section)| remote_facts(remote, i, section));
+            let section = remote_mids.get(tag.as_str());
+            let facts = section.map(|(i, section)| remote_facts(remote, i, section));
+            let described = section
+                .map(|(i, _)| Described::section(remote, i))
+                .unwrap_or_default();
             let role = local_mids
                 .get(tag.as_str())
                 .and_then(|(i, _)| local.setup_for(i))
@@ -231,7 +253,9 @@ impl Transports {
             });
             let id = match existing {
                 None => {
-                    let id = self.create(tag.clone(), group.clone(), facts, role);
+                    let mut known = Known::default();
+                    known.learn(&described);
+                    let id = self.create(tag.clone(), group.clone(), facts, known, role);
                     effects.push(Effect::TransportCreated {
                         transport: id,
                         tag: tag.clone(),
@@ -243,25 +267,16 @@ impl Transports {
             };
             let t = &mut self.all[id];
             let retagged = t.tag != tag;
-            // A replacement is recognised by its candidates, once the transport is known by
-            // some: the new tag section lists none of them — either none at all (a fresh
-            // transport that has not gathered yet: Chromium's trickled re-offer, port 9) or only
-            // new ones (Chromium's gathered re-offer). A transport known by no candidate yet
-            // (the first round went out before gathering) that shows its candidates is the
-            // same transport.
-            let replaced = retagged
-                && facts.as_ref().is_some_and(|f| {
-                    t.remote.as_ref().is_some_and(|old| {
-                        !old.candidates.is_empty()
-                            && !f.candidates.iter().any(|c| old.candidates.contains(c))
-                    })
-                });
-            if replaced {
+            // Only a tag move can bring a new transport: the peer builds one for the new tag
+            // (interop-findings §5, §7); an ICE restart without a move keeps the transport.
+            if retagged && facts.is_some() && t.known.is_replaced_by(&described) {
                 let old = t.id;
                 t.released = true;
                 let role = role.or(t.role);
                 let remote_facts = facts.clone().unwrap_or_else(empty_remote);
-                let new = self.create(tag.clone(), group.clone(), facts, role);
+                let mut known = Known::default();
+                known.learn(&described);
+                let new = self.create(tag.clone(), group.clone(), facts, known, role);
                 effects.push(Effect::TransportReplaced {
                     old,
                     new,
@@ -279,8 +294,24 @@ impl Transports {
                     to: tag.clone(),
                 });
                 t.tag = tag;
+                // The new tag section may list candidates the kept transport was not given:
+                // those trickled for the new tag while the offer that moved it was pending
+                // wait in the description (`remote_candidate`) until this decision.
+                if let (Some(new), Some(old)) = (&facts, &t.remote) {
+                    for c in new
+                        .candidates
+                        .iter()
+                        .filter(|c| !old.candidates.contains(c))
+                    {
+                        effects.push(Effect::RemoteCandidate {
+                            transport: t.id,
+                            candidate: Some(c.clone()),
+                        });
+                    }
+                }
             }
             t.members = group;
+            t.known.learn(&described);
             if facts.is_some() {
                 t.remote = facts;
             }
@@ -318,6 +349,45 @@ impl Transports {
                 effects.push(Effect::TransportReleased { transport: t.id });
             }
         }
+    }
+
+    /// Where a candidate the peer trickled for `mid` goes (webrtc-pc `addIceCandidate`; the
+    /// caller has written it into the remote description already). `pending_offer` is the
+    /// pending remote offer, if any.
+    ///
+    /// While a remote offer that makes `mid` the tag of its BUNDLE group is pending and the
+    /// transport serving `mid` has another tag, the candidate may belong to a transport the
+    /// peer built for the new tag: it waits in the offer, and the answer decides with it
+    /// (decision 0006) instead of the old transport taking it.
+    pub(crate) fn remote_candidate(
+        &mut self,
+        mid: &str,
+        pending_offer: Option<&SessionDescription>,
+        candidate: Option<&Candidate>,
+    ) -> Trickled {
+        let Some(t) = self.serving_mut(mid) else {
+            // The answer that creates the transport is not applied yet; it reads the
+            // candidate from the remote description.
+            return Trickled::Stored;
+        };
+        let moving_here = pending_offer
+            .and_then(|offer| offer.bundle_group_of(mid))
+            .and_then(|group| group.mids().next())
+            .is_some_and(|tag| tag == mid && t.tag.as_str() != mid);
+        if moving_here {
+            return Trickled::Stored;
+        }
+        let Some(known) = t.remote.as_mut() else {
+            return Trickled::Stored;
+        };
+        if let Some(candidate) = candidate {
+            if known.candidates.contains(candidate) {
+                return Trickled::Known(t.id);
+            }
+            known.candidates.push(candidate.clone());
+            t.known.learn_candidate(candidate);
+        }
+        Trickled::New(t.id)
     }
 
     /// The DTLS role already established on the live transports, if any.
