@@ -202,8 +202,13 @@ struct Question {
     cell: fn(&StopRules) -> &'static str,
 }
 
+/// The cell for a yes/no answer, in the row's words.
+const fn either(value: bool, yes: &'static str, no: &'static str) -> &'static str {
+    if value { yes } else { no }
+}
+
 const fn yes_no(value: bool) -> &'static str {
-    if value { "yes" } else { "no" }
+    either(value, "yes", "no")
 }
 
 /// The rows, in the order a stop plays out.
@@ -234,13 +239,7 @@ const QUESTIONS: [Question; 12] = [
     Question {
         name: "remote streams",
         rule: "webrtc-pc \"stop the RTCRtpTransceiver\": both stream lists emptied",
-        cell: |r| {
-            if r.keeps_remote_streams {
-                "kept"
-            } else {
-                "emptied"
-            }
-        },
+        cell: |r| either(r.keeps_remote_streams, "kept", "emptied"),
     },
     Question {
         name: "`track` events",
@@ -295,13 +294,7 @@ const QUESTIONS: [Question; 12] = [
     Question {
         name: "trickled remote candidates",
         rule: "webrtc-pc addIceCandidate: resolved without adding for a stopped transceiver",
-        cell: |r| {
-            if r.takes_remote_candidates {
-                "added"
-            } else {
-                "ignored"
-            }
-        },
+        cell: |r| either(r.takes_remote_candidates, "added", "ignored"),
     },
 ];
 
