@@ -81,6 +81,7 @@ impl Session {
         // Codecs per section, and the first pass of rejections.
         let mut answers: Vec<Option<SectionAnswer>> = Vec::with_capacity(offer.media.len());
         let mut rejected: Vec<bool> = Vec::with_capacity(offer.media.len());
+        let ids = codecs::AnswerIds::new(&self.config.codecs, &self.registry, offer);
         for (section, owner) in offer.media.iter().zip(&owners) {
             let mut reject = section.is_rejected();
             let mut negotiated = None;
@@ -93,6 +94,7 @@ impl Session {
                         &self.config.codecs,
                         t.kind,
                         &codecs::read_extensions(section),
+                        &ids,
                     );
                     // spec: RFC 9429 §5.3.1 rejection reasons; webrtc-pc createAnswer note (rules 3.3a, 1.3f, 3.3d).
                     reject |= t.fsm.rules().answer == AnswerLine::Rejected || accepted.is_empty();

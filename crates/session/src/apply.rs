@@ -116,6 +116,7 @@ impl Session {
                 // A description built or edited in code skipped the parser's checks.
                 description.validate().map_err(Error::remote_sdp)?;
                 s.check_origin(&description)?;
+                codecs::check_remote(&description)?;
             }
             if signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
                 // spec: webrtc-pc setRemoteDescription step "implicit rollback"; RFC 9429 §4.1.8.2

@@ -102,6 +102,16 @@ pub enum Error {
         /// The rule.
         rule: &'static str,
     },
+    /// The session's [`CodecConfig`](crate::CodecConfig) cannot be offered: it needs more
+    /// payload types (or header-extension ids) than RTP has, or a RED codec names no primary.
+    /// The caller's fault; the description cannot be generated (W3C `OperationError`).
+    #[error("OperationError: codec configuration: {what} ({rule})")]
+    InvalidCodecConfig {
+        /// What.
+        what: String,
+        /// The rule.
+        rule: &'static str,
+    },
 }
 
 /// The W3C exception a call would throw (or reject its promise with) in a browser
@@ -172,6 +182,9 @@ impl Error {
             Self::Sdp { .. } | Self::PeerViolation { .. } | Self::Operation { .. } => {
                 DomException::OperationError
             }
+            // webrtc-pc createOffer: when inspecting the system state for the offer fails,
+            // "reject p with a newly created OperationError".
+            Self::InvalidCodecConfig { .. } => DomException::OperationError,
             Self::Type { .. } => DomException::TypeError,
         }
     }
@@ -189,6 +202,7 @@ impl Error {
             | Self::Type { .. }
             | Self::UnknownTransceiver(_)
             | Self::ForeignTransceiver(_) => Fault::Caller,
+            Self::InvalidCodecConfig { .. } => Fault::Caller,
         }
     }
 
@@ -208,6 +222,7 @@ impl Error {
             }
             Self::Transceiver { source, .. } => source.rule(),
             Self::Sdp { source, .. } => source.rule(),
+            Self::InvalidCodecConfig { rule, .. } => rule,
         }
     }
 
