@@ -109,9 +109,11 @@ impl ProfileLevelId {
     /// The level, ordered: level_idc times ten, level 1b (level_idc 11 with constraint_set3 in
     /// the Baseline, Main and Extended families, level_idc 9 in the others) between 1 and 1.1.
     fn level(self) -> u16 {
-        let one_b =
-            (self.level_idc == 11 && self.iop & CONSTRAINT_SET3 != 0 && self.set3_means_1b())
-                || self.level_idc == 9;
+        let one_b = if self.set3_means_1b() {
+            self.level_idc == 11 && self.iop & CONSTRAINT_SET3 != 0
+        } else {
+            self.level_idc == 9
+        };
         if one_b {
             105
         } else {
