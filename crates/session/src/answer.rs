@@ -91,6 +91,7 @@ impl Session {
         // Codecs per section, and the first pass of rejections.
         let mut answers: Vec<Option<SectionAnswer>> = Vec::with_capacity(offer.media.len());
         let mut rejected: Vec<bool> = Vec::with_capacity(offer.media.len());
+        let ids = codecs::AnswerIds::new(&self.config.codecs, &self.registry, offer);
         for (section, owner) in offer.media.iter().zip(&owners) {
             let mut reject = section.is_rejected();
             let mut negotiated = None;
@@ -103,6 +104,7 @@ impl Session {
                         &self.config.codecs,
                         t.kind,
                         &codecs::read_extensions(section),
+                        &ids,
                     );
                     // spec: RFC 9429 §5.3.1 rejection reasons; webrtc-pc createAnswer note (rules 3.3a, 1.3f, 3.3d).
                     reject |= t.fsm.rules().answer == AnswerLine::Rejected || accepted.is_empty();
@@ -161,7 +163,10 @@ impl Session {
         );
         sdp.set_bundle_groups(answer_groups.iter().map(|g| g.iter().map(String::as_str)))
             .map_err(Error::local_sdp)?;
-        sdp.attributes.push(Attribute::ExtmapAllowMixed);
+        // RFC 8285 §6: an answer says extmap-allow-mixed only when the offer did.
+        if offer.attributes.extmap_allow_mixed() {
+            sdp.attributes.push(Attribute::ExtmapAllowMixed);
+        }
         let semantic = tacet_sdp::MsidSemantic::new(
             self.transceivers()
                 .filter(|t| t.sender.track.is_some())

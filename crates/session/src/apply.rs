@@ -140,6 +140,7 @@ impl Session {
                 let mut bends = s.origin_bends(&description)?;
                 bends.extend(s.read_rejections(&mut description));
                 s.peer_warnings(bends)?;
+                codecs::check_remote(&description)?;
             }
             if signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
                 // spec: webrtc-pc setRemoteDescription step "implicit rollback"; RFC 9429 §4.1.8.2

@@ -6,8 +6,16 @@
 //! later offer and answer, also when the original answerer makes the next offer. Chromium
 //! refuses a re-offer that changes them ("RTP extension ID reassignment"), and RFC 8843 §9.1 /
 //! RFC 3264 §8.3.2 ask for it.
-
-use std::collections::BTreeMap;
+//!
+//! | file | what |
+//! |---|---|
+//! | `codecs.rs` | the configuration, reading and writing sections, the answer's codecs |
+//! | `codecs/registry.rs` | the registry and the numbering of offers (one space for audio and video) |
+//! | `codecs/extensions.rs` | the answer's extension ids |
+//! | `codecs/h264.rs` | H264 profiles and levels (RFC 6184) |
+//! | `codecs/remote.rs` | numbering a remote description must not break |
+//!
+//! Why each rule: `docs/decisions/0009-codec-negotiation.md`.
 
 use tacet_sdp::{Attribute, ExtMap, Fmtp, MediaSection, RtcpFb, RtpMap, SessionDescription};
 
@@ -15,6 +23,18 @@ use tacet_track::TrackKind;
 
 use crate::error::Error;
 use crate::vocab;
+
+mod extensions;
+mod h264;
+mod registry;
+mod remote;
+
+pub(crate) use extensions::{AnswerIds, answer_extensions};
+pub(crate) use registry::Registry;
+pub(crate) use remote::check_remote;
+
+/// The placeholder for the primary codec's payload type in a RED fmtp (RFC 2198 §5).
+const PRIMARY: &str = "{primary}";
 
 /// One codec tacet can offer or accept.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26,8 +46,9 @@ pub struct Codec {
     /// Channels (audio).
     pub channels: Option<u16>,
     /// `a=fmtp` parameters, in order. For RED, `{primary}` in a parameter name is replaced by
-    /// the primary codec's payload type (`111/111`): in an answer the primary the offer named,
-    /// in an offer the first codec of the section.
+    /// the primary codec's payload type (`{primary}/{primary}` is written `111/111`): in an
+    /// answer the primary the offer named, in an offer the codec [`primary`](Self::primary)
+    /// names.
     pub fmtp: Vec<(String, Option<String>)>,
     /// `a=rtcp-fb` lines: (type, parameter).
     pub rtcp_fbs: Vec<(String, Option<String>)>,
@@ -35,21 +56,18 @@ pub struct Codec {
     pub preferred_pt: u8,
     /// The payload type of this codec's RTX stream (RFC 4588), when it has one.
     pub rtx_pt: Option<u8>,
+    /// For RED (RFC 2198): the position, in the same list, of the codec it carries, whose
+    /// payload type `{primary}` stands for in an offer. `None`: the first codec of the list
+    /// that is neither RED nor RTX. Read only where the fmtp has `{primary}`.
+    pub primary: Option<usize>,
 }
 
 impl Codec {
-    /// The `a=fmtp` parameters as written: `{primary}` resolved to `primary`, an empty value
-    /// written bare (no `=`).
-    pub(crate) fn written_fmtp(&self, primary: u8) -> Vec<(String, Option<String>)> {
-        let primary = primary.to_string();
+    /// The `a=fmtp` parameters as written: an empty value written bare (no `=`).
+    pub(crate) fn written_fmtp(&self) -> Vec<(String, Option<String>)> {
         self.fmtp
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.replace("{primary}", &primary),
-                    v.clone().filter(|v| !v.is_empty()),
-                )
-            })
+            .map(|(k, v)| (k.clone(), v.clone().filter(|v| !v.is_empty())))
             .collect()
     }
 
@@ -62,6 +80,7 @@ impl Codec {
             rtcp_fbs: Vec::new(),
             preferred_pt,
             rtx_pt: None,
+            primary: None,
         }
     }
 
@@ -87,8 +106,9 @@ impl Codec {
     }
 
     /// What makes two codecs "the same" for negotiation: name, clock rate, channels, and for
-    /// H264 the profile (profile_idc + constraints) and packetization mode, for VP9 the
-    /// profile (RFC 6184 §8.2.2, draft-ietf-payload-vp9 §6).
+    /// H264 the profile (profile_idc and profile-iop, RFC 6184 §8.1 Table 5) and packetization
+    /// mode (RFC 6184 §8.1), for VP9 the profile (draft-ietf-payload-vp9 §6). Not the H264
+    /// level: it is negotiated (RFC 6184 §8.2.2, [`answer`]).
     pub(crate) fn key(&self) -> CodecKey {
         key_of(&self.name, self.clock_rate, self.channels, |k| {
             self.fmtp
@@ -100,6 +120,14 @@ impl Codec {
 
     fn is_red(&self) -> bool {
         self.name.eq_ignore_ascii_case("red")
+    }
+
+    fn is_rtx(&self) -> bool {
+        self.name.eq_ignore_ascii_case("rtx")
+    }
+
+    fn is_h264(&self) -> bool {
+        self.name.eq_ignore_ascii_case("h264")
     }
 }
 
@@ -120,12 +148,9 @@ fn key_of<'a>(
 ) -> CodecKey {
     let name = name.to_ascii_lowercase();
     let profile = match name.as_str() {
-        "h264" => Some(format!(
-            "{}:{}",
-            param("profile-level-id")
-                .map_or("4200", |p| p.get(..4).unwrap_or(p))
-                .to_ascii_lowercase(),
-            param("packetization-mode").unwrap_or("0")
+        "h264" => Some(h264::identity(
+            param("profile-level-id"),
+            param("packetization-mode"),
         )),
         "vp9" => Some(param("profile-id").unwrap_or("0").to_owned()),
         _ => None,
@@ -244,13 +269,16 @@ impl CodecConfig {
             let Some(section) = description.media.iter().find(|m| m.kind == kind) else {
                 continue;
             };
-            let codecs: Vec<Codec> = read_section(section)
+            let read = read_section(section);
+            let pts: Vec<u8> = read.iter().map(|n| n.pt).collect();
+            let mut codecs: Vec<Codec> = read
                 .into_iter()
                 .map(|n| Codec {
                     rtx_pt: n.rtx_pt,
                     ..n.codec
                 })
                 .collect();
+            name_red_primaries(&mut codecs, &pts);
             let extensions = read_extensions(section);
             match media {
                 TrackKind::Audio => {
@@ -281,6 +309,37 @@ impl CodecConfig {
     }
 }
 
+/// RED read from a description names its primary by payload type (`111/111`); in a
+/// configuration it names it by position, so that the offer follows the primary wherever the
+/// registry numbers it: `{primary}/{primary}` and [`Codec::primary`].
+fn name_red_primaries(codecs: &mut [Codec], pts: &[u8]) {
+    for i in 0..codecs.len() {
+        if !codecs[i].is_red() {
+            continue;
+        }
+        let Some(first) = codecs[i].fmtp.first().map(|(k, _)| k.clone()) else {
+            continue;
+        };
+        let named = first.split('/').next().and_then(|p| p.parse::<u8>().ok());
+        let index = named.and_then(|pt| pts.iter().position(|p| *p == pt));
+        let (Some(pt), Some(index)) = (named, index) else {
+            continue;
+        };
+        if codecs[index].is_red() {
+            continue;
+        }
+        let pt = pt.to_string();
+        let key: Vec<&str> = first
+            .split('/')
+            .map(|p| if p == pt { PRIMARY } else { p })
+            .collect();
+        if let Some((k, _)) = codecs[i].fmtp.first_mut() {
+            *k = key.join("/");
+        }
+        codecs[i].primary = Some(index);
+    }
+}
+
 /// One codec as negotiated in an m-section.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NegotiatedCodec {
@@ -290,143 +349,6 @@ pub struct NegotiatedCodec {
     pub codec: Codec,
     /// The RTX payload type, when RTX was negotiated.
     pub rtx_pt: Option<u8>,
-}
-
-/// Payload types and extension ids fixed by negotiation, per media type. Append-only: an entry
-/// is never changed once written, except that a codec registered without RTX gets the RTX
-/// payload type negotiated for it later.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Registry {
-    pts: BTreeMap<(TrackKind, CodecKey), (u8, Option<u8>)>,
-    extensions: BTreeMap<(TrackKind, String), u16>,
-}
-
-impl Registry {
-    /// Records what an applied answer negotiated (first write wins).
-    ///
-    /// A payload type or extension id already registered for another codec or URI of the same
-    /// media type is not recorded again: sections without BUNDLE may number independently
-    /// (VP8 at 96 in one, H264 at 96 in another), and registering both would make `offer`
-    /// write one payload type twice in a section (RFC 3264 §6.1: a payload type maps to one
-    /// codec in an m-line) or one extmap id twice (RFC 8285 §5). Such a codec keeps what
-    /// `offer` gives it: its preferred payload type if free, else a free one.
-    pub(crate) fn record(
-        &mut self,
-        media: TrackKind,
-        codecs: &[NegotiatedCodec],
-        ext: &[(String, u16)],
-    ) {
-        for c in codecs {
-            let taken: Vec<u8> = self.pts_of(media).collect();
-            let key = (media, c.codec.key());
-            match self.pts.get_mut(&key) {
-                // RFC 4588 / RFC 3264 §8.3.2: RTX negotiated after its codec (first offered
-                // without it) is as fixed as the codec's own payload type.
-                Some((_, rtx @ None)) => *rtx = c.rtx_pt.filter(|r| !taken.contains(r)),
-                Some(_) => {}
-                None if taken.contains(&c.pt) => {}
-                None => {
-                    let rtx = c.rtx_pt.filter(|r| *r != c.pt && !taken.contains(r));
-                    self.pts.insert(key, (c.pt, rtx));
-                }
-            }
-        }
-        for (uri, id) in ext {
-            let key = (media, uri.clone());
-            let taken = self
-                .extensions
-                .iter()
-                .any(|((m, _), used)| *m == media && used == id);
-            if !self.extensions.contains_key(&key) && !taken {
-                self.extensions.insert(key, *id);
-            }
-        }
-    }
-
-    /// Every payload type (primary and RTX) registered for `media`.
-    fn pts_of(&self, media: TrackKind) -> impl Iterator<Item = u8> + '_ {
-        self.pts
-            .iter()
-            .filter(move |((m, _), _)| *m == media)
-            .flat_map(|(_, (pt, rtx))| std::iter::once(*pt).chain(*rtx))
-    }
-
-    /// The codecs to offer for `media`: every configured codec, with its registered payload
-    /// type when it has one, else its preferred one if free, else a free dynamic one.
-    pub(crate) fn offer(&self, config: &CodecConfig, media: TrackKind) -> Vec<NegotiatedCodec> {
-        let mut used: Vec<u8> = self.pts_of(media).collect();
-        let take = |preferred: u8, used: &mut Vec<u8>| {
-            let pt = if used.contains(&preferred) {
-                free_dynamic(used)
-            } else {
-                preferred
-            };
-            used.push(pt);
-            pt
-        };
-        config
-            .codecs(media)
-            .iter()
-            .map(|codec| {
-                let (pt, rtx_pt) = match self.pts.get(&(media, codec.key())) {
-                    Some(&(pt, rtx)) => {
-                        (pt, rtx.or_else(|| codec.rtx_pt.map(|p| take(p, &mut used))))
-                    }
-                    None => {
-                        let pt = take(codec.preferred_pt, &mut used);
-                        (pt, codec.rtx_pt.map(|p| take(p, &mut used)))
-                    }
-                };
-                NegotiatedCodec {
-                    pt,
-                    codec: codec.clone(),
-                    rtx_pt,
-                }
-            })
-            .collect()
-    }
-
-    /// The header extensions to offer for `media`, with registered ids where they exist.
-    pub(crate) fn offer_extensions(
-        &self,
-        config: &CodecConfig,
-        media: TrackKind,
-    ) -> Vec<(String, u16)> {
-        let mut used: Vec<u16> = self
-            .extensions
-            .iter()
-            .filter(|((m, _), _)| *m == media)
-            .map(|(_, id)| *id)
-            .collect();
-        config
-            .extensions(media)
-            .iter()
-            .map(|(uri, preferred)| {
-                let id = match self.extensions.get(&(media, uri.clone())) {
-                    Some(id) => *id,
-                    None => {
-                        let id = if used.contains(preferred) {
-                            (1..=14).find(|i| !used.contains(i)).unwrap_or(*preferred)
-                        } else {
-                            *preferred
-                        };
-                        used.push(id);
-                        id
-                    }
-                };
-                (uri.clone(), id)
-            })
-            .collect()
-    }
-}
-
-/// The first dynamic payload type (96-127, then 35-63) not in `used`.
-fn free_dynamic(used: &[u8]) -> u8 {
-    (96..=127)
-        .chain(35..=63)
-        .find(|pt| !used.contains(pt))
-        // 61 dynamic payload types; a section never offers that many codecs.
-        .unwrap_or(127)
 }
 
 /// The codecs of an m-section as written, one entry per primary payload type.
@@ -468,6 +390,7 @@ pub(crate) fn read_section(section: &MediaSection) -> Vec<NegotiatedCodec> {
                     rtcp_fbs,
                     preferred_pt: pt,
                     rtx_pt: None,
+                    primary: None,
                 },
                 rtx_pt: rtx_for(pt),
             })
@@ -485,9 +408,9 @@ pub(crate) fn read_extensions(section: &MediaSection) -> Vec<(String, u16)> {
 }
 
 /// The answer's codecs for an offered section (RFC 9429 §5.3.1): the offered codecs tacet
-/// supports, in the offer's order and with the offer's payload types; our own fmtp; rtcp-fb the
-/// intersection; RTX only for accepted codecs both sides offer it for; RED only when its
-/// primary is accepted.
+/// supports, in the offer's order and with the offer's payload types; our own fmtp (for H264
+/// at the level RFC 6184 §8.2.2 gives the answer); rtcp-fb the intersection; RTX only for
+/// accepted codecs both sides offer it for; RED only when its primary is accepted.
 pub(crate) fn answer(
     config: &CodecConfig,
     media: TrackKind,
@@ -500,7 +423,11 @@ pub(crate) fn answer(
         let Some(mine) = supported(&o.codec) else {
             continue;
         };
-        let mut fmtp = mine.fmtp.clone();
+        let mut fmtp = if mine.is_h264() {
+            h264::answer_fmtp(&mine.fmtp, &o.codec.fmtp)
+        } else {
+            mine.fmtp.clone()
+        };
         if mine.is_red() {
             // RED carries a primary codec (RFC 2198 §5, `a=fmtp:63 111/111`): accept it only
             // when the primary is accepted. The primary may be listed after RED (an offerer
@@ -519,11 +446,10 @@ pub(crate) fn answer(
             let Some(primary) = primary else {
                 continue;
             };
-            // Name the offer's primary payload type: left as `{primary}`, `write_codecs` would
-            // put the answer's first codec there, which need not be the primary.
+            // Name the offer's primary payload type (RFC 2198 §5), whatever comes first.
             let primary = primary.to_string();
             for (k, _) in &mut fmtp {
-                *k = k.replace("{primary}", &primary);
+                *k = k.replace(PRIMARY, &primary);
             }
         }
         let rtcp_fbs = mine
@@ -546,19 +472,6 @@ pub(crate) fn answer(
     accepted
 }
 
-/// The answer's extensions: the offered ones tacet supports, with the offer's ids.
-pub(crate) fn answer_extensions(
-    config: &CodecConfig,
-    media: TrackKind,
-    offered: &[(String, u16)],
-) -> Vec<(String, u16)> {
-    offered
-        .iter()
-        .filter(|(uri, _)| config.extensions(media).iter().any(|(u, _)| u == uri))
-        .cloned()
-        .collect()
-}
-
 /// Writes the codec attributes (rtpmap, rtcp-fb, fmtp, then RTX) in Chromium's order, and
 /// returns the payload types for the m-line.
 pub(crate) fn write_codecs(
@@ -570,7 +483,6 @@ pub(crate) fn write_codecs(
         what: format!("codec configuration cannot be written: {e}"),
         rule: "tacet: CodecConfig values must be SDP tokens",
     };
-    let primary_pt = codecs.first().map(|c| c.pt);
     for c in codecs {
         pts.push(c.pt);
         let a = &mut section.attributes;
@@ -583,7 +495,7 @@ pub(crate) fn write_codecs(
             ));
         }
         if !c.codec.fmtp.is_empty() {
-            let params = c.codec.written_fmtp(primary_pt.unwrap_or(c.pt));
+            let params = c.codec.written_fmtp();
             a.push(Attribute::Fmtp(
                 Fmtp::new(c.pt, params.iter().map(|(k, v)| (k.as_str(), v.as_deref())))
                     .map_err(sdp)?,

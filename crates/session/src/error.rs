@@ -108,6 +108,16 @@ pub enum Error {
         /// (`warning.kind.rule()`).
         also: Vec<tacet_sdp::Warning>,
     },
+    /// The session's [`CodecConfig`](crate::CodecConfig) cannot be offered: it needs more
+    /// payload types (or header-extension ids) than RTP has, or a RED codec names no primary.
+    /// The caller's fault; the description cannot be generated (W3C `OperationError`).
+    #[error("OperationError: codec configuration: {what} ({rule})")]
+    InvalidCodecConfig {
+        /// What.
+        what: String,
+        /// The rule.
+        rule: &'static str,
+    },
 }
 
 /// `; also: …` for the violations after the first.
@@ -193,6 +203,9 @@ impl Error {
             Self::Sdp { .. } | Self::PeerViolation { .. } | Self::Operation { .. } => {
                 DomException::OperationError
             }
+            // webrtc-pc createOffer: when inspecting the system state for the offer fails,
+            // "reject p with a newly created OperationError".
+            Self::InvalidCodecConfig { .. } => DomException::OperationError,
             Self::Type { .. } => DomException::TypeError,
         }
     }
@@ -210,6 +223,7 @@ impl Error {
             | Self::Type { .. }
             | Self::UnknownTransceiver(_)
             | Self::ForeignTransceiver(_) => Fault::Caller,
+            Self::InvalidCodecConfig { .. } => Fault::Caller,
         }
     }
 
@@ -229,6 +243,7 @@ impl Error {
             }
             Self::Transceiver { source, .. } => source.rule(),
             Self::Sdp { source, .. } => source.rule(),
+            Self::InvalidCodecConfig { rule, .. } => rule,
         }
     }
 

@@ -217,13 +217,7 @@ impl Session {
         let latest = self.descriptions.latest();
         // What a section of each media type offers depends only on the registry and the
         // configuration: worked out once per offer, not once per section.
-        let offered = |media: TrackKind| {
-            (
-                self.registry.offer(&self.config.codecs, media),
-                self.registry.offer_extensions(&self.config.codecs, media),
-            )
-        };
-        let (audio, video) = (offered(TrackKind::Audio), offered(TrackKind::Video));
+        let offered = self.registry.offer(&self.config.codecs)?;
         for (i, (owner, mid, kind)) in slots.iter().enumerate() {
             let candidates: Option<&[Candidate]> =
                 carriers[i].and_then(|id| self.transports.local_candidates(id));
@@ -238,10 +232,7 @@ impl Session {
             let section = match owner {
                 Owner::Transceiver(id) => {
                     let t = self.transceivers.get(*id)?;
-                    let (codecs, extensions) = match t.kind {
-                        TrackKind::Audio => &audio,
-                        TrackKind::Video => &video,
-                    };
+                    let (codecs, extensions) = (offered.codecs(t.kind), offered.extensions(t.kind));
                     let direction = t.desired_direction();
                     let section =
                         self.media_section(*id, mid, direction, codecs, extensions, &transport)?;

@@ -12,7 +12,7 @@
 //! | [`Transports`] | each BUNDLE group's ICE+DTLS transport | `transport.rs` |
 //! | [`DataChannels`] | the data channels (negotiation's view) | `data.rs` |
 //! | [`IceCredentials`] | the local ICE ufrag and password, a pending restart | `ice.rs` |
-//! | [`Registry`] | payload types and extension ids, stable for the session | `codecs.rs` |
+//! | [`Registry`] | payload types and extension ids, stable for the session | `codecs/registry.rs` |
 //! | [`Queues`] | events for the application, effects for the I/O layer | `queues.rs` |
 //!
 //! The session itself keeps what belongs to the connection as a whole: configuration,

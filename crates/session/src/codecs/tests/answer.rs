@@ -38,7 +38,7 @@ fn answer_to_our_own_default_offer_keeps_every_codec() {
         (TrackKind::Audio, MediaKind::Audio),
         (TrackKind::Video, MediaKind::Video),
     ] {
-        let offer = Registry::default().offer(&config, media);
+        let offer = offered(&Registry::default(), &config, media);
         let answer = answer(&config, media, &through_sdp(kind, &offer));
         assert_eq!(pts_and_rtx(&answer), pts_and_rtx(&offer), "{media:?}");
         for (a, o) in answer.iter().zip(&offer) {

@@ -7,15 +7,20 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 
 /// RFC 3264 §6.1 / RFC 4588 §8.6: with nothing negotiated, every codec is offered at its
-/// preferred payload type, each video codec with its RTX payload type, no number twice.
+/// preferred payload type, each video codec with its RTX payload type, no number twice; the
+/// offered codec is the configured one, RED's `{primary}` named (RFC 2198 §5).
 #[test]
 fn default_offer_uses_each_preferred_pt_and_rtx_pt() {
     let config = CodecConfig::default();
     for media in [TrackKind::Audio, TrackKind::Video] {
-        let offer = Registry::default().offer(&config, media);
+        let offer = offered(&Registry::default(), &config, media);
         assert_eq!(offer.len(), config.codecs(media).len());
         for (offered, configured) in offer.iter().zip(config.codecs(media)) {
-            assert_eq!(&offered.codec, configured);
+            let mut expected = configured.clone();
+            for (k, _) in &mut expected.fmtp {
+                *k = k.replace(PRIMARY, "111");
+            }
+            assert_eq!(offered.codec, expected);
             assert_eq!(offered.pt, configured.preferred_pt, "{}", configured.name);
             assert_eq!(offered.rtx_pt, configured.rtx_pt, "{}", configured.name);
         }
@@ -27,7 +32,11 @@ fn default_offer_uses_each_preferred_pt_and_rtx_pt() {
 /// its RTX (RFC 4588), at Chromium's numbers.
 #[test]
 fn default_video_offer_is_chromium_numbering() {
-    let offer = Registry::default().offer(&CodecConfig::default(), TrackKind::Video);
+    let offer = offered(
+        &Registry::default(),
+        &CodecConfig::default(),
+        TrackKind::Video,
+    );
     assert_eq!(
         pts_and_rtx(&offer),
         [
@@ -51,7 +60,11 @@ fn default_video_offer_is_chromium_numbering() {
 /// RTX; every payload type is distinct.
 #[test]
 fn default_audio_offer_has_no_rtx_and_distinct_pts() {
-    let offer = Registry::default().offer(&CodecConfig::default(), TrackKind::Audio);
+    let offer = offered(
+        &Registry::default(),
+        &CodecConfig::default(),
+        TrackKind::Audio,
+    );
     assert_eq!(
         pts_and_rtx(&offer),
         [(111, None), (63, None), (110, None), (126, None)]
@@ -86,7 +99,7 @@ fn default_config_pts_are_distinct_across_media_types() {
 fn default_extension_offer_uses_preferred_ids_without_duplicates() {
     let config = CodecConfig::default();
     for media in [TrackKind::Audio, TrackKind::Video] {
-        let offer = Registry::default().offer_extensions(&config, media);
+        let offer = offered_extensions(&Registry::default(), &config, media);
         assert_eq!(offer, config.extensions(media));
         let ids: BTreeSet<u16> = offer.iter().map(|(_, id)| *id).collect();
         assert_eq!(ids.len(), offer.len());
@@ -98,14 +111,13 @@ fn default_extension_offer_uses_preferred_ids_without_duplicates() {
 #[test]
 fn minimal_config_offers_opus_and_vp8_with_rtx() {
     let config = CodecConfig::minimal();
-    let audio = Registry::default().offer(&config, TrackKind::Audio);
-    let video = Registry::default().offer(&config, TrackKind::Video);
+    let audio = offered(&Registry::default(), &config, TrackKind::Audio);
+    let video = offered(&Registry::default(), &config, TrackKind::Video);
     assert_eq!(pts_and_rtx(&audio), [(111, None)]);
     assert_eq!(pts_and_rtx(&video), [(96, Some(97))]);
     assert_eq!(video[0].codec.name, "VP8");
     for media in [TrackKind::Audio, TrackKind::Video] {
-        let uris: Vec<String> = Registry::default()
-            .offer_extensions(&config, media)
+        let uris: Vec<String> = offered_extensions(&Registry::default(), &config, media)
             .into_iter()
             .map(|(uri, _)| uri)
             .collect();

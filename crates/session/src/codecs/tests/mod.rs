@@ -1,6 +1,8 @@
 //! Codec negotiation tests: the default configuration, answers (RFC 9429 §5.3.1), payload-type
-//! and extension-id stability (RFC 3264 §6.1 / §8.3.2, RFC 8285), RTX (RFC 4588), RED
-//! (RFC 2198), H264 profiles (RFC 6184 §8.2.2), and the round trip through SDP.
+//! and extension-id stability (RFC 3264 §6.1 / §8.3.2, RFC 8285), one numbering for audio and
+//! video (RFC 9143 §9.1.1, §12), RTX (RFC 4588), RED (RFC 2198), H264 profiles and levels
+//! (RFC 6184 §8.1, §8.2.2), running out of numbers, remote numbering, and the round trip
+//! through SDP.
 
 use std::collections::BTreeSet;
 
@@ -129,6 +131,22 @@ fn ext(uri: &str, id: u16) -> (String, u16) {
     (uri.to_owned(), id)
 }
 
+/// The codecs `registry` offers for `media`.
+fn offered(registry: &Registry, config: &CodecConfig, media: TrackKind) -> Vec<NegotiatedCodec> {
+    let offer = registry.offer(config).unwrap();
+    offer.codecs(media).to_vec()
+}
+
+/// The header extensions `registry` offers for `media`.
+fn offered_extensions(
+    registry: &Registry,
+    config: &CodecConfig,
+    media: TrackKind,
+) -> Vec<(String, u16)> {
+    let offer = registry.offer(config).unwrap();
+    offer.extensions(media).to_vec()
+}
+
 /// A fresh RTP section carrying these codecs and extensions, written the way the session
 /// writes its own: extensions, then codecs, then the m-line's format list.
 fn section(
@@ -175,6 +193,10 @@ fn negotiated(kind: MediaKind, answer: &[NegotiatedCodec]) -> Vec<NegotiatedCode
 mod answer;
 mod defaults;
 mod extensions;
+mod h264;
+mod limits;
 mod properties;
+mod red;
+mod remote;
 mod roundtrip;
 mod stability;

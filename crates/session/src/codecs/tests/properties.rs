@@ -104,14 +104,16 @@ proptest! {
         prop_assert_eq!(all_pts(&read_section(&written)), all_pts(&answer));
     }
 
-    /// RFC 3264 §6.1 / §8.3.2: after any sequence of records (even ones numbering differently),
-    /// an offer never repeats a payload type, and a codec keeps the first payload type recorded
-    /// for it.
+    /// RFC 3264 §6.1 / §8.3.2, RFC 9143 §9.1.1: after any sequence of records of audio and
+    /// video codecs (even ones numbering differently, or giving audio and video one number),
+    /// an offer never repeats a payload type, in a section or across audio and video; every
+    /// video codec keeps its RTX; and recording the offer (as its answer would) and offering
+    /// again changes nothing.
     #[test]
     fn offer_never_repeats_a_pt_after_any_records(
         records in proptest::collection::vec(
             proptest::collection::vec(
-                (0..5usize, proptest::sample::select(dynamic_pts()),
+                (any::<bool>(), 0..5usize, proptest::sample::select(dynamic_pts()),
                  proptest::option::of(proptest::sample::select(dynamic_pts()))),
                 0..5,
             ),
@@ -121,46 +123,58 @@ proptest! {
         let config = CodecConfig::default();
         let mut registry = Registry::default();
         for record in &records {
-            let codecs: Vec<NegotiatedCodec> = record
-                .iter()
-                .map(|&(i, pt, rtx_pt)| NegotiatedCodec {
+            for &(audio, i, pt, rtx_pt) in record {
+                let media = if audio { TrackKind::Audio } else { TrackKind::Video };
+                let codecs = config.codecs(media);
+                let codec = NegotiatedCodec {
                     pt,
-                    codec: config.video[i].clone(),
+                    codec: codecs[i % codecs.len()].clone(),
                     rtx_pt,
-                })
-                .collect();
-            registry.record(TrackKind::Video, &codecs, &[]);
+                };
+                registry.record(media, &[codec], &[]);
+            }
         }
-        let offer = registry.offer(&config, TrackKind::Video);
-        let all = all_pts(&offer);
+        let audio = offered(&registry, &config, TrackKind::Audio);
+        let video = offered(&registry, &config, TrackKind::Video);
+        let all = all_pts(&[audio.clone(), video.clone()].concat());
         let distinct: BTreeSet<u8> = all.iter().copied().collect();
         prop_assert_eq!(distinct.len(), all.len(), "{:?}", all);
-        prop_assert!(offer.iter().all(|c| c.rtx_pt.is_some()));
-        // Recording the offer (as its answer would) and offering again changes nothing.
+        prop_assert!(video.iter().all(|c| c.rtx_pt.is_some()));
         let mut again = registry.clone();
-        again.record(TrackKind::Video, &offer, &[]);
-        prop_assert_eq!(again.offer(&config, TrackKind::Video), offer);
+        again.record(TrackKind::Audio, &audio, &[]);
+        again.record(TrackKind::Video, &video, &[]);
+        prop_assert_eq!(offered(&again, &config, TrackKind::Audio), audio);
+        prop_assert_eq!(offered(&again, &config, TrackKind::Video), video);
     }
 
-    /// RFC 8285 §5: after any records, offered extension ids are distinct.
+    /// RFC 8285 §5, RFC 9143 §12: after any records, an offered id names one extension in
+    /// both media types.
     #[test]
     fn offer_extensions_never_repeat_an_id_after_any_records(
         records in proptest::collection::vec(
-            proptest::collection::vec((0..6usize, 1..=14u16), 0..6),
+            proptest::collection::vec((any::<bool>(), 0..6usize, 1..=14u16), 0..6),
             0..4,
         )
     ) {
         let config = CodecConfig::default();
         let mut registry = Registry::default();
         for record in &records {
-            let exts: Vec<(String, u16)> = record
-                .iter()
-                .map(|&(i, id)| (config.video_extensions[i].0.clone(), id))
-                .collect();
-            registry.record(TrackKind::Video, &[], &exts);
+            for &(audio, i, id) in record {
+                let media = if audio { TrackKind::Audio } else { TrackKind::Video };
+                let uris = config.extensions(media);
+                let uri = uris[i % uris.len()].0.clone();
+                registry.record(media, &[], &[(uri, id)]);
+            }
         }
-        let offer = registry.offer_extensions(&config, TrackKind::Video);
-        let ids: BTreeSet<u16> = offer.iter().map(|(_, id)| *id).collect();
-        prop_assert_eq!(ids.len(), offer.len(), "{:?}", offer);
+        // One id, one URI, across audio and video (RFC 9143 §12).
+        let both = [
+            offered_extensions(&registry, &config, TrackKind::Audio),
+            offered_extensions(&registry, &config, TrackKind::Video),
+        ]
+        .concat();
+        let mut uri_of: std::collections::BTreeMap<u16, &str> = Default::default();
+        for (uri, id) in &both {
+            prop_assert_eq!(*uri_of.entry(*id).or_insert(uri), uri.as_str(), "{:?}", both);
+        }
     }
 }

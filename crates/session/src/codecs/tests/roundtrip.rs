@@ -6,15 +6,16 @@ use super::*;
 // 5. Round trip through SDP
 // ---------------------------------------------------------------------------------------------
 
-/// What `read_section` must give back for a codec we wrote: the same codec, its `{primary}`
-/// resolved to `primary`, parameters with an empty value written bare.
-fn as_written(c: &NegotiatedCodec, primary: u8) -> NegotiatedCodec {
+/// What `read_section` must give back for a codec we wrote: the same codec, parameters with an
+/// empty value written bare.
+fn as_written(c: &NegotiatedCodec) -> NegotiatedCodec {
     NegotiatedCodec {
         pt: c.pt,
         codec: Codec {
-            fmtp: c.codec.written_fmtp(primary),
+            fmtp: c.codec.written_fmtp(),
             preferred_pt: c.pt,
             rtx_pt: None,
+            primary: None,
             ..c.codec.clone()
         },
         rtx_pt: c.rtx_pt,
@@ -31,15 +32,13 @@ fn sdp_round_trip_gives_back_the_default_codecs_and_extensions() {
         (TrackKind::Audio, MediaKind::Audio),
         (TrackKind::Video, MediaKind::Video),
     ] {
-        let codecs = Registry::default().offer(&config, media);
-        let extensions = Registry::default().offer_extensions(&config, media);
+        let codecs = offered(&Registry::default(), &config, media);
+        let extensions = offered_extensions(&Registry::default(), &config, media);
         let written = section(kind.clone(), &codecs, &extensions);
         let expected_formats: Vec<String> = all_pts(&codecs).iter().map(u8::to_string).collect();
         assert_eq!(written.formats, expected_formats.join(" "));
 
-        let primary = codecs[0].pt;
-        let expected: Vec<NegotiatedCodec> =
-            codecs.iter().map(|c| as_written(c, primary)).collect();
+        let expected: Vec<NegotiatedCodec> = codecs.iter().map(as_written).collect();
         assert_eq!(read_section(&written), expected, "{media:?}");
         assert_eq!(read_extensions(&written), extensions);
 
@@ -52,7 +51,11 @@ fn sdp_round_trip_gives_back_the_default_codecs_and_extensions() {
 /// RFC 2198 §5: in our offer RED's fmtp names Opus, the first audio codec (`a=fmtp:63 111/111`).
 #[test]
 fn sdp_offer_writes_red_with_the_opus_pt() {
-    let codecs = Registry::default().offer(&CodecConfig::default(), TrackKind::Audio);
+    let codecs = offered(
+        &Registry::default(),
+        &CodecConfig::default(),
+        TrackKind::Audio,
+    );
     let written = section(MediaKind::Audio, &codecs, &[]);
     assert_eq!(written.fmtp(63).map(|f| f.parameters()), Some("111/111"));
     assert_eq!(
@@ -65,7 +68,11 @@ fn sdp_offer_writes_red_with_the_opus_pt() {
 /// `apt=<codec pt>`, and is not read back as a codec of its own.
 #[test]
 fn sdp_writes_rtx_with_apt_after_its_codec() {
-    let codecs = Registry::default().offer(&CodecConfig::default(), TrackKind::Video);
+    let codecs = offered(
+        &Registry::default(),
+        &CodecConfig::default(),
+        TrackKind::Video,
+    );
     let written = reparse(&section(MediaKind::Video, &codecs, &[]));
     for c in &codecs {
         let rtx = c.rtx_pt.unwrap();
@@ -98,7 +105,12 @@ fn sdp_remote_numbering_survives_answer_and_record() {
     assert_eq!(read_extensions(&offer), remote_exts);
 
     let codecs = answer(&config, TrackKind::Video, &read_section(&offer));
-    let exts = answer_extensions(&config, TrackKind::Video, &read_extensions(&offer));
+    let exts = answer_extensions(
+        &config,
+        TrackKind::Video,
+        &read_extensions(&offer),
+        &AnswerIds::default(),
+    );
     let answer_section = reparse(&section(MediaKind::Video, &codecs, &exts));
     assert_eq!(answer_section.formats, "126 127 120 124");
 
@@ -108,13 +120,13 @@ fn sdp_remote_numbering_survives_answer_and_record() {
         &read_section(&answer_section),
         &read_extensions(&answer_section),
     );
-    let next = registry.offer(&config, TrackKind::Video);
+    let next = offered(&registry, &config, TrackKind::Video);
     assert_eq!(find(&next, 120).codec.name, "VP8");
     assert_eq!(find(&next, 120).rtx_pt, Some(124));
     assert_eq!(param(find(&next, 126), "profile-level-id"), Some("42e01f"));
     assert_eq!(find(&next, 126).rtx_pt, Some(127));
     assert_no_duplicate_pts(&next);
-    let next_exts = registry.offer_extensions(&config, TrackKind::Video);
+    let next_exts = offered_extensions(&registry, &config, TrackKind::Video);
     assert!(next_exts.contains(&ext(MID_EXT, 3)));
     assert!(next_exts.contains(&ext(TWCC, 7)));
 }
