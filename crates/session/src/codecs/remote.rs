@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use tacet_sdp::{MediaKind, MediaSection, SdpType, SessionDescription};
+use tacet_sdp::{Attribute, MediaKind, MediaSection, SdpType, SessionDescription};
 
 use crate::error::Error;
 
@@ -64,6 +64,19 @@ impl fmt::Display for Format {
     }
 }
 
+/// The same payload types, with the same `a=rtpmap` and `a=fmtp` lines in the same order.
+fn same_codec_lines(a: &MediaSection, b: &MediaSection) -> bool {
+    a.formats == b.formats && codec_lines(a).eq(codec_lines(b))
+}
+
+/// A section's `a=rtpmap` and `a=fmtp` lines, in order.
+fn codec_lines(section: &MediaSection) -> impl Iterator<Item = &Attribute> {
+    section
+        .attributes
+        .iter()
+        .filter(|a| matches!(a, Attribute::RtpMap(_) | Attribute::Fmtp(_)))
+}
+
 /// Refuses (the peer's fault, [`Error::PeerViolation`]) a remote description that
 /// - gives one payload type two different meanings in one BUNDLE group, e.g. Opus in the audio
 ///   section and VP8 in the video section: bundled sections are one RTP session, where a
@@ -75,7 +88,12 @@ impl fmt::Display for Format {
 pub(crate) fn check_remote(description: &SessionDescription) -> Result<(), Error> {
     let by_mid = description.mid_index();
     for group in description.bundle_groups() {
-        let mut meaning: BTreeMap<u8, (&str, Format)> = BTreeMap::new();
+        // The first section of the group using each payload type.
+        let mut first_use: BTreeMap<u8, (&str, &MediaSection)> = BTreeMap::new();
+        // The last section checked, per media type: a section with the same payload types
+        // and the same rtpmap and fmtp lines means what it means (a group usually repeats one
+        // codec list in every section of a kind; this runs on every remote description).
+        let mut checked: Vec<&MediaSection> = Vec::new();
         for mid in group.mids() {
             let Some((_, section)) = by_mid.get(mid) else {
                 continue;
@@ -83,10 +101,16 @@ pub(crate) fn check_remote(description: &SessionDescription) -> Result<(), Error
             if section.is_rejected() || !section.is_rtp() {
                 continue;
             }
+            if checked
+                .iter()
+                .any(|c| c.kind == section.kind && same_codec_lines(c, section))
+            {
+                continue;
+            }
             for pt in section.payload_types() {
-                let format = Format::of(section, pt);
-                match meaning.get(&pt) {
-                    Some((first, known)) if *known != format => {
+                match first_use.get(&pt) {
+                    Some((first, known)) if Format::of(known, pt) != Format::of(section, pt) => {
+                        let (known, format) = (Format::of(known, pt), Format::of(section, pt));
                         return Err(Error::peer(
                             format!(
                                 "payload type {pt} is {known} in mid {first} but {format} in mid \
@@ -98,10 +122,12 @@ pub(crate) fn check_remote(description: &SessionDescription) -> Result<(), Error
                     }
                     Some(_) => {}
                     None => {
-                        meaning.insert(pt, (mid, format));
+                        first_use.insert(pt, (mid, section));
                     }
                 }
             }
+            checked.retain(|c| c.kind != section.kind);
+            checked.push(section);
         }
     }
     if matches!(description.sdp_type, SdpType::Answer | SdpType::Pranswer) {
