@@ -266,13 +266,19 @@ impl World {
         if self.peer(who).session.signaling_state() == SignalingState::HaveLocalOffer {
             self.faults += 1;
         }
-        let mut offer = None;
+        let mut offered = false;
         self.call(who, |s| {
             let description = s.create_offer()?;
-            s.set_local_description(description.clone())?;
-            offer = Some(description);
+            s.set_local_description(description)?;
+            offered = true;
             Ok(())
         })?;
+        // The application sends the local description once its transports have gathered
+        // (`call` drained the effects): the candidates are in it (webrtc-pc adds a gathered
+        // candidate to the pending local description), as a non-trickle application does.
+        let offer = offered
+            .then(|| self.peer(who).session.pending_local_description().cloned())
+            .flatten();
         if let Some(offer) = offer {
             self.in_flight.push_back((who.other(), offer));
         }
@@ -283,13 +289,18 @@ impl World {
         if self.peer(who).session.signaling_state() != SignalingState::HaveRemoteOffer {
             return Ok(());
         }
-        let mut answer = None;
+        let mut answered = false;
         self.call(who, |s| {
             let description = s.create_answer()?;
-            s.set_local_description(description.clone())?;
-            answer = Some(description);
+            s.set_local_description(description)?;
+            answered = true;
             Ok(())
         })?;
+        // As for offers: sent once gathered, with its candidates (the applied answer is the
+        // current local description).
+        let answer = answered
+            .then(|| self.peer(who).session.current_local_description().cloned())
+            .flatten();
         if let Some(answer) = answer {
             self.in_flight.push_back((who.other(), answer));
         }

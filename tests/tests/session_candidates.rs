@@ -216,3 +216,56 @@ fn bad_candidates_are_typed_errors_and_change_nothing() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidState { .. }));
 }
+
+// webrtc-pc "When the ICE Agent indicates that a new ICE candidate is available", steps 4-5: a
+// candidate gathered after setLocalDescription is added to the pending local description (the
+// tag section), and so is in the current one once the answer is applied — the same lines the
+// peer's remote description gets from addIceCandidate, so the two stay mirrored.
+#[test]
+fn a_gathered_candidate_is_added_to_the_local_description() {
+    let mut pair = Pair::new();
+    pair.session(Who::A)
+        .add_track(TrackKind::Audio, TrackId::from("mic"), vec![])
+        .unwrap();
+    let offer = pair.session(Who::A).create_offer().unwrap();
+    pair.session(Who::A).set_local_description(offer).unwrap();
+    let transport = pair
+        .session(Who::A)
+        .transports()
+        .first()
+        .map(|t| t.id())
+        .unwrap();
+    let candidate = host(50_123);
+    pair.session(Who::A)
+        .add_local_candidate(transport, candidate.clone())
+        .unwrap();
+    let has = |d: Option<&tacet_sdp::SessionDescription>| {
+        d.unwrap().media[0]
+            .attributes
+            .candidates()
+            .any(|c| *c == candidate)
+    };
+    assert!(has(pair.a.session.pending_local_description()));
+    // Once only, also when the I/O layer reports it twice.
+    pair.session(Who::A)
+        .add_local_candidate(transport, candidate.clone())
+        .unwrap();
+    let lines = pair.a.session.pending_local_description().unwrap().media[0]
+        .attributes
+        .candidates()
+        .filter(|c| **c == candidate)
+        .count();
+    assert_eq!(lines, 1);
+    let offer = pair.a.session.pending_local_description().unwrap().clone();
+    pair.session(Who::B).set_remote_description(offer).unwrap();
+    let answer = pair.session(Who::B).create_answer().unwrap();
+    pair.session(Who::B)
+        .set_local_description(answer.clone())
+        .unwrap();
+    pair.session(Who::A).set_remote_description(answer).unwrap();
+    assert!(has(pair.a.session.current_local_description()));
+    assert_eq!(
+        pair.a.session.current_local_description(),
+        pair.b.session.current_remote_description()
+    );
+}

@@ -1,15 +1,19 @@
 //! `cargo xtask conformance [--check]`: the WPT conformance table, checked against the tests.
 //!
-//! [`CASES`] lists every case of the WPT checklist for stopping media (77 numbered cases from
-//! web-platform-tests `webrtc/`), with its mark (the expectation matches the current W3C text,
-//! or is legacy) and what tacet does with it. The list is copied here so that nothing reads
-//! the reference directory outside the repository at run time (decisions.md §7).
+//! [`cases::cases`] lists every case of the WPT checklist for stopping media (77 numbered cases
+//! from web-platform-tests `webrtc/`), each with its WPT titles and, per title, how tacet checks
+//! it ([`table::Check`]): by named tests, by tests that show a session bug (ignored until it is
+//! fixed), or not at all because it needs a real transport or a call tacet-session does not
+//! have. The list is copied here so that nothing reads the reference directory outside the
+//! repository at run time (decisions.md §7).
 //!
-//! The command lists the tests of `tacet-tests --test conformance`
-//! (`tests/tests/conformance/`, one module per WPT file), runs them, writes `docs/conformance.md`, and fails when a
-//! [`Status::Pass`] names a test that does not exist or is `#[ignore]`d: the table can never
-//! claim a missing test. `--check` writes nothing and fails when `docs/conformance.md` differs
-//! from what it would write (`cargo xtask ci` runs it).
+//! The command lists the tests of `tacet-tests --test conformance` (`tests/tests/conformance/`,
+//! one module per WPT file or part of one), runs them, writes `docs/conformance.md`, and fails
+//! when the table claims what no test checks: a title that names no test where it must (every
+//! title of a passing or rewritten row), a named test that does not exist, one that is ignored
+//! where it should run, or one marked as showing a session bug that runs. `--check` writes
+//! nothing and fails when `docs/conformance.md` differs from what it would write
+//! (`cargo xtask ci` runs it).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -19,25 +23,18 @@ use std::process::{Command, Stdio};
 
 use crate::{cargo, root, step};
 
-/// The test file the `Pass` rows point into, relative to the workspace root.
+/// The test file the rows point into, relative to the workspace root.
 const TEST_FILE: &str = "tests/tests/conformance/main.rs";
 /// The generated document, relative to the workspace root.
 const DOC: &str = "docs/conformance.md";
 
 mod cases;
+mod cases_other;
+mod cases_stop;
+mod table;
 
-pub(crate) use cases::{CASES, Case, FILES, Mark, Status};
-
-/// The `Pass` rows: (case number, test name).
-pub(crate) fn pass_rows() -> Vec<(u32, &'static str)> {
-    CASES
-        .iter()
-        .filter_map(|c| match c.status {
-            Status::Pass(name) => Some((c.number, name)),
-            _ => None,
-        })
-        .collect()
-}
+use cases::{FILES, cases};
+use table::{Case, Check, Found, Mark, RowStatus, missing_claims, row_status, table_errors};
 
 /// Write `docs/conformance.md`, or only check that it is current.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,15 +55,24 @@ pub(crate) fn mode(args: &[String]) -> Result<Mode, String> {
 }
 
 /// Lists and runs the conformance tests, then writes (or checks) `docs/conformance.md`; fails
-/// when a claimed test is missing or ignored.
+/// when the table claims what no test checks.
 ///
-/// Failing tests stop everything before the document is touched. A missing test file or missing
-/// tests still let write mode write the document, with those rows marked pending, so the gap is
-/// visible; the command fails all the same.
+/// A table that is wrong in itself (a tested title without a test, a rewritten row with an
+/// untested title) fails before anything runs. Failing tests stop everything before the
+/// document is touched. Missing tests still let write mode write the document, with those rows
+/// marked pending, so the gap is visible; the command fails all the same.
 pub(crate) fn run(mode: Mode) -> Result<(), String> {
+    let cases = cases();
+    let errors = table_errors(&cases);
+    if !errors.is_empty() {
+        return Err(format!(
+            "conformance: the table in xtask/src/conformance/ claims what no test checks:\n  {}",
+            errors.join("\n  ")
+        ));
+    }
     let root = root();
     let test_file_exists = root.join(TEST_FILE).is_file();
-    let existing = if test_file_exists {
+    let found = if test_file_exists {
         let listed = list(&[])?;
         let ignored = list(&["--ignored"])?;
         let mut test = test_command(&[]);
@@ -75,25 +81,35 @@ pub(crate) fn run(mode: Mode) -> Result<(), String> {
             test.env("INSTA_UPDATE", "no").env("CI", "true");
         }
         step("conformance tests", test)?;
-        listed.difference(&ignored).cloned().collect()
+        Found {
+            runs: listed.difference(&ignored).cloned().collect(),
+            ignored,
+        }
     } else {
-        BTreeSet::new()
+        Found::default()
     };
 
-    let claimed = pass_rows();
-    let unclaimed: Vec<&String> = existing
+    let claimed: BTreeSet<&str> = cases
         .iter()
-        .filter(|name| !claimed.iter().any(|(_, c)| *c == name.as_str()))
+        .flat_map(|c| c.titles)
+        .flat_map(|t| table::tests_of(t.check))
+        .copied()
+        .collect();
+    let unclaimed: Vec<&String> = found
+        .runs
+        .iter()
+        .chain(&found.ignored)
+        .filter(|name| !claimed.contains(name.as_str()))
         .collect();
     if !unclaimed.is_empty() {
         eprintln!(
-            "xtask conformance: note: tests that no case claims (check the names against the \
-             Pass rows in xtask/src/conformance/cases.rs): {unclaimed:?}"
+            "xtask conformance: note: tests that no case names (check the names against \
+             xtask/src/conformance/cases_*.rs): {unclaimed:?}"
         );
     }
 
     let doc_path = root.join(DOC);
-    let doc = render(CASES, &existing);
+    let doc = render(&cases, &found);
     let current = match mode {
         Mode::Write => {
             write_if_changed(&doc_path, &doc)?;
@@ -102,19 +118,19 @@ pub(crate) fn run(mode: Mode) -> Result<(), String> {
         Mode::Check => Some(fs::read_to_string(&doc_path).unwrap_or_default()),
     };
 
-    let missing = missing_claims(CASES, &existing);
+    let missing = missing_claims(&cases, &found);
     if !missing.is_empty() {
         let why = if test_file_exists {
-            format!("{TEST_FILE} does not define them (or marks them #[ignore])")
+            String::new()
         } else {
-            format!("{TEST_FILE} does not exist yet")
+            format!(" ({TEST_FILE} does not exist yet)")
         };
         return Err(format!(
-            "conformance: {} case(s) claim a test that does not run: {why}.\nMissing tests:\n  {}",
+            "conformance: {} named test(s) are not as the table says{why}:\n  {}",
             missing.len(),
             missing
                 .iter()
-                .map(|(number, name)| format!("#{number} {name}"))
+                .map(|(number, name, problem)| format!("#{number} {name}: {problem}"))
                 .collect::<Vec<_>>()
                 .join("\n  ")
         ));
@@ -177,17 +193,6 @@ pub(crate) fn parse_list(stdout: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The `Pass` claims whose test is not in `existing`, as (case number, test name).
-pub(crate) fn missing_claims(cases: &[Case], existing: &BTreeSet<String>) -> Vec<(u32, String)> {
-    cases
-        .iter()
-        .filter_map(|c| match c.status {
-            Status::Pass(name) if !existing.contains(name) => Some((c.number, name.to_owned())),
-            _ => None,
-        })
-        .collect()
-}
-
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
     if fs::read_to_string(path).ok().as_deref() == Some(text) {
         eprintln!("xtask conformance: {} is up to date", path.display());
@@ -198,13 +203,12 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The whole of `docs/conformance.md`. A `Pass` row whose test is not in `existing` is shown as
-/// pending.
-pub(crate) fn render(cases: &[Case], existing: &BTreeSet<String>) -> String {
+/// The whole of `docs/conformance.md`.
+pub(crate) fn render(cases: &[Case], found: &Found) -> String {
     let mut out = String::new();
     out.push_str(HEADER);
     out.push('\n');
-    out.push_str(&summary(cases, existing));
+    out.push_str(&summary(cases, found));
     for (file, source) in FILES {
         let rows: Vec<&Case> = cases.iter().filter(|c| c.file == *file).collect();
         if rows.is_empty() {
@@ -219,12 +223,13 @@ pub(crate) fn render(cases: &[Case], existing: &BTreeSet<String>) -> String {
                 Mark::S => "S",
                 Mark::Legacy => "LEGACY",
             };
+            let titles: Vec<&str> = c.titles.iter().map(|t| t.text).collect();
             let _ = writeln!(
                 out,
                 "| {} | {} | {mark} | {} |",
                 c.number,
-                cell(c.title),
-                cell(&status_text(c.status, existing))
+                cell(&titles.join(" / ")),
+                cell(&status_text(c, found))
             );
         }
     }
@@ -233,54 +238,135 @@ pub(crate) fn render(cases: &[Case], existing: &BTreeSet<String>) -> String {
 
 const HEADER: &str = "# WPT conformance
 
-<!-- Generated by `cargo xtask conformance` from the table in xtask/src/conformance/cases.rs; do not \
-edit by hand. -->
+<!-- Generated by `cargo xtask conformance` from the tables in xtask/src/conformance/cases_*.rs; \
+do not edit by hand. -->
 
 Every case of the WPT (web-platform-tests `webrtc/`) checklist for stopping media, numbered 1 to
-77, and what tacet does with it. The mark is the checklist's: **S** when the WPT expectation
-matches the current W3C webrtc-pc text, **LEGACY** when it relies on the removed
-`transceiver.stopped` attribute or on the semantics before w3c/webrtc-pc PR #2220; legacy cases
-are rewritten to the current spec (decisions.md §1). Line numbers `Lnnnn` refer to webrtc-pc
-`webrtc.html` @1a2dfb478b3e.
+77, and what tacet does with it. A case has one WPT title or several (variants of one test,
+joined by ` / `). The mark is the checklist's: **S** when the WPT expectation matches the current
+W3C webrtc-pc text, **LEGACY** when it relies on the removed `transceiver.stopped` attribute, on
+the semantics before w3c/webrtc-pc PR #2220, or otherwise expects what the current text does not
+give; such cases are rewritten to the current spec (decisions.md §1). Line numbers `Lnnnn` refer
+to webrtc-pc `webrtc.html` @1a2dfb478b3e.
 
 Statuses:
 
-- **pass** — the named test in `tests/tests/conformance/` (`module::test`) mirrors the case and passes; one
-  test covers both kinds of a `[kind]` case and every title of its row;
-- **pending** — a test is claimed but does not exist yet (the command fails while any row is
-  pending);
+- **pass** — the named tests in `tests/tests/conformance/` (`module::test`) follow the WPT call
+  sequence of every title of the row and pass; one test covers both kinds of a `[kind]` case and
+  may cover several titles;
+- **legacy, rewritten** — the named tests follow the WPT call sequence of every title and check
+  what the current spec gives instead; the note says what differs and the rule;
+- **session bug** — the named test follows the WPT call sequence and shows tacet-session wrong;
+  it is `#[ignore]`d until the session is fixed, and the note says what differs;
+- **partial** — the titles named with tests pass; the others are out of tacet-session's reach
+  (the call does not exist, or it needs a real transport), as the row says;
 - **needs real transport** — needs RTP, ICE or DTLS (media flowing, transports, unmute on RTP);
-- **legacy, rewritten** — what tacet does instead, and the rule it follows.
+- **pending** — a named test does not exist, or is ignored where it should run (the command
+  fails while any row is pending).
 
 `cargo xtask conformance` lists and runs `cargo test -p tacet-tests --test conformance`, then
-writes this file; it fails when a test fails or when a row claims a test that does not exist (or
-is `#[ignore]`d). `cargo xtask conformance --check`, part of `cargo xtask ci`, fails when this
-file differs from what the command would write.
+writes this file. It fails when a test fails, and when the table claims what no test checks: a
+passing or rewritten row with a title that names no test, a named test that does not exist or is
+`#[ignore]`d, or a session-bug test that runs (the bug looks fixed). `cargo xtask conformance
+--check`, part of `cargo xtask ci`, also fails when this file differs from what the command
+would write.
 ";
 
-fn summary(cases: &[Case], existing: &BTreeSet<String>) -> String {
-    let (mut pass, mut pending, mut transport, mut legacy) = (0, 0, 0, 0);
-    for c in cases {
-        match c.status {
-            Status::Pass(name) if existing.contains(name) => pass += 1,
-            Status::Pass(_) => pending += 1,
-            Status::NeedsTransport => transport += 1,
-            Status::Legacy(_) => legacy += 1,
-        }
-    }
+fn summary(cases: &[Case], found: &Found) -> String {
+    let count = |status| {
+        cases
+            .iter()
+            .filter(|c| row_status(c, found) == status)
+            .count()
+    };
+    let (pass, rewritten, bug) = (
+        count(RowStatus::Pass),
+        count(RowStatus::Rewritten),
+        count(RowStatus::SessionBug),
+    );
+    let (partial, transport, pending) = (
+        count(RowStatus::Partial),
+        count(RowStatus::NeedsTransport),
+        count(RowStatus::Pending),
+    );
     format!(
-        "**Summary:** {} cases — {pass} pass, {pending} pending, {transport} need real \
-         transport, {legacy} legacy rewritten.\n",
+        "**Summary:** {} cases — {pass} pass, {rewritten} legacy rewritten, {bug} session bug, \
+         {partial} partial, {transport} need real transport, {pending} pending.\n",
         cases.len()
     )
 }
 
-fn status_text(status: Status, existing: &BTreeSet<String>) -> String {
-    match status {
-        Status::Pass(name) if existing.contains(name) => format!("pass: `{name}`"),
-        Status::Pass(name) => format!("**pending**: `{name}` (test missing or ignored)"),
-        Status::NeedsTransport => "needs real transport".to_owned(),
-        Status::Legacy(note) => format!("legacy, rewritten: {note}"),
+/// `` `a`, `b` `` for the tests of a check.
+fn test_list(tests: &[&str]) -> String {
+    tests
+        .iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The distinct tests of a row's titles, in order.
+fn row_tests(case: &Case) -> Vec<&'static str> {
+    let mut tests: Vec<&'static str> = Vec::new();
+    for title in case.titles {
+        for test in table::tests_of(title.check) {
+            if !tests.contains(test) {
+                tests.push(test);
+            }
+        }
+    }
+    tests
+}
+
+/// What one title's check says, for a row whose titles are not all checked alike.
+fn title_text(check: Check) -> String {
+    match check {
+        Check::Tests(tests) => format!("pass: {}", test_list(tests)),
+        Check::SessionBug { tests, bug } => {
+            format!("**session bug** ({}, ignored): {bug}", test_list(tests))
+        }
+        Check::NeedsTransport => "needs real transport".to_owned(),
+        Check::NotInApi(why) => format!("not checked: {why}"),
+    }
+}
+
+fn status_text(case: &Case, found: &Found) -> String {
+    let tests = test_list(&row_tests(case));
+    match row_status(case, found) {
+        RowStatus::Pending => {
+            let missing: Vec<String> = missing_claims(std::slice::from_ref(case), found)
+                .into_iter()
+                .map(|(_, name, problem)| format!("`{name}` {problem}"))
+                .collect();
+            format!("**pending**: {}", missing.join("; "))
+        }
+        RowStatus::Pass => format!("pass: {tests}"),
+        RowStatus::Rewritten => format!(
+            "legacy, rewritten ({tests}): {}",
+            case.rewritten.unwrap_or_default()
+        ),
+        RowStatus::NeedsTransport => "needs real transport".to_owned(),
+        status @ (RowStatus::SessionBug | RowStatus::Partial) => {
+            let mut text = if let [title] = case.titles {
+                title_text(title.check)
+            } else {
+                let label = if status == RowStatus::SessionBug {
+                    "**session bug**"
+                } else {
+                    "partial"
+                };
+                let parts: Vec<String> = case
+                    .titles
+                    .iter()
+                    .map(|t| format!("«{}» {}", t.text, title_text(t.check)))
+                    .collect();
+                format!("{label} — {}", parts.join("; "))
+            };
+            if let Some(note) = case.rewritten {
+                let _ = write!(text, ". Rewritten: {note}");
+            }
+            text
+        }
     }
 }
 
@@ -290,218 +376,4 @@ fn cell(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// snake_case of a WPT title: words split at non-alphanumerics and at lower-to-upper case
-    /// changes (`removeTrack` → `remove_track`, `InvalidStateError` → `invalid_state_error`).
-    fn snake_case(title: &str) -> String {
-        let mut words: Vec<String> = Vec::new();
-        let mut word = String::new();
-        let mut previous_lower = false;
-        for ch in title.chars() {
-            if !ch.is_ascii_alphanumeric() {
-                if !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-                previous_lower = false;
-                continue;
-            }
-            if ch.is_ascii_uppercase() && previous_lower && !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-            previous_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-            word.push(ch.to_ascii_lowercase());
-        }
-        if !word.is_empty() {
-            words.push(word);
-        }
-        words.join("_")
-    }
-
-    /// The title a test is named after: the first of the row, without the variant prefix.
-    fn test_title(title: &str) -> &str {
-        let first = title.split(" / ").next().unwrap_or(title);
-        first
-            .strip_prefix("[kind] ")
-            .or_else(|| first.strip_prefix("addTrack/addTransceiver - "))
-            .unwrap_or(first)
-    }
-
-    #[test]
-    fn every_case_from_1_to_77_is_listed_once_in_order() {
-        let numbers: Vec<u32> = CASES.iter().map(|c| c.number).collect();
-        assert_eq!(numbers, (1..=77).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn files_are_known_and_their_cases_contiguous_in_file_order() {
-        let order: Vec<usize> = CASES
-            .iter()
-            .map(|c| {
-                FILES
-                    .iter()
-                    .position(|(f, _)| *f == c.file)
-                    .unwrap_or_else(|| panic!("case {}: unknown file {}", c.number, c.file))
-            })
-            .collect();
-        assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
-        for (i, (file, _)) in FILES.iter().enumerate() {
-            assert!(order.contains(&i), "{file} has no case");
-        }
-    }
-
-    #[test]
-    fn pass_names_are_the_snake_case_of_the_title_and_unique() {
-        let mut seen = BTreeSet::new();
-        for c in CASES {
-            if let Status::Pass(path) = c.status {
-                let (module, name) = path
-                    .split_once("::")
-                    .unwrap_or_else(|| panic!("case {}: {path} has no module", c.number));
-                assert!(
-                    module
-                        .chars()
-                        .all(|ch| ch.is_ascii_lowercase() || ch == '_'),
-                    "case {}: {module}",
-                    c.number
-                );
-                assert_eq!(name, snake_case(test_title(c.title)), "case {}", c.number);
-                assert!(seen.insert(name), "case {}: {name} twice", c.number);
-                assert!(
-                    name.starts_with(|ch: char| ch.is_ascii_lowercase()),
-                    "case {}: {name} is not an identifier",
-                    c.number
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn snake_case_splits_camel_case_and_punctuation() {
-        assert_eq!(
-            snake_case("setLocalDescription(answer): transceiver.currentDirection is recvonly"),
-            "set_local_description_answer_transceiver_current_direction_is_recvonly"
-        );
-        assert_eq!(snake_case("InvalidStateError"), "invalid_state_error");
-        assert_eq!(
-            snake_case("Changing transceiver direction to 'sendrecv'"),
-            "changing_transceiver_direction_to_sendrecv"
-        );
-        assert_eq!(snake_case("a no-op"), "a_no_op");
-        assert_eq!(
-            test_title("[kind] Locally stopping a transceiver ends the track"),
-            "Locally stopping a transceiver ends the track"
-        );
-        assert_eq!(test_title("a / b"), "a");
-    }
-
-    #[test]
-    fn statuses_are_consistent_with_marks_and_issues() {
-        for c in CASES {
-            match c.status {
-                Status::Legacy(note) => {
-                    assert_eq!(
-                        c.mark,
-                        Mark::Legacy,
-                        "case {}: Legacy needs [LEGACY]",
-                        c.number
-                    );
-                    assert!(!note.contains('|') && !note.is_empty(), "case {}", c.number);
-                }
-                Status::Pass(_) | Status::NeedsTransport => {}
-            }
-        }
-    }
-
-    #[test]
-    fn parse_list_reads_libtest_list_output() {
-        let stdout = "locally_stopping_a_transceiver_ends_the_track: test\n\
-                      stop::nested_name: test\n\
-                      some_bench: benchmark\n\
-                      \n\
-                      2 tests, 1 benchmark\n";
-        let names: Vec<String> = parse_list(stdout).into_iter().collect();
-        assert_eq!(
-            names,
-            [
-                "locally_stopping_a_transceiver_ends_the_track",
-                "stop::nested_name"
-            ]
-        );
-        assert!(parse_list("0 tests, 0 benchmarks\n").is_empty());
-    }
-
-    #[test]
-    fn missing_claims_name_case_and_test() {
-        let existing: BTreeSet<String> = pass_rows()
-            .iter()
-            .skip(1)
-            .map(|(_, name)| (*name).to_owned())
-            .collect();
-        assert_eq!(
-            missing_claims(CASES, &existing),
-            [(1, pass_rows()[0].1.to_owned())]
-        );
-        let all: BTreeSet<String> = pass_rows().iter().map(|(_, n)| (*n).to_owned()).collect();
-        assert!(missing_claims(CASES, &all).is_empty());
-    }
-
-    #[test]
-    fn render_has_one_table_per_file_every_case_and_a_summary() {
-        let all: BTreeSet<String> = pass_rows().iter().map(|(_, n)| (*n).to_owned()).collect();
-        let doc = render(CASES, &all);
-        assert!(doc.starts_with("# WPT conformance\n"));
-        assert!(doc.contains("`cargo xtask conformance`"));
-        for (file, _) in FILES {
-            assert_eq!(
-                doc.matches(&format!("\n## `{file}`\n")).count(),
-                1,
-                "{file}"
-            );
-        }
-        assert_eq!(
-            doc.matches("| # | WPT title | mark | tacet status |")
-                .count(),
-            FILES.len()
-        );
-        for c in CASES {
-            assert!(
-                doc.contains(&format!("\n| {} | ", c.number)),
-                "case {}",
-                c.number
-            );
-        }
-        assert!(doc.contains(
-            "| 1 | [kind] Locally stopped transceiver goes from stopping to stopped | S | pass: \
-             `stopping::locally_stopped_transceiver_goes_from_stopping_to_stopped` |"
-        ));
-        assert!(doc.contains("| 22 | checkCurrentDirection | LEGACY | legacy, rewritten: "));
-        assert!(doc.contains("| 21 | checkMute | S | needs real transport |"));
-        assert!(!doc.contains("**pending**: "));
-        let pass = pass_rows().len();
-        assert!(doc.contains(&format!("**Summary:** 77 cases — {pass} pass, 0 pending, ")));
-    }
-
-    #[test]
-    fn render_marks_missing_tests_pending() {
-        let doc = render(CASES, &BTreeSet::new());
-        assert!(doc.contains(
-            "| 2 | [kind] Locally stopping a transceiver ends the track | S | **pending**: \
-             `stopping::locally_stopping_a_transceiver_ends_the_track` (test missing or ignored) |"
-        ));
-        assert!(doc.contains(&format!("0 pass, {} pending", pass_rows().len())));
-    }
-
-    #[test]
-    fn cells_escape_pipes() {
-        assert_eq!(cell("a | b\nc"), "a \\| b c");
-    }
-
-    #[test]
-    fn mode_parses_check_and_refuses_the_rest() {
-        assert_eq!(mode(&[]), Ok(Mode::Write));
-        assert_eq!(mode(&["--check".to_owned()]), Ok(Mode::Check));
-        assert!(mode(&["--write".to_owned()]).is_err());
-    }
-}
+mod tests;

@@ -1,13 +1,14 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
-//!   tests, the conformance table (`conformance --check`), spec traceability
-//!   (`spec --check`), the public API listings (`api --check`), docs, the benchmark crate's
-//!   lints, a fuzz smoke run. `.ci/run` calls exactly this.
+//!   tests, the README's first command (the stop story), the conformance table
+//!   (`conformance --check`), spec traceability (`spec --check`), the public API listings
+//!   (`api --check`), docs, the benchmark crate's lints and tests, a fuzz smoke run.
+//!   `.ci/run` calls exactly this.
 //! - `docs` — regenerates the generated parts of `docs/` (the transition table).
 //! - `conformance [--check]` — runs the WPT conformance tests and writes
-//!   `docs/conformance.md` (with `--check`: fails if it is not current); fails when the table
-//!   claims a test that does not exist.
+//!   `docs/conformance.md` (with `--check`: fails if it is not current); fails when a row
+//!   claims what no test checks (a title without a test, a test missing or ignored).
 //! - `fuzz [--seconds N]` — builds every cargo-fuzz target (nightly) and runs each for N
 //!   seconds (default 60) on its corpus seeded from `tests/data/`.
 //! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers;
@@ -15,7 +16,8 @@
 //! - `model [--cases N]` — the model-based test of two sessions with N cases (default 100 000)
 //!   in release mode, for long runs (CI runs 1024 in debug with the other tests).
 //! - `spec [--check]` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests
-//!   citing them (`docs/spec.md`); `--check` fails on an uncited rule or a stale file.
+//!   citing them (`docs/spec.md`); fails on a rule no test cites or a citation of an unknown
+//!   rule, and with `--check` on a stale file.
 //! - `api [--check]` — writes the public API of each public crate to `docs/api/<crate>.md`,
 //!   read from the sources (stable toolchain); `--check` fails when a listing is stale.
 
@@ -59,19 +61,21 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci     rustfmt --check, clippy -D warnings, tests, conformance --check, spec --check,
-         api --check, rustdoc -D warnings, the bench crate's clippy, a 20 s fuzz smoke run
-         per target (stops at the first failure)
+  ci     rustfmt --check, clippy -D warnings, tests, the README's first command (stop story),
+         conformance --check, spec --check, api --check, rustdoc -D warnings, the bench
+         crate's clippy and tests, a 20 s fuzz smoke run per target (stops at the first
+         failure)
   docs   regenerate the generated sections of docs/
   conformance  [--check] run the WPT conformance tests and write docs/conformance.md
-               (--check: fail if it is not current); fails if a claimed test is missing
+               (--check: fail if it is not current); fails if a row claims what no test
+               checks (a title without a test, a missing or ignored test)
   fuzz   [--seconds N] build every fuzz target (nightly) and run each N seconds (default 60)
   bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)
   bench  --tables [n...] print the renegotiation tables of docs/performance.md (time, SDP
          bytes and memory per m-section, every side in one run)
   model  [--cases N] the model-based test of two sessions, N cases in release (default 100000)
-  spec   [--check] list the stop rules and the tests citing them (--check: fail on an uncited
-         rule or a citation of an unknown rule)
+  spec   [--check] list the stop rules and the tests citing them (docs/spec.md); fails on a
+         rule no test cites or a citation of an unknown rule (--check: also on a stale file)
   api    [--check] write the public API of each public crate to docs/api/<crate>.md
          (--check: fail if a listing is not what the code gives)";
 
@@ -82,6 +86,10 @@ fn root() -> PathBuf {
         .expect("invariant: xtask/ has a parent directory, the workspace root")
         .to_path_buf()
 }
+
+/// The README's first command after `cargo`: `cargo run -p tacet-session --example
+/// stop-story` (a test of this file keeps the two the same).
+const README_FIRST_COMMAND: [&str; 5] = ["run", "-p", "tacet-session", "--example", "stop-story"];
 
 /// The seconds each fuzz target runs in `cargo xtask ci`.
 const CI_FUZZ_SECONDS: u64 = 20;
@@ -224,6 +232,12 @@ fn ci() -> Result<(), String> {
         .env("CI", "true");
     step("tests", test)?;
 
+    // The README's first command, exactly as a reader types it: the stop story between two
+    // sessions, which checks every step against the spec and fails on the first mismatch.
+    let mut story = cargo();
+    story.args(README_FIRST_COMMAND);
+    step("README's first command (stop story)", story)?;
+
     // The WPT table: every claimed test exists and passes, and docs/conformance.md is current.
     conformance::run(conformance::Mode::Check)?;
 
@@ -255,6 +269,14 @@ fn ci() -> Result<(), String> {
         .env("CARGO_TARGET_DIR", root().join("target"));
     step("benches compile (clippy)", bench)?;
 
+    // The bench crate's own tests: each peer does the work it is measured on (same codecs,
+    // comparable offers, every round applied), so a benchmark never times a peer doing less.
+    let mut bench_tests = cargo();
+    bench_tests
+        .args(["test", "--manifest-path", "bench/Cargo.toml", "--locked"])
+        .env("CARGO_TARGET_DIR", root().join("target"));
+    step("bench crate tests", bench_tests)?;
+
     fuzz::run(CI_FUZZ_SECONDS)?;
 
     eprintln!(
@@ -262,4 +284,32 @@ fn ci() -> Result<(), String> {
         start.elapsed().as_secs_f32()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first command of the README's first code block, without its comment.
+    fn readme_first_command(readme: &str) -> Option<&str> {
+        let block = readme.split("```").nth(1)?;
+        let line = block.lines().skip(1).find(|l| !l.trim().is_empty())?;
+        Some(line.split('#').next()?.trim())
+    }
+
+    #[test]
+    fn ci_runs_the_readmes_first_command_exactly() {
+        let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+        assert_eq!(
+            readme_first_command(&readme),
+            Some(format!("cargo {}", README_FIRST_COMMAND.join(" ")).as_str())
+        );
+    }
+
+    #[test]
+    fn the_readme_command_is_read_from_the_first_block() {
+        let readme = "# x\n\n```sh\ncargo run -p a   # the main job\ncargo b\n```\n";
+        assert_eq!(readme_first_command(readme), Some("cargo run -p a"));
+        assert_eq!(readme_first_command("no block"), None);
+    }
 }

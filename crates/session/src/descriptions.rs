@@ -96,6 +96,16 @@ impl Descriptions {
         }
     }
 
+    /// The local description a gathered candidate goes into: the pending one if any, else the
+    /// current one (webrtc-pc, "a new ICE candidate is available"). Candidates move no mid, so
+    /// the index stays right.
+    pub(crate) fn local_for_candidates(&mut self) -> Option<&mut Arc<SessionDescription>> {
+        match self.pending_local {
+            Some(ref mut pending) => Some(pending),
+            None => self.current_local.as_mut(),
+        }
+    }
+
     /// `localDescription`: pending if any, else current.
     pub(crate) fn local(&self) -> Option<&SessionDescription> {
         self.pending_local

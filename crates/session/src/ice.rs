@@ -95,9 +95,36 @@ impl Session {
                     what: format!("no transport {transport:?}"),
                     rule: "tacet: candidates belong to a transport the session created",
                 })?;
-            t.local_candidates.push(candidate);
+            if !t.local_candidates.contains(&candidate) {
+                t.local_candidates.push(candidate.clone());
+            }
+            let tag = t.tag.clone();
+            // spec: webrtc-pc "When the ICE Agent indicates that a new ICE candidate is
+            // available", steps 4-5: the candidate is added to [[PendingLocalDescription]] if
+            // there is one, else to [[CurrentLocalDescription]] — so the local description says
+            // what the peer's remote one says once the candidate is trickled to it.
+            s.remember_local_candidate(tag.as_str(), candidate);
             Ok(())
         })
+    }
+
+    /// "Add the candidate to the local description" (pending if there is one, else current),
+    /// in the m-section that carries the transport (its BUNDLE tag), once.
+    fn remember_local_candidate(&mut self, tag: &str, candidate: Candidate) {
+        let Some(description) = self.descriptions.local_for_candidates() else {
+            return;
+        };
+        let Some(index) = description.media_by_mid(tag).map(|(i, _)| i) else {
+            return;
+        };
+        // The description is shared with the call's checkpoint: copy it on write.
+        let Some(section) = Arc::make_mut(description).media.get_mut(index) else {
+            return;
+        };
+        let attribute = Attribute::Candidate(candidate);
+        if !section.attributes.0.contains(&attribute) {
+            section.attributes.0.push(attribute);
+        }
     }
 
     /// `addIceCandidate(candidate)`: a candidate the peer trickled. It is added to the remote

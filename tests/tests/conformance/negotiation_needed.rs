@@ -137,8 +137,7 @@ fn remove_track_should_cause_negotiationneeded_to_fire_on_the_caller() {
     assert_eq!(nn(&pair.b.take_events()), 1);
 }
 
-// #59: a direction change fires negotiationneeded. (setStreams: tacet sets streams at
-// addTrack/addTransceiver; a streams change after that is not part of the session API yet.)
+// #59: a direction change fires negotiationneeded.
 // spec: 1.2b, 1.7e
 #[test]
 fn updating_the_direction_of_the_transceiver_should_cause_negotiationneeded_to_fire() {
@@ -146,6 +145,19 @@ fn updating_the_direction_of_the_transceiver_should_cause_negotiationneeded_to_f
     pair.session(Who::A)
         .transceiver_mut(t1)
         .and_then(|mut t| t.set_direction(Direction::RecvOnly))
+        .unwrap();
+    assert_eq!(nn(&pair.a.take_events()), 1);
+}
+
+// #59: setStreams on a negotiated sender fires negotiationneeded (its a=msid no longer matches
+// the current local description, webrtc-pc "check if negotiation is needed" 4c).
+// spec: 1.7e
+#[test]
+fn calling_set_streams_should_cause_negotiationneeded_to_fire() {
+    let (mut pair, t1, _) = negotiated(TrackKind::Audio);
+    pair.session(Who::A)
+        .transceiver_mut(t1)
+        .and_then(|mut t| t.set_streams(vec!["another-stream".into()]))
         .unwrap();
     assert_eq!(nn(&pair.a.take_events()), 1);
 }

@@ -5,73 +5,155 @@
 
 use std::time::Duration;
 
+use tacet_session::Effect;
 use tacet_tests::perfect::PerfectPair;
 
 use super::*;
 
 const SEEDS: [u64; 8] = [1, 2, 3, 5, 8, 13, 21, 34];
 
-/// Both peers settled and agree: stable, nothing in flight, no negotiation needed, `count`
-/// transceivers each, every one negotiated, and the same m-line order on both sides.
+/// The mids of the m-lines live in both of a side's current descriptions (media only).
+fn live_mids(s: &Session) -> Vec<String> {
+    let (local, remote) = (
+        s.current_local_description().unwrap(),
+        s.current_remote_description().unwrap(),
+    );
+    assert_eq!(local.media.len(), remote.media.len());
+    local
+        .media
+        .iter()
+        .zip(&remote.media)
+        .filter(|(l, r)| !l.is_rejected() && !r.is_rejected() && !l.is_data())
+        .map(|(l, _)| l.mid().unwrap().to_string())
+        .collect()
+}
+
+/// The two sessions completed the exchange and agree — what "setup connects" asks of the
+/// session (the connection itself is the transport's): nothing in flight, both stable with no
+/// negotiation needed; each side's current descriptions mirror the other's; the same live
+/// m-lines on both sides, each with exactly one associated transceiver; `count` transceivers
+/// each; and on both sides a transport was created (the I/O layer was told to) that knows the
+/// other side: one BUNDLE transport serving every live m-line, with the peer's ICE credentials
+/// and certificate, and DTLS roles that fit together.
 fn assert_agreed(pair: &PerfectPair, count: usize) {
     assert!(pair.is_quiet());
-    for (name, s) in [("A", &pair.a.session), ("B", &pair.b.session)] {
+    let (a, b) = (&pair.a.session, &pair.b.session);
+    for (name, s) in [("A", a), ("B", b)] {
         assert_eq!(s.signaling_state(), SignalingState::Stable, "{name}");
         assert!(!s.is_negotiation_needed(), "{name}");
         assert_eq!(s.transceivers().count(), count, "{name}");
-        for t in s.transceivers() {
-            assert!(t.mid().is_some(), "{name}: {:?} has no mid", t.id());
-            assert!(t.current_direction().is_some(), "{name}: {:?}", t.id());
-        }
     }
-    let mids = |s: &Session| -> Vec<String> {
-        s.local_description()
-            .unwrap()
+    assert_eq!(
+        a.current_local_description(),
+        b.current_remote_description()
+    );
+    assert_eq!(
+        b.current_local_description(),
+        a.current_remote_description()
+    );
+    let live = live_mids(a);
+    assert_eq!(live, live_mids(b));
+    assert_eq!(live.len(), count);
+    for (name, s) in [("A", a), ("B", b)] {
+        let mut mids: Vec<String> = s
+            .transceivers()
+            .map(|t| {
+                assert!(t.current_direction().is_some(), "{name}: {:?}", t.id());
+                t.mid().unwrap().to_string()
+            })
+            .collect();
+        mids.sort();
+        let mut expected = live.clone();
+        expected.sort();
+        assert_eq!(mids, expected, "{name}: one transceiver per live m-line");
+    }
+
+    let mut roles = Vec::new();
+    for (peer, other) in [(&pair.a, b), (&pair.b, a)] {
+        let created: Vec<_> = peer
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::TransportCreated { transport, .. } => Some(*transport),
+                _ => None,
+            })
+            .collect();
+        let live_transports = tacet_tests::find::live_transports(&peer.session);
+        assert_eq!(live_transports.len(), 1, "one BUNDLE transport");
+        let transport = live_transports[0];
+        assert!(created.contains(&transport.id()), "the I/O layer was told");
+        let members: Vec<String> = transport
+            .members()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(members, live, "it serves every live m-line");
+        let remote = transport.remote().unwrap();
+        let other_local = other.current_local_description().unwrap();
+        let tag = other_local
             .media
             .iter()
-            .map(|m| m.mid().unwrap().to_string())
-            .collect()
-    };
-    assert_eq!(mids(&pair.a.session), mids(&pair.b.session));
+            .position(|m| {
+                m.mid()
+                    .is_some_and(|mid| mid.as_str() == transport.tag().as_str())
+            })
+            .unwrap();
+        let (ufrag, pwd) = (
+            other_local.ice_ufrag_for(tag).unwrap(),
+            other_local.ice_pwd_for(tag).unwrap(),
+        );
+        assert_eq!(
+            (remote.ufrag.as_str(), remote.pwd.as_str()),
+            (ufrag.as_str(), pwd.as_str())
+        );
+        assert_eq!(remote.fingerprints, other.config().fingerprints);
+        roles.push(transport.role().unwrap());
+    }
+    assert_ne!(roles[0], roles[1], "one DTLS client, one server");
 }
 
-/// The transports each know the other side: ICE credentials and DTLS roles that fit together
-/// (what "connects" needs from the session; the connection itself is the transport's).
-fn assert_transports_ready(pair: &PerfectPair) {
-    let live = |s: &Session| -> Vec<_> {
-        s.transports()
-            .iter()
-            .filter(|t| !t.is_released())
-            .map(|t| (t.remote().is_some(), t.role()))
-            .collect()
-    };
-    let (a, b) = (live(&pair.a.session), live(&pair.b.session));
-    assert_eq!(a.len(), 1, "one BUNDLE transport: {a:?}");
-    assert_eq!(b.len(), 1, "{b:?}");
-    assert!(a[0].0 && b[0].0);
-    assert!(a[0].1.is_some() && b[0].1.is_some() && a[0].1 != b[0].1);
-}
-
-fn add_audio(pair: &mut PerfectPair, who: Who) {
+/// `addTransceiver("video")`, as the WPT peers' command does.
+fn add_video(pair: &mut PerfectPair, who: Who) -> TransceiverId {
     pair.session(who)
-        .add_transceiver(TrackKind::Audio, TransceiverInit::default())
-        .unwrap();
+        .add_transceiver(TrackKind::Video, TransceiverInit::default())
+        .unwrap()
 }
 
-// #75: one side adds a transceiver and the pair negotiates; then the other side adds one.
+/// The WPT command's check once negotiated: the transceiver a side added reads
+/// currentDirection "sendonly" (the other side has nothing to send on it).
+fn assert_sendonly(pair: &PerfectPair, who: Who, id: TransceiverId) {
+    let s = match who {
+        Who::A => &pair.a.session,
+        Who::B => &pair.b.session,
+    };
+    assert_eq!(
+        current(s, id),
+        Some(TransceiverDirection::SendOnly),
+        "{who:?}"
+    );
+}
+
+// #75, both role orders: A adds a video transceiver and the pair negotiates (A: one
+// transceiver, "sendonly"); then B adds one (B: two transceivers, its own "sendonly"). After
+// each step the sessions agree (`assert_agreed`). WPT's `simpleConnect` also waits for ICE to
+// connect, which needs a real transport; the session's part — a transport created on both
+// sides with the peer's parameters — is checked.
+// spec: 1.7a, 3.4a
 #[test]
 fn perfect_negotiation_setup_connects() {
     for a_polite in [true, false] {
         for seed in SEEDS {
             let mut pair = PerfectPair::new(a_polite, seed);
-            add_audio(&mut pair, Who::A);
+            let t = add_video(&mut pair, Who::A);
             pair.settle(100).unwrap();
+            assert_sendonly(&pair, Who::A, t);
+            assert_eq!(pair.a.session.transceivers().count(), 1);
             assert_agreed(&pair, 1);
-            assert_transports_ready(&pair);
-            add_audio(&mut pair, Who::B);
+            let t = add_video(&mut pair, Who::B);
             pair.settle(100).unwrap();
+            assert_sendonly(&pair, Who::B, t);
+            assert_eq!(pair.b.session.transceivers().count(), 2);
             assert_agreed(&pair, 2);
-            assert_transports_ready(&pair);
         }
     }
 }
@@ -83,11 +165,12 @@ fn perfect_negotiation_glare() {
     for a_polite in [true, false] {
         for seed in SEEDS {
             let mut pair = PerfectPair::new(a_polite, seed);
-            add_audio(&mut pair, Who::A);
-            add_audio(&mut pair, Who::B);
+            let a = add_video(&mut pair, Who::A);
+            let b = add_video(&mut pair, Who::B);
             pair.settle(100).unwrap();
+            assert_sendonly(&pair, Who::A, a);
+            assert_sendonly(&pair, Who::B, b);
             assert_agreed(&pair, 2);
-            assert_transports_ready(&pair);
             let (polite, impolite) = if a_polite {
                 (&pair.a_negotiator, &pair.b_negotiator)
             } else {
@@ -105,9 +188,10 @@ fn perfect_negotiation_glare() {
 fn stress_glare(a_polite: bool, seed: u64, overlap: bool) {
     const ROUNDS: usize = 21;
     let mut pair = PerfectPair::new(a_polite, seed);
+    let mut added = Vec::new();
     for _ in 0..ROUNDS {
-        add_audio(&mut pair, Who::A);
-        add_audio(&mut pair, Who::B);
+        added.push((Who::A, add_video(&mut pair, Who::A)));
+        added.push((Who::B, add_video(&mut pair, Who::B)));
         if overlap {
             pair.advance(Duration::from_millis(7)).unwrap();
         } else {
@@ -116,7 +200,9 @@ fn stress_glare(a_polite: bool, seed: u64, overlap: bool) {
     }
     pair.settle(2_000).unwrap();
     assert_agreed(&pair, 2 * ROUNDS);
-    assert_transports_ready(&pair);
+    for (who, id) in added {
+        assert_sendonly(&pair, who, id);
+    }
     // Every glare was resolved by the roles, never by a failure.
     let glares = pair.a_negotiator.rollbacks() + pair.b_negotiator.rollbacks();
     assert!(glares >= 1, "seed {seed}: no glare happened");

@@ -86,35 +86,75 @@ fn calling_remove_track_on_a_stopped_transceiver_should_be_a_no_op() {
     );
 }
 
-// #52: removeTrack on a closed connection throws InvalidStateError (addTrack and
-// addTransceiver variants); a sender of another connection is refused with InvalidAccessError
-// (ids carry the session that made them).
+/// The sender of each variant of #52 on `s`: `addTransceiver(track)` and `addTrack(track,
+/// stream)`.
+fn senders_of_both_variants(s: &mut Session) -> [TransceiverId; 2] {
+    let via_transceiver = add_transceiver_with_track(s, "t1");
+    let via_track = s
+        .add_track(TrackKind::Audio, TrackId::from("t2"), vec!["stream".into()])
+        .unwrap();
+    [via_transceiver, via_track]
+}
+
+fn assert_dom(err: &Error, expected: tacet_session::DomException) {
+    assert_eq!(err.dom_exception(), expected, "{err}");
+}
+
+// #52, "addTransceiver - …" and "addTrack - Calling removeTrack when connection is closed
+// should throw InvalidStateError".
+// spec: 1.8a
 #[test]
 fn calling_remove_track_when_connection_is_closed_should_throw_invalid_state_error() {
     let mut pair = Pair::new();
     let s = pair.session(Who::A);
-    let via_track = s
-        .add_track(TrackKind::Audio, TrackId::from("a"), vec![])
-        .unwrap();
-    let via_transceiver = s
-        .add_transceiver(TrackKind::Video, TransceiverInit::default())
-        .unwrap();
+    let senders = senders_of_both_variants(s);
     s.close();
-    for id in [via_track, via_transceiver] {
+    for id in senders {
+        let before = s.clone();
         let err = s.remove_track(id.sender()).unwrap_err();
-        assert_eq!(
-            err.dom_exception(),
-            tacet_session::DomException::InvalidStateError,
-            "{err}"
+        assert_dom(&err, tacet_session::DomException::InvalidStateError);
+        assert_eq!(*s, before);
+    }
+}
+
+// #52, "addTransceiver - …" and "addTrack - Calling removeTrack on different connection that is
+// closed should throw InvalidStateError": the closed check comes before the check that the
+// connection made the sender (webrtc-pc removeTrack steps 3 and 4).
+// spec: 1.8a
+#[test]
+fn calling_remove_track_on_different_connection_that_is_closed_should_throw_invalid_state_error() {
+    let mut pair = Pair::new();
+    let senders = senders_of_both_variants(pair.session(Who::A));
+    pair.session(Who::B).close();
+    for id in senders {
+        let err = pair.session(Who::B).remove_track(id.sender()).unwrap_err();
+        assert_dom(&err, tacet_session::DomException::InvalidStateError);
+    }
+}
+
+// #52, "addTransceiver - …" and "addTrack - Calling removeTrack on different connection should
+// throw InvalidAccessError": ids carry the session that made them; another session refuses
+// them with `Error::ForeignTransceiver` (webrtc-pc removeTrack: "If sender was not created by
+// connection, throw an InvalidAccessError") and changes nothing.
+#[test]
+fn calling_remove_track_on_different_connection_should_throw_invalid_access_error() {
+    let mut pair = Pair::new();
+    let senders = senders_of_both_variants(pair.session(Who::A));
+    for id in senders {
+        let before = pair.b.session.clone();
+        let err = pair.session(Who::B).remove_track(id.sender()).unwrap_err();
+        assert!(matches!(err, Error::ForeignTransceiver(_)), "{err}");
+        assert_dom(&err, tacet_session::DomException::InvalidAccessError);
+        assert_eq!(pair.b.session, before);
+        assert!(
+            pair.a
+                .session
+                .transceiver(id)
+                .unwrap()
+                .sender()
+                .track()
+                .is_some(),
+            "the owner's sender is untouched"
         );
     }
-    let err = pair
-        .session(Who::B)
-        .remove_track(via_track.sender())
-        .unwrap_err();
-    assert!(matches!(err, Error::ForeignTransceiver(_)), "{err}");
-    assert_eq!(
-        err.dom_exception(),
-        tacet_session::DomException::InvalidAccessError
-    );
 }

@@ -43,35 +43,57 @@ fn check_local_rollback() {
     assert!(pair.a.session.transceiver(t).unwrap().is_stopping());
 }
 
-// #31: SLD(offer) + rollback; an incoming video offer then creates a new recvonly transceiver
-// and the audio one stays unassociated.
+// #31: pc1 (audio track) sets an offer and rolls it back: its transceiver is unassociated
+// again. pc2 (video track) offers; pc1 answers with a new recvonly video transceiver while the
+// audio one stays unassociated; pc2's video reads currentDirection "sendonly". Then pc1's own
+// offer associates the audio transceiver too.
 // spec: 1.6f, 3.4a
 #[test]
 fn check_rollback_and_set_remote_offer_with_different_type() {
     let mut pair = Pair::new();
-    let audio = pair
-        .session(Who::A)
-        .add_transceiver(TrackKind::Audio, TransceiverInit::default())
-        .unwrap();
+    let audio = add_audio(&mut pair, Who::A, "audio", "audio-stream");
+    let video = add_media(&mut pair, Who::B, TrackKind::Video, "video", "video-stream");
     let offer = pair.session(Who::A).create_offer().unwrap();
     pair.session(Who::A).set_local_description(offer).unwrap();
     pair.session(Who::A)
         .set_local_description(SessionDescription::rollback())
         .unwrap();
-    pair.session(Who::B)
-        .add_transceiver(TrackKind::Video, TransceiverInit::default())
-        .unwrap();
-    pair.send_offer(Who::B).unwrap();
-    pair.flush().unwrap();
+    let unassociated = |s: &Session, id: TransceiverId, track: &str| {
+        let t = s.transceiver(id).unwrap();
+        assert_eq!(t.sender().track(), Some(&TrackId::from(track)));
+        assert_eq!(t.direction(), TransceiverDirection::SendRecv);
+        assert!(t.mid().is_none() && t.current_direction().is_none() && !t.is_stopping());
+    };
+    unassociated(&pair.a.session, audio, "audio");
+    unassociated(&pair.b.session, video, "video");
+
+    offer_answer(&mut pair, Who::B);
     let a = &pair.a.session;
     assert_eq!(a.transceivers().count(), 2);
-    assert!(a.transceiver(audio).unwrap().mid().is_none());
-    let video = a
-        .transceivers()
-        .find(|t| t.kind() == TrackKind::Video)
-        .unwrap();
-    assert_eq!(video.direction(), TransceiverDirection::RecvOnly);
-    assert!(video.mid().is_some());
+    unassociated(a, audio, "audio");
+    let received = a.transceivers().nth(1).unwrap();
+    assert_eq!(received.kind(), TrackKind::Video);
+    assert!(received.sender().track().is_none());
+    assert_eq!(received.direction(), TransceiverDirection::RecvOnly);
+    assert_eq!(
+        received.current_direction(),
+        Some(TransceiverDirection::RecvOnly)
+    );
+    assert!(received.mid().is_some());
+    assert_eq!(
+        current(&pair.b.session, video),
+        Some(TransceiverDirection::SendOnly)
+    );
+
+    offer_answer(&mut pair, Who::A);
+    for s in [&pair.a.session, &pair.b.session] {
+        assert_eq!(s.signaling_state(), SignalingState::Stable);
+    }
+    assert_eq!(
+        current(&pair.a.session, audio),
+        Some(TransceiverDirection::SendOnly),
+        "pc1's offer associated the audio transceiver; pc2 has no audio to send"
+    );
 }
 
 // #43: SLD(rollback) unsets the mid SLD(offer) set.

@@ -15,15 +15,10 @@ fn streams(with_stream: bool) -> Vec<String> {
 }
 
 fn track_events(events: &[Event], id: TransceiverId) -> Vec<Vec<String>> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Track {
-                transceiver,
-                streams,
-            } if *transceiver == id => Some(streams.clone()),
-            _ => None,
-        })
+    super::track_events(events)
+        .into_iter()
+        .filter(|(t, _)| *t == id)
+        .map(|(_, streams)| streams)
         .collect()
 }
 
