@@ -88,7 +88,10 @@ pub(crate) const fn session_bug(
 }
 
 /// A title whose call tacet-session does not have.
-#[allow(dead_code, reason = "every title's call exists in tacet-session today")]
+#[allow(
+    dead_code,
+    reason = "every title's call exists in tacet-session today (the generator's tests still use it)"
+)]
 pub(crate) const fn not_in_api(text: &'static str, why: &'static str) -> Title {
     Title {
         text,
