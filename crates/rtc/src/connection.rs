@@ -1,0 +1,558 @@
+//! One peer connection's machines and its pure step: `now` and one [`Input`] in; datagrams,
+//! events and the next deadline out.
+//!
+//! The connection decides nothing about stops. It feeds the session what the application
+//! asks for and carries out the session's [`Effect`]s: a created transport gets an ICE agent
+//! and a DTLS endpoint, a released one is closed, `close()` aborts SCTP. The SCTP association
+//! is one per connection and runs over whichever transport's DTLS is connected.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use rtc_dtls::crypto_provider::RTCCryptoProvider;
+use tacet_sdp::{Candidate, SdpType};
+use tacet_session::{DataChannelId, DtlsRole, Effect, Session, SessionConfig, TransportId};
+
+use crate::certificate::Certificate;
+use crate::data::{ChannelId, DataEvent, Message, Sctp};
+use crate::demux::{Protocol, classify};
+use crate::error::{Error, TransportError};
+use crate::transport::{Happening, Phase, Start, Transmit, Transport};
+
+/// Upper bound of the passes of one settle (each pass drains every machine once); the
+/// machines quiesce in two or three.
+const PASSES: usize = 64;
+/// Upper bound of the items taken from one queue in one pass.
+const DRAIN: usize = 4096;
+
+/// One input to the pure step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A datagram arrived on `local` (one of the transports' addresses) from `remote`.
+    Datagram {
+        /// The local address it arrived on.
+        local: SocketAddr,
+        /// The sender.
+        remote: SocketAddr,
+        /// The bytes.
+        data: Bytes,
+    },
+    /// The deadline of [`Connection::poll_timeout`] was reached.
+    Timeout,
+    /// The application asks for something.
+    Command(Command),
+}
+
+/// What the application asks the connection for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// The local address for a transport, after [`Event::AddressNeeded`]: its host candidate
+    /// (RFC 8445 §5.1.1.1), reported to the session (`add_local_candidate`).
+    SetLocalAddress {
+        /// The transport.
+        transport: TransportId,
+        /// The address (the shell binds a socket on it; tests use 127.0.0.1 ports).
+        addr: SocketAddr,
+    },
+    /// webrtc-pc `RTCDataChannel.send()`.
+    Send {
+        /// The channel.
+        channel: ChannelId,
+        /// The message.
+        message: Message,
+    },
+}
+
+/// What the connection tells the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The session created a transport: give it a local address
+    /// ([`Command::SetLocalAddress`]).
+    AddressNeeded {
+        /// The transport.
+        transport: TransportId,
+    },
+    /// The transport's DTLS handshake completed (the peer's certificate matched).
+    TransportConnected {
+        /// The transport.
+        transport: TransportId,
+    },
+    /// The transport failed; nothing more is fed to it.
+    TransportFailed {
+        /// The transport.
+        transport: TransportId,
+        /// Why.
+        error: TransportError,
+    },
+    /// The peer closed the transport's DTLS (close_notify).
+    TransportClosed {
+        /// The transport.
+        transport: TransportId,
+    },
+    /// The SCTP association is established.
+    SctpConnected,
+    /// The SCTP association ended (rtc-sctp's reason).
+    SctpLost {
+        /// Why.
+        reason: String,
+    },
+    /// A data channel is open: a local one acknowledged, or one the peer opened.
+    DataChannelOpen {
+        /// The channel.
+        channel: ChannelId,
+        /// Its label.
+        label: String,
+    },
+    /// A message on a data channel.
+    DataChannelMessage {
+        /// The channel.
+        channel: ChannelId,
+        /// The message.
+        message: Message,
+    },
+    /// An event of the session (negotiation-needed, track, ended, mode, ...).
+    Session(tacet_session::Event),
+}
+
+/// Datagrams counted by what happened to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Datagrams handed to [`Connection::handle_input`].
+    pub datagrams_in: u64,
+    /// Datagrams given out by [`Connection::poll_transmit`].
+    pub datagrams_out: u64,
+    /// Dropped: no protocol of RFC 7983 matched, or its parser refused it.
+    pub dropped_malformed: u64,
+    /// Dropped: no transport has the local address it arrived on.
+    pub dropped_unroutable: u64,
+    /// Dropped: its transport failed or was closed (traps 1 and 2).
+    pub dropped_closed: u64,
+    /// Dropped: RTP/RTCP (media is not carried yet).
+    pub dropped_media: u64,
+    /// Not sent: no candidate pair or DTLS session to send on yet (the sender retransmits).
+    pub unsent: u64,
+    /// SCTP user messages dropped: no channel, bad DCEP, wrong stream parity.
+    pub dropped_sctp: u64,
+}
+
+/// One peer connection: the session and the transport machines under it, driven by a pure step.
+pub struct Connection {
+    session: Session,
+    certificate: Certificate,
+    provider: Arc<dyn RTCCryptoProvider>,
+    transports: Vec<Transport>,
+    sctp: Sctp,
+    /// How many of the session's data channels have a connection channel.
+    mirrored: usize,
+    happenings: Vec<(TransportId, Happening)>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    stats: Stats,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("signaling", &self.session.signaling_state())
+            .field("certificate", &self.certificate)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A connection with a fresh certificate; the session is built from `config` with the
+    /// certificate's fingerprint (whatever `config.fingerprints` said) and `seed`.
+    pub fn new(mut config: SessionConfig, seed: u64) -> Result<Self, Error> {
+        let provider = rtc_dtls::crypto_provider::default_provider()
+            .map_err(|e| Error::Crypto(e.to_string()))?;
+        let certificate = Certificate::generate(&provider)?;
+        config.fingerprints = vec![certificate.fingerprint().clone()];
+        let sctp = Sctp::new(config.sctp_port, config.max_message_size);
+        Ok(Self {
+            session: Session::new(config, seed),
+            certificate,
+            provider,
+            transports: Vec::new(),
+            sctp,
+            mirrored: 0,
+            happenings: Vec::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+        })
+    }
+
+    /// The session, to read.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Runs `call` on the session (offer/answer, transceivers, candidates, `close()`), then
+    /// carries out the effects it queued.
+    pub fn with_session<R>(&mut self, now: Instant, call: impl FnOnce(&mut Session) -> R) -> R {
+        let result = call(&mut self.session);
+        self.settle(now);
+        result
+    }
+
+    /// `createDataChannel(label)`: the session registers it (an offer then carries the data
+    /// section); the channel opens once SCTP is up.
+    pub fn create_data_channel(&mut self, now: Instant, label: &str) -> Result<ChannelId, Error> {
+        let id = self.with_session(now, |s| s.create_data_channel(label))?;
+        Ok(self
+            .sctp
+            .channel_of(id)
+            .expect("invariant: every settle mirrors the session's new channels"))
+    }
+
+    /// The connection's channel for a channel the session created.
+    pub fn channel_of(&self, id: DataChannelId) -> Option<ChannelId> {
+        self.sctp.channel_of(id)
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> Stats {
+        let mut stats = self.stats.clone();
+        stats.dropped_sctp = self.sctp.dropped;
+        stats
+    }
+
+    /// The transport's failure, if it failed.
+    pub fn transport_error(&self, transport: TransportId) -> Option<&TransportError> {
+        self.transports
+            .iter()
+            .find(|t| t.id == transport)
+            .and_then(|t| match &t.phase {
+                Phase::Failed(error) => Some(error),
+                _ => None,
+            })
+    }
+
+    /// The pure step: one input at `now`. A datagram never fails the call (a bad one is
+    /// dropped and counted in [`Stats`]); a command the connection refuses returns an error and
+    /// changes nothing.
+    pub fn handle_input(&mut self, now: Instant, input: Input) -> Result<(), Error> {
+        let result = match input {
+            Input::Datagram {
+                local,
+                remote,
+                data,
+            } => {
+                self.datagram(now, local, remote, data);
+                Ok(())
+            }
+            Input::Timeout => {
+                for transport in &mut self.transports {
+                    let mut out = Vec::new();
+                    transport.handle_timeout(now, &mut out);
+                    let id = transport.id;
+                    self.happenings.extend(out.into_iter().map(|h| (id, h)));
+                }
+                self.sctp.handle_timeout(now);
+                Ok(())
+            }
+            Input::Command(Command::SetLocalAddress { transport, addr }) => {
+                self.set_local_address(transport, addr)
+            }
+            Input::Command(Command::Send { channel, message }) => {
+                self.sctp.send(now, channel, message)
+            }
+        };
+        self.settle(now);
+        result
+    }
+
+    /// The next datagram to send.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        let transmit = self.transmits.pop_front()?;
+        self.stats.datagrams_out += 1;
+        Some(transmit)
+    }
+
+    /// The next event for the application.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The earliest deadline of every machine: feed [`Input::Timeout`] then.
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        let transports = self
+            .transports
+            .iter_mut()
+            .filter_map(Transport::poll_timeout);
+        transports.chain(self.sctp.poll_timeout()).min()
+    }
+
+    fn datagram(&mut self, now: Instant, local: SocketAddr, remote: SocketAddr, data: Bytes) {
+        self.stats.datagrams_in += 1;
+        let protocol = classify(&data);
+        if protocol == Protocol::Unknown {
+            self.stats.dropped_malformed += 1;
+            return;
+        }
+        let Some(transport) = self.transports.iter_mut().find(|t| t.local == Some(local)) else {
+            self.stats.dropped_unroutable += 1;
+            return;
+        };
+        if !transport.is_live() {
+            self.stats.dropped_closed += 1;
+            return;
+        }
+        let bytes = BytesMut::from(&data[..]);
+        let mut out = Vec::new();
+        let accepted = match protocol {
+            Protocol::Stun => transport.handle_stun(now, remote, bytes),
+            Protocol::Dtls => transport.handle_dtls(now, bytes, &mut out),
+            Protocol::Rtp => {
+                self.stats.dropped_media += 1;
+                Ok(())
+            }
+            Protocol::Unknown => Err(()),
+        };
+        if accepted.is_err() {
+            self.stats.dropped_malformed += 1;
+        }
+        let id = transport.id;
+        self.happenings.extend(out.into_iter().map(|h| (id, h)));
+    }
+
+    fn set_local_address(&mut self, id: TransportId, addr: SocketAddr) -> Result<(), Error> {
+        let index = self
+            .transports
+            .iter()
+            .position(|t| t.id == id && t.is_live())
+            .ok_or(Error::NoSuchTransport(id))?;
+        if self.transports[index].phase != Phase::NeedsAddress {
+            return Err(Error::AddressAlreadySet(id));
+        }
+        // RFC 8445 §5.1.2.1: host type preference 126, local preference 65535, component 1.
+        let priority = (126u32 << 24) | (65_535 << 8) | (256 - 1);
+        let foundation = index + 1;
+        let candidate = Candidate::new(&format!(
+            "{foundation} 1 udp {priority} {} {} typ host",
+            addr.ip(),
+            addr.port()
+        ))
+        .map_err(|e| Error::Crypto(format!("host candidate for {addr}: {e}")))?;
+        self.session.add_local_candidate(id, candidate)?;
+        let transport = &mut self.transports[index];
+        transport.local = Some(addr);
+        transport.phase = Phase::Waiting;
+        Ok(())
+    }
+
+    /// Drains every machine until nothing moves (bounded): session effects, transport starts,
+    /// ICE and DTLS happenings, SCTP in and out, datagrams out, events.
+    fn settle(&mut self, now: Instant) {
+        for _ in 0..PASSES {
+            let mut moved = false;
+            for _ in 0..DRAIN {
+                let Some(effect) = self.session.poll_effect() else {
+                    break;
+                };
+                self.effect(now, effect);
+                moved = true;
+            }
+            self.mirror_channels(now);
+            moved |= self.start_transports(now);
+            for transport in &mut self.transports {
+                let mut out = Vec::new();
+                transport.poll_ice(now, DRAIN, &mut out);
+                let id = transport.id;
+                self.happenings.extend(out.into_iter().map(|h| (id, h)));
+            }
+            for (id, happening) in std::mem::take(&mut self.happenings) {
+                moved = true;
+                self.happening(now, id, happening);
+            }
+            moved |= self.sctp_out(now);
+            for transport in &mut self.transports {
+                for _ in 0..DRAIN {
+                    let Some(transmit) = transport.poll_transmit(&mut self.stats.unsent) else {
+                        break;
+                    };
+                    self.transmits.push_back(transmit);
+                    moved = true;
+                }
+            }
+            for _ in 0..DRAIN {
+                let Some(event) = self.sctp.poll_event() else {
+                    break;
+                };
+                self.events.push_back(match event {
+                    DataEvent::Connected => Event::SctpConnected,
+                    DataEvent::Open { channel, label } => Event::DataChannelOpen { channel, label },
+                    DataEvent::Message { channel, message } => {
+                        Event::DataChannelMessage { channel, message }
+                    }
+                    DataEvent::Lost(reason) => Event::SctpLost { reason },
+                });
+            }
+            for _ in 0..DRAIN {
+                let Some(event) = self.session.poll_event() else {
+                    break;
+                };
+                self.events.push_back(Event::Session(event));
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    /// Carries out one session effect. Media effects (stop sending, BYE, negotiated codecs)
+    /// have nothing to act on until RTP is carried.
+    fn effect(&mut self, now: Instant, effect: Effect) {
+        match effect {
+            Effect::TransportCreated { transport, .. } => self.create_transport(transport),
+            Effect::TransportReplaced { old, new, .. } => {
+                self.close_transport(now, old);
+                self.create_transport(new);
+            }
+            Effect::TransportReleased { transport } => self.close_transport(now, transport),
+            Effect::RemoteCandidate {
+                transport,
+                candidate: Some(candidate),
+            } => {
+                if let Some(t) = self.transports.iter_mut().find(|t| t.id == transport) {
+                    t.add_remote_candidate(&candidate);
+                }
+            }
+            Effect::AbortSctp => self.sctp.abort(),
+            _ => {}
+        }
+    }
+
+    fn create_transport(&mut self, id: TransportId) {
+        if self.transports.iter().all(|t| t.id != id) {
+            self.transports.push(Transport::new(id));
+            self.events
+                .push_back(Event::AddressNeeded { transport: id });
+        }
+    }
+
+    fn close_transport(&mut self, now: Instant, id: TransportId) {
+        if let Some(t) = self
+            .transports
+            .iter_mut()
+            .find(|t| t.id == id && t.is_live())
+        {
+            t.close(now);
+        }
+    }
+
+    /// Channels the application created through the session get a connection channel.
+    fn mirror_channels(&mut self, now: Instant) {
+        let channels = self.session.data_channels();
+        for channel in channels.get(self.mirrored..).unwrap_or_default() {
+            self.sctp.create(now, channel.label(), channel.id());
+        }
+        self.mirrored = channels.len();
+    }
+
+    /// Starts each transport that has its address and whose remote side and DTLS role the
+    /// session now knows (an answer was applied).
+    fn start_transports(&mut self, now: Instant) -> bool {
+        let mut started = false;
+        let local_description = self
+            .session
+            .current_local_description()
+            .or(self.session.local_description());
+        // RFC 8445 §6.1.1: the offerer is the controlling agent.
+        let controlling = local_description.is_some_and(|d| d.sdp_type == SdpType::Offer);
+        for transport in self
+            .transports
+            .iter_mut()
+            .filter(|t| t.phase == Phase::Waiting)
+        {
+            let Some(state) = self
+                .session
+                .transports()
+                .iter()
+                .find(|s| s.id() == transport.id)
+            else {
+                continue;
+            };
+            let (Some(remote), Some(role), Some(local)) =
+                (state.remote(), state.role(), local_description)
+            else {
+                continue;
+            };
+            let Some((index, _)) = local.media_by_mid(state.tag().as_str()) else {
+                continue;
+            };
+            let (Some(ufrag), Some(pwd)) = (local.ice_ufrag_for(index), local.ice_pwd_for(index))
+            else {
+                continue;
+            };
+            let start = Start {
+                local_ufrag: ufrag.as_str().to_owned(),
+                local_pwd: pwd.as_str().to_owned(),
+                remote,
+                role,
+                controlling,
+            };
+            transport.role = Some(role);
+            if let Err(error) = transport.start(now, start, &self.certificate, &self.provider) {
+                transport.phase = Phase::Failed(error.clone());
+                self.events.push_back(Event::TransportFailed {
+                    transport: transport.id,
+                    error,
+                });
+            }
+            started = true;
+        }
+        started
+    }
+
+    fn happening(&mut self, now: Instant, id: TransportId, happening: Happening) {
+        match happening {
+            Happening::Connected => {
+                self.events
+                    .push_back(Event::TransportConnected { transport: id });
+                let role = self
+                    .transports
+                    .iter()
+                    .find(|t| t.id == id)
+                    .and_then(|t| t.role);
+                self.sctp.start(now, role.unwrap_or(DtlsRole::Client));
+            }
+            Happening::Data(bytes) => self.sctp.handle_packet(now, bytes.freeze()),
+            Happening::Failed(error) => self.events.push_back(Event::TransportFailed {
+                transport: id,
+                error,
+            }),
+            Happening::PeerClosed => self
+                .events
+                .push_back(Event::TransportClosed { transport: id }),
+        }
+    }
+
+    /// SCTP packets go out on the newest connected transport (the one the peer switched to
+    /// last); without one they are not sent and SCTP retransmits them.
+    fn sctp_out(&mut self, now: Instant) -> bool {
+        let mut moved = false;
+        for _ in 0..DRAIN {
+            let Some(packet) = self.sctp.poll_transmit(now) else {
+                break;
+            };
+            moved = true;
+            let sent = self
+                .transports
+                .iter_mut()
+                .rev()
+                .find(|t| t.is_connected())
+                .is_some_and(|t| t.send(now, &packet));
+            if !sent {
+                self.stats.unsent += 1;
+            }
+        }
+        moved
+    }
+}

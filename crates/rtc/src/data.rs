@@ -1,0 +1,560 @@
+//! The SCTP association (one per connection, never per transport) and the data channels on
+//! it: the glue between rtc-sctp streams and rtc-datachannel's DCEP (RFC 8831, RFC 8832).
+//!
+//! - a channel is one SCTP stream; the DTLS client opens even stream ids, the server odd ones
+//!   (RFC 8832 §6), so two peers never pick the same id;
+//! - a local channel is opened once the association is up: the stream is configured with the
+//!   channel's reliability, and DATA_CHANNEL_OPEN goes out with PPID 50 (RFC 8832 §5.1, §8.1);
+//!   it is open when DATA_CHANNEL_ACK comes back, or when the peer's first user message does
+//!   (RFC 8832 §6: the ack may be implicit);
+//! - a remote channel is accepted on the first DATA_CHANNEL_OPEN of a stream, and acked;
+//! - messages carry PPID 51 (string) or 53 (binary); an empty message is one zero byte with
+//!   PPID 56 or 57, since SCTP cannot carry an empty user message (RFC 8831 §6.6).
+
+use std::collections::VecDeque;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
+use rtc_sctp::{
+    Association, AssociationHandle, ClientConfig, DatagramEvent, Endpoint, EndpointConfig,
+    Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig, StreamEvent,
+    TimerConfig, TransportConfig,
+};
+use rtc_shared::TransportProtocol;
+use sansio::Protocol as _;
+use tacet_session::{DataChannelId, DtlsRole};
+
+use crate::error::Error;
+
+/// The addresses the SCTP endpoint believes in. The association runs over whichever DTLS
+/// transport is live; it never sees a 5-tuple (so a transport can change under it).
+const SCTP_LOCAL: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 3)), 5000);
+const SCTP_PEER: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 4)), 5000);
+
+/// Upper bound of the events or messages taken from the association in one drain.
+const DRAIN: usize = 4096;
+
+/// Identifies a data channel of a connection (local or opened by the peer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChannelId(u32);
+
+/// A data-channel message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// A string message (PPID 51, or 56 when empty).
+    Text(String),
+    /// A binary message (PPID 53, or 57 when empty).
+    Binary(Bytes),
+}
+
+/// What the association and its channels report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum DataEvent {
+    Connected,
+    Open {
+        channel: ChannelId,
+        label: String,
+    },
+    Message {
+        channel: ChannelId,
+        message: Message,
+    },
+    Lost(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Created locally; waits for the association.
+    Pending,
+    /// DATA_CHANNEL_OPEN sent; waits for the ack.
+    Opening,
+    Open,
+}
+
+struct Channel {
+    id: ChannelId,
+    label: String,
+    /// The session's id, for channels the application created.
+    session: Option<DataChannelId>,
+    stream: Option<u16>,
+    state: State,
+    dcep: Option<DataChannel>,
+}
+
+/// The association and the channels.
+pub(crate) struct Sctp {
+    endpoint: Endpoint,
+    association: Option<(AssociationHandle, Association)>,
+    config: Arc<TransportConfig>,
+    role: Option<DtlsRole>,
+    channels: Vec<Channel>,
+    next_id: u32,
+    next_stream: u16,
+    max_message_size: usize,
+    transmits: VecDeque<Bytes>,
+    events: VecDeque<DataEvent>,
+    /// SCTP user messages for no channel, or not valid DCEP.
+    pub(crate) dropped: u64,
+}
+
+impl Sctp {
+    pub(crate) fn new(sctp_port: u16, max_message_size: u64) -> Self {
+        let max = u32::try_from(max_message_size).unwrap_or(u32::MAX);
+        Self {
+            endpoint: Endpoint::new(
+                SCTP_LOCAL,
+                TransportProtocol::UDP,
+                Arc::new(EndpointConfig::new()),
+                None,
+            ),
+            association: None,
+            config: Arc::new(transport_config(sctp_port, max)),
+            role: None,
+            channels: Vec::new(),
+            next_id: 0,
+            next_stream: 0,
+            max_message_size: usize::try_from(max).unwrap_or(usize::MAX),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            dropped: 0,
+        }
+    }
+
+    fn next_channel_id(&mut self) -> ChannelId {
+        let id = ChannelId(self.next_id);
+        self.next_id = self.next_id.saturating_add(1);
+        id
+    }
+
+    /// A channel the application created through the session; opened once SCTP is up.
+    pub(crate) fn create(
+        &mut self,
+        now: Instant,
+        label: &str,
+        session: DataChannelId,
+    ) -> ChannelId {
+        let id = self.next_channel_id();
+        self.channels.push(Channel {
+            id,
+            label: label.to_owned(),
+            session: Some(session),
+            stream: None,
+            state: State::Pending,
+            dcep: None,
+        });
+        if self.is_connected() {
+            self.dial_pending(now);
+        }
+        id
+    }
+
+    /// The connection's channel for the session's `id`.
+    pub(crate) fn channel_of(&self, id: DataChannelId) -> Option<ChannelId> {
+        self.channels
+            .iter()
+            .find(|c| c.session == Some(id))
+            .map(|c| c.id)
+    }
+
+    fn is_connected(&self) -> bool {
+        self.association
+            .as_ref()
+            .is_some_and(|(_, a)| !a.is_handshaking() && !a.is_closed())
+    }
+
+    /// The first DTLS transport is up. The DTLS client initiates the association; the server
+    /// accepts it (rtc and browsers do the same). A later transport reuses the association:
+    /// there is one per connection.
+    pub(crate) fn start(&mut self, now: Instant, role: DtlsRole) {
+        if self.role.is_some() {
+            return;
+        }
+        self.role = Some(role);
+        // RFC 8832 §6: even stream ids for the DTLS client, odd for the server.
+        self.next_stream = match role {
+            DtlsRole::Client => 0,
+            DtlsRole::Server => 1,
+        };
+        match role {
+            DtlsRole::Client => {
+                if let Ok((handle, association)) = self.endpoint.connect(
+                    now,
+                    ClientConfig {
+                        transport: Arc::clone(&self.config),
+                    },
+                    SCTP_PEER,
+                ) {
+                    self.association = Some((handle, association));
+                }
+            }
+            DtlsRole::Server => {
+                let config = ServerConfig::new(TransportConfig::clone(&self.config));
+                self.endpoint.set_server_config(Some(Arc::new(config)));
+            }
+        }
+        self.pump(now);
+    }
+
+    /// One SCTP packet out of DTLS.
+    pub(crate) fn handle_packet(&mut self, now: Instant, packet: Bytes) {
+        match self.endpoint.handle(now, SCTP_PEER, None, packet) {
+            Some((handle, DatagramEvent::NewAssociation(association))) => {
+                if self.association.is_none() {
+                    self.association = Some((handle, association));
+                } else {
+                    // One association per connection: a second INIT is not another one.
+                    self.dropped += 1;
+                }
+            }
+            Some((handle, DatagramEvent::AssociationEvent(event))) => {
+                match self.association.as_mut() {
+                    Some((ours, association)) if *ours == handle => association.handle_event(event),
+                    _ => self.dropped += 1,
+                }
+            }
+            Some(_) => {}
+            // Malformed, or not for an association: rtc-sctp drops it.
+            None => self.dropped += 1,
+        }
+        self.pump(now);
+    }
+
+    pub(crate) fn handle_timeout(&mut self, now: Instant) {
+        if let Some((_, association)) = self.association.as_mut()
+            && association.poll_timeout().is_some_and(|at| at <= now)
+        {
+            association.handle_timeout(now);
+        }
+        self.pump(now);
+    }
+
+    pub(crate) fn poll_timeout(&self) -> Option<Instant> {
+        self.association
+            .as_ref()
+            .and_then(|(_, a)| a.poll_timeout())
+    }
+
+    /// The next SCTP packet for DTLS.
+    pub(crate) fn poll_transmit(&mut self, now: Instant) -> Option<Bytes> {
+        if self.transmits.is_empty()
+            && let Some((_, association)) = self.association.as_mut()
+            && let Some(transmit) = association.poll_transmit(now)
+            && let Payload::RawEncode(packets) = transmit.message
+        {
+            self.transmits.extend(packets);
+        }
+        self.transmits.pop_front()
+    }
+
+    pub(crate) fn poll_event(&mut self) -> Option<DataEvent> {
+        self.events.pop_front()
+    }
+
+    /// `close()`: ABORT, channels closed without the closing procedure (webrtc-pc "close the
+    /// connection").
+    pub(crate) fn abort(&mut self) {
+        if let Some((_, association)) = self.association.as_mut() {
+            let _ = association.abort();
+        }
+    }
+
+    /// Takes what the association reports: connection, readable streams, loss.
+    fn pump(&mut self, now: Instant) {
+        for _ in 0..DRAIN {
+            let Some((_, association)) = self.association.as_mut() else {
+                return;
+            };
+            let Some(event) = association.poll() else {
+                break;
+            };
+            match event {
+                SctpEvent::Connected => {
+                    self.events.push_back(DataEvent::Connected);
+                    self.dial_pending(now);
+                }
+                SctpEvent::Stream(StreamEvent::Readable { id } | StreamEvent::Opened { id }) => {
+                    self.read_stream(now, id);
+                }
+                SctpEvent::AssociationLost { reason, .. }
+                | SctpEvent::HandshakeFailed { reason } => {
+                    self.events.push_back(DataEvent::Lost(reason.to_string()));
+                }
+                _ => {}
+            }
+        }
+        if let Some((handle, association)) = self.association.as_mut() {
+            // Streams the peer opened are tracked here (by id), not by rtc-sctp's accept queue.
+            while association.accept_stream().is_some() {}
+            while let Some(event) = association.poll_endpoint_event() {
+                self.endpoint.handle_event(*handle, event);
+            }
+        }
+    }
+
+    /// Opens every pending local channel: its stream, its reliability, DATA_CHANNEL_OPEN.
+    fn dial_pending(&mut self, now: Instant) {
+        let Some((handle, association)) = self.association.as_mut() else {
+            return;
+        };
+        for channel in self
+            .channels
+            .iter_mut()
+            .filter(|c| c.state == State::Pending)
+        {
+            let stream_id = self.next_stream;
+            let config = DataChannelConfig {
+                label: channel.label.clone(),
+                ..DataChannelConfig::default()
+            };
+            let Ok(mut dcep) = DataChannel::dial(config.clone(), handle.0, stream_id) else {
+                continue;
+            };
+            let Ok(mut stream) = association.open_stream(stream_id, Ppid::Dcep) else {
+                continue;
+            };
+            let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
+            let _ =
+                stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
+            while let Some(out) = dcep.poll_write() {
+                let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
+            }
+            self.next_stream = stream_id.saturating_add(2);
+            channel.stream = Some(stream_id);
+            channel.dcep = Some(dcep);
+            channel.state = State::Opening;
+        }
+    }
+
+    /// Reads every complete message of stream `id` (bounded).
+    fn read_stream(&mut self, now: Instant, id: u16) {
+        for _ in 0..DRAIN {
+            let Some((_, association)) = self.association.as_mut() else {
+                return;
+            };
+            let Ok(mut stream) = association.stream(id) else {
+                return;
+            };
+            let chunks = match stream.read_sctp() {
+                Ok(Some(chunks)) => chunks,
+                Ok(None) | Err(_) => return,
+            };
+            match chunks.to_payload(self.max_message_size) {
+                Ok(payload) => self.deliver(now, id, chunks.ppi, payload),
+                Err(_) => self.dropped += 1,
+            }
+        }
+    }
+
+    /// One user message of stream `id`.
+    fn deliver(&mut self, now: Instant, id: u16, ppi: Ppid, payload: BytesMut) {
+        let Some(index) = self.channels.iter().position(|c| c.stream == Some(id)) else {
+            self.accept(now, id, ppi, &payload);
+            return;
+        };
+        let channel = &mut self.channels[index];
+        if ppi == Ppid::Dcep {
+            if let Some(dcep) = channel.dcep.as_mut() {
+                let message = DataChannelMessage {
+                    stream_id: id,
+                    ppi,
+                    payload,
+                    ..DataChannelMessage::default()
+                };
+                if dcep.handle_read(message).is_err() {
+                    self.dropped += 1;
+                }
+                if channel.state == State::Opening && dcep.is_handshake_complete() {
+                    channel.state = State::Open;
+                    let (channel, label) = (channel.id, channel.label.clone());
+                    self.events.push_back(DataEvent::Open { channel, label });
+                }
+            }
+            self.flush_dcep(now, index);
+            return;
+        }
+        let Some(message) = user_message(ppi, payload) else {
+            self.dropped += 1;
+            return;
+        };
+        if channel.state == State::Opening {
+            // RFC 8832 §6: a user message before the ack means the peer has the channel.
+            channel.state = State::Open;
+            let (c, label) = (channel.id, channel.label.clone());
+            self.events.push_back(DataEvent::Open { channel: c, label });
+        }
+        let channel = channel.id;
+        self.events
+            .push_back(DataEvent::Message { channel, message });
+    }
+
+    /// The first message of a stream the peer opened: DATA_CHANNEL_OPEN accepts a channel.
+    fn accept(&mut self, now: Instant, id: u16, ppi: Ppid, payload: &[u8]) {
+        let Some((handle, association)) = self.association.as_mut() else {
+            return;
+        };
+        // RFC 8832 §6: the peer opens ids of the other parity than ours.
+        let peer_parity = match self.role {
+            Some(DtlsRole::Client) => 1,
+            Some(DtlsRole::Server) => 0,
+            None => 2,
+        };
+        if id % 2 != peer_parity {
+            self.dropped += 1;
+            return;
+        }
+        let Ok(dcep) =
+            DataChannel::accept(DataChannelConfig::default(), handle.0, id, ppi, payload)
+        else {
+            self.dropped += 1;
+            return;
+        };
+        if let Ok(mut stream) = association.stream(id) {
+            let config = dcep.config();
+            let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
+            let _ =
+                stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
+        }
+        let channel = self.next_channel_id();
+        let label = dcep.config().label.clone();
+        self.channels.push(Channel {
+            id: channel,
+            label: label.clone(),
+            session: None,
+            stream: Some(id),
+            state: State::Open,
+            dcep: Some(dcep),
+        });
+        self.flush_dcep(now, self.channels.len() - 1);
+        self.events.push_back(DataEvent::Open { channel, label });
+    }
+
+    /// Writes what the channel's DCEP machine queued (an ack).
+    fn flush_dcep(&mut self, now: Instant, index: usize) {
+        let (Some((_, association)), Some(channel)) =
+            (self.association.as_mut(), self.channels.get_mut(index))
+        else {
+            return;
+        };
+        let (Some(dcep), Some(id)) = (channel.dcep.as_mut(), channel.stream) else {
+            return;
+        };
+        while let Some(out) = dcep.poll_write() {
+            if let Ok(mut stream) = association.stream(id) {
+                let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
+            }
+        }
+    }
+
+    /// webrtc-pc `send()`.
+    pub(crate) fn send(
+        &mut self,
+        now: Instant,
+        id: ChannelId,
+        message: Message,
+    ) -> Result<(), Error> {
+        let channel = self
+            .channels
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::NoSuchChannel(id))?;
+        let (State::Open, Some(stream_id)) = (channel.state, channel.stream) else {
+            return Err(Error::ChannelNotOpen(id));
+        };
+        let (ppi, payload) = wire(message);
+        if payload.len() > self.max_message_size {
+            return Err(Error::MessageTooLarge {
+                size: payload.len(),
+                max: self.max_message_size,
+            });
+        }
+        let (_, association) = self.association.as_mut().ok_or(Error::ChannelNotOpen(id))?;
+        let mut stream = association
+            .stream(stream_id)
+            .map_err(|e| Error::Sctp(e.to_string()))?;
+        stream
+            .write_chunk_with_ppi(now, &payload, ppi)
+            .map_err(|e| Error::Sctp(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// The association's configuration. Trap 4 of the transport reference: rtc-sctp abandons an
+/// association after 5 T3-rtx expirations (about a minute without a path), although its doc
+/// says unlimited. tacet makes the DATA retransmissions unlimited: the association is one per
+/// connection and must outlive an outage or a transport replacement; whether the path is dead
+/// is ICE's decision (consent freshness, RFC 7675 §5.1; the ICE failed state), which fails the
+/// transport, and `close()` aborts the association. The handshake limits stay at RFC 9260's.
+pub(crate) fn transport_config(sctp_port: u16, max_message_size: u32) -> TransportConfig {
+    TransportConfig::default()
+        .with_sctp_port(sctp_port)
+        .with_max_message_size(max_message_size)
+        .with_timer_config(TimerConfig {
+            max_t3_rtx_retrans: usize::MAX,
+            ..TimerConfig::default()
+        })
+}
+
+/// A message as SCTP carries it: PPID and bytes (RFC 8831 §6.6 for the empty ones).
+fn wire(message: Message) -> (Ppid, Bytes) {
+    match message {
+        Message::Text(text) if text.is_empty() => (Ppid::StringEmpty, Bytes::from_static(&[0])),
+        Message::Text(text) => (Ppid::String, Bytes::from(text)),
+        Message::Binary(data) if data.is_empty() => (Ppid::BinaryEmpty, Bytes::from_static(&[0])),
+        Message::Binary(data) => (Ppid::Binary, data),
+    }
+}
+
+/// A user message from its PPID and bytes; `None` for a PPID that is not one (or text that is
+/// not UTF-8, RFC 8831 §6.6).
+fn user_message(ppi: Ppid, payload: BytesMut) -> Option<Message> {
+    match ppi {
+        Ppid::String => String::from_utf8(payload.to_vec()).ok().map(Message::Text),
+        Ppid::Binary => Some(Message::Binary(payload.freeze())),
+        Ppid::StringEmpty => Some(Message::Text(String::new())),
+        Ppid::BinaryEmpty => Some(Message::Binary(Bytes::new())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_messages_travel_as_one_byte_with_their_own_ppid() {
+        assert_eq!(
+            wire(Message::Text(String::new())),
+            (Ppid::StringEmpty, Bytes::from_static(&[0]))
+        );
+        assert_eq!(
+            wire(Message::Binary(Bytes::new())),
+            (Ppid::BinaryEmpty, Bytes::from_static(&[0]))
+        );
+        assert_eq!(
+            user_message(Ppid::StringEmpty, BytesMut::from(&[0][..])),
+            Some(Message::Text(String::new()))
+        );
+        assert_eq!(
+            user_message(Ppid::String, BytesMut::from(&b"hi"[..])),
+            Some(Message::Text("hi".into()))
+        );
+        assert_eq!(
+            user_message(Ppid::String, BytesMut::from(&[0xff][..])),
+            None,
+            "not UTF-8"
+        );
+        assert_eq!(user_message(Ppid::Dcep, BytesMut::from(&[3][..])), None);
+    }
+
+    #[test]
+    fn data_retransmissions_are_unlimited_by_choice() {
+        // Trap 4: rtc-sctp's default would give up after 5 T3-rtx expirations.
+        assert_eq!(TimerConfig::default().max_t3_rtx_retrans, 5);
+        let config = transport_config(5000, 262_144);
+        assert_eq!(config.timer_config().max_t3_rtx_retrans, usize::MAX);
+        assert_eq!(config.sctp_port(), 5000);
+    }
+}

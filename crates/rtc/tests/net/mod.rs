@@ -1,0 +1,328 @@
+//! Two connections, an in-memory link between them, and a virtual clock.
+//!
+//! The link is a queue of datagrams, each delivered `delay` after it was sent, optionally
+//! dropped with a seeded probability. Signaling (offer/answer) goes through the sessions
+//! directly, at the current virtual time. Nothing here reads the wall clock or opens a socket.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use tacet_rtc::{ChannelId, Command, Connection, Event, Input, Message, Transmit};
+use tacet_sdp::{Fingerprint, SdpType, SessionDescription};
+use tacet_session::{Error, Session, SessionConfig};
+
+/// Which connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Side {
+    A,
+    B,
+}
+
+impl Side {
+    pub(crate) fn other(self) -> Self {
+        match self {
+            Self::A => Self::B,
+            Self::B => Self::A,
+        }
+    }
+}
+
+struct Flight {
+    at: Instant,
+    to: Side,
+    transmit: Transmit,
+}
+
+/// The two connections and the link.
+pub(crate) struct Net {
+    pub(crate) now: Instant,
+    pub(crate) a: Connection,
+    pub(crate) b: Connection,
+    /// One-way delay of the link.
+    pub(crate) delay: Duration,
+    /// Percent of datagrams the link drops (0 = none).
+    pub(crate) loss_percent: u64,
+    /// While set, the link drops everything (an outage).
+    pub(crate) down: bool,
+    rng: u64,
+    flights: Vec<Flight>,
+    addresses: Vec<(SocketAddr, Side)>,
+    next_port: u16,
+    /// Every event each side gave, in order.
+    pub(crate) a_events: Vec<Event>,
+    pub(crate) b_events: Vec<Event>,
+    /// Datagrams each side sent.
+    pub(crate) a_sent: u64,
+    pub(crate) b_sent: u64,
+}
+
+pub(crate) fn config() -> SessionConfig {
+    // The connection puts its own certificate's fingerprint in place of this one.
+    SessionConfig::new(Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint"))
+}
+
+impl Net {
+    pub(crate) fn new() -> Self {
+        Self::with(config(), config())
+    }
+
+    pub(crate) fn with(a: SessionConfig, b: SessionConfig) -> Self {
+        Self {
+            now: virtual_epoch(),
+            a: Connection::new(a, 1).expect("a connection"),
+            b: Connection::new(b, 2).expect("a connection"),
+            delay: Duration::from_millis(10),
+            loss_percent: 0,
+            down: false,
+            rng: 0x9E37_79B9_7F4A_7C15,
+            flights: Vec::new(),
+            addresses: Vec::new(),
+            next_port: 40_000,
+            a_events: Vec::new(),
+            b_events: Vec::new(),
+            a_sent: 0,
+            b_sent: 0,
+        }
+    }
+
+    pub(crate) fn conn(&mut self, side: Side) -> &mut Connection {
+        match side {
+            Side::A => &mut self.a,
+            Side::B => &mut self.b,
+        }
+    }
+
+    pub(crate) fn events(&self, side: Side) -> &[Event] {
+        match side {
+            Side::A => &self.a_events,
+            Side::B => &self.b_events,
+        }
+    }
+
+    /// Runs a session call on `side` at the current time.
+    pub(crate) fn session<R>(&mut self, side: Side, call: impl FnOnce(&mut Session) -> R) -> R {
+        let now = self.now;
+        let result = self.conn(side).with_session(now, call);
+        self.collect();
+        result
+    }
+
+    fn chance(&mut self) -> u64 {
+        // xorshift64: reproducible loss.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng % 100
+    }
+
+    /// Moves datagrams onto the link and events into the logs; gives every new transport a
+    /// 127.0.0.1 address of its own.
+    pub(crate) fn collect(&mut self) {
+        for side in [Side::A, Side::B] {
+            loop {
+                let mut moved = false;
+                while let Some(transmit) = self.conn(side).poll_transmit() {
+                    moved = true;
+                    match side {
+                        Side::A => self.a_sent += 1,
+                        Side::B => self.b_sent += 1,
+                    }
+                    let to = self
+                        .addresses
+                        .iter()
+                        .find(|(a, _)| *a == transmit.remote)
+                        .map(|(_, s)| *s);
+                    let lost =
+                        self.down || (self.loss_percent > 0 && self.chance() < self.loss_percent);
+                    if let Some(to) = to
+                        && !lost
+                    {
+                        self.flights.push(Flight {
+                            at: self.now + self.delay,
+                            to,
+                            transmit,
+                        });
+                    }
+                }
+                while let Some(event) = self.conn(side).poll_event() {
+                    moved = true;
+                    if let Event::AddressNeeded { transport } = event {
+                        let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.next_port);
+                        self.next_port += 1;
+                        self.addresses.push((addr, side));
+                        let now = self.now;
+                        self.conn(side)
+                            .handle_input(
+                                now,
+                                Input::Command(Command::SetLocalAddress { transport, addr }),
+                            )
+                            .expect("a new transport takes its address");
+                    }
+                    match side {
+                        Side::A => self.a_events.push(event),
+                        Side::B => self.b_events.push(event),
+                    }
+                }
+                if !moved {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Advances virtual time to the next delivery or deadline and handles it. `false` when
+    /// nothing is scheduled before `limit`.
+    pub(crate) fn step(&mut self, limit: Instant) -> bool {
+        self.collect();
+        let next_flight = self.flights.iter().map(|f| f.at).min();
+        let next = [next_flight, self.a.poll_timeout(), self.b.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(next) = next else { return false };
+        if next > limit {
+            self.now = self.now.max(limit);
+            return false;
+        }
+        // A deadline in the past is handled now; time never goes back.
+        self.now = self.now.max(next);
+        let now = self.now;
+        let mut due: Vec<Flight> = Vec::new();
+        let mut i = 0;
+        while i < self.flights.len() {
+            if self.flights[i].at <= now {
+                due.push(self.flights.remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        for flight in due {
+            let t = flight.transmit;
+            let input = Input::Datagram {
+                local: t.remote,
+                remote: t.local,
+                data: t.data,
+            };
+            self.conn(flight.to)
+                .handle_input(now, input)
+                .expect("a datagram never fails the step");
+        }
+        for side in [Side::A, Side::B] {
+            if self.conn(side).poll_timeout().is_some_and(|at| at <= now) {
+                self.conn(side)
+                    .handle_input(now, Input::Timeout)
+                    .expect("a timeout never fails");
+            }
+        }
+        self.collect();
+        true
+    }
+
+    /// Runs until `done` holds, at most `budget` of virtual time. Returns whether it held.
+    pub(crate) fn run_until(
+        &mut self,
+        budget: Duration,
+        mut done: impl FnMut(&Self) -> bool,
+    ) -> bool {
+        let limit = self.now + budget;
+        // A guard against a machine that keeps asking for the same instant.
+        for _ in 0..2_000_000 {
+            if done(self) {
+                return true;
+            }
+            if !self.step(limit) {
+                return done(self);
+            }
+        }
+        panic!("the machines never went quiet: a deadline that does not move");
+    }
+
+    /// Runs for `span` of virtual time.
+    pub(crate) fn run_for(&mut self, span: Duration) {
+        self.run_until(span, |_| false);
+    }
+
+    /// One offer/answer round through the sessions, with the candidates each side gathered
+    /// written into the description it sends. `edit_offer` may change the offer in flight.
+    pub(crate) fn negotiate_with(
+        &mut self,
+        offerer: Side,
+        edit_offer: impl FnOnce(String) -> String,
+    ) -> Result<(), Error> {
+        let answerer = offerer.other();
+        self.session(offerer, |s| {
+            let offer = s.create_offer()?;
+            s.set_local_description(offer)
+        })?;
+        let offer = description(self.conn(offerer).session());
+        let offer = edit_offer(offer);
+        self.session(answerer, |s| {
+            s.set_remote_description_text(SdpType::Offer, &offer)?;
+            let answer = s.create_answer()?;
+            s.set_local_description(answer)
+        })?;
+        let answer = description(self.conn(answerer).session());
+        self.session(offerer, |s| {
+            s.set_remote_description_text(SdpType::Answer, &answer)
+        })
+    }
+
+    pub(crate) fn negotiate(&mut self, offerer: Side) -> Result<(), Error> {
+        self.negotiate_with(offerer, |offer| offer)
+    }
+
+    /// The open data channels of `side`, by label.
+    pub(crate) fn open_channel(&self, side: Side, label: &str) -> Option<ChannelId> {
+        self.events(side).iter().find_map(|e| match e {
+            Event::DataChannelOpen { channel, label: l } if l == label => Some(*channel),
+            _ => None,
+        })
+    }
+
+    /// Sends `text` on `channel` of `side`.
+    pub(crate) fn send(&mut self, side: Side, channel: ChannelId, text: String) {
+        let now = self.now;
+        self.conn(side)
+            .handle_input(
+                now,
+                Input::Command(Command::Send {
+                    channel,
+                    message: Message::Text(text),
+                }),
+            )
+            .expect("the channel is open");
+        self.collect();
+    }
+
+    /// The text messages `side` received on `channel`, in order.
+    pub(crate) fn received(&self, side: Side, channel: ChannelId) -> Vec<String> {
+        self.events(side)
+            .iter()
+            .filter_map(|e| match e {
+                Event::DataChannelMessage {
+                    channel: c,
+                    message: Message::Text(text),
+                } if *c == channel => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The description `session` sends now: its local description as text, candidates included.
+fn description(session: &Session) -> String {
+    session
+        .local_description()
+        .map(SessionDescription::write)
+        .expect("the session has a local description")
+}
+
+/// The virtual clock's epoch: the one place the test reads the real clock (the connection is
+/// told the time; this harness tells it).
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the harness's single clock read: the origin of virtual time"
+)]
+fn virtual_epoch() -> Instant {
+    Instant::now()
+}
