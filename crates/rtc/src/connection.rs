@@ -424,7 +424,12 @@ impl Connection {
                     t.add_remote_candidate(&candidate);
                 }
             }
-            Effect::AbortSctp => self.sctp.abort(),
+            Effect::AbortSctp => {
+                // The ABORT goes out now, before the session's releases close the transports
+                // (webrtc-pc "close the connection": abort, then close the transports).
+                self.sctp.abort();
+                self.sctp_out(now);
+            }
             _ => {}
         }
     }

@@ -106,6 +106,8 @@ pub(crate) struct Transport {
     trickled: Vec<Candidate>,
     /// Written by the certificate callback when the fingerprint check fails.
     fingerprint_failure: Arc<OnceLock<FingerprintFailure>>,
+    /// The pair in use when the transport closed: its close_notify still goes there.
+    closing_route: Option<(SocketAddr, SocketAddr)>,
 }
 
 impl Transport {
@@ -121,6 +123,7 @@ impl Transport {
             early: VecDeque::new(),
             trickled: Vec::new(),
             fingerprint_failure: Arc::new(OnceLock::new()),
+            closing_route: None,
         }
     }
 
@@ -403,6 +406,9 @@ impl Transport {
 
     /// The ICE pair DTLS records go out on: the selected one, else the best that works.
     fn route(&self) -> Option<(SocketAddr, SocketAddr)> {
+        if self.phase == Phase::Closed {
+            return self.closing_route;
+        }
         let agent = self.ice.as_ref()?;
         let (local, remote) = agent
             .get_selected_candidate_pair()
@@ -447,6 +453,7 @@ impl Transport {
         {
             let _ = dtls.close(now);
         }
+        self.closing_route = self.route();
         if let Some(agent) = self.ice.as_mut() {
             let _ = agent.close();
         }

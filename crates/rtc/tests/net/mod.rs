@@ -4,6 +4,8 @@
 //! dropped with a seeded probability. Signaling (offer/answer) goes through the sessions
 //! directly, at the current virtual time. Nothing here reads the wall clock or opens a socket.
 
+#![allow(dead_code, reason = "each test binary uses part of the kit")]
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -44,6 +46,9 @@ pub(crate) struct Net {
     pub(crate) loss_percent: u64,
     /// While set, the link drops everything (an outage).
     pub(crate) down: bool,
+    /// While set, A's DTLS datagrams reach B from this source address instead of A's own
+    /// (a NAT rebinding, or ICE moving to another pair under DTLS).
+    pub(crate) a_dtls_source: Option<SocketAddr>,
     rng: u64,
     flights: Vec<Flight>,
     addresses: Vec<(SocketAddr, Side)>,
@@ -74,6 +79,7 @@ impl Net {
             delay: Duration::from_millis(10),
             loss_percent: 0,
             down: false,
+            a_dtls_source: None,
             rng: 0x9E37_79B9_7F4A_7C15,
             flights: Vec::new(),
             addresses: Vec::new(),
@@ -198,9 +204,14 @@ impl Net {
         }
         for flight in due {
             let t = flight.transmit;
+            let dtls = matches!(t.data.first(), Some(20..=63));
+            let source = match self.a_dtls_source {
+                Some(rebound) if dtls && flight.to == Side::B => rebound,
+                _ => t.local,
+            };
             let input = Input::Datagram {
                 local: t.remote,
-                remote: t.local,
+                remote: source,
                 data: t.data,
             };
             self.conn(flight.to)
@@ -325,4 +336,58 @@ fn description(session: &Session) -> String {
 )]
 fn virtual_epoch() -> Instant {
     Instant::now()
+}
+
+/// A creates "chat", offers, B answers; both ends of the channel open.
+pub(crate) fn open_chat(net: &mut Net) -> (ChannelId, ChannelId) {
+    let now = net.now;
+    net.a.create_data_channel(now, "chat").expect("a channel");
+    net.negotiate(Side::A).expect("offer/answer");
+    let opened = net.run_until(Duration::from_secs(10), |n| {
+        n.open_channel(Side::A, "chat").is_some() && n.open_channel(Side::B, "chat").is_some()
+    });
+    assert!(
+        opened,
+        "the channel opens on both sides: A {:?}\nB {:?}",
+        net.a_events, net.b_events
+    );
+    let a = net.open_channel(Side::A, "chat").expect("open on A");
+    let b = net.open_channel(Side::B, "chat").expect("open on B");
+    (a, b)
+}
+
+/// Sends `count` numbered messages each way starting at `from`, `per_tick` per side between
+/// 5 ms steps of the link.
+pub(crate) fn exchange(net: &mut Net, (a, b): (ChannelId, ChannelId), from: usize, count: usize) {
+    for i in from..from + count {
+        net.send(Side::A, a, format!("a{i}"));
+        net.send(Side::B, b, format!("b{i}"));
+        if i % 4 == 3 {
+            net.run_for(Duration::from_millis(5));
+        }
+    }
+}
+
+pub(crate) fn numbered(prefix: char, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}{i}")).collect()
+}
+
+/// Runs until each side has `count` messages, then checks them: exactly the numbers sent,
+/// once each, in order.
+pub(crate) fn all_arrive(net: &mut Net, (a, b): (ChannelId, ChannelId), count: usize) {
+    net.run_until(Duration::from_secs(30), |n| {
+        n.received(Side::A, a).len() >= count && n.received(Side::B, b).len() >= count
+    });
+    // A little longer: a duplicate would show now.
+    net.run_for(Duration::from_millis(500));
+    assert_eq!(
+        net.received(Side::B, b),
+        numbered('a', count),
+        "B got A's messages"
+    );
+    assert_eq!(
+        net.received(Side::A, a),
+        numbered('b', count),
+        "A got B's messages"
+    );
 }
