@@ -28,6 +28,7 @@ const CRATES: &[&str] = &[
     "crates/transceiver-fsm",
     "crates/sdp",
     "crates/session",
+    "crates/rtc",
 ];
 
 /// Where the listings go, relative to the workspace root: `<package name>.md` per crate.

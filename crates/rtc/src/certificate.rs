@@ -28,7 +28,7 @@ const SUPPORTED: &[(&str, &ring::digest::Algorithm)] = &[
 
 /// This endpoint's DTLS certificate: a self-signed ECDSA P-256 certificate, as browsers make.
 #[derive(Clone)]
-pub struct Certificate {
+pub(crate) struct Certificate {
     pub(crate) dtls: DtlsCertificate,
     fingerprint: Fingerprint,
 }
@@ -44,7 +44,7 @@ impl fmt::Debug for Certificate {
 
 impl Certificate {
     /// A fresh self-signed certificate (its key from the crypto provider's generator).
-    pub fn generate(provider: &Arc<dyn RTCCryptoProvider>) -> Result<Self, Error> {
+    pub(crate) fn generate(provider: &Arc<dyn RTCCryptoProvider>) -> Result<Self, Error> {
         let dtls =
             DtlsCertificate::generate_self_signed(vec!["tacet".to_owned()], provider.crypto())
                 .map_err(|e| Error::Crypto(e.to_string()))?;
@@ -59,7 +59,7 @@ impl Certificate {
     }
 
     /// Its sha-256 fingerprint, for the `a=fingerprint` line of every local description.
-    pub fn fingerprint(&self) -> &Fingerprint {
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
     }
 }

@@ -5,8 +5,9 @@
 //!   (RFC 8832 §6), so two peers never pick the same id;
 //! - a local channel is opened once the association is up: the stream is configured with the
 //!   channel's reliability, and DATA_CHANNEL_OPEN goes out with PPID 50 (RFC 8832 §5.1, §8.1);
-//!   it is open when DATA_CHANNEL_ACK comes back, or when the peer's first user message does
-//!   (RFC 8832 §6: the ack may be implicit);
+//!   it is open when DATA_CHANNEL_ACK comes back, or when the peer's first user message on
+//!   the stream does (RFC 8832 lets user data go before the handshake completes: a peer that
+//!   sends on the stream has the channel);
 //! - a remote channel is accepted on the first DATA_CHANNEL_OPEN of a stream, and acked;
 //! - messages carry PPID 51 (string) or 53 (binary); an empty message is one zero byte with
 //!   PPID 56 or 57, since SCTP cannot carry an empty user message (RFC 8831 §6.6).
@@ -380,7 +381,7 @@ impl Sctp {
             return;
         };
         if channel.state == State::Opening {
-            // RFC 8832 §6: a user message before the ack means the peer has the channel.
+            // RFC 8832 lets user data precede the ack: a peer sending on it has the channel.
             channel.state = State::Open;
             let (c, label) = (channel.id, channel.label.clone());
             self.events.push_back(DataEvent::Open { channel: c, label });

@@ -52,7 +52,6 @@ pub mod demux;
 mod error;
 mod transport;
 
-pub use certificate::Certificate;
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
