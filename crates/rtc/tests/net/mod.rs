@@ -229,6 +229,35 @@ impl Net {
         true
     }
 
+    /// The first local address `side` gave a transport.
+    pub(crate) fn address(&self, side: Side) -> SocketAddr {
+        self.addresses
+            .iter()
+            .find(|(_, s)| *s == side)
+            .map(|(a, _)| *a)
+            .expect("the side has a transport")
+    }
+
+    /// Hands `side` a datagram as if it arrived on `local` from `remote` (not through the link).
+    pub(crate) fn inject(
+        &mut self,
+        side: Side,
+        local: SocketAddr,
+        remote: SocketAddr,
+        data: Vec<u8>,
+    ) {
+        let now = self.now;
+        let input = Input::Datagram {
+            local,
+            remote,
+            data: data.into(),
+        };
+        self.conn(side)
+            .handle_input(now, input)
+            .expect("a datagram never fails the step");
+        self.collect();
+    }
+
     /// Runs until `done` holds, at most `budget` of virtual time. Returns whether it held.
     pub(crate) fn run_until(
         &mut self,
