@@ -38,6 +38,9 @@ pub enum Error {
     /// The SCTP stack refused a write (its text, as the rtc-sctp crate gives it).
     #[error("transport: SCTP write failed: {0}")]
     Sctp(String),
+    /// The connection's task has ended (its handle was dropped or the runtime shut down).
+    #[error("local: the connection's task has ended")]
+    ShellGone,
     /// The crypto provider could not make a certificate or a DTLS configuration.
     #[error("local: crypto: {0}")]
     Crypto(String),

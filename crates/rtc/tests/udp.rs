@@ -1,0 +1,110 @@
+//! The tokio shell over real loopback UDP: two connections, each in its own task with its own
+//! sockets on 127.0.0.1, negotiate through their handles, connect ICE, DTLS and SCTP, and carry
+//! numbered messages both ways — none lost, none duplicated, in order.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use tacet_rtc::{ChannelId, Connection, Event, Handle, Message, spawn};
+use tacet_sdp::{Fingerprint, SdpType};
+use tacet_session::SessionConfig;
+use tokio::time::timeout;
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const COUNT: usize = 100;
+
+fn connection(seed: u64) -> Connection {
+    let placeholder = Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint");
+    Connection::new(SessionConfig::new(placeholder), seed).expect("a connection")
+}
+
+async fn local_sdp(handle: &Handle) -> String {
+    handle
+        .with_session(|s| s.local_description().map(|d| d.write()))
+        .await
+        .expect("the task runs")
+        .expect("a local description")
+}
+
+/// Waits for `side`'s next event that `pick` recognises.
+async fn wait_for<T>(side: &mut Handle, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+    let found = timeout(Duration::from_secs(20), async {
+        loop {
+            let event = side.next_event().await.expect("the task runs");
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    });
+    found.await.expect("within 20 s")
+}
+
+fn text(event: &Event) -> Option<String> {
+    match event {
+        Event::DataChannelMessage {
+            message: Message::Text(text),
+            ..
+        } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+fn open(event: &Event) -> Option<ChannelId> {
+    match event {
+        Event::DataChannelOpen { channel, .. } => Some(*channel),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn two_shells_over_loopback_udp_carry_numbered_messages_both_ways() {
+    let mut a = spawn(connection(1), LOOPBACK);
+    let mut b = spawn(connection(2), LOOPBACK);
+    a.create_data_channel("chat").await.expect("a channel");
+
+    // Offer/answer through the handles; each description is read after the shell bound its
+    // sockets, so it carries the host candidates (non-trickle).
+    a.with_session(|s| {
+        let offer = s.create_offer()?;
+        s.set_local_description(offer)
+    })
+    .await
+    .expect("the task runs")
+    .expect("offer");
+    let offer = local_sdp(&a).await;
+    b.with_session(move |s| {
+        s.set_remote_description_text(SdpType::Offer, &offer)?;
+        let answer = s.create_answer()?;
+        s.set_local_description(answer)
+    })
+    .await
+    .expect("the task runs")
+    .expect("answer");
+    let answer = local_sdp(&b).await;
+    a.with_session(move |s| s.set_remote_description_text(SdpType::Answer, &answer))
+        .await
+        .expect("the task runs")
+        .expect("the answer applies");
+
+    let a_chat = wait_for(&mut a, open).await;
+    let b_chat = wait_for(&mut b, open).await;
+    for i in 0..COUNT {
+        a.send(a_chat, Message::Text(format!("a{i}")))
+            .await
+            .expect("open");
+        b.send(b_chat, Message::Text(format!("b{i}")))
+            .await
+            .expect("open");
+    }
+    let mut at_b = Vec::new();
+    while at_b.len() < COUNT {
+        at_b.push(wait_for(&mut b, text).await);
+    }
+    let mut at_a = Vec::new();
+    while at_a.len() < COUNT {
+        at_a.push(wait_for(&mut a, text).await);
+    }
+    let numbered = |p: char| (0..COUNT).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
+    assert_eq!(at_b, numbered('a'));
+    assert_eq!(at_a, numbered('b'));
+}
