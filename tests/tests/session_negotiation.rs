@@ -382,3 +382,30 @@ fn set_streams_fires_negotiationneeded_and_the_next_offer_announces_them() {
         tacet_session::DomException::InvalidStateError
     );
 }
+
+// webrtc-pc "set the session description": a description type invalid for the signaling state
+// is an InvalidStateError before anything about its content. A stale answer delivered in
+// stable — whose session version is also lower than the current remote one — is refused for
+// the state, and the session is unchanged.
+#[test]
+fn an_answer_in_the_wrong_state_is_an_invalid_state_error_before_its_version_is_read() {
+    let mut pair = Pair::new();
+    pair.session(Who::A)
+        .add_track(TrackKind::Audio, TrackId::from("mic"), vec![])
+        .unwrap();
+    let (_, old_answer) = pair.negotiate(Who::A).unwrap();
+    pair.session(Who::A)
+        .add_track(TrackKind::Video, TrackId::from("cam"), vec![])
+        .unwrap();
+    let (_, newer) = pair.negotiate(Who::A).unwrap();
+    assert!(old_answer.origin.session_version < newer.origin.session_version);
+    let a = pair.session(Who::A);
+    let before = a.clone();
+    let err = a.set_remote_description(old_answer).unwrap_err();
+    assert_eq!(
+        err.dom_exception(),
+        tacet_session::DomException::InvalidStateError,
+        "{err}"
+    );
+    assert_eq!(*a, before);
+}

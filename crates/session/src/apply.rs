@@ -131,6 +131,13 @@ impl Session {
         self.call(|s| {
             let mut description = description;
             s.ensure_open("setRemoteDescription")?;
+            // webrtc-pc "set the session description": a type invalid for the signaling state
+            // is an InvalidStateError before anything about the content (a stale answer whose
+            // version also went down is refused for the state, not the version). A remote offer
+            // in have-local-offer is valid: it rolls the local offer back first (glare).
+            if !signaling::rolls_back_first(s.signaling, Side::Remote, description.sdp_type) {
+                signaling::next(s.signaling, Side::Remote, description.sdp_type)?;
+            }
             if description.sdp_type != SdpType::Rollback {
                 // A description built or edited in code skipped the parser's checks (the
                 // parser runs the same ones: `validate` is its grammar and cross-line checks).
