@@ -409,3 +409,47 @@ fn an_answer_in_the_wrong_state_is_an_invalid_state_error_before_its_version_is_
     );
     assert_eq!(*a, before);
 }
+
+// RFC 9429 §5.2.1: a transceiver whose direction sends writes an a=msid line for each of its
+// streams ("-" for none) whether or not its sender has a track (found by the reference model);
+// webrtc-pc's negotiation-needed step 4c compares them, so setStreams on a trackless sender
+// needs negotiation too. A recvonly one writes none.
+#[test]
+fn a_sending_transceiver_without_a_track_announces_its_streams() {
+    let mut pair = Pair::new();
+    let a = pair.session(Who::A);
+    let sending = a
+        .add_transceiver(TrackKind::Audio, TransceiverInit::default())
+        .unwrap();
+    a.add_transceiver(
+        TrackKind::Audio,
+        TransceiverInit {
+            direction: tacet_transceiver_fsm::Direction::RecvOnly,
+            streams: vec!["ignored".into()],
+        },
+    )
+    .unwrap();
+    let (offer, _) = pair.negotiate(Who::A).unwrap();
+    let msids = |i: usize| -> Vec<String> {
+        offer.media[i]
+            .attributes
+            .msids()
+            .map(|m| m.value().to_owned())
+            .collect()
+    };
+    assert_eq!(msids(0), ["-"]);
+    assert!(msids(1).is_empty(), "recvonly announces nothing");
+    assert!(!pair.session(Who::A).is_negotiation_needed());
+    pair.session(Who::A)
+        .transceiver_mut(sending)
+        .and_then(|mut t| t.set_streams(vec!["s".into()]))
+        .unwrap();
+    assert!(pair.session(Who::A).is_negotiation_needed());
+    let (offer, _) = pair.negotiate(Who::A).unwrap();
+    let streams: Vec<&str> = offer.media[0]
+        .attributes
+        .msids()
+        .map(|m| m.stream_id())
+        .collect();
+    assert_eq!(streams, ["s"]);
+}
