@@ -262,22 +262,25 @@ broke: {broken}"
                 // The applications resolve glare with perfect negotiation's roles: B is
                 // impolite and ignores an offer that collides with its own; A is polite and
                 // its setRemoteDescription rolls its offer back.
-                let next = self.reference.next_delivery();
-                if let (Some((to, description)), Some((model_to, ignored))) =
-                    (self.in_flight.pop_front(), next)
-                {
-                    if to != model_to {
+                match (self.in_flight.pop_front(), self.reference.next_delivery()) {
+                    (None, None) => {}
+                    (Some((to, description)), Some((model_to, ignored))) if to == model_to => {
+                        let actual = if ignored {
+                            None
+                        } else {
+                            let result =
+                                self.call(to, |s| s.set_remote_description(description))?;
+                            Some(dom(&result))
+                        };
+                        self.reference.deliver(actual)?;
+                    }
+                    (real, model) => {
                         return Err(format!(
-                            "the channel carries a description to {to:?}, the model's to {model_to:?}"
+                            "the channel's next description goes to {:?}, the model's to {:?}",
+                            real.map(|(to, _)| to),
+                            model.map(|(to, _)| to)
                         ));
                     }
-                    let actual = if ignored {
-                        None
-                    } else {
-                        let result = self.call(to, |s| s.set_remote_description(description))?;
-                        Some(dom(&result))
-                    };
-                    self.reference.deliver(actual)?;
                 }
             }
             Op::Lose => {

@@ -223,7 +223,6 @@ fn play(world: &mut World, ops: &[Op]) {
 // transceiver for mid 0, stopped at once (its track ends: remote rejected) and removed when its
 // answer is applied. tacet creates nothing ("a rejected section nobody holds creates nothing",
 // docs/stop-semantics.md §3.3, whose comment cites §5.10 for it).
-// spec: 1.6b, 3.1a, 6.4
 #[test]
 #[ignore = "session bug: a rejected m-section of a remote offer that no transceiver holds creates no transceiver (RFC 9429 §5.10, webrtc-pc find-or-create then stop)"]
 fn a_rejected_section_nobody_holds_creates_a_stopped_transceiver() {
@@ -255,7 +254,6 @@ fn a_rejected_section_nobody_holds_creates_a_stopped_transceiver() {
 // addTransceiver" whenever its direction sends (and §5.2.2 keeps them while it is not
 // stopped); webrtc-pc's negotiation-needed step 4c.1 then asks for them whenever
 // [[Direction]] sends. tacet writes a=msid only when the sender has a track.
-// spec: 1.7e, 3.3c
 #[test]
 #[ignore = "session bug: a=msid is written only when the sender has a track, not for every associated stream of a sending transceiver (RFC 9429 §5.2.1)"]
 fn a_sending_transceiver_without_a_track_announces_its_streams() {
@@ -278,7 +276,6 @@ fn a_sending_transceiver_without_a_track_announces_its_streams() {
 // when A's answer is applied (UnassociatedStopPolicy::Drop). tacet keeps its mid 0, which no
 // description holds any more: it stays in the set and negotiation stays needed for ever
 // (webrtc-pc step 4d), whatever A and B negotiate next.
-// spec: 1.6h, 3.4b
 #[test]
 #[ignore = "session bug: a back-to-back remote offer that recycles a slot the pending offer rejected does not disassociate the slot's transceiver (RFC 9429 §5.10)"]
 fn a_back_to_back_offer_that_recycles_a_slot_disassociates_its_transceiver() {
