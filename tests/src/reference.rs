@@ -382,10 +382,8 @@ impl Reference {
             return Ok(());
         };
         let offer = compare::resolve_offer(peer, &plan, actual)?;
-        self.peer_mut(who).set_local_offer(offer, &plan.owners);
-        let sent = self.peer(who).pending_local.clone();
-        self.channel
-            .push_back((who.other(), sent.expect("invariant: just set")));
+        let sent = self.peer_mut(who).set_local_offer(offer, &plan.owners);
+        self.channel.push_back((who.other(), sent));
         Ok(())
     }
 
@@ -406,10 +404,8 @@ impl Reference {
             return Ok(());
         };
         compare::same_description("the answer", &answer, actual)?;
-        self.peer_mut(who).set_local_answer(answer);
-        let sent = self.peer(who).current_local.clone();
-        self.channel
-            .push_back((who.other(), sent.expect("invariant: just set")));
+        let sent = self.peer_mut(who).set_local_answer(answer);
+        self.channel.push_back((who.other(), sent));
         Ok(())
     }
 

@@ -20,8 +20,8 @@ impl Peer {
         }
     }
 
-    /// `setLocalDescription(offer)` with the offer the peer just created.
-    pub(crate) fn set_local_offer(&mut self, mut offer: Desc, owners: &[Option<usize>]) {
+    /// `setLocalDescription(offer)` with the offer the peer just created; returns it as set.
+    pub(crate) fn set_local_offer(&mut self, mut offer: Desc, owners: &[Option<usize>]) -> Desc {
         self.leave_stable();
         for (line, owner) in offer.lines.iter().zip(owners) {
             if let Some(t) = owner {
@@ -34,24 +34,19 @@ impl Peer {
         self.drop_unassociated_stops();
         self.serial += 1;
         offer.serial = self.serial;
-        self.pending_local = Some(offer);
+        self.pending_local = Some(offer.clone());
         self.signaling = SignalingState::HaveLocalOffer;
+        offer
     }
 
-    /// `setLocalDescription(answer)` with the answer the peer just created.
-    pub(crate) fn set_local_answer(&mut self, mut answer: Desc) {
-        for line in &answer.lines {
-            let Some(t) = self.with_mid(&line.mid).filter(|_| line.is_media()) else {
-                continue;
-            };
-            let model = &mut self.transceivers[t];
-            // Local branch: "abort if [[Stopped]]"; else [[CurrentDirection]] is the answer's
-            // direction (inactive for a rejected section: docs/stop-semantics.md §4.2). The
-            // local branch never stops a transceiver — see `LocalAnswerRejection`.
-            if model.life >= Life::Stopped {
-                continue;
-            }
-            model.negotiated(if line.rejected {
+    /// `setLocalDescription(answer)` with the answer the peer just created; returns it as set.
+    pub(crate) fn set_local_answer(&mut self, mut answer: Desc) -> Desc {
+        for (line, t) in self.answered(&answer.lines) {
+            let line = &answer.lines[line];
+            // Local branch: [[CurrentDirection]] is the answer's direction (inactive for a
+            // rejected section: docs/stop-semantics.md §4.2). The local branch never stops a
+            // transceiver — see `LocalAnswerRejection`.
+            self.transceivers[t].negotiated(if line.rejected {
                 Dir::INACTIVE
             } else {
                 line.dir
@@ -65,8 +60,21 @@ impl Peer {
         self.serial += 1;
         answer.serial = self.serial;
         self.current_remote = self.pending_remote.take();
-        self.current_local = Some(answer);
+        self.current_local = Some(answer.clone());
         self.answer_applied();
+        answer
+    }
+
+    /// The media lines of an answer being applied whose transceiver is in the set and not
+    /// stopped (both branches "abort if [[Stopped]]"), as (line index, transceiver).
+    fn answered(&self, lines: &[Line]) -> Vec<(usize, usize)> {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| line.is_media())
+            .filter_map(|(i, line)| Some((i, self.with_mid(&line.mid)?)))
+            .filter(|&(_, t)| self.transceivers[t].life < Life::Stopped)
+            .collect()
     }
 
     /// The steps after an answer is applied, and the state becoming stable.
@@ -300,14 +308,9 @@ impl Peer {
         answer
             .bundle
             .retain(|mid| lines.iter().any(|l| &l.mid == mid && !l.rejected));
-        for line in &answer.lines {
-            let Some(t) = self.with_mid(&line.mid).filter(|_| line.is_media()) else {
-                continue;
-            };
+        for (line, t) in self.answered(&answer.lines) {
+            let line = &answer.lines[line];
             let model = &mut self.transceivers[t];
-            if model.life >= Life::Stopped {
-                continue;
-            }
             if line.rejected {
                 model.stop_the_transceiver(EndCause::RemoteRejected);
             } else {
