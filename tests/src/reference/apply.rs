@@ -271,6 +271,16 @@ impl Peer {
         let rejected_at =
             |d: Option<&Desc>, i: usize| d.and_then(|d| d.lines.get(i)).is_some_and(|l| l.rejected);
         let current_len = self.current_remote.as_ref().map_or(0, |d| d.lines.len());
+        let known = |mid: &str| {
+            [
+                &self.current_local,
+                &self.current_remote,
+                &self.pending_remote,
+            ]
+            .into_iter()
+            .flatten()
+            .any(|d| d.line(mid).is_some())
+        };
         for (i, (old, new)) in base.lines.iter().zip(&offer.lines).enumerate() {
             let in_current = rejected_at(self.current_local.as_ref(), i)
                 || rejected_at(self.current_remote.as_ref(), i);
@@ -280,10 +290,11 @@ impl Peer {
                 BackToBack::CurrentOnly if i < current_len => in_current,
                 BackToBack::CurrentOnly => in_pending,
             };
-            // Kept: same mid, same kind. Recycled: a *new* mid (RFC 9429 §5.2.2), any kind. A
-            // kind changed under the same mid is neither.
+            // Kept: same mid, same kind. Recycled: "a new MID value" (RFC 9429 §5.2.2) — none
+            // the descriptions know — and any kind. A kind changed under the same mid, or a
+            // mid moved to another index, is neither.
             let kept = old.mid == new.mid && old.kind == new.kind;
-            let recycled = recyclable && old.mid != new.mid;
+            let recycled = recyclable && !known(&new.mid);
             if !kept && !recycled {
                 return Err(DomException::OperationError);
             }
