@@ -111,17 +111,20 @@ pub enum MsidRule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackToBack {
     /// webrtc-pc validates back-to-back offers "as if answers were applied in between": the
-    /// answer to the pending offer would reject what that offer rejects, so such a slot is
-    /// recyclable (RFC 9429 §5.2.2: port 0 in the current description), and RFC 9429 §5.10
+    /// pending offer stands for the current remote description, and its answer would reject
+    /// what it rejects and what a stopped transceiver holds, so those slots are recyclable
+    /// (RFC 9429 §5.2.2) and the others must keep their mid and kind. RFC 9429 §5.10 then
     /// disassociates the transceiver of a recycled slot ("If the m= section is being recycled,
-    /// disassociate the currently associated RtpTransceiver"). Stopped and with no mid, it
+    /// disassociate the currently associated RtpTransceiver"); stopped and with no mid, it
     /// leaves the set when the exchange completes (`UnassociatedStopPolicy::Drop`).
     AsIfAnswered,
-    /// tacet today: a slot of the current descriptions is recyclable only if a *current*
-    /// description rejects it (the offer is refused otherwise), and only the owner of such a
-    /// slot is disassociated; a slot only the pending offer added is recyclable where that
-    /// offer rejects it, but its owner keeps its mid. That transceiver — stopped, with a mid no
-    /// description holds any more — is never removed, and negotiation stays needed for ever
+    /// tacet today: the offer is checked against the current description and the pending one
+    /// in turn, a slot recyclable where a *current* description rejects it (or, against the
+    /// pending offer, where that offer does) — so an offer may, for instance, take back a mid
+    /// the pending offer had replaced with a live one; and only the owner of a slot of the
+    /// current descriptions is disassociated. A transceiver whose slot only the pending offer
+    /// rejected keeps its mid when the next offer recycles it: stopped, with a mid no
+    /// description holds any more, it is never removed, and negotiation stays needed for ever
     /// (webrtc-pc step 4d). See
     /// `a_back_to_back_offer_that_recycles_a_slot_disassociates_its_transceiver`.
     CurrentOnly,

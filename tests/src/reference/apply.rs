@@ -254,52 +254,44 @@ impl Peer {
         found.unwrap_or_else(|| self.create_for_remote_offer(kind))
     }
 
-    /// A remote offer keeps every m-line of the remote description in force, in order, with
-    /// its kind and mid, except where a slot may be recycled (RFC 3264 §8; RFC 9429 §5.2.2,
-    /// §5.10: port 0 in a current description; for back-to-back offers see [`BackToBack`]).
+    /// A remote offer keeps every m-line of the descriptions in force, in order, with its kind
+    /// and mid, except where a slot may be recycled: port 0 in a current description, and then
+    /// with "a new MID value" and any kind (RFC 3264 §8; RFC 9429 §5.2.2, §5.10). A kind
+    /// changed under the same mid, or a mid moved to another index, is neither kept nor
+    /// recycled. For back-to-back offers see [`BackToBack`].
     fn check_remote_layout(&self, offer: &Desc) -> Result<(), DomException> {
-        let Some(base) = self
-            .pending_remote
-            .as_ref()
-            .or(self.current_remote.as_ref())
-        else {
-            return Ok(());
-        };
-        if offer.lines.len() < base.lines.len() {
-            return Err(DomException::OperationError);
-        }
         let rejected_at =
             |d: Option<&Desc>, i: usize| d.and_then(|d| d.lines.get(i)).is_some_and(|l| l.rejected);
-        let current_len = self.current_remote.as_ref().map_or(0, |d| d.lines.len());
-        let known = |mid: &str| {
-            [
-                &self.current_local,
-                &self.current_remote,
-                &self.pending_remote,
-            ]
-            .into_iter()
-            .flatten()
-            .any(|d| d.line(mid).is_some())
+        let in_current = |i: usize| {
+            rejected_at(self.current_local.as_ref(), i)
+                || rejected_at(self.current_remote.as_ref(), i)
         };
-        for (i, (old, new)) in base.lines.iter().zip(&offer.lines).enumerate() {
-            let in_current = rejected_at(self.current_local.as_ref(), i)
-                || rejected_at(self.current_remote.as_ref(), i);
-            let in_pending = rejected_at(self.pending_remote.as_ref(), i);
-            let recyclable = match self.rules.back_to_back {
-                BackToBack::AsIfAnswered => in_current || in_pending,
-                BackToBack::CurrentOnly if i < current_len => in_current,
-                BackToBack::CurrentOnly => in_pending,
-            };
-            // Kept: same mid, same kind. Recycled: "a new MID value" (RFC 9429 §5.2.2) — none
-            // the descriptions know — and any kind. A kind changed under the same mid, or a
-            // mid moved to another index, is neither.
-            let kept = old.mid == new.mid && old.kind == new.kind;
-            let recycled = recyclable && !known(&new.mid);
-            if !kept && !recycled {
-                return Err(DomException::OperationError);
+        match (self.rules.back_to_back, &self.pending_remote) {
+            // As if the pending offer had been answered: it is the current remote description,
+            // and the answer would reject what it rejects and what our stopped transceivers
+            // hold (RFC 9429 §5.3.1).
+            (BackToBack::AsIfAnswered, Some(pending)) => keeps(offer, pending, |i| {
+                pending.lines[i].rejected
+                    || self
+                        .with_mid(&pending.lines[i].mid)
+                        .is_some_and(|t| self.transceivers[t].life >= Life::Stopped)
+            }),
+            // tacet today: against the current description and the pending one in turn, a slot
+            // recyclable where a current description rejects it (or, against the pending one,
+            // where that offer does).
+            (BackToBack::CurrentOnly, Some(pending)) => {
+                if let Some(current) = &self.current_remote {
+                    keeps(offer, current, in_current)?;
+                }
+                keeps(offer, pending, |i| {
+                    in_current(i) || pending.lines[i].rejected
+                })
             }
+            (_, None) => match &self.current_remote {
+                Some(current) => keeps(offer, current, in_current),
+                None => Ok(()),
+            },
         }
-        Ok(())
     }
 
     /// A remote answer to the pending local offer. `PeerPolicy::Tolerant`: a line the offer
@@ -385,4 +377,24 @@ impl Peer {
         self.signaling = SignalingState::Stable;
         self.update_negotiation_needed();
     }
+}
+
+/// Whether `offer` keeps every m-line of `previous` (same mid and kind), except the ones it may
+/// recycle (`recyclable(index)`) with a mid `previous` does not have.
+fn keeps(
+    offer: &Desc,
+    previous: &Desc,
+    recyclable: impl Fn(usize) -> bool,
+) -> Result<(), DomException> {
+    if offer.lines.len() < previous.lines.len() {
+        return Err(DomException::OperationError);
+    }
+    for (i, (old, new)) in previous.lines.iter().zip(&offer.lines).enumerate() {
+        let kept = old.mid == new.mid && old.kind == new.kind;
+        let recycled = recyclable(i) && previous.line(&new.mid).is_none();
+        if !kept && !recycled {
+            return Err(DomException::OperationError);
+        }
+    }
+    Ok(())
 }
