@@ -513,15 +513,16 @@ broke: {broken}"
 
     /// The applications' loop; true when nothing is left to do.
     fn play_to_the_end(&mut self) -> Result<bool, String> {
+        let mut played: Vec<Op> = Vec::new();
         for _ in 0..64 {
             if !self.in_flight.is_empty() {
-                self.apply(&Op::Deliver)?;
+                self.settle_step(Op::Deliver, &mut played)?;
                 continue;
             }
             let mut moved = false;
             for who in [Who::A, Who::B] {
                 if self.peer(who).session.signaling_state() == SignalingState::HaveRemoteOffer {
-                    self.apply(&Op::Answer(who))?;
+                    self.settle_step(Op::Answer(who), &mut played)?;
                     moved = true;
                 }
             }
@@ -532,7 +533,7 @@ broke: {broken}"
                 // Our offer (or the peer's answer) never arrived: start again.
                 if self.peer(who).session.signaling_state() == SignalingState::HaveLocalOffer {
                     let before = self.faults;
-                    self.apply(&Op::Rollback(who))?;
+                    self.settle_step(Op::Rollback(who), &mut played)?;
                     // The offer was ignored or lost, not answered: no new fault.
                     self.faults = before;
                     moved = true;
@@ -545,11 +546,18 @@ broke: {broken}"
                 .into_iter()
                 .find(|w| self.peer(*w).session.is_negotiation_needed())
             {
-                Some(who) => self.apply(&Op::Offer(who))?,
+                Some(who) => self.settle_step(Op::Offer(who), &mut played)?,
                 None => return Ok(true),
             }
         }
         Ok(false)
+    }
+
+    /// One step of the applications' loop; `Err` names the loop's steps so far.
+    fn settle_step(&mut self, op: Op, played: &mut Vec<Op>) -> Result<(), String> {
+        played.push(op.clone());
+        self.apply(&op)
+            .map_err(|broken| format!("settling, after {played:?}: {broken}"))
     }
 
     /// Both stable, nothing in flight, nothing needed: both sides agree and nothing leaks.

@@ -126,7 +126,8 @@ pub enum BackToBack {
     /// rejected keeps its mid when the next offer recycles it: stopped, with a mid no
     /// description holds any more, it is never removed, and negotiation stays needed for ever
     /// (webrtc-pc step 4d). See
-    /// `a_back_to_back_offer_that_recycles_a_slot_disassociates_its_transceiver`.
+    /// `a_back_to_back_offer_that_recycles_a_slot_disassociates_its_transceiver` and
+    /// `a_back_to_back_offer_keeps_the_mids_the_pending_offer_made_live`.
     CurrentOnly,
 }
 
