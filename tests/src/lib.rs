@@ -5,6 +5,8 @@
 //! - [`corpus`] — the real Chromium and aiortc SDPs of `tests/data/sdp/`, played into a peer.
 //! - [`model::World`] — two peers under any sequence of operations (lossy, reordering
 //!   channel) with the stop invariants checked after every step: the model-based tests.
+//! - [`reference::Reference`] — the reference model: what the spec says both peers' state is
+//!   after each operation of the model-based test, compared with the sessions after every step.
 //! - [`find`] — look-ups the tests share (a transceiver by mid, the BUNDLEd mids, the live transports).
 //! - [`perfect::PerfectPair`] — the same peers running perfect negotiation over an in-order
 //!   channel with random delays (the WPT perfect-negotiation setup).
@@ -19,3 +21,4 @@ pub mod find;
 pub mod model;
 pub mod pair;
 pub mod perfect;
+pub mod reference;

@@ -15,6 +15,11 @@
 //! - a stop is never undone (`direction` stays "stopped", `stopped` stays true);
 //! - each receiver track ends at most once.
 //!
+//! After every step, too, the [reference model](crate::reference) — what the spec says both
+//! peers' state is — is advanced by the same operation and compared with both sessions: each
+//! call's outcome, the set of transceivers and each one's state, the descriptions' m-lines,
+//! the signaling state, negotiation-needed and the mode.
+//!
 //! And once the applications settle (both stable, nothing in flight, every pending change
 //! negotiated): negotiation-needed is false on both sides, both agree on the live and stopped
 //! m-lines, and no transceiver is left over (each live media m-line has exactly one transceiver
@@ -28,11 +33,14 @@ use tacet_track::{TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, TransceiverDirection};
 
 use crate::pair::{Peer, Who};
+use crate::reference::{Reference, Rules};
 
 /// One thing an application (or the network) does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// `addTransceiver(kind, {direction})`.
+    /// `addTransceiver(kind, {direction, streams: ["s"]})` (the streams `addTrack` uses too:
+    /// every sender announces the same streams, so the reference model need not follow
+    /// `a=msid` values, only whether there is one).
     AddTransceiver(Who, TrackKind, Direction),
     /// `addTrack(track of kind)`.
     AddTrack(Who, TrackKind),
@@ -100,11 +108,19 @@ pub struct World {
     /// After a fault, the data section was rejected with a BUNDLE group whose tag one side had
     /// stopped and the other had not (`rejects_a_group_with_its_tag`).
     pub data_section_lost: bool,
+    /// The reference model, advanced by the same operations and compared after every step.
+    pub reference: Reference,
 }
 
 impl World {
-    /// Two fresh peers (fixed seeds: a failing case replays exactly).
+    /// Two fresh peers (fixed seeds: a failing case replays exactly), and the reference model
+    /// under the rules the proptests use.
     pub fn new() -> Self {
+        Self::with_rules(Rules::PROPTEST)
+    }
+
+    /// Two fresh peers and the reference model under `rules`.
+    pub fn with_rules(rules: Rules) -> Self {
         Self {
             a: Peer::with_config(3, 0xA3, |_| {}),
             b: Peer::with_config(4, 0xB4, |_| {}),
@@ -114,6 +130,7 @@ impl World {
             steps: 0,
             faults: 0,
             data_section_lost: false,
+            reference: Reference::new(rules),
         }
     }
 
@@ -133,57 +150,99 @@ impl World {
         self.in_flight.len()
     }
 
-    /// Applies `op`, then checks every step invariant. `Err` names the broken invariant.
+    /// Applies `ops` in order; `Err` names the step, the operation and the whole sequence
+    /// with what broke, so a shrunk proptest case reads as a story.
+    pub fn play(&mut self, ops: &[Op]) -> Result<(), String> {
+        for (step, op) in ops.iter().enumerate() {
+            self.apply(op).map_err(|broken| {
+                format!(
+                    "step {step} ({op:?}) of the sequence
+  {ops:?}
+broke: {broken}"
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Applies `op` to both sessions and to the reference model, then checks every step
+    /// invariant and compares the model with both sessions. `Err` names the broken invariant or
+    /// the disagreement.
     pub fn apply(&mut self, op: &Op) -> Result<(), String> {
         self.steps += 1;
+        self.step(op)?;
+        self.check(Who::A)?;
+        self.check(Who::B)?;
+        self.reference.compare(Who::A, &self.a.session)?;
+        self.reference.compare(Who::B, &self.b.session)
+    }
+
+    /// One operation, on the sessions and on the model. Which calls an application makes
+    /// (offer when negotiation is needed, ignore a colliding offer...) is decided from the
+    /// model's state, which the comparison after the previous step showed to be the sessions'.
+    fn step(&mut self, op: &Op) -> Result<(), String> {
+        let dom = |r: &Result<_, Error>| r.as_ref().map(drop).map_err(Error::dom_exception);
         match op {
             Op::AddTransceiver(who, kind, direction) => {
                 let init = TransceiverInit {
                     direction: *direction,
-                    streams: Vec::new(),
+                    streams: vec!["s".into()],
                 };
-                self.call(*who, |s| s.add_transceiver(*kind, init).map(drop))?;
+                let result = self.call(*who, |s| s.add_transceiver(*kind, init))?;
+                let actual = result.map_err(|e| e.dom_exception());
+                self.reference
+                    .add_transceiver(*who, *kind, *direction, actual)?;
             }
             Op::AddTrack(who, kind) => {
                 self.next_track += 1;
                 let track = TrackId::from(format!("t{}", self.next_track).as_str());
-                self.call(*who, |s| {
-                    s.add_track(*kind, track, vec!["s".into()]).map(drop)
-                })?;
+                let result = self.call(*who, |s| s.add_track(*kind, track, vec!["s".into()]))?;
+                let actual = result.map_err(|e| e.dom_exception());
+                self.reference.add_track(*who, *kind, actual)?;
             }
             Op::Stop(who, pick) => {
-                if let Some(id) = self.pick(*who, *pick) {
-                    self.call(*who, |s| s.transceiver_mut(id).and_then(|mut t| t.stop()))?;
+                if let Some((index, id)) = self.reference.pick(*who, *pick)? {
+                    let result =
+                        self.call(*who, |s| s.transceiver_mut(id).and_then(|mut t| t.stop()))?;
+                    self.reference.stop(*who, index, dom(&result))?;
                 }
             }
-            Op::StopMedia(who) => self.call(*who, |s| s.stop_media().map(drop))?,
+            Op::StopMedia(who) => {
+                let result = self.call(*who, |s| s.stop_media().map(drop))?;
+                self.reference.stop_media(*who, dom(&result))?;
+            }
             Op::SetDirection(who, pick, direction) => {
-                if let Some(id) = self.pick(*who, *pick) {
-                    self.call(*who, |s| {
+                if let Some((index, id)) = self.reference.pick(*who, *pick)? {
+                    let result = self.call(*who, |s| {
                         s.transceiver_mut(id)
                             .and_then(|mut t| t.set_direction(*direction))
                     })?;
+                    self.reference
+                        .set_direction(*who, index, *direction, dom(&result))?;
                 }
             }
             Op::RemoveTrack(who, pick) => {
-                if let Some(id) = self.pick(*who, *pick) {
-                    self.call(*who, |s| s.remove_track(id.sender()))?;
+                if let Some((index, id)) = self.reference.pick(*who, *pick)? {
+                    let result = self.call(*who, |s| s.remove_track(id.sender()))?;
+                    self.reference.remove_track(*who, index, dom(&result))?;
                 }
             }
             Op::CreateDataChannel(who) => {
-                self.call(*who, |s| s.create_data_channel("dc").map(drop))?;
+                let result = self.call(*who, |s| s.create_data_channel("dc").map(drop))?;
+                self.reference.create_data_channel(*who, dom(&result))?;
             }
             Op::Offer(who) => self.offer(*who)?,
             Op::Answer(who) => self.answer(*who)?,
             Op::Negotiate(who) => {
-                let s = &self.peer(*who).session;
-                if s.signaling_state() == SignalingState::Stable && s.is_negotiation_needed() {
+                if self.reference.signaling(*who) == SignalingState::Stable
+                    && self.reference.negotiation_needed(*who)
+                {
                     self.offer(*who)?;
                 }
             }
             Op::Glare => {
                 for who in [Who::A, Who::B] {
-                    if self.peer(who).session.signaling_state() == SignalingState::Stable {
+                    if self.reference.signaling(who) == SignalingState::Stable {
                         self.offer(who)?;
                     }
                 }
@@ -191,23 +250,36 @@ impl World {
             Op::Rollback(who) => {
                 // Abandoning an offer the peer may already have answered leaves the two
                 // sides with different current descriptions when that answer arrives.
-                if self.peer(*who).session.signaling_state() == SignalingState::HaveLocalOffer {
+                if self.reference.signaling(*who) == SignalingState::HaveLocalOffer {
                     self.faults += 1;
                 }
-                self.call(*who, |s| {
+                let result = self.call(*who, |s| {
                     s.set_local_description(SessionDescription::rollback())
                 })?;
+                self.reference.rollback(*who, dom(&result))?;
             }
             Op::Deliver => {
-                if let Some((to, description)) = self.in_flight.pop_front() {
-                    // The applications resolve glare with perfect negotiation's roles: B is
-                    // impolite and ignores an offer that collides with its own; A is polite
-                    // and its setRemoteDescription rolls its offer back.
-                    let collides = description.sdp_type == SdpType::Offer
-                        && self.peer(to).session.signaling_state()
-                            == SignalingState::HaveLocalOffer;
-                    if !(to == Who::B && collides) {
-                        self.call(to, |s| s.set_remote_description(description))?;
+                // The applications resolve glare with perfect negotiation's roles: B is
+                // impolite and ignores an offer that collides with its own; A is polite and
+                // its setRemoteDescription rolls its offer back.
+                match (self.in_flight.pop_front(), self.reference.next_delivery()) {
+                    (None, None) => {}
+                    (Some((to, description)), Some((model_to, ignored))) if to == model_to => {
+                        let actual = if ignored {
+                            None
+                        } else {
+                            let result =
+                                self.call(to, |s| s.set_remote_description(description))?;
+                            Some(dom(&result))
+                        };
+                        self.reference.deliver(actual)?;
+                    }
+                    (real, model) => {
+                        return Err(format!(
+                            "the channel's next description goes to {:?}, the model's to {:?}",
+                            real.map(|(to, _)| to),
+                            model.map(|(to, _)| to)
+                        ));
                     }
                 }
             }
@@ -215,35 +287,31 @@ impl World {
                 if self.in_flight.pop_front().is_some() {
                     self.faults += 1;
                 }
+                self.reference.lose();
             }
             Op::Reorder => {
                 if self.in_flight.len() >= 2 {
                     self.in_flight.swap(0, 1);
                     self.faults += 1;
                 }
+                self.reference.reorder();
             }
             Op::Close(who) => {
                 self.peer(*who).session.close();
                 self.peer(*who).drain();
+                self.reference.close(*who);
             }
         }
-        self.check(Who::A)?;
-        self.check(Who::B)
-    }
-
-    /// The `pick`-th transceiver of `who`'s set, if the set is not empty.
-    fn pick(&self, who: Who, pick: usize) -> Option<TransceiverId> {
-        let peer = if who == Who::A { &self.a } else { &self.b };
-        let ids: Vec<TransceiverId> = peer.session.transceivers().map(|t| t.id()).collect();
-        (!ids.is_empty()).then(|| ids[pick % ids.len()])
+        Ok(())
     }
 
     /// Runs one call on `who`'s session; a failure must leave the session unchanged.
-    fn call(
+    /// `Ok(result)`: the call's own result, for the model to compare.
+    fn call<T>(
         &mut self,
         who: Who,
-        call: impl FnOnce(&mut Session) -> Result<(), Error>,
-    ) -> Result<(), String> {
+        call: impl FnOnce(&mut Session) -> Result<T, Error>,
+    ) -> Result<Result<T, Error>, String> {
         let peer = self.peer(who);
         peer.drain();
         let before = peer.session.clone();
@@ -257,51 +325,51 @@ impl World {
             }
         }
         peer.drain();
-        Ok(())
+        Ok(result)
     }
 
     fn offer(&mut self, who: Who) -> Result<(), String> {
         // A second offer while the first is out: if the first is answered, that answer is
         // applied to the second (the application broke the exchange, not the session).
-        if self.peer(who).session.signaling_state() == SignalingState::HaveLocalOffer {
+        if self.reference.signaling(who) == SignalingState::HaveLocalOffer {
             self.faults += 1;
         }
-        let mut offered = false;
-        self.call(who, |s| {
+        let result = self.call(who, |s| {
             let description = s.create_offer()?;
-            s.set_local_description(description)?;
-            offered = true;
-            Ok(())
+            s.set_local_description(description.clone())?;
+            Ok(description)
         })?;
+        self.reference
+            .offer(who, result.as_ref().map_err(Error::dom_exception))?;
         // The application sends the local description once its transports have gathered
         // (`call` drained the effects): the candidates are in it (webrtc-pc adds a gathered
         // candidate to the pending local description), as a non-trickle application does.
-        let offer = offered
-            .then(|| self.peer(who).session.pending_local_description().cloned())
-            .flatten();
-        if let Some(offer) = offer {
+        let sent = result
+            .ok()
+            .and_then(|_| self.peer(who).session.pending_local_description().cloned());
+        if let Some(offer) = sent {
             self.in_flight.push_back((who.other(), offer));
         }
         Ok(())
     }
 
     fn answer(&mut self, who: Who) -> Result<(), String> {
-        if self.peer(who).session.signaling_state() != SignalingState::HaveRemoteOffer {
+        if self.reference.signaling(who) != SignalingState::HaveRemoteOffer {
             return Ok(());
         }
-        let mut answered = false;
-        self.call(who, |s| {
+        let result = self.call(who, |s| {
             let description = s.create_answer()?;
-            s.set_local_description(description)?;
-            answered = true;
-            Ok(())
+            s.set_local_description(description.clone())?;
+            Ok(description)
         })?;
+        self.reference
+            .answer(who, result.as_ref().map_err(Error::dom_exception))?;
         // As for offers: sent once gathered, with its candidates (the applied answer is the
         // current local description).
-        let answer = answered
-            .then(|| self.peer(who).session.current_local_description().cloned())
-            .flatten();
-        if let Some(answer) = answer {
+        let sent = result
+            .ok()
+            .and_then(|_| self.peer(who).session.current_local_description().cloned());
+        if let Some(answer) = sent {
             self.in_flight.push_back((who.other(), answer));
         }
         Ok(())
@@ -456,15 +524,16 @@ impl World {
 
     /// The applications' loop; true when nothing is left to do.
     fn play_to_the_end(&mut self) -> Result<bool, String> {
+        let mut played: Vec<Op> = Vec::new();
         for _ in 0..64 {
             if !self.in_flight.is_empty() {
-                self.apply(&Op::Deliver)?;
+                self.settle_step(Op::Deliver, &mut played)?;
                 continue;
             }
             let mut moved = false;
             for who in [Who::A, Who::B] {
                 if self.peer(who).session.signaling_state() == SignalingState::HaveRemoteOffer {
-                    self.apply(&Op::Answer(who))?;
+                    self.settle_step(Op::Answer(who), &mut played)?;
                     moved = true;
                 }
             }
@@ -475,7 +544,7 @@ impl World {
                 // Our offer (or the peer's answer) never arrived: start again.
                 if self.peer(who).session.signaling_state() == SignalingState::HaveLocalOffer {
                     let before = self.faults;
-                    self.apply(&Op::Rollback(who))?;
+                    self.settle_step(Op::Rollback(who), &mut played)?;
                     // The offer was ignored or lost, not answered: no new fault.
                     self.faults = before;
                     moved = true;
@@ -488,11 +557,18 @@ impl World {
                 .into_iter()
                 .find(|w| self.peer(*w).session.is_negotiation_needed())
             {
-                Some(who) => self.apply(&Op::Offer(who))?,
+                Some(who) => self.settle_step(Op::Offer(who), &mut played)?,
                 None => return Ok(true),
             }
         }
         Ok(false)
+    }
+
+    /// One step of the applications' loop; `Err` names the loop's steps so far.
+    fn settle_step(&mut self, op: Op, played: &mut Vec<Op>) -> Result<(), String> {
+        played.push(op.clone());
+        self.apply(&op)
+            .map_err(|broken| format!("settling, after {played:?}: {broken}"))
     }
 
     /// Both stable, nothing in flight, nothing needed: both sides agree and nothing leaks.

@@ -13,8 +13,9 @@
 //!   seconds (default 60) on its corpus seeded from `tests/data/`.
 //! - `bench [criterion args]` — runs the benchmarks of `bench/` against the peers;
 //!   `bench --tables [n...]` prints the renegotiation tables of `docs/performance.md`.
-//! - `model [--cases N]` — the model-based test of two sessions with N cases (default 100 000)
-//!   in release mode, for long runs (CI runs 1024 in debug with the other tests).
+//! - `model [--cases N]` — the model-based test of two sessions, compared with the reference
+//!   model after every step, with N cases (default 100 000) per proptest in release mode, for
+//!   long runs (CI runs 1024 in debug with the other tests).
 //! - `spec [--check]` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests
 //!   citing them (`docs/spec.md`); fails on a rule no test cites or a citation of an unknown
 //!   rule, and with `--check` on a stale file.
@@ -73,7 +74,8 @@ commands:
   bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)
   bench  --tables [n...] print the renegotiation tables of docs/performance.md (time, SDP
          bytes and memory per m-section, every side in one run)
-  model  [--cases N] the model-based test of two sessions, N cases in release (default 100000)
+  model  [--cases N] the model-based test of two sessions and the reference model, N cases
+         per proptest in release (default 100000)
   spec   [--check] list the stop rules and the tests citing them (docs/spec.md); fails on a
          rule no test cites or a citation of an unknown rule (--check: also on a stale file)
   api    [--check] write the public API of each public crate to docs/api/<crate>.md
@@ -137,7 +139,8 @@ fn model_cases(args: &[String]) -> Result<u64, String> {
     }
 }
 
-/// The model-based property tests (`tests/tests/session_model.rs`) with `cases` cases each.
+/// The model-based property tests (`tests/tests/session_model.rs`, the sessions compared with
+/// the reference model after every step) with `cases` cases each.
 fn model(cases: u64) -> Result<(), String> {
     let mut test = cargo();
     test.args([
