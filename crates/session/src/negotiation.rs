@@ -88,7 +88,7 @@ fn differs_from_current(
         } else {
             t.sender.streams.iter().map(String::as_str).collect()
         };
-        if announced != wanted {
+        if t.sender.track.is_some() && announced != wanted {
             return true;
         }
     }

@@ -298,24 +298,21 @@ impl Session {
         // send (RFC 9429 §5.3.1 "if the RtpTransceiver has a sendrecv or sendonly direction").
         // webrtc-pc's negotiation-needed check compares these lines with [[Direction]]; writing
         // them by the section's direction instead would make it renegotiate for ever.
-        // RFC 9429 §5.2.1: an a=msid line for each associated stream ("-" for none) whenever the
-        // transceiver sends, track or not; the track id, when there is a track, as appdata (as
-        // Chromium writes it), none otherwise.
-        let announced = t.desired_direction().has_send();
+        let announced = t.desired_direction().has_send() && t.sender.track.is_some();
         // SSRC lines only for what is actually sent.
         let sending = direction.has_send() && t.sender.track.is_some();
         let sdp = Error::local_sdp;
         if announced {
-            let track = t.sender.track.as_ref().map(|t| t.as_str());
+            let track = t.sender.track.as_ref().map(|t| t.as_str()).unwrap_or("-");
             let streams: Vec<&str> = if t.sender.streams.is_empty() {
                 vec!["-"]
             } else {
                 t.sender.streams.iter().map(String::as_str).collect()
             };
             for stream in &streams {
-                section
-                    .attributes
-                    .push(Attribute::Msid(Msid::new(stream, track).map_err(sdp)?));
+                section.attributes.push(Attribute::Msid(
+                    Msid::new(stream, Some(track)).map_err(sdp)?,
+                ));
             }
         }
         section.attributes.push(Attribute::RtcpMux);
