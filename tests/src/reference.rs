@@ -103,12 +103,13 @@ pub enum MsidRule {
     /// to the transceiver's direction or track". Step 4c.1 then asks for `a=msid` whenever
     /// `[[Direction]]` sends.
     Jsep,
-    /// tacet: `a=msid` whenever `[[Direction]]` sends, track or not (RFC 9429 §5.2.1), and
-    /// step 4c.1 likewise; but the lines of the current description are not kept once the
-    /// direction stops sending (§5.2.2 / §5.3.2 keep them "regardless of changes to the
-    /// transceiver's direction or track").
+    /// `a=msid` whenever `[[Direction]]` sends, track or not (RFC 9429 §5.2.1), and step 4c.1
+    /// likewise, without §5.2.2's keeping of the current lines. Tried on 2026-12-07 and taken
+    /// back: with it, a stream change (a remote-created transceiver's "-" becoming "s" when
+    /// addTrack reuses it) needs negotiation, which this model, knowing only whether a line has
+    /// a=msid, cannot predict; the model needs the lines' stream ids first.
     SendingDirection,
-    /// tacet before 2026-12-07: `a=msid` when `[[Direction]]` sends **and** the sender has a track, and
+    /// tacet today: `a=msid` when `[[Direction]]` sends **and** the sender has a track, and
     /// step 4c.1 only for a sender with a track (`crates/session/src/offer.rs`,
     /// `negotiation.rs`). Differs from the spec; see
     /// `a_sending_transceiver_without_a_track_announces_its_streams`.
@@ -188,7 +189,7 @@ impl Rules {
     pub const PROPTEST: Self = Self {
         rejected_section: RejectedSection::Placeholder,
         local_answer_rejection: LocalAnswerRejection::Stops,
-        msid: MsidRule::SendingDirection,
+        msid: MsidRule::WithTrack,
         back_to_back: BackToBack::CurrentOnly,
         ..Self::SPEC
     };
