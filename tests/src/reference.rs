@@ -103,12 +103,6 @@ pub enum MsidRule {
     /// to the transceiver's direction or track". Step 4c.1 then asks for `a=msid` whenever
     /// `[[Direction]]` sends.
     Jsep,
-    /// `a=msid` whenever `[[Direction]]` sends, track or not (RFC 9429 §5.2.1), and step 4c.1
-    /// likewise, without §5.2.2's keeping of the current lines. Tried on 2026-12-07 and taken
-    /// back: with it, a stream change (a remote-created transceiver's "-" becoming "s" when
-    /// addTrack reuses it) needs negotiation, which this model, knowing only whether a line has
-    /// a=msid, cannot predict; the model needs the lines' stream ids first.
-    SendingDirection,
     /// tacet today: `a=msid` when `[[Direction]]` sends **and** the sender has a track, and
     /// step 4c.1 only for a sender with a track (`crates/session/src/offer.rs`,
     /// `negotiation.rs`). Differs from the spec; see

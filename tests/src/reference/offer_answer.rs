@@ -121,7 +121,6 @@ impl Peer {
                     .is_some_and(|l| !l.rejected && l.msid);
                 model.life < Life::Stopped && (model.direction.send || kept)
             }
-            MsidRule::SendingDirection => model.direction.send,
             MsidRule::WithTrack => model.direction.send && model.has_track,
         }
     }

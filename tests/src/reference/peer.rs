@@ -329,7 +329,7 @@ impl Peer {
                     let Some(local) = local else { return true };
                     // 4c.1: it sends but the section has no msid.
                     let announces = match self.rules.msid {
-                        MsidRule::Jsep | MsidRule::SendingDirection => t.direction.send,
+                        MsidRule::Jsep => t.direction.send,
                         MsidRule::WithTrack => t.direction.send && t.has_track,
                     };
                     if announces && !line.msid {
