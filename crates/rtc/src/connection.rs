@@ -14,7 +14,9 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use rtc_dtls::crypto_provider::RTCCryptoProvider;
 use tacet_sdp::{Candidate, SdpType};
-use tacet_session::{DataChannelId, DtlsRole, Effect, Session, SessionConfig, TransportId};
+use tacet_session::{
+    DataChannelId, DtlsRole, Effect, RemoteCandidate, Session, SessionConfig, TransportId,
+};
 
 use crate::certificate::Certificate;
 use crate::data::{ChannelId, DataEvent, Message, Sctp};
@@ -77,6 +79,10 @@ pub enum Event {
         /// The transport.
         transport: TransportId,
     },
+    /// webrtc-pc `icecandidate`: a transport gathered its host candidate (it is also in the
+    /// local description from now on). Give it to the peer's `addIceCandidate` (trickle), or
+    /// send the local description read after this event (non-trickle).
+    LocalCandidate(RemoteCandidate),
     /// The transport's DTLS handshake completed (the peer's certificate matched).
     TransportConnected {
         /// The transport.
@@ -340,11 +346,38 @@ impl Connection {
             addr.port()
         ))
         .map_err(|e| Error::Crypto(format!("host candidate for {addr}: {e}")))?;
-        self.session.add_local_candidate(id, candidate)?;
+        self.session.add_local_candidate(id, candidate.clone())?;
+        self.events
+            .push_back(Event::LocalCandidate(self.trickled(id, candidate)));
         let transport = &mut self.transports[index];
         transport.local = Some(addr);
         transport.phase = Phase::Waiting;
         Ok(())
+    }
+
+    /// The `icecandidate` event's fields for a candidate of `id`: its tag's mid, m-line index
+    /// and the local ufrag (webrtc-pc RTCIceCandidateInit).
+    fn trickled(&self, id: TransportId, candidate: Candidate) -> RemoteCandidate {
+        let mid = self
+            .session
+            .transports()
+            .iter()
+            .find(|t| t.id() == id)
+            .map(|t| t.tag().as_str().to_owned());
+        let local = self.session.local_description();
+        let index = mid
+            .as_deref()
+            .and_then(|mid| local.and_then(|d| d.media_by_mid(mid)))
+            .map(|(index, _)| index);
+        let ufrag = index
+            .and_then(|i| local.and_then(|d| d.ice_ufrag_for(i)))
+            .map(|u| u.as_str().to_owned());
+        RemoteCandidate {
+            candidate: Some(candidate),
+            mid,
+            m_line_index: index,
+            ufrag,
+        }
     }
 
     /// Drains every machine until nothing moves (bounded): session effects, transport starts,

@@ -38,6 +38,16 @@ pub enum Error {
     /// The SCTP stack refused a write (its text, as the rtc-sctp crate gives it).
     #[error("transport: SCTP write failed: {0}")]
     Sctp(String),
+    /// The peer could not apply the description this side sent (its `setRemoteDescription`
+    /// failed, and it said so over the signaling hook); this side's offer was rolled back.
+    #[error("peer: refused our description: {reason}")]
+    Refused {
+        /// The peer's error, as it worded it.
+        reason: String,
+    },
+    /// The signaling hook failed: automatic negotiation has ended.
+    #[error("{0}")]
+    Signaling(#[from] crate::signaling::SignalingError),
     /// The connection's task has ended (its handle was dropped or the runtime shut down).
     #[error("local: the connection's task has ended")]
     ShellGone,

@@ -50,11 +50,16 @@ mod connection;
 mod data;
 pub mod demux;
 mod error;
+mod negotiator;
+mod peer;
 mod shell;
+pub mod signaling;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
-pub use shell::{Handle, spawn};
+pub use peer::{PeerConfig, PeerConnection};
+pub use signaling::{ChannelSignaling, SignalMessage, Signaling, SignalingError, channel_pair};
+pub use tacet_session::perfect::Role;
 pub use transport::Transmit;

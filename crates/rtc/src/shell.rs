@@ -3,107 +3,190 @@
 //! Each turn of the task's loop drains the connection (datagrams out with `send_to`, events to
 //! the application; a transport that needs an address gets a socket bound on the shell's IP),
 //! then waits for exactly one of: a datagram from one of its sockets, the connection's
-//! deadline, or a request of the application — and feeds it to the connection with the
-//! current time. The shell decides nothing; everything it does is the connection's output.
+//! deadline, a request of the application, or (with a signaling hook) the peer's next
+//! message — and feeds it to the connection with the current time. The shell decides nothing;
+//! everything it does is the connection's or the negotiator's output.
 
 use std::future::pending;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
-use tacet_session::Session;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant as TokioInstant, sleep_until};
 
 use crate::connection::{Command, Connection, Event, Input};
-use crate::data::{ChannelId, Message};
 use crate::error::Error;
+use crate::negotiator::Negotiator;
+use crate::signaling::{SignalMessage, Signaling, SignalingError};
 
 /// The largest datagram read from a socket (UDP's maximum payload on IPv4).
 const RECEIVE_BUFFER: usize = 65_507;
 /// Datagrams waiting between the socket readers and the connection task.
 const DATAGRAM_QUEUE: usize = 1024;
 
-type SessionCall = Box<dyn FnOnce(&mut Session) + Send>;
+/// A call run on the connection inside the task; it sends its own reply.
+pub(crate) type Call = Box<dyn FnOnce(&mut Connection, Instant) + Send>;
 
-enum Request {
-    Session(SessionCall),
-    CreateDataChannel(String, oneshot::Sender<Result<ChannelId, Error>>),
-    Command(Command, oneshot::Sender<Result<(), Error>>),
+/// What the application's side asks the task for.
+pub(crate) enum Request {
+    /// Run a call. `change`: the application changed something (a hold on automatic offers
+    /// after a refusal is released, docs in `negotiator.rs`).
+    Call { call: Call, change: bool },
+    /// Reply once every change asked for so far is negotiated (at once without a hook), or
+    /// with the failure that ended the negotiation.
+    Settle(oneshot::Sender<Result<(), Error>>),
 }
 
-/// The application's side of a connection running in its own task.
-#[derive(Debug)]
-pub struct Handle {
-    requests: mpsc::Sender<Request>,
-    events: mpsc::UnboundedReceiver<Event>,
-    task: JoinHandle<()>,
+/// The signaling side of a task with a hook.
+pub(crate) struct Negotiation<S> {
+    pub(crate) negotiator: Negotiator,
+    pub(crate) signaling: S,
 }
 
-/// Starts `connection` in a tokio task; its transports get sockets bound on `ip` (an OS-chosen
-/// port each). Must be called inside a tokio runtime.
-pub fn spawn(connection: Connection, ip: IpAddr) -> Handle {
-    let (requests, requests_rx) = mpsc::channel(64);
-    let (events_tx, events) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(connection, ip, requests_rx, events_tx));
-    Handle {
-        requests,
-        events,
-        task,
-    }
+/// Callers waiting for their change to be negotiated.
+#[derive(Default)]
+struct Waiters {
+    waiting: Vec<oneshot::Sender<Result<(), Error>>>,
+    /// The failure that ended the last negotiation, for callers that ask after it happened;
+    /// cleared by the next change.
+    last_failure: Option<Error>,
 }
 
-impl Handle {
-    /// Runs `call` on the session inside the task (offer/answer, transceivers, `close()`); the
-    /// effects it queued are carried out before the next request is taken.
-    pub async fn with_session<R: Send + 'static>(
-        &self,
-        call: impl FnOnce(&mut Session) -> R + Send + 'static,
-    ) -> Result<R, Error> {
-        let (reply, result) = oneshot::channel();
-        let call: SessionCall = Box::new(move |session| {
-            let _ = reply.send(call(session));
-        });
-        self.request(Request::Session(call)).await?;
-        result.await.map_err(|_| Error::ShellGone)
+impl Waiters {
+    fn fail(&mut self, error: &Error) {
+        for waiter in self.waiting.drain(..) {
+            let _ = waiter.send(Err(error.clone()));
+        }
+        self.last_failure = Some(error.clone());
     }
 
-    /// `createDataChannel(label)`.
-    pub async fn create_data_channel(&self, label: &str) -> Result<ChannelId, Error> {
-        let (reply, result) = oneshot::channel();
-        self.request(Request::CreateDataChannel(label.to_owned(), reply))
-            .await?;
-        result.await.map_err(|_| Error::ShellGone)?
-    }
-
-    /// `RTCDataChannel.send(message)`.
-    pub async fn send(&self, channel: ChannelId, message: Message) -> Result<(), Error> {
-        let (reply, result) = oneshot::channel();
-        let command = Command::Send { channel, message };
-        self.request(Request::Command(command, reply)).await?;
-        result.await.map_err(|_| Error::ShellGone)?
-    }
-
-    /// The next event; `None` once the task has ended.
-    pub async fn next_event(&mut self) -> Option<Event> {
-        self.events.recv().await
-    }
-
-    async fn request(&self, request: Request) -> Result<(), Error> {
-        self.requests
-            .send(request)
-            .await
-            .map_err(|_| Error::ShellGone)
+    fn succeed(&mut self) {
+        for waiter in self.waiting.drain(..) {
+            let _ = waiter.send(Ok(()));
+        }
     }
 }
 
-impl Drop for Handle {
-    fn drop(&mut self) {
-        // The task owns the sockets; without its handle nobody can reach it.
-        self.task.abort();
+/// The task: one connection, its sockets bound on `ip`, and (with a hook) its negotiation.
+pub(crate) async fn run<S: Signaling>(
+    mut connection: Connection,
+    ip: IpAddr,
+    mut requests: mpsc::Receiver<Request>,
+    events: mpsc::UnboundedSender<Event>,
+    mut negotiation: Option<Negotiation<S>>,
+) {
+    let (datagrams_tx, mut datagrams) = mpsc::channel::<Datagram>(DATAGRAM_QUEUE);
+    let mut sockets: Vec<Socket> = Vec::new();
+    let mut waiters = Waiters::default();
+    loop {
+        drain(&mut connection, ip, &mut sockets, &datagrams_tx, &events).await;
+        if let Some(n) = &mut negotiation {
+            if let Err(error) =
+                negotiate(&mut connection, ip, &mut sockets, &datagrams_tx, &events, n).await
+            {
+                // The channel is gone: no more automatic negotiation.
+                waiters.fail(&Error::Signaling(error));
+                negotiation = None;
+            } else {
+                for failure in n.negotiator.take_failures() {
+                    waiters.fail(&failure);
+                }
+                if Negotiator::settled(&connection) {
+                    waiters.succeed();
+                }
+            }
+        }
+        let deadline = connection.poll_timeout();
+        let timer = async {
+            match deadline {
+                Some(at) => sleep_until(TokioInstant::from_std(at)).await,
+                None => pending().await,
+            }
+        };
+        let signal = async {
+            match &mut negotiation {
+                Some(n) => n.signaling.recv().await,
+                None => pending().await,
+            }
+        };
+        tokio::select! {
+            Some((local, remote, data)) = datagrams.recv() => {
+                let input = Input::Datagram { local, remote, data };
+                // A datagram never fails the step.
+                let _ = connection.handle_input(now(), input);
+            }
+            () = timer => {
+                let _ = connection.handle_input(now(), Input::Timeout);
+            }
+            message = signal => on_signal(&mut connection, &mut negotiation, &mut waiters, message),
+            request = requests.recv() => match request {
+                // Every handle is gone: the connection ends with the task.
+                None => return,
+                Some(Request::Call { call, change }) => {
+                    if change {
+                        waiters.last_failure = None;
+                        if let Some(n) = &mut negotiation {
+                            n.negotiator.release();
+                        }
+                    }
+                    call(&mut connection, now());
+                }
+                Some(Request::Settle(reply)) => match (&negotiation, &waiters.last_failure) {
+                    (_, Some(failure)) if !Negotiator::settled(&connection) => {
+                        let _ = reply.send(Err(failure.clone()));
+                    }
+                    (Some(_), _) if !Negotiator::settled(&connection) => waiters.waiting.push(reply),
+                    _ => {
+                        let _ = reply.send(Ok(()));
+                    }
+                },
+            },
+        }
     }
+}
+
+fn on_signal<S>(
+    connection: &mut Connection,
+    negotiation: &mut Option<Negotiation<S>>,
+    waiters: &mut Waiters,
+    message: Option<SignalMessage>,
+) {
+    let Some(n) = negotiation else { return };
+    match message {
+        Some(message) => n.negotiator.on_message(connection, now(), message),
+        None => {
+            waiters.fail(&Error::Signaling(SignalingError::Closed));
+            *negotiation = None;
+        }
+    }
+}
+
+/// One turn of perfect negotiation, after a drain: send what is queued (an answer set since the
+/// last turn goes out first, its sockets bound by that drain), offer if needed, bind the
+/// sockets the offer's transports ask for, then send the offer. Each description is read from
+/// the session just before it is sent, so it carries its candidates — and must be sent before
+/// the next one is set.
+async fn negotiate<S: Signaling>(
+    connection: &mut Connection,
+    ip: IpAddr,
+    sockets: &mut Vec<Socket>,
+    datagrams: &mpsc::Sender<Datagram>,
+    events: &mpsc::UnboundedSender<Event>,
+    n: &mut Negotiation<S>,
+) -> Result<(), SignalingError> {
+    while let Some(message) = n.negotiator.poll_message(connection) {
+        n.signaling.send(message).await?;
+    }
+    n.negotiator.offer_if_needed(connection, now());
+    drain(connection, ip, sockets, datagrams, events).await;
+    while let Some(message) = n.negotiator.poll_message(connection) {
+        n.signaling.send(message).await?;
+    }
+    Ok(())
 }
 
 /// One bound socket and the task reading it.
@@ -120,47 +203,6 @@ impl Drop for Socket {
 }
 
 type Datagram = (SocketAddr, SocketAddr, Bytes);
-
-async fn run(
-    mut connection: Connection,
-    ip: IpAddr,
-    mut requests: mpsc::Receiver<Request>,
-    events: mpsc::UnboundedSender<Event>,
-) {
-    let (datagrams_tx, mut datagrams) = mpsc::channel::<Datagram>(DATAGRAM_QUEUE);
-    let mut sockets: Vec<Socket> = Vec::new();
-    loop {
-        drain(&mut connection, ip, &mut sockets, &datagrams_tx, &events).await;
-        let deadline = connection.poll_timeout();
-        let timer = async {
-            match deadline {
-                Some(at) => sleep_until(TokioInstant::from_std(at)).await,
-                None => pending().await,
-            }
-        };
-        tokio::select! {
-            Some((local, remote, data)) = datagrams.recv() => {
-                let input = Input::Datagram { local, remote, data };
-                // A datagram never fails the step.
-                let _ = connection.handle_input(now(), input);
-            }
-            () = timer => {
-                let _ = connection.handle_input(now(), Input::Timeout);
-            }
-            request = requests.recv() => match request {
-                // Every handle is gone: the connection ends with the task.
-                None => return,
-                Some(Request::Session(call)) => connection.with_session(now(), call),
-                Some(Request::CreateDataChannel(label, reply)) => {
-                    let _ = reply.send(connection.create_data_channel(now(), &label));
-                }
-                Some(Request::Command(command, reply)) => {
-                    let _ = reply.send(connection.handle_input(now(), Input::Command(command)));
-                }
-            },
-        }
-    }
-}
 
 /// Sends every datagram the connection has, hands every event to the application, and binds a
 /// socket for each transport that asks for an address.
@@ -229,6 +271,6 @@ async fn bind(ip: IpAddr, datagrams: mpsc::Sender<Datagram>) -> std::io::Result<
 }
 
 /// The shell's clock: the one place tacet-rtc reads the time; the pure step is told it.
-fn now() -> std::time::Instant {
+fn now() -> Instant {
     TokioInstant::now().into_std()
 }

@@ -1,11 +1,12 @@
-//! The tokio shell over real loopback UDP: two connections, each in its own task with its own
-//! sockets on 127.0.0.1, negotiate through their handles, connect ICE, DTLS and SCTP, and carry
-//! numbered messages both ways — none lost, none duplicated, in order.
+//! The tokio shell over real loopback UDP: two `PeerConnection`s, each in its own task with its
+//! own sockets on 127.0.0.1, negotiate through their methods (the application carries the
+//! descriptions), connect ICE, DTLS and SCTP, and carry numbered messages both ways — none
+//! lost, none duplicated, in order.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use tacet_rtc::{ChannelId, Connection, Event, Handle, Message, spawn};
+use tacet_rtc::{ChannelId, Event, Message, PeerConfig, PeerConnection};
 use tacet_sdp::{Fingerprint, SdpType};
 use tacet_session::SessionConfig;
 use tokio::time::timeout;
@@ -13,21 +14,27 @@ use tokio::time::timeout;
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const COUNT: usize = 100;
 
-fn connection(seed: u64) -> Connection {
+fn peer(seed: u64) -> PeerConnection {
     let placeholder = Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint");
-    Connection::new(SessionConfig::new(placeholder), seed).expect("a connection")
+    let config = PeerConfig {
+        session: SessionConfig::new(placeholder),
+        ip: LOOPBACK,
+        seed,
+    };
+    PeerConnection::new(config).expect("a peer connection")
 }
 
-async fn local_sdp(handle: &Handle) -> String {
-    handle
-        .with_session(|s| s.local_description().map(|d| d.write()))
+/// The local description as text: what an application would put on its signaling channel.
+async fn local_sdp(peer: &PeerConnection) -> String {
+    peer.local_description()
         .await
         .expect("the task runs")
         .expect("a local description")
+        .write()
 }
 
 /// Waits for `side`'s next event that `pick` recognises.
-async fn wait_for<T>(side: &mut Handle, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+async fn wait_for<T>(side: &mut PeerConnection, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
     let found = timeout(Duration::from_secs(20), async {
         loop {
             let event = side.next_event().await.expect("the task runs");
@@ -58,28 +65,20 @@ fn open(event: &Event) -> Option<ChannelId> {
 
 #[tokio::test]
 async fn two_shells_over_loopback_udp_carry_numbered_messages_both_ways() {
-    let mut a = spawn(connection(1), LOOPBACK);
-    let mut b = spawn(connection(2), LOOPBACK);
+    let mut a = peer(1);
+    let mut b = peer(2);
     a.create_data_channel("chat").await.expect("a channel");
 
-    // Offer/answer through the handles; each description is read after the shell bound its
-    // sockets, so it carries the host candidates (non-trickle).
-    a.with_session(|s| {
-        let offer = s.create_offer()?;
-        s.set_local_description(offer)
-    })
-    .await
-    .expect("the task runs")
-    .expect("offer");
+    // Offer/answer through the methods; each description is read after the task bound its
+    // sockets, so it carries the host candidates (non-trickle), and crosses as text.
+    let offer = a.create_offer().await.expect("offer");
+    a.set_local_description(offer).await.expect("set offer");
     let offer = local_sdp(&a).await;
-    b.with_session(move |s| {
-        s.set_remote_description_text(SdpType::Offer, &offer)?;
-        let answer = s.create_answer()?;
-        s.set_local_description(answer)
-    })
-    .await
-    .expect("the task runs")
-    .expect("answer");
+    b.with_session(move |s| s.set_remote_description_text(SdpType::Offer, &offer))
+        .await
+        .expect("the task runs")
+        .expect("the offer applies");
+    b.set_local_description_implicit().await.expect("answer");
     let answer = local_sdp(&b).await;
     a.with_session(move |s| s.set_remote_description_text(SdpType::Answer, &answer))
         .await

@@ -148,7 +148,7 @@ pub use ice::{RemoteCandidate, RemoteCandidateOutcome};
 pub use mode::Mode;
 pub use session::Session;
 pub use signaling::SignalingState;
-pub use tacet_transceiver_fsm::{Fault, Mid};
+pub use tacet_transceiver_fsm::{Direction, Fault, Mid};
 pub use transceiver::{
     RtpReceiver, RtpSender, RtpTransceiver, SenderId, TransceiverId, TransceiverInit,
 };

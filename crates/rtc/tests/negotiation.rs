@@ -1,0 +1,357 @@
+//! Negotiation without application code: two `PeerConnection`s over loopback UDP with a
+//! signaling hook run perfect negotiation themselves (webrtc-pc §10.7). `stop()`,
+//! `stop_media()` and `add_transceiver()` return once the change is applied on both sides;
+//! offers that collide are resolved by the roles; a description the peer refuses comes back as
+//! a typed error with the offer rolled back. The data channel delivers numbered messages
+//! throughout.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tacet_rtc::{
+    ChannelId, ChannelSignaling, Error, Event, Message, PeerConfig, PeerConnection, Role,
+    SignalMessage, Signaling, SignalingError, channel_pair,
+};
+use tacet_sdp::{Fingerprint, SessionDescription};
+use tacet_session::{Event as SessionEvent, Mode, SessionConfig, SignalingState, TransceiverInit};
+use tacet_track::TrackKind;
+use tokio::time::timeout;
+
+const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn config(seed: u64) -> PeerConfig {
+    let placeholder = Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint");
+    PeerConfig {
+        session: SessionConfig::new(placeholder),
+        ip: LOOPBACK,
+        seed,
+    }
+}
+
+/// Two peers joined by an in-process signaling channel: A impolite, B polite.
+fn pair() -> (PeerConnection, PeerConnection) {
+    let (a_end, b_end) = channel_pair();
+    let a = PeerConnection::with_signaling(config(1), a_end, Role::Impolite).expect("peer A");
+    let b = PeerConnection::with_signaling(config(2), b_end, Role::Polite).expect("peer B");
+    (a, b)
+}
+
+async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
+    timeout(LIMIT, future)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: not within {LIMIT:?}"))
+}
+
+/// Waits for `side`'s next event that `pick` recognises, keeping every event it passes.
+async fn wait_for<T>(
+    side: &mut PeerConnection,
+    seen: &mut Vec<Event>,
+    mut pick: impl FnMut(&Event) -> Option<T>,
+) -> T {
+    within("an event", async {
+        loop {
+            let event = side.next_event().await.expect("the task runs");
+            let found = pick(&event);
+            seen.push(event);
+            if let Some(found) = found {
+                return found;
+            }
+        }
+    })
+    .await
+}
+
+fn open(event: &Event) -> Option<ChannelId> {
+    match event {
+        Event::DataChannelOpen { channel, .. } => Some(*channel),
+        _ => None,
+    }
+}
+
+fn text(event: &Event) -> Option<String> {
+    match event {
+        Event::DataChannelMessage {
+            message: Message::Text(text),
+            ..
+        } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// Sends `a{i}` from A and `b{i}` from B for `range`.
+async fn send_numbered(
+    a: &PeerConnection,
+    a_chat: ChannelId,
+    b: &PeerConnection,
+    b_chat: ChannelId,
+    range: std::ops::Range<usize>,
+) {
+    for i in range {
+        a.send(a_chat, Message::Text(format!("a{i}")))
+            .await
+            .expect("A's channel is open");
+        b.send(b_chat, Message::Text(format!("b{i}")))
+            .await
+            .expect("B's channel is open");
+    }
+}
+
+/// Reads `count` messages on each side and checks they are the numbered ones, in order.
+async fn all_arrive(
+    a: &mut PeerConnection,
+    a_seen: &mut Vec<Event>,
+    b: &mut PeerConnection,
+    b_seen: &mut Vec<Event>,
+    count: usize,
+) {
+    let mut at_b = Vec::new();
+    while at_b.len() < count {
+        at_b.push(wait_for(b, b_seen, text).await);
+    }
+    let mut at_a = Vec::new();
+    while at_a.len() < count {
+        at_a.push(wait_for(a, a_seen, text).await);
+    }
+    let numbered = |p: char| (0..count).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
+    assert_eq!(
+        at_b,
+        numbered('a'),
+        "B received A's messages, in order, once"
+    );
+    assert_eq!(
+        at_a,
+        numbered('b'),
+        "A received B's messages, in order, once"
+    );
+}
+
+#[tokio::test]
+async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
+    let (mut a, mut b) = pair();
+    let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
+    let audio = within(
+        "addTransceiver negotiated",
+        a.add_transceiver(TrackKind::Audio, TransceiverInit::default()),
+    )
+    .await
+    .expect("audio");
+    a.create_data_channel("chat").await.expect("a channel");
+    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
+    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    send_numbered(&a, a_chat, &b, b_chat, 0..50).await;
+
+    // Nobody answers negotiationneeded by hand: stop() completes the round itself.
+    within("stop() negotiated", a.stop(audio))
+        .await
+        .expect("the stop is negotiated");
+    send_numbered(&a, a_chat, &b, b_chat, 50..100).await;
+
+    // When stop() returned, both sides had applied the rejection.
+    let a_state = a
+        .with_session(move |s| {
+            let t = s
+                .transceiver(audio)
+                .map(|t| (t.is_stopped(), t.mid().is_none()));
+            (s.signaling_state(), s.mode(), t)
+        })
+        .await
+        .expect("the task runs");
+    assert_eq!(a_state.0, SignalingState::Stable);
+    assert_eq!(a_state.1, Mode::DataOnly);
+    let b_state = b
+        .with_session(|s| {
+            let stopped = s.transceivers().all(|t| t.is_stopped());
+            (s.signaling_state(), s.mode(), stopped)
+        })
+        .await
+        .expect("the task runs");
+    assert_eq!(
+        b_state,
+        (SignalingState::Stable, Mode::DataOnly, true),
+        "B applied the offer that rejects the audio section and answered"
+    );
+    all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, 100).await;
+    // B's receiver track ended with the stop.
+    assert!(
+        b_seen
+            .iter()
+            .any(|e| matches!(e, Event::Session(SessionEvent::TrackEnded { .. }))),
+        "{b_seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn crossing_offers_are_resolved_by_the_roles_and_both_changes_land() {
+    let (mut a, mut b) = pair();
+    let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
+    a.create_data_channel("chat").await.expect("a channel");
+    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
+    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+
+    // Both sides add a transceiver at the same moment: their offers cross.
+    let (at_a, at_b) = within("both negotiated", async {
+        tokio::join!(
+            a.add_transceiver(TrackKind::Audio, TransceiverInit::default()),
+            b.add_transceiver(TrackKind::Video, TransceiverInit::default()),
+        )
+    })
+    .await;
+    at_a.expect("A's transceiver negotiated");
+    at_b.expect("B's transceiver negotiated");
+    send_numbered(&a, a_chat, &b, b_chat, 0..20).await;
+    for side in [&a, &b] {
+        let (state, mids) = side
+            .with_session(|s| {
+                let mut mids: Vec<String> = s
+                    .transceivers()
+                    .filter_map(|t| t.mid().map(|m| m.as_str().to_owned()))
+                    .collect();
+                mids.sort();
+                (s.signaling_state(), mids)
+            })
+            .await
+            .expect("the task runs");
+        assert_eq!(state, SignalingState::Stable);
+        assert_eq!(mids.len(), 2, "both transceivers have a mid: {mids:?}");
+    }
+    all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, 20).await;
+}
+
+/// A signaling end that, while `tamper` is set, renames the first m-section's mid in the
+/// descriptions it sends — a change of an existing mid, which the receiver must refuse
+/// (RFC 9429 §5.10: an m-section keeps its mid).
+struct Tampering {
+    inner: ChannelSignaling,
+    tamper: Arc<AtomicBool>,
+}
+
+impl Signaling for Tampering {
+    async fn send(&mut self, message: SignalMessage) -> Result<(), SignalingError> {
+        let message = match message {
+            SignalMessage::Description(d) if self.tamper.load(Ordering::SeqCst) => {
+                let text = d.write().replace("a=mid:0\r\n", "a=mid:9\r\n");
+                let text = text.replace("BUNDLE 0 ", "BUNDLE 9 ");
+                let parsed = SessionDescription::parse(d.sdp_type, &text)
+                    .expect("a renamed mid still parses");
+                SignalMessage::Description(Box::new(parsed.description))
+            }
+            other => other,
+        };
+        self.inner.send(message).await
+    }
+
+    async fn recv(&mut self) -> Option<SignalMessage> {
+        self.inner.recv().await
+    }
+}
+
+#[tokio::test]
+async fn a_refused_offer_is_a_typed_error_rolled_back_and_not_offered_again() {
+    let (a_end, b_end) = channel_pair();
+    let tamper = Arc::new(AtomicBool::new(false));
+    let a_end = Tampering {
+        inner: a_end,
+        tamper: Arc::clone(&tamper),
+    };
+    let mut a = PeerConnection::with_signaling(config(1), a_end, Role::Impolite).expect("A");
+    let mut b = PeerConnection::with_signaling(config(2), b_end, Role::Polite).expect("B");
+    let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
+    within(
+        "audio negotiated",
+        a.add_transceiver(TrackKind::Audio, TransceiverInit::default()),
+    )
+    .await
+    .expect("audio");
+    a.create_data_channel("chat").await.expect("a channel");
+    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
+    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+
+    tamper.store(true, Ordering::SeqCst);
+    let refused = within(
+        "the refusal",
+        a.add_transceiver(TrackKind::Video, TransceiverInit::default()),
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(Error::Refused { reason }) if reason.contains("mid")),
+        "{refused:?}"
+    );
+    // A rolled its offer back; B never applied it; the data channel is untouched.
+    let a_state = a
+        .with_session(|s| (s.signaling_state(), s.is_negotiation_needed()))
+        .await
+        .expect("the task runs");
+    assert_eq!(
+        a_state,
+        (SignalingState::Stable, true),
+        "rolled back, still wanted"
+    );
+    let b_sections = b
+        .with_session(|s| (s.signaling_state(), s.transceivers().count()))
+        .await
+        .expect("the task runs");
+    assert_eq!(b_sections, (SignalingState::Stable, 1));
+    // Held: the same refused offer is not sent again by itself.
+    send_numbered(&a, a_chat, &b, b_chat, 0..10).await;
+    all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, 10).await;
+    assert_eq!(
+        a.negotiated().await,
+        Err(Error::Refused {
+            reason: match refused {
+                Err(Error::Refused { reason }) => reason,
+                _ => unreachable!("checked above"),
+            }
+        }),
+        "asking again reports the refusal while it holds"
+    );
+
+    // The next change releases the hold; with honest signaling both changes land.
+    tamper.store(false, Ordering::SeqCst);
+    within(
+        "the next change",
+        a.add_transceiver(TrackKind::Audio, TransceiverInit::default()),
+    )
+    .await
+    .expect("negotiated");
+    let b_count = b
+        .with_session(|s| s.transceivers().count())
+        .await
+        .expect("the task runs");
+    assert_eq!(
+        b_count, 3,
+        "audio, the video that was refused before, audio"
+    );
+}
+
+#[tokio::test]
+async fn stop_media_returns_once_negotiated_and_the_channel_keeps_delivering() {
+    let (mut a, mut b) = pair();
+    let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
+    for kind in [TrackKind::Audio, TrackKind::Video, TrackKind::Audio] {
+        within("added", a.add_transceiver(kind, TransceiverInit::default()))
+            .await
+            .expect("added");
+    }
+    a.create_data_channel("chat").await.expect("a channel");
+    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
+    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    send_numbered(&a, a_chat, &b, b_chat, 0..30).await;
+    let stopped = within("stop_media negotiated", a.stop_media())
+        .await
+        .expect("negotiated");
+    assert_eq!(stopped.len(), 3);
+    send_numbered(&a, a_chat, &b, b_chat, 30..60).await;
+    for side in [&a, &b] {
+        let mode = side.with_session(|s| s.mode()).await.expect("runs");
+        assert_eq!(mode, Mode::DataOnly);
+    }
+    all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, 60).await;
+    let ended = b_seen
+        .iter()
+        .filter(|e| matches!(e, Event::Session(SessionEvent::TrackEnded { .. })))
+        .count();
+    assert_eq!(ended, 3, "B's three receiver tracks ended");
+}
