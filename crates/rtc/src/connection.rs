@@ -19,7 +19,7 @@ use tacet_session::{
 };
 
 use crate::certificate::Certificate;
-use crate::data::{ChannelId, DataEvent, Message, Sctp};
+use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, TransportError};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
@@ -59,6 +59,12 @@ pub enum Command {
         transport: TransportId,
         /// The address (the shell binds a socket on it; tests use 127.0.0.1 ports).
         addr: SocketAddr,
+    },
+    /// webrtc-pc `RTCDataChannel.close()`: the channel's outgoing stream is reset (RFC 8831
+    /// §6.7); [`Event::DataChannelClosed`] follows on both sides.
+    CloseChannel {
+        /// The channel.
+        channel: ChannelId,
     },
     /// webrtc-pc `RTCDataChannel.send()`.
     Send {
@@ -120,6 +126,11 @@ pub enum Event {
         channel: ChannelId,
         /// The message.
         message: Message,
+    },
+    /// A data channel closed: by either side's `close()`, or with the association.
+    DataChannelClosed {
+        /// The channel.
+        channel: ChannelId,
     },
     /// An event of the session (negotiation-needed, track, ended, mode, ...).
     Session(tacet_session::Event),
@@ -207,14 +218,35 @@ impl Connection {
         result
     }
 
-    /// `createDataChannel(label)`: the session registers it (an offer then carries the data
-    /// section); the channel opens once SCTP is up.
+    /// `createDataChannel(label)`: reliable and ordered.
     pub fn create_data_channel(&mut self, now: Instant, label: &str) -> Result<ChannelId, Error> {
-        let id = self.with_session(now, |s| s.create_data_channel(label))?;
-        Ok(self
-            .sctp
-            .channel_of(id)
-            .expect("invariant: every settle mirrors the session's new channels"))
+        self.create_data_channel_with(now, label, ChannelOptions::default())
+    }
+
+    /// `createDataChannel(label, options)`: the session registers it (an offer then carries the
+    /// data section); the channel opens once SCTP is up. Both reliability limits set is
+    /// refused (webrtc-pc: TypeError) and changes nothing.
+    pub fn create_data_channel_with(
+        &mut self,
+        now: Instant,
+        label: &str,
+        options: ChannelOptions,
+    ) -> Result<ChannelId, Error> {
+        options.check()?;
+        let id = self.session.create_data_channel(label)?;
+        let channel = self.sctp.create(now, label, id, options);
+        self.settle(now);
+        Ok(channel)
+    }
+
+    /// A data channel's options (for a channel the peer opened: what it asked for).
+    pub fn channel_options(&self, channel: ChannelId) -> Option<&ChannelOptions> {
+        self.sctp.options(channel)
+    }
+
+    /// Per data channel: messages and bytes sent and received.
+    pub fn channel_stats(&self) -> Vec<ChannelStats> {
+        self.sctp.stats()
     }
 
     /// The connection's channel for a channel the session created.
@@ -269,6 +301,7 @@ impl Connection {
             Input::Command(Command::Send { channel, message }) => {
                 self.sctp.send(now, channel, message)
             }
+            Input::Command(Command::CloseChannel { channel }) => self.sctp.close(now, channel),
         };
         self.settle(now);
         result
@@ -424,6 +457,7 @@ impl Connection {
                     DataEvent::Message { channel, message } => {
                         Event::DataChannelMessage { channel, message }
                     }
+                    DataEvent::Closed { channel } => Event::DataChannelClosed { channel },
                     DataEvent::Lost(reason) => Event::SctpLost { reason },
                 });
             }
@@ -489,7 +523,11 @@ impl Connection {
     fn mirror_channels(&mut self, now: Instant) {
         let channels = self.session.data_channels();
         for channel in channels.get(self.mirrored..).unwrap_or_default() {
-            self.sctp.create(now, channel.label(), channel.id());
+            if self.sctp.channel_of(channel.id()).is_none() {
+                let options = ChannelOptions::default();
+                self.sctp
+                    .create(now, channel.label(), channel.id(), options);
+            }
         }
         self.mirrored = channels.len();
     }

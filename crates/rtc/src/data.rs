@@ -10,7 +10,16 @@
 //!   sends on the stream has the channel);
 //! - a remote channel is accepted on the first DATA_CHANNEL_OPEN of a stream, and acked;
 //! - messages carry PPID 51 (string) or 53 (binary); an empty message is one zero byte with
-//!   PPID 56 or 57, since SCTP cannot carry an empty user message (RFC 8831 §6.6).
+//!   PPID 56 or 57, since SCTP cannot carry an empty user message (RFC 8831 §6.6);
+//! - a channel is closed by resetting its outgoing stream (RFC 8831 §6.7, RFC 6525); the peer
+//!   resets its own in answer (rtc-sctp does), and each side's channel is closed when its
+//!   incoming stream is reset.
+//!
+//! Trap: rtc-sctp reports a reset stream and a lost association with the same event
+//! (`AssociationLost { reason: Reset, id }`, once per stream), and a lost association with no
+//! stream open reports nothing at all. The association's own state tells them apart: a stream
+//! loss while the association is open closes that channel; the association's closing is
+//! noticed by its state, whether or not an event came.
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -19,6 +28,7 @@ use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
+use rtc_datachannel::message::message_channel_open::ChannelType;
 use rtc_sctp::{
     Association, AssociationHandle, ClientConfig, DatagramEvent, Endpoint, EndpointConfig,
     Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig, StreamEvent,
@@ -39,7 +49,7 @@ const SCTP_PEER: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2
 const DRAIN: usize = 4096;
 
 /// Identifies a data channel of a connection (local or opened by the peer).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ChannelId(u32);
 
 /// A data-channel message.
@@ -63,7 +73,67 @@ pub(crate) enum DataEvent {
         channel: ChannelId,
         message: Message,
     },
+    Closed {
+        channel: ChannelId,
+    },
     Lost(String),
+}
+
+/// webrtc-pc `RTCDataChannelInit`: ordering and reliability (RFC 8831 §6.1, RFC 8832 §5.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChannelOptions {
+    /// `ordered` is `!unordered`: messages may arrive out of order when set.
+    pub unordered: bool,
+    /// `maxRetransmits`: a message is retransmitted at most this many times.
+    pub max_retransmits: Option<u16>,
+    /// `maxPacketLifeTime`: a message is abandoned this many milliseconds after it was sent.
+    pub max_packet_life_time: Option<u16>,
+    /// `protocol`: the subprotocol name carried in DATA_CHANNEL_OPEN.
+    pub protocol: String,
+}
+
+impl ChannelOptions {
+    /// webrtc-pc createDataChannel step 11: both limits set is a TypeError.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if self.max_retransmits.is_some() && self.max_packet_life_time.is_some() {
+            return Err(Error::BothReliabilityLimits);
+        }
+        Ok(())
+    }
+
+    /// The DCEP channel type and reliability parameter (RFC 8832 §5.1).
+    fn dcep(&self) -> (ChannelType, u32) {
+        use ChannelType::*;
+        match (
+            self.max_retransmits,
+            self.max_packet_life_time,
+            self.unordered,
+        ) {
+            (Some(n), _, false) => (PartialReliableRexmit, u32::from(n)),
+            (Some(n), _, true) => (PartialReliableRexmitUnordered, u32::from(n)),
+            (None, Some(ms), false) => (PartialReliableTimed, u32::from(ms)),
+            (None, Some(ms), true) => (PartialReliableTimedUnordered, u32::from(ms)),
+            (None, None, false) => (Reliable, 0),
+            (None, None, true) => (ReliableUnordered, 0),
+        }
+    }
+}
+
+/// Messages and bytes of one data channel (webrtc-pc RTCDataChannelStats).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChannelStats {
+    /// The channel.
+    pub channel: ChannelId,
+    /// Its label.
+    pub label: String,
+    /// `messagesSent`.
+    pub messages_sent: u64,
+    /// `bytesSent` (payload bytes; an empty message counts 0).
+    pub bytes_sent: u64,
+    /// `messagesReceived`.
+    pub messages_received: u64,
+    /// `bytesReceived`.
+    pub bytes_received: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,11 +143,16 @@ enum State {
     /// DATA_CHANNEL_OPEN sent; waits for the ack.
     Opening,
     Open,
+    /// Our outgoing stream was reset; waits for the peer's.
+    Closing,
+    Closed,
 }
 
 struct Channel {
     id: ChannelId,
     label: String,
+    options: ChannelOptions,
+    stats: ChannelStats,
     /// The session's id, for channels the application created.
     session: Option<DataChannelId>,
     stream: Option<u16>,
@@ -99,6 +174,10 @@ pub(crate) struct Sctp {
     events: VecDeque<DataEvent>,
     /// SCTP user messages for no channel, or not valid DCEP.
     pub(crate) dropped: u64,
+    /// The association was established.
+    up: bool,
+    /// The association's end was reported.
+    lost: bool,
 }
 
 impl Sctp {
@@ -121,6 +200,8 @@ impl Sctp {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             dropped: 0,
+            up: false,
+            lost: false,
         }
     }
 
@@ -136,11 +217,14 @@ impl Sctp {
         now: Instant,
         label: &str,
         session: DataChannelId,
+        options: ChannelOptions,
     ) -> ChannelId {
         let id = self.next_channel_id();
         self.channels.push(Channel {
             id,
             label: label.to_owned(),
+            options,
+            stats: ChannelStats::default(),
             session: Some(session),
             stream: None,
             state: State::Pending,
@@ -256,9 +340,17 @@ impl Sctp {
 
     /// `close()`: ABORT, channels closed without the closing procedure (webrtc-pc "close the
     /// connection").
+    /// Every channel's readyState becomes "closed" without a close event (webrtc-pc close()
+    /// step 8: "closed abruptly", the closing procedure is not invoked); the peer sees its
+    /// channels close when the ABORT arrives.
     pub(crate) fn abort(&mut self) {
         if let Some((_, association)) = self.association.as_mut() {
             let _ = association.abort();
+        }
+        // No loss to report either: this side ended it.
+        self.lost = true;
+        for channel in &mut self.channels {
+            channel.state = State::Closed;
         }
     }
 
@@ -273,18 +365,31 @@ impl Sctp {
             };
             match event {
                 SctpEvent::Connected => {
+                    self.up = true;
                     self.events.push_back(DataEvent::Connected);
                     self.dial_pending(now);
                 }
                 SctpEvent::Stream(StreamEvent::Readable { id } | StreamEvent::Opened { id }) => {
                     self.read_stream(now, id);
                 }
-                SctpEvent::AssociationLost { reason, .. }
-                | SctpEvent::HandshakeFailed { reason } => {
-                    self.events.push_back(DataEvent::Lost(reason.to_string()));
+                SctpEvent::AssociationLost { id, .. } if self.up && !association.is_closed() => {
+                    // A stream reset (the trap in this module's docs): that channel closed.
+                    self.stream_closed(id);
                 }
+                SctpEvent::AssociationLost { reason, .. }
+                | SctpEvent::HandshakeFailed { reason } => self.lose(reason.to_string()),
                 _ => {}
             }
+        }
+        // rtc-sctp's state reads "closed" before the handshake too: only an association that
+        // was up can be lost this way.
+        if self.up
+            && self
+                .association
+                .as_ref()
+                .is_some_and(|(_, a)| a.is_closed())
+        {
+            self.lose("the association closed".into());
         }
         if let Some((handle, association)) = self.association.as_mut() {
             // Streams the peer opened are tracked here (by id), not by rtc-sctp's accept queue.
@@ -293,6 +398,88 @@ impl Sctp {
                 self.endpoint.handle_event(*handle, event);
             }
         }
+    }
+
+    /// The association ended (reported once): every channel is closed with it.
+    fn lose(&mut self, reason: String) {
+        if self.lost {
+            return;
+        }
+        self.lost = true;
+        self.events.push_back(DataEvent::Lost(reason));
+        for channel in &mut self.channels {
+            if channel.state != State::Closed {
+                channel.state = State::Closed;
+                let channel = channel.id;
+                self.events.push_back(DataEvent::Closed { channel });
+            }
+        }
+    }
+
+    /// The peer reset its outgoing stream `id` (RFC 8831 §6.7): the channel is closed (rtc-sctp
+    /// resets ours in answer, so a channel the peer closes closes on both sides).
+    fn stream_closed(&mut self, id: u16) {
+        let Some(channel) = self
+            .channels
+            .iter_mut()
+            .find(|c| c.stream == Some(id) && c.state != State::Closed)
+        else {
+            return;
+        };
+        channel.state = State::Closed;
+        let channel = channel.id;
+        self.events.push_back(DataEvent::Closed { channel });
+    }
+
+    /// webrtc-pc `RTCDataChannel.close()`: reset the outgoing stream (RFC 8831 §6.7); the
+    /// channel is closed when the peer resets its own. Closing a closing or closed channel does
+    /// nothing (webrtc-pc close() step 2).
+    pub(crate) fn close(&mut self, now: Instant, id: ChannelId) -> Result<(), Error> {
+        let channel = self
+            .channels
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or(Error::NoSuchChannel(id))?;
+        match (channel.state, channel.stream) {
+            (State::Closing | State::Closed, _) => return Ok(()),
+            (State::Pending, _) | (_, None) => {
+                // Never opened on the wire: nothing to reset.
+                channel.state = State::Closed;
+                self.events.push_back(DataEvent::Closed { channel: id });
+                return Ok(());
+            }
+            (State::Opening | State::Open, Some(stream)) => {
+                channel.state = State::Closing;
+                if let Some((_, association)) = self.association.as_mut()
+                    && let Ok(mut s) = association.stream(stream)
+                {
+                    s.close(now).map_err(|e| Error::Sctp(e.to_string()))?;
+                }
+            }
+        }
+        self.pump(now);
+        Ok(())
+    }
+
+    /// A channel's options: the application's for a local channel, the peer's
+    /// DATA_CHANNEL_OPEN for a remote one (webrtc-pc `ordered`, `maxRetransmits`, ...).
+    pub(crate) fn options(&self, id: ChannelId) -> Option<&ChannelOptions> {
+        self.channels
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| &c.options)
+    }
+
+    /// Every channel's counters.
+    pub(crate) fn stats(&self) -> Vec<ChannelStats> {
+        self.channels
+            .iter()
+            .map(|c| ChannelStats {
+                channel: c.id,
+                label: c.label.clone(),
+                ..c.stats.clone()
+            })
+            .collect()
     }
 
     /// Opens every pending local channel: its stream, its reliability, DATA_CHANNEL_OPEN.
@@ -306,8 +493,12 @@ impl Sctp {
             .filter(|c| c.state == State::Pending)
         {
             let stream_id = self.next_stream;
+            let (channel_type, reliability_parameter) = channel.options.dcep();
             let config = DataChannelConfig {
                 label: channel.label.clone(),
+                protocol: channel.options.protocol.clone(),
+                channel_type,
+                reliability_parameter,
                 ..DataChannelConfig::default()
             };
             let Ok(mut dcep) = DataChannel::dial(config.clone(), handle.0, stream_id) else {
@@ -376,10 +567,13 @@ impl Sctp {
             self.flush_dcep(now, index);
             return;
         }
+        let size = payload.len();
         let Some(message) = user_message(ppi, payload) else {
             self.dropped += 1;
             return;
         };
+        channel.stats.messages_received += 1;
+        channel.stats.bytes_received += payload_bytes(&message, size);
         if channel.state == State::Opening {
             // RFC 8832 lets user data precede the ack: a peer sending on it has the channel.
             channel.state = State::Open;
@@ -420,9 +614,12 @@ impl Sctp {
         }
         let channel = self.next_channel_id();
         let label = dcep.config().label.clone();
+        let options = ChannelOptions::from_dcep(dcep.config());
         self.channels.push(Channel {
             id: channel,
             label: label.clone(),
+            options,
+            stats: ChannelStats::default(),
             session: None,
             stream: Some(id),
             state: State::Open,
@@ -458,12 +655,17 @@ impl Sctp {
     ) -> Result<(), Error> {
         let channel = self
             .channels
-            .iter()
+            .iter_mut()
             .find(|c| c.id == id)
             .ok_or(Error::NoSuchChannel(id))?;
         let (State::Open, Some(stream_id)) = (channel.state, channel.stream) else {
             return Err(Error::ChannelNotOpen(id));
         };
+        let counted = match &message {
+            Message::Text(text) => text.len(),
+            Message::Binary(data) => data.len(),
+        };
+        let stats = &mut channel.stats;
         let (ppi, payload) = wire(message);
         if payload.len() > self.max_message_size {
             return Err(Error::MessageTooLarge {
@@ -478,7 +680,43 @@ impl Sctp {
         stream
             .write_chunk_with_ppi(now, &payload, ppi)
             .map_err(|e| Error::Sctp(e.to_string()))?;
+        stats.messages_sent += 1;
+        stats.bytes_sent += counted as u64;
         Ok(())
+    }
+}
+
+impl ChannelOptions {
+    /// The options a peer's DATA_CHANNEL_OPEN asked for.
+    fn from_dcep(config: &DataChannelConfig) -> Self {
+        use ChannelType::*;
+        let limit = u16::try_from(config.reliability_parameter).unwrap_or(u16::MAX);
+        let (unordered, retransmits, lifetime) = match config.channel_type {
+            ReliableUnordered => (true, None, None),
+            PartialReliableRexmit => (false, Some(limit), None),
+            PartialReliableRexmitUnordered => (true, Some(limit), None),
+            PartialReliableTimed => (false, None, Some(limit)),
+            PartialReliableTimedUnordered => (true, None, Some(limit)),
+            // Reliable, and any type a later rtc-datachannel adds: reliable and ordered, the
+            // strongest guarantee (RFC 8832 §5.1 defines no other).
+            _ => (false, None, None),
+        };
+        Self {
+            unordered,
+            max_retransmits: retransmits,
+            max_packet_life_time: lifetime,
+            protocol: config.protocol.clone(),
+        }
+    }
+}
+
+/// The payload bytes a message counts in the stats: an empty message's one wire byte is not
+/// the application's (RFC 8831 §6.6).
+fn payload_bytes(message: &Message, wire_size: usize) -> u64 {
+    match message {
+        Message::Text(text) if text.is_empty() => 0,
+        Message::Binary(data) if data.is_empty() => 0,
+        _ => wire_size as u64,
     }
 }
 

@@ -35,6 +35,12 @@ pub enum Error {
         /// The limit.
         max: usize,
     },
+    /// webrtc-pc `createDataChannel()`: `maxRetransmits` and `maxPacketLifeTime` both set is a
+    /// TypeError (RFC 8831 §6.1: a channel has one reliability limit).
+    #[error(
+        "caller: maxRetransmits and maxPacketLifeTime both set (webrtc-pc createDataChannel(): TypeError)"
+    )]
+    BothReliabilityLimits,
     /// The SCTP stack refused a write (its text, as the rtc-sctp crate gives it).
     #[error("transport: SCTP write failed: {0}")]
     Sctp(String),

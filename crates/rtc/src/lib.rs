@@ -57,7 +57,7 @@ pub mod signaling;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
-pub use data::{ChannelId, Message};
+pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
 pub use peer::{PeerConfig, PeerConnection};
 pub use signaling::{ChannelSignaling, SignalMessage, Signaling, SignalingError, channel_pair};

@@ -38,7 +38,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::connection::{Command, Connection, Event, Input, Stats};
-use crate::data::{ChannelId, Message};
+use crate::data::{ChannelId, ChannelOptions, ChannelStats, Message};
 use crate::error::Error;
 use crate::negotiator::Negotiator;
 use crate::shell::{Call, Negotiation, Request, run};
@@ -283,14 +283,23 @@ impl PeerConnection {
         self.negotiated().await
     }
 
-    /// `createDataChannel(label)`: the channel opens ([`Event::DataChannelOpen`]) once SCTP is up;
-    /// the first one makes the session need negotiation (the data section).
-    pub async fn create_data_channel(&self, label: &str) -> Result<ChannelId, Error> {
+    /// `createDataChannel(label, options)`: the channel opens ([`Event::DataChannelOpen`]) once
+    /// SCTP is up; the first one makes the session need negotiation (the data section).
+    pub async fn create_data_channel(
+        &self,
+        label: &str,
+        options: ChannelOptions,
+    ) -> Result<ChannelId, Error> {
         let label = label.to_owned();
         self.call(true, move |connection, now| {
-            connection.create_data_channel(now, &label)
+            connection.create_data_channel_with(now, &label, options)
         })
         .await?
+    }
+
+    /// `channel.close()`: [`Event::DataChannelClosed`] follows on both sides.
+    pub async fn close_channel(&self, channel: ChannelId) -> Result<(), Error> {
+        self.command(Command::CloseChannel { channel }).await
     }
 
     /// `channel.send(message)`.
@@ -301,6 +310,11 @@ impl PeerConnection {
     /// `getStats()`: the connection's counters.
     pub async fn stats(&self) -> Result<Stats, Error> {
         self.with_connection(Connection::stats).await
+    }
+
+    /// `getStats()`'s data-channel part: messages and bytes per channel.
+    pub async fn channel_stats(&self) -> Result<Vec<ChannelStats>, Error> {
+        self.with_connection(Connection::channel_stats).await
     }
 
     /// `close()`: SCTP aborted, transports closed, receiver tracks ended (webrtc-pc "close the

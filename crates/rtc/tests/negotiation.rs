@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tacet_rtc::{
-    ChannelId, ChannelSignaling, Error, Event, Message, PeerConfig, PeerConnection, Role,
-    SignalMessage, Signaling, SignalingError, channel_pair,
+    ChannelId, ChannelOptions, ChannelSignaling, Error, Event, Message, PeerConfig, PeerConnection,
+    Role, SignalMessage, Signaling, SignalingError, channel_pair,
 };
 use tacet_sdp::{Fingerprint, SessionDescription};
 use tacet_session::{Event as SessionEvent, Mode, SessionConfig, SignalingState, TransceiverInit};
@@ -138,7 +138,9 @@ async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
     )
     .await
     .expect("audio");
-    a.create_data_channel("chat").await.expect("a channel");
+    a.create_data_channel("chat", ChannelOptions::default())
+        .await
+        .expect("a channel");
     let a_chat = wait_for(&mut a, &mut a_seen, open).await;
     let b_chat = wait_for(&mut b, &mut b_seen, open).await;
     send_numbered(&a, a_chat, &b, b_chat, 0..50).await;
@@ -187,7 +189,9 @@ async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
 async fn crossing_offers_are_resolved_by_the_roles_and_both_changes_land() {
     let (mut a, mut b) = pair();
     let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
-    a.create_data_channel("chat").await.expect("a channel");
+    a.create_data_channel("chat", ChannelOptions::default())
+        .await
+        .expect("a channel");
     let a_chat = wait_for(&mut a, &mut a_seen, open).await;
     let b_chat = wait_for(&mut b, &mut b_seen, open).await;
 
@@ -265,7 +269,9 @@ async fn a_refused_offer_is_a_typed_error_rolled_back_and_not_offered_again() {
     )
     .await
     .expect("audio");
-    a.create_data_channel("chat").await.expect("a channel");
+    a.create_data_channel("chat", ChannelOptions::default())
+        .await
+        .expect("a channel");
     let a_chat = wait_for(&mut a, &mut a_seen, open).await;
     let b_chat = wait_for(&mut b, &mut b_seen, open).await;
 
@@ -335,7 +341,9 @@ async fn stop_media_returns_once_negotiated_and_the_channel_keeps_delivering() {
             .await
             .expect("added");
     }
-    a.create_data_channel("chat").await.expect("a channel");
+    a.create_data_channel("chat", ChannelOptions::default())
+        .await
+        .expect("a channel");
     let a_chat = wait_for(&mut a, &mut a_seen, open).await;
     let b_chat = wait_for(&mut b, &mut b_seen, open).await;
     send_numbered(&a, a_chat, &b, b_chat, 0..30).await;

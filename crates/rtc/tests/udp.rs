@@ -6,7 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use tacet_rtc::{ChannelId, Event, Message, PeerConfig, PeerConnection};
+use tacet_rtc::{ChannelId, ChannelOptions, Event, Message, PeerConfig, PeerConnection};
 use tacet_sdp::{Fingerprint, SdpType};
 use tacet_session::SessionConfig;
 use tokio::time::timeout;
@@ -67,7 +67,9 @@ fn open(event: &Event) -> Option<ChannelId> {
 async fn two_shells_over_loopback_udp_carry_numbered_messages_both_ways() {
     let mut a = peer(1);
     let mut b = peer(2);
-    a.create_data_channel("chat").await.expect("a channel");
+    a.create_data_channel("chat", ChannelOptions::default())
+        .await
+        .expect("a channel");
 
     // Offer/answer through the methods; each description is read after the task bound its
     // sockets, so it carries the host candidates (non-trickle), and crosses as text.
