@@ -15,13 +15,15 @@ use bytes::{Bytes, BytesMut};
 use rtc_dtls::crypto_provider::RTCCryptoProvider;
 use tacet_sdp::{Candidate, SdpType};
 use tacet_session::{
-    DataChannelId, DtlsRole, Effect, RemoteCandidate, Session, SessionConfig, TransportId,
+    DataChannelId, DtlsRole, Effect, RemoteCandidate, Session, SessionConfig, SignalingState,
+    TransportId,
 };
 
 use crate::certificate::Certificate;
 use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, TransportError};
+use crate::state::{ConnectionPhase, IceState, connection_phase};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
 /// Upper bound of the passes of one settle (each pass drains every machine once); the
@@ -89,6 +91,16 @@ pub enum Event {
     /// local description from now on). Give it to the peer's `addIceCandidate` (trickle), or
     /// send the local description read after this event (non-trickle).
     LocalCandidate(RemoteCandidate),
+    /// A transport's ICE state changed (webrtc-pc `RTCIceTransport` statechange).
+    IceStateChange {
+        /// The transport.
+        transport: TransportId,
+        /// Its new state.
+        state: IceState,
+    },
+    /// The connection's state changed (webrtc-pc `connectionstatechange`; `state.rs` has the
+    /// table it follows).
+    ConnectionStateChange(ConnectionPhase),
     /// The transport's DTLS handshake completed (the peer's certificate matched).
     TransportConnected {
         /// The transport.
@@ -167,6 +179,8 @@ pub struct Connection {
     /// How many of the session's data channels have a connection channel.
     mirrored: usize,
     happenings: Vec<(TransportId, Happening)>,
+    /// The last `connectionState` reported.
+    phase: ConnectionPhase,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
@@ -199,6 +213,7 @@ impl Connection {
             sctp,
             mirrored: 0,
             happenings: Vec::new(),
+            phase: ConnectionPhase::New,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
@@ -467,10 +482,26 @@ impl Connection {
                 };
                 self.events.push_back(Event::Session(event));
             }
+            self.watch_phase();
             if !moved {
                 return;
             }
         }
+    }
+
+    /// The connection's state: an event when it changed.
+    fn watch_phase(&mut self) {
+        let closed = self.session.signaling_state() == SignalingState::Closed;
+        let phase = connection_phase(closed, self.transports.iter().map(Transport::states));
+        if phase != self.phase {
+            self.phase = phase;
+            self.events.push_back(Event::ConnectionStateChange(phase));
+        }
+    }
+
+    /// webrtc-pc `connectionState`.
+    pub fn connection_state(&self) -> ConnectionPhase {
+        self.phase
     }
 
     /// Carries out one session effect. Media effects (stop sending, BYE, negotiated codecs)
@@ -607,6 +638,10 @@ impl Connection {
             Happening::PeerClosed => self
                 .events
                 .push_back(Event::TransportClosed { transport: id }),
+            Happening::Ice(state) => self.events.push_back(Event::IceStateChange {
+                transport: id,
+                state,
+            }),
         }
     }
 

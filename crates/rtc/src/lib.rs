@@ -54,6 +54,7 @@ mod negotiator;
 mod peer;
 mod shell;
 pub mod signaling;
+mod state;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
@@ -61,5 +62,6 @@ pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
 pub use peer::{PeerConfig, PeerConnection};
 pub use signaling::{ChannelSignaling, SignalMessage, Signaling, SignalingError, channel_pair};
+pub use state::{ConnectionPhase, DtlsState, IceState};
 pub use tacet_session::perfect::Role;
 pub use transport::Transmit;

@@ -18,7 +18,6 @@ use rtc_dtls::crypto_provider::RTCCryptoProvider;
 use rtc_dtls::endpoint::{Endpoint as DtlsEndpoint, EndpointEvent as DtlsEvent};
 use rtc_ice::candidate::candidate_host::CandidateHostConfig;
 use rtc_ice::candidate::{CandidateConfig, unmarshal_candidate};
-use rtc_ice::state::ConnectionState;
 use rtc_ice::{Agent, AgentConfig, Event as IceEvent};
 use rtc_shared::{TransportContext, TransportMessage, TransportProtocol};
 use rustls::pki_types::CertificateDer;
@@ -28,6 +27,7 @@ use tacet_session::{DtlsRole, RemoteTransport, TransportId};
 
 use crate::certificate::{self, Certificate};
 use crate::error::{FingerprintFailure, TransportError};
+use crate::state::{DtlsState, IceState};
 
 /// The one remote address the DTLS endpoint of every transport knows (a TEST-NET-1 address,
 /// RFC 5737, never sent to): trap 3.
@@ -67,6 +67,8 @@ pub(crate) enum Happening {
     PeerClosed,
     /// Decrypted application data (SCTP packets).
     Data(BytesMut),
+    /// The ICE agent's state changed.
+    Ice(IceState),
 }
 
 /// A datagram to send.
@@ -108,6 +110,8 @@ pub(crate) struct Transport {
     fingerprint_failure: Arc<OnceLock<FingerprintFailure>>,
     /// The pair in use when the transport closed: its close_notify still goes there.
     closing_route: Option<(SocketAddr, SocketAddr)>,
+    /// The ICE agent's last reported state.
+    ice_state: IceState,
 }
 
 impl Transport {
@@ -124,7 +128,24 @@ impl Transport {
             trickled: Vec::new(),
             fingerprint_failure: Arc::new(OnceLock::new()),
             closing_route: None,
+            ice_state: IceState::New,
         }
+    }
+
+    /// Its ICE and DTLS states (webrtc-pc RTCIceTransportState, RTCDtlsTransportState).
+    pub(crate) fn states(&self) -> (IceState, DtlsState) {
+        let dtls = match self.phase {
+            Phase::NeedsAddress | Phase::Waiting => DtlsState::New,
+            Phase::Running => DtlsState::Connecting,
+            Phase::Connected => DtlsState::Connected,
+            Phase::Failed(_) => DtlsState::Failed,
+            Phase::Closed => DtlsState::Closed,
+        };
+        let ice = match self.phase {
+            Phase::Closed => IceState::Closed,
+            _ => self.ice_state,
+        };
+        (ice, dtls)
     }
 
     /// Whether datagrams for it are still processed.
@@ -365,9 +386,16 @@ impl Transport {
                         out.push(Happening::Failed(error));
                     }
                 }
-                IceEvent::ConnectionStateChange(ConnectionState::Failed) if self.is_live() => {
-                    self.fail(TransportError::IceFailed);
-                    out.push(Happening::Failed(TransportError::IceFailed));
+                IceEvent::ConnectionStateChange(state) => {
+                    let state = IceState::from_ice(state);
+                    if state != self.ice_state {
+                        self.ice_state = state;
+                        out.push(Happening::Ice(state));
+                    }
+                    if state == IceState::Failed && self.is_live() {
+                        self.fail(TransportError::IceFailed);
+                        out.push(Happening::Failed(TransportError::IceFailed));
+                    }
                 }
                 _ => {}
             }
