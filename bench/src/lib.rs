@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 pub mod peers;
 pub mod renegotiation;
+pub mod transport;
 
 /// The m-section counts the bench measures.
 pub const SIZES: [usize; 4] = [2, 20, 200, 2000];

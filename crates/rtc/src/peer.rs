@@ -123,6 +123,11 @@ impl PeerConnection {
         self.events.recv().await
     }
 
+    /// The next event if one is waiting, without waiting.
+    pub fn try_next_event(&mut self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+
     /// Runs `read` on the connection inside the task, for what the methods do not expose.
     pub async fn with_connection<R: Send + 'static>(
         &self,
