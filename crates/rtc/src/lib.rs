@@ -61,7 +61,9 @@ pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
 pub use peer::{PeerConfig, PeerConnection};
-pub use signaling::{ChannelSignaling, SignalMessage, Signaling, SignalingError, channel_pair};
+pub use signaling::{
+    ChannelSignaling, SignalMessage, Signaling, SignalingError, TcpSignaling, channel_pair,
+};
 pub use state::{ConnectionPhase, DtlsState, IceState};
 pub use tacet_session::perfect::Role;
 pub use transport::Transmit;

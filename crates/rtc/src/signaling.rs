@@ -6,8 +6,13 @@
 //! `stop_media()` and `add_track()` complete their renegotiation without application code — the
 //! pattern aiortc's users expect when they stop every transceiver in a loop. The hook is a
 //! small trait: send a message to the peer, receive the peer's next one. [`channel_pair`] is an
-//! in-process implementation (two connections in one program: tests, the demo); a network
-//! application implements the trait over its own channel (a WebSocket, a TCP stream, ...).
+//! in-process implementation (two connections in one program: tests, the demo);
+//! [`TcpSignaling`] speaks aiortc's `TcpSocketSignaling` (JSON lines over TCP); any other
+//! channel (a WebSocket, a server) implements the trait.
+
+mod tcp;
+
+pub use tcp::TcpSignaling;
 
 use std::future::Future;
 

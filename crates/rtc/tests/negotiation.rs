@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tacet_rtc::{
     ChannelId, ChannelOptions, ChannelSignaling, Error, Event, Message, PeerConfig, PeerConnection,
-    Role, SignalMessage, Signaling, SignalingError, channel_pair,
+    Role, SignalMessage, Signaling, SignalingError, TcpSignaling, channel_pair,
 };
 use tacet_sdp::{Fingerprint, SessionDescription};
 use tacet_session::{Event as SessionEvent, Mode, SessionConfig, SignalingState, TransceiverInit};
@@ -362,4 +362,37 @@ async fn stop_media_returns_once_negotiated_and_the_channel_keeps_delivering() {
         .filter(|e| matches!(e, Event::Session(SessionEvent::TrackEnded { .. })))
         .count();
     assert_eq!(ended, 3, "B's three receiver tracks ended");
+}
+
+#[tokio::test]
+async fn the_same_stop_negotiates_over_aiortc_style_tcp_signaling() {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = probe.local_addr().expect("its address");
+    drop(probe);
+    // The first offerer listens, the answerer connects (aiortc's TcpSocketSignaling).
+    let listening = tokio::spawn(TcpSignaling::listen(addr));
+    let b_end = TcpSignaling::connect(addr, LIMIT).await.expect("connects");
+    let a_end = listening.await.expect("joined").expect("accepted");
+    let mut a = PeerConnection::with_signaling(config(1), a_end, Role::Impolite).expect("A");
+    let mut b = PeerConnection::with_signaling(config(2), b_end, Role::Polite).expect("B");
+    let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
+    let video = within(
+        "video negotiated",
+        a.add_transceiver(TrackKind::Video, TransceiverInit::default()),
+    )
+    .await
+    .expect("video");
+    a.create_data_channel("chat", ChannelOptions::default())
+        .await
+        .expect("a channel");
+    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
+    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    send_numbered(&a, a_chat, &b, b_chat, 0..20).await;
+    within("stop negotiated", a.stop(video))
+        .await
+        .expect("negotiated over TCP");
+    send_numbered(&a, a_chat, &b, b_chat, 20..40).await;
+    all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, 40).await;
+    let b_mode = b.with_session(|s| s.mode()).await.expect("runs");
+    assert_eq!(b_mode, Mode::DataOnly);
 }

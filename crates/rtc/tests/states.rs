@@ -43,7 +43,10 @@ fn connection_state_goes_connecting_connected_then_closed() {
             "{side:?}: checks begin: {ice:?}"
         );
         assert!(ice.contains(&IceState::Connected), "{side:?}: {ice:?}");
-        assert_eq!(net.conn(side).connection_state(), ConnectionPhase::Connected);
+        assert_eq!(
+            net.conn(side).connection_state(),
+            ConnectionPhase::Connected
+        );
     }
     let now = net.now;
     net.a.with_session(now, |s| s.close());
@@ -53,5 +56,10 @@ fn connection_state_goes_connecting_connected_then_closed() {
     // The peer's transport was closed by A's close_notify: every transport there is closed, so
     // the peer's state is "new" (webrtc-pc RTCPeerConnectionState: all transports "new" or
     // "closed"); only its own close() makes it "closed".
-    assert_eq!(net.b.connection_state(), ConnectionPhase::New, "{:?}", net.b_events);
+    assert_eq!(
+        net.b.connection_state(),
+        ConnectionPhase::New,
+        "{:?}",
+        net.b_events
+    );
 }
