@@ -93,7 +93,11 @@ fn replaced(effects: &[Effect]) -> (TransportId, TransportId, DtlsRole) {
         .iter()
         .filter_map(|e| match e {
             Effect::TransportReplaced {
-                old, new, tag, role, ..
+                old,
+                new,
+                tag,
+                role,
+                ..
             } => {
                 assert_eq!(tag.as_str(), "1", "the group's new tag");
                 Some((*old, *new, *role))
@@ -158,7 +162,11 @@ fn with_new_transport_an_offer_that_moves_the_tag_brings_a_new_transport_as_chro
     pair.flush().unwrap();
 
     let a_effects = pair.a.take_effects();
-    assert_eq!(replaced(&a_effects), (a_old, a_new, a_role), "{a_effects:?}");
+    assert_eq!(
+        replaced(&a_effects),
+        (a_old, a_new, a_role),
+        "{a_effects:?}"
+    );
     assert!(!retagged(&a_effects));
     assert_eq!(the_live_transport(&mut pair, Who::A), (a_new, a_role));
     // B, on the default policy, reads A's placeholders on the new tag as a new transport
