@@ -134,22 +134,20 @@ impl<Id: Copy + PartialEq> Handovers<Id> {
     /// completed, the peer has switched to it, so this side has too: the replacement is done,
     /// the old transport to close.
     pub(crate) fn received(&mut self, transport: Id) -> Option<(Id, Id)> {
-        let i = self.list.iter().position(|h| {
-            h.new == transport
-                && matches!(
-                    h.stage,
-                    Stage::Switched { .. } | Stage::Making { connected: true }
-                )
-        })?;
-        let h = self.list.remove(i);
-        Some((h.old, h.new))
+        self.finish(|h| h.new == transport)
     }
 
     /// The peer closed `transport` (close_notify). If it is the old transport of a replacement
     /// whose DTLS this side has completed, the peer has switched: the replacement is done.
     pub(crate) fn peer_closed(&mut self, transport: Id) -> Option<(Id, Id)> {
+        self.finish(|h| h.old == transport)
+    }
+
+    /// Ends the replacement `which` picks, if this side's DTLS on its new transport completed:
+    /// (old to close, new).
+    fn finish(&mut self, which: impl Fn(&Handover<Id>) -> bool) -> Option<(Id, Id)> {
         let i = self.list.iter().position(|h| {
-            h.old == transport
+            which(h)
                 && matches!(
                     h.stage,
                     Stage::Switched { .. } | Stage::Making { connected: true }
