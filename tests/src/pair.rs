@@ -53,10 +53,6 @@ impl Peer {
             .is_removed()
     }
 
-    fn new(seed: u64, fingerprint_byte: u8) -> Self {
-        Self::with_config(seed, fingerprint_byte, |_| {})
-    }
-
     /// A peer whose session config `configure` adjusts (from the defaults with a constant
     /// sha-256 fingerprint of `fingerprint_byte`).
     pub fn with_config(
@@ -80,9 +76,15 @@ impl Peer {
     /// created or replacing transport gets one loopback host candidate.
     pub fn drain(&mut self) {
         while let Some(effect) = self.session.poll_effect() {
+            // A replacement this side made for its own tag move (TagMovePolicy::NewTransport)
+            // was announced by TransportCreated and gathered then.
             let created = match &effect {
                 Effect::TransportCreated { transport, .. } => Some(*transport),
-                Effect::TransportReplaced { new, .. } => Some(*new),
+                Effect::TransportReplaced { new, .. } => Some(*new).filter(|new| {
+                    !self.effects.iter().any(|e| {
+                        matches!(e, Effect::TransportCreated { transport, .. } if transport == new)
+                    })
+                }),
                 _ => None,
             };
             self.effects.push(effect);
@@ -156,9 +158,19 @@ impl Pair {
 
     /// Two peers with the given seeds.
     pub fn with_seeds(a: u64, b: u64) -> Self {
+        Self::with_configs(a, b, |_| {}, |_| {})
+    }
+
+    /// Two peers with the given seeds, each session config adjusted by its `configure`.
+    pub fn with_configs(
+        a: u64,
+        b: u64,
+        configure_a: impl FnOnce(&mut SessionConfig),
+        configure_b: impl FnOnce(&mut SessionConfig),
+    ) -> Self {
         Self {
-            a: Peer::new(a, 0xA1),
-            b: Peer::new(b, 0xB2),
+            a: Peer::with_config(a, 0xA1, configure_a),
+            b: Peer::with_config(b, 0xB2, configure_b),
             now: virtual_epoch(),
             delay: Duration::from_millis(50),
             in_flight: VecDeque::new(),

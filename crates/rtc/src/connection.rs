@@ -23,6 +23,7 @@ use crate::certificate::Certificate;
 use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, TransportError};
+use crate::handover::Handovers;
 use crate::state::{ConnectionPhase, IceState, connection_phase};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
@@ -118,6 +119,14 @@ pub enum Event {
         /// The transport.
         transport: TransportId,
     },
+    /// A replacement is done (make-before-break, `docs/transport.md`): the SCTP association
+    /// runs on `new`, and `old` was closed (close_notify).
+    TransportHandedOver {
+        /// The replaced transport, now closed.
+        old: TransportId,
+        /// The transport that carries the connection now.
+        new: TransportId,
+    },
     /// The SCTP association is established.
     SctpConnected,
     /// The SCTP association ended (rtc-sctp's reason).
@@ -167,6 +176,9 @@ pub struct Stats {
     pub unsent: u64,
     /// SCTP user messages dropped: no channel, bad DCEP, wrong stream parity.
     pub dropped_sctp: u64,
+    /// STUN dropped: it reached a transport being replaced from an address other than the
+    /// peer's on its pair (the peer's new transport checking it: same ICE credentials).
+    pub dropped_retiring: u64,
 }
 
 /// One peer connection: the session and the transport machines under it, driven by a pure step.
@@ -175,6 +187,8 @@ pub struct Connection {
     certificate: Certificate,
     provider: Arc<dyn RTCCryptoProvider>,
     transports: Vec<Transport>,
+    /// Transport replacements under way (make-before-break).
+    handovers: Handovers<TransportId>,
     sctp: Sctp,
     /// How many of the session's data channels have a connection channel.
     mirrored: usize,
@@ -210,6 +224,7 @@ impl Connection {
             certificate,
             provider,
             transports: Vec::new(),
+            handovers: Handovers::default(),
             sctp,
             mirrored: 0,
             happenings: Vec::new(),
@@ -308,6 +323,9 @@ impl Connection {
                     self.happenings.extend(out.into_iter().map(|h| (id, h)));
                 }
                 self.sctp.handle_timeout(now);
+                for (old, new) in self.handovers.handle_timeout(now) {
+                    self.handed_over(now, old, new);
+                }
                 Ok(())
             }
             Input::Command(Command::SetLocalAddress { transport, addr }) => {
@@ -340,7 +358,10 @@ impl Connection {
             .transports
             .iter_mut()
             .filter_map(Transport::poll_timeout);
-        transports.chain(self.sctp.poll_timeout()).min()
+        transports
+            .chain(self.sctp.poll_timeout())
+            .chain(self.handovers.poll_timeout())
+            .min()
     }
 
     fn datagram(&mut self, now: Instant, local: SocketAddr, remote: SocketAddr, data: Bytes) {
@@ -356,6 +377,16 @@ impl Connection {
         };
         if !transport.is_live() {
             self.stats.dropped_closed += 1;
+            return;
+        }
+        // Make-before-break: the peer's new transport has the old one's ICE credentials, and
+        // a pair it formed with the old transport would carry its DTLS handshake to the old
+        // association. A transport being replaced answers only the peer it is connected to.
+        if protocol == Protocol::Stun
+            && self.handovers.is_retiring(transport.id)
+            && transport.remote_in_use() != Some(remote)
+        {
+            self.stats.dropped_retiring += 1;
             return;
         }
         let bytes = BytesMut::from(&data[..]);
@@ -510,10 +541,16 @@ impl Connection {
         match effect {
             Effect::TransportCreated { transport, .. } => self.create_transport(transport),
             Effect::TransportReplaced { old, new, .. } => {
-                self.close_transport(now, old);
+                // Make-before-break (handover.rs): the old transport keeps carrying.
                 self.create_transport(new);
+                self.handovers.begin(old, new);
             }
-            Effect::TransportReleased { transport } => self.close_transport(now, transport),
+            Effect::TransportReleased { transport } => {
+                self.close_transport(now, transport);
+                if let Some(old) = self.handovers.ended(transport) {
+                    self.close_transport(now, old);
+                }
+            }
             Effect::RemoteCandidate {
                 transport,
                 candidate: Some(candidate),
@@ -628,16 +665,33 @@ impl Connection {
                     .iter()
                     .find(|t| t.id == id)
                     .and_then(|t| t.role);
-                self.sctp.start(now, role.unwrap_or(DtlsRole::Client));
+                let role = role.unwrap_or(DtlsRole::Client);
+                // A replacement's association is already running: start() keeps it.
+                self.sctp.start(now, role);
+                self.handovers.connected(now, id, role == DtlsRole::Client);
             }
-            Happening::Data(bytes) => self.sctp.handle_packet(now, bytes.freeze()),
-            Happening::Failed(error) => self.events.push_back(Event::TransportFailed {
-                transport: id,
-                error,
-            }),
-            Happening::PeerClosed => self
-                .events
-                .push_back(Event::TransportClosed { transport: id }),
+            Happening::Data(bytes) => {
+                // SCTP from either transport of a replacement is the same association's.
+                self.sctp.handle_packet(now, bytes.freeze());
+                if let Some((old, new)) = self.handovers.received(id) {
+                    self.handed_over(now, old, new);
+                }
+            }
+            Happening::Failed(error) => {
+                // A failed replacement leaves the old transport carrying (handover.rs) until the
+                // session releases the new one.
+                self.events.push_back(Event::TransportFailed {
+                    transport: id,
+                    error,
+                });
+            }
+            Happening::PeerClosed => {
+                self.events
+                    .push_back(Event::TransportClosed { transport: id });
+                if let Some((old, new)) = self.handovers.peer_closed(id) {
+                    self.handed_over(now, old, new);
+                }
+            }
             Happening::Ice(state) => self.events.push_back(Event::IceStateChange {
                 transport: id,
                 state,
@@ -645,8 +699,37 @@ impl Connection {
         }
     }
 
-    /// SCTP packets go out on the newest connected transport (the one the peer switched to
-    /// last); without one they are not sent and SCTP retransmits them.
+    /// The transport that carries the SCTP association now: the newest connected one this
+    /// side has switched to — during a replacement the old one until both DTLS handshakes on
+    /// the new one are known complete, then the new one (make-before-break, handover.rs).
+    pub fn carrier(&self) -> Option<TransportId> {
+        self.transports
+            .iter()
+            .rev()
+            .find(|t| t.is_connected() && !self.handovers.is_pending(t.id))
+            .map(|t| t.id)
+    }
+
+    /// The transport that carries `transport`'s traffic now: while `transport` replaces
+    /// another and this side has not switched to it, the one it replaces (make-before-break);
+    /// otherwise itself. `None` when that one is not connected (nothing can be sent).
+    pub fn carrier_for(&self, transport: TransportId) -> Option<TransportId> {
+        let carrier = self.handovers.carrier(transport);
+        self.transports
+            .iter()
+            .any(|t| t.id == carrier && t.is_connected())
+            .then_some(carrier)
+    }
+
+    /// A replacement is done: `old` is closed (close_notify), `new` carries on.
+    fn handed_over(&mut self, now: Instant, old: TransportId, new: TransportId) {
+        self.close_transport(now, old);
+        self.events
+            .push_back(Event::TransportHandedOver { old, new });
+    }
+
+    /// SCTP packets go out on the [carrier](Connection::carrier); without one they are not
+    /// sent and SCTP retransmits them.
     fn sctp_out(&mut self, now: Instant) -> bool {
         let mut moved = false;
         for _ in 0..DRAIN {
@@ -654,11 +737,11 @@ impl Connection {
                 break;
             };
             moved = true;
+            let carrier = self.carrier();
             let sent = self
                 .transports
                 .iter_mut()
-                .rev()
-                .find(|t| t.is_connected())
+                .find(|t| Some(t.id) == carrier)
                 .is_some_and(|t| t.send(now, &packet));
             if !sent {
                 self.stats.unsent += 1;

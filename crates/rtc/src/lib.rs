@@ -50,6 +50,7 @@ mod connection;
 mod data;
 pub mod demux;
 mod error;
+mod handover;
 mod negotiator;
 mod peer;
 mod shell;

@@ -432,6 +432,11 @@ impl Transport {
         }
     }
 
+    /// The peer's address on the pair in use (see [`Transport::route`]).
+    pub(crate) fn remote_in_use(&self) -> Option<SocketAddr> {
+        self.route().map(|(_, remote)| remote)
+    }
+
     /// The ICE pair DTLS records go out on: the selected one, else the best that works.
     fn route(&self) -> Option<(SocketAddr, SocketAddr)> {
         if self.phase == Phase::Closed {

@@ -122,6 +122,7 @@ impl Session {
         // one for each live section outside every group (an offer without BUNDLE; under
         // balanced, a kind's first section the offerer did not bundle).
         let mut carriers: Vec<Option<TransportId>> = vec![None; offer.media.len()];
+        let tag_move = self.config.tag_move;
         let mut effects = Vec::new();
         let by_mid = offer.mid_index();
         for group in &answer_groups {
@@ -129,7 +130,11 @@ impl Session {
             if let (Some(tag), Some((i, _))) =
                 (mids.first(), group.first().and_then(|t| by_mid.get(t)))
             {
-                carriers[i] = Some(self.transports_mut().ensure(tag, &mids, &mut effects));
+                carriers[i] =
+                    Some(
+                        self.transports_mut()
+                            .ensure(tag, &mids, tag_move, &mut effects),
+                    );
             }
         }
         let grouped: HashSet<&str> = answer_groups.iter().flatten().map(String::as_str).collect();
@@ -142,6 +147,7 @@ impl Session {
                 carriers[i] = Some(self.transports_mut().ensure(
                     &mid,
                     std::slice::from_ref(&mid),
+                    tag_move,
                     &mut effects,
                 ));
             }

@@ -50,6 +50,27 @@ pub enum PeerPolicy {
     Strict,
 }
 
+/// What this endpoint does with its own transport when a description moves a BUNDLE group's
+/// tag to another m-section (the tag's section is stopped or rejected).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TagMovePolicy {
+    /// The transport stays: the new tag section carries its candidates and address, ICE and
+    /// DTLS go on (RFC 9429 §5.2.2, §5.11: the bundled transport lives while a section of the
+    /// group is live). The I/O layer sees [`crate::Effect::TransportRetagged`].
+    #[default]
+    KeepTransport,
+    /// As Chromium 156 does (interop-findings §5): a new transport for the new tag. It is
+    /// created with the description that moves the tag (the offer this endpoint creates, or
+    /// the answer to an offer that moved it), so that description's new tag section has port
+    /// 9, `c=IN IP4 0.0.0.0` and none of the old candidates; the candidates the I/O layer
+    /// gathers for it ([`crate::Effect::TransportCreated`]) are added to the local description.
+    /// ICE credentials and fingerprint are the session's, as before (Chromium keeps them);
+    /// the DTLS role is the one the answer negotiates, which tacet keeps. When the answer is
+    /// applied, [`crate::Effect::TransportReplaced`] tells the I/O layer to run ICE and a new
+    /// DTLS handshake on it and move the SCTP association (and media) across.
+    NewTransport,
+}
+
 /// Everything a session is built with.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SessionConfig {
@@ -63,6 +84,8 @@ pub struct SessionConfig {
     pub unassociated_stop: UnassociatedStopPolicy,
     /// What to accept from peers that bend the rules.
     pub peer_policy: PeerPolicy,
+    /// Whether a BUNDLE tag move keeps this endpoint's transport or brings a new one.
+    pub tag_move: TagMovePolicy,
     /// The DTLS certificate fingerprint(s) of this endpoint (the I/O layer's certificate).
     pub fingerprints: Vec<Fingerprint>,
     /// The SCTP port offered in the data section (RFC 8841 §5; browsers use 5000).
@@ -80,6 +103,7 @@ impl SessionConfig {
             ended_policy: EndedPolicy::default(),
             unassociated_stop: UnassociatedStopPolicy::default(),
             peer_policy: PeerPolicy::default(),
+            tag_move: TagMovePolicy::default(),
             fingerprints: vec![fingerprint],
             sctp_port: 5000,
             max_message_size: 262_144,

@@ -139,7 +139,7 @@ mod transport;
 mod vocab;
 
 pub use codecs::{Codec, CodecConfig, NegotiatedCodec};
-pub use config::{BundlePolicy, PeerPolicy, SessionConfig, UnassociatedStopPolicy};
+pub use config::{BundlePolicy, PeerPolicy, SessionConfig, TagMovePolicy, UnassociatedStopPolicy};
 pub use data::{DataChannel, DataChannelId};
 pub use error::{DomException, Error};
 pub use event::{DtlsRole, Effect, Event, RemoteTransport, TransportId};

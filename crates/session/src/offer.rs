@@ -185,6 +185,7 @@ impl Session {
             .map(|m| tacet_transceiver_fsm::Mid::from(*m))
             .collect();
         let mut carriers: Vec<Option<TransportId>> = vec![None; slots.len()];
+        let tag_move = self.config.tag_move;
         for (i, (_, mid, _)) in slots.iter().enumerate() {
             if !live[i] {
                 continue;
@@ -195,11 +196,16 @@ impl Session {
                     carriers[i] = Some(self.transports_mut().ensure(
                         &m,
                         std::slice::from_ref(&m),
+                        tag_move,
                         &mut effects,
                     ));
                 }
             } else if tag.as_deref() == Some(mid.as_str()) {
-                carriers[i] = Some(self.transports_mut().ensure(&m, &group_mids, &mut effects));
+                carriers[i] =
+                    Some(
+                        self.transports_mut()
+                            .ensure(&m, &group_mids, tag_move, &mut effects),
+                    );
             }
         }
         self.queues.effects(effects);

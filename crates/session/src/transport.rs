@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 use tacet_sdp::{Candidate, MediaSection, SessionDescription, Setup};
 use tacet_transceiver_fsm::Mid;
 
+use crate::config::TagMovePolicy;
 use crate::vocab;
 
 use crate::event::{DtlsRole, Effect, RemoteTransport, TransportId};
@@ -42,6 +43,9 @@ pub struct TransportState {
     pub(crate) released: bool,
     /// The transport addresses its remote end is known by (decision 0006).
     known: Known,
+    /// Made by this endpoint for a tag move ([`TagMovePolicy::NewTransport`]): the transport
+    /// it replaces when the answer is applied.
+    replaces: Option<TransportId>,
 }
 
 impl TransportState {
@@ -141,19 +145,37 @@ impl Transports {
 
     /// The live transport serving `tag` or any of `mids`; else a new one tagged `tag`, and
     /// [`Effect::TransportCreated`] tells the I/O layer to gather candidates for it.
+    ///
+    /// When the group's transport has another tag (this description moves the tag) and the
+    /// policy is [`TagMovePolicy::NewTransport`], a new transport tagged `tag` is made to
+    /// replace it once the answer is applied (Chromium, interop-findings §5); until then
+    /// the old one serves the group. A second call in the same round finds the new one.
     pub(crate) fn ensure(
         &mut self,
         tag: &Mid,
         mids: &[Mid],
+        policy: TagMovePolicy,
         effects: &mut Vec<Effect>,
     ) -> TransportId {
-        let wanted: HashSet<&Mid> = mids.iter().chain([tag]).collect();
-        if let Some(t) = self.all.iter().find(|t| {
-            !t.released && (t.tag == *tag || t.members.iter().any(|m| wanted.contains(m)))
-        }) {
+        if let Some(t) = self.all.iter().find(|t| !t.released && t.tag == *tag) {
             return t.id;
         }
+        let wanted: HashSet<&Mid> = mids.iter().chain([tag]).collect();
+        let mut replaces = None;
+        if let Some(t) = self
+            .all
+            .iter()
+            .find(|t| !t.released && t.members.iter().any(|m| wanted.contains(m)))
+        {
+            if policy == TagMovePolicy::KeepTransport {
+                return t.id;
+            }
+            replaces = Some(t.id);
+        }
         let id = self.create(tag.clone(), mids.to_vec(), None, Known::default(), None);
+        if let Some(t) = self.get_mut(id) {
+            t.replaces = replaces;
+        }
         effects.push(Effect::TransportCreated {
             transport: id,
             tag: tag.clone(),
@@ -185,6 +207,7 @@ impl Transports {
             role,
             released: false,
             known,
+            replaces: None,
         });
         id
     }
@@ -247,6 +270,27 @@ impl Transports {
                 .get(tag.as_str())
                 .and_then(|(i, _)| local.setup_for(i))
                 .and_then(|ours| role_of(ours, facts.as_ref().and_then(|f| f.setup), we_offered));
+            // This endpoint made a new transport for the moved tag (TagMovePolicy::NewTransport):
+            // the answer makes it the group's, in place of the old one.
+            if let Some(new) = self.take_replacement(&tag) {
+                let old = self.release_replaced(new);
+                let t = &mut self.all[new];
+                t.members = group;
+                t.known.learn(&described);
+                t.remote = facts.clone();
+                t.role = role.or(old.and_then(|(_, role)| role));
+                if let Some((old, _)) = old {
+                    effects.push(Effect::TransportReplaced {
+                        old,
+                        new: t.id,
+                        tag,
+                        remote: facts.unwrap_or_else(empty_remote),
+                        role: t.role.unwrap_or(DtlsRole::Client),
+                    });
+                }
+                in_use.push(t.id);
+                continue;
+            }
             let members: HashSet<&Mid> = group.iter().collect();
             let existing = self.all.iter().position(|t| {
                 !t.released && (t.tag == tag || t.members.iter().any(|m| members.contains(m)))
@@ -328,6 +372,25 @@ impl Transports {
         }
     }
 
+    /// The index of the live transport this endpoint made for a move of a group's tag to
+    /// `tag` and that no answer has taken up yet.
+    fn take_replacement(&mut self, tag: &Mid) -> Option<usize> {
+        let i = self
+            .all
+            .iter()
+            .position(|t| !t.released && t.tag == *tag && t.replaces.is_some())?;
+        Some(i)
+    }
+
+    /// Releases the transport the one at `new` replaces, if it is still live: its id and DTLS
+    /// role. The I/O layer is told by `TransportReplaced`, not `TransportReleased`.
+    fn release_replaced(&mut self, new: usize) -> Option<(TransportId, Option<DtlsRole>)> {
+        let old = self.all.get_mut(new)?.replaces.take()?;
+        let t = self.get_mut(old).filter(|t| !t.released)?;
+        t.released = true;
+        Some((t.id, t.role))
+    }
+
     /// After a rollback: the transports only the rolled-back round created (no live section
     /// of the current local description uses them) are closed — webrtc-pc rollback restores
     /// the transports of the last stable state (RFC 9429 §4.1.8.2: "discard the proposed
@@ -344,7 +407,8 @@ impl Transports {
                 .is_some_and(|i| i.get(mid.as_str()).is_some_and(|(_, m)| !m.is_rejected()))
         };
         for t in self.all.iter_mut().filter(|t| !t.released) {
-            if !used(&t.tag) && !t.members.iter().any(used) {
+            // A transport made for the rolled-back round's tag move is that round's too.
+            if t.replaces.is_some() || (!used(&t.tag) && !t.members.iter().any(used)) {
                 t.released = true;
                 effects.push(Effect::TransportReleased { transport: t.id });
             }

@@ -98,6 +98,13 @@ impl Net {
         }
     }
 
+    pub(crate) fn conn_ref(&self, side: Side) -> &Connection {
+        match side {
+            Side::A => &self.a,
+            Side::B => &self.b,
+        }
+    }
+
     pub(crate) fn events(&self, side: Side) -> &[Event] {
         match side {
             Side::A => &self.a_events,

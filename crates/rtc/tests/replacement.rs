@@ -1,0 +1,271 @@
+//! Transport replacement, make-before-break (issue 12; `docs/transport.md`): one side runs
+//! `TagMovePolicy::NewTransport` (tacet behaving as Chromium on a BUNDLE tag move,
+//! interop-findings §5), the audio transceiver — the BUNDLE tag — is stopped and renegotiated,
+//! and both sides run ICE and a new DTLS handshake on a new transport while the data channel
+//! carries numbered messages both ways before, during and after. The SCTP association moves
+//! across: none lost, none twice, in order; the old transport is closed only after the new
+//! one carries the association.
+
+mod net;
+
+use std::time::Duration;
+
+use net::{Net, Side, all_arrive, config, exchange, open_chat};
+use tacet_rtc::Event;
+use tacet_session::{Mode, RemoteCandidate, TagMovePolicy, TransceiverInit};
+use tacet_track::TrackKind;
+
+/// Who runs the Chromium-like policy, and who stops the tag and offers.
+#[derive(Clone, Copy, Debug)]
+struct Scenario {
+    replacer: Side,
+    offerer: Side,
+    loss_percent: u64,
+}
+
+/// What one side's events say about the replacement.
+struct Replacement {
+    /// Messages this side received between the round and its handover (carried while the new
+    /// transport was being made and switched to).
+    during: usize,
+    /// Messages received after the handover.
+    after: usize,
+}
+
+fn run(scenario: Scenario) -> [Replacement; 2] {
+    let mut a = config();
+    let mut b = config();
+    match scenario.replacer {
+        Side::A => a.tag_move = TagMovePolicy::NewTransport,
+        Side::B => b.tag_move = TagMovePolicy::NewTransport,
+    }
+    let mut net = Net::with(a, b);
+    net.loss_percent = scenario.loss_percent;
+    net.session(Side::A, |s| {
+        s.add_transceiver(TrackKind::Audio, TransceiverInit::default())
+    })
+    .expect("an audio transceiver");
+    let chat = open_chat(&mut net);
+    exchange(&mut net, chat, 0, 100);
+
+    // The audio section (mid 0) is the BUNDLE tag; stopping it moves the tag to the data
+    // section. Messages flow while the stop is pending, right through the round and the new
+    // transport's ICE and DTLS, and after.
+    let stopper = scenario.offerer;
+    let audio = net
+        .conn(stopper)
+        .session()
+        .transceiver_by_mid("0")
+        .expect("the audio transceiver")
+        .id();
+    net.session(stopper, |s| s.transceiver_mut(audio)?.stop())
+        .expect("stop()");
+    exchange(&mut net, chat, 100, 50);
+    let marks = [net.a_events.len(), net.b_events.len()];
+    net.negotiate(stopper)
+        .expect("the round that moves the tag");
+    trickle_new_candidates(&mut net);
+    // Batches of 20 each way, 100 ms apart, until both sides have handed over (bounded: a
+    // minute of batches; under loss a DTLS flight waits for its retransmission timer), then
+    // 50 more.
+    let mut sent = 150;
+    for _ in 0..480 {
+        if handed_over(&net, Side::A) && handed_over(&net, Side::B) {
+            break;
+        }
+        exchange(&mut net, chat, sent, 20);
+        sent += 20;
+        net.run_for(Duration::from_millis(100));
+    }
+    exchange(&mut net, chat, sent, 50);
+    all_arrive(&mut net, chat, sent + 50);
+
+    assert_eq!(net.a.session().mode(), Mode::DataOnly);
+    assert_eq!(net.b.session().mode(), Mode::DataOnly);
+    [Side::A, Side::B].map(|side| {
+        let mark = marks[usize::from(side == Side::B)];
+        check_side(&net, side, mark, scenario)
+    })
+}
+
+/// Each side's application trickles the candidates of its live transport to the other
+/// (`addIceCandidate`, RFC 8838), as browsers do: a transport made when the answer was applied
+/// gathered after its side's description was sent.
+fn trickle_new_candidates(net: &mut Net) {
+    for side in [Side::A, Side::B] {
+        let session = net.conn_ref(side).session();
+        let trickled: Vec<RemoteCandidate> = session
+            .transports()
+            .iter()
+            .filter(|t| !t.is_released())
+            .flat_map(|t| {
+                t.local_candidates().iter().map(|c| RemoteCandidate {
+                    candidate: Some(c.clone()),
+                    mid: Some(t.tag().as_str().to_owned()),
+                    ..RemoteCandidate::default()
+                })
+            })
+            .collect();
+        for candidate in trickled {
+            net.session(side.other(), |s| s.add_remote_candidate(candidate))
+                .expect("a candidate for a live section");
+        }
+    }
+}
+
+fn handed_over(net: &Net, side: Side) -> bool {
+    net.events(side)
+        .iter()
+        .any(|e| matches!(e, Event::TransportHandedOver { .. }))
+}
+
+/// Two DTLS sessions, one handover from the first to the second, the old one closed and the
+/// new one the carrier; no failure, no lost association.
+fn check_side(net: &Net, side: Side, mark: usize, scenario: Scenario) -> Replacement {
+    let events = net.events(side);
+    let connected: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::TransportConnected { transport } => Some(*transport),
+            _ => None,
+        })
+        .collect();
+    let [old, new] = connected[..] else {
+        panic!("{scenario:?} {side:?}: two DTLS sessions expected: {events:?}")
+    };
+    let handovers: Vec<_> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Event::TransportHandedOver { old, new } => Some((i, *old, *new)),
+            _ => None,
+        })
+        .collect();
+    let [(at, from, to)] = handovers[..] else {
+        panic!("{scenario:?} {side:?}: one handover expected: {events:?}")
+    };
+    assert_eq!((from, to), (old, new), "{scenario:?} {side:?}");
+    assert_eq!(
+        net.conn_ref(side).carrier(),
+        Some(new),
+        "{scenario:?} {side:?}"
+    );
+    assert_eq!(net.conn_ref(side).carrier_for(new), Some(new));
+    assert_eq!(
+        net.conn_ref(side).carrier_for(old),
+        None,
+        "{scenario:?} {side:?}: the old transport is closed"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::TransportFailed { .. } | Event::SctpLost { .. })),
+        "{scenario:?} {side:?}: {events:?}"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| **e == Event::SctpConnected)
+            .count(),
+        1,
+        "{scenario:?} {side:?}: one association throughout"
+    );
+    let messages = |range: &[Event]| {
+        range
+            .iter()
+            .filter(|e| matches!(e, Event::DataChannelMessage { .. }))
+            .count()
+    };
+    Replacement {
+        during: messages(&events[mark..at]),
+        after: messages(&events[at..]),
+    }
+}
+
+fn assert_carried_throughout(scenario: Scenario) {
+    for (side, r) in [Side::A, Side::B].into_iter().zip(run(scenario)) {
+        // Under loss a side may hold every message of the handover back for one
+        // retransmission (SCTP delivers in order); without loss they arrive as they come.
+        let during = r.during > 0 || scenario.loss_percent > 0;
+        assert!(
+            during && r.after > 0,
+            "{scenario:?} {side:?}: messages arrived during ({}) and after ({}) the handover",
+            r.during,
+            r.after
+        );
+    }
+}
+
+// The offerer replaces: A plays Chromium, stops its tag and re-offers with a new transport;
+// B (default policy) reads the replacement from the new tag section and makes its own.
+#[test]
+fn the_offerer_replacing_its_transport_loses_no_message() {
+    for loss_percent in [0, 5] {
+        assert_carried_throughout(Scenario {
+            replacer: Side::A,
+            offerer: Side::A,
+            loss_percent,
+        });
+    }
+}
+
+// The answerer replaces: A (default) stops its tag and keeps its transport; B plays Chromium
+// and answers with a new one; A follows.
+#[test]
+fn the_answerer_replacing_its_transport_loses_no_message() {
+    for loss_percent in [0, 5] {
+        assert_carried_throughout(Scenario {
+            replacer: Side::B,
+            offerer: Side::A,
+            loss_percent,
+        });
+    }
+}
+
+// Roles crossed: B, the first round's answerer (DTLS client, ICE controlled), stops the tag
+// and offers with a new transport; the new transport keeps the DTLS roles (A answers passive,
+// RFC 8842 §5.5) while B's agent is now the controlling one.
+#[test]
+fn the_first_answerer_replacing_its_transport_in_its_own_offer_loses_no_message() {
+    for loss_percent in [0, 5] {
+        assert_carried_throughout(Scenario {
+            replacer: Side::B,
+            offerer: Side::B,
+            loss_percent,
+        });
+    }
+}
+
+// During the handover the old transport answers only the peer it is connected to: the peer's
+// new transport, which has the same ICE credentials, checks every address of the answer's new
+// tag section — the old one included when the default side answered before it knew it would
+// replace — and a pair with the old transport would take its DTLS handshake to the old
+// association.
+#[test]
+fn the_old_transport_ignores_the_new_transports_checks() {
+    let mut a = config();
+    a.tag_move = TagMovePolicy::NewTransport;
+    let mut net = Net::with(a, config());
+    net.session(Side::A, |s| {
+        s.add_transceiver(TrackKind::Audio, TransceiverInit::default())
+    })
+    .expect("an audio transceiver");
+    let chat = open_chat(&mut net);
+    let audio = net
+        .a
+        .session()
+        .transceiver_by_mid("0")
+        .expect("the audio transceiver")
+        .id();
+    net.session(Side::A, |s| s.transceiver_mut(audio)?.stop())
+        .expect("stop()");
+    net.negotiate(Side::A)
+        .expect("the round that moves the tag");
+    exchange(&mut net, chat, 0, 100);
+    all_arrive(&mut net, chat, 100);
+    assert!(
+        net.b.stats().dropped_retiring > 0,
+        "A's new transport checked B's old address: {:?}",
+        net.b.stats()
+    );
+}
