@@ -6,7 +6,9 @@
 //! and a DTLS endpoint, a released one is closed, `close()` aborts SCTP. The SCTP association
 //! is one per connection and runs over whichever transport's DTLS is connected.
 
-use std::collections::VecDeque;
+mod rtp;
+
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,12 +16,15 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use rtc_dtls::crypto_provider::RTCCryptoProvider;
 use tacet_sdp::{Candidate, SdpType};
-use tacet_session::{DataChannelId, DtlsRole, Effect, Session, SessionConfig, TransportId};
+use tacet_session::{
+    DataChannelId, DtlsRole, Effect, Session, SessionConfig, TransceiverId, TransportId,
+};
 
 use crate::certificate::Certificate;
 use crate::data::{ChannelId, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, TransportError};
+use crate::media::{Media, RtpPacket, TrackStats};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
 /// Upper bound of the passes of one settle (each pass drains every machine once); the
@@ -115,6 +120,8 @@ pub enum Event {
         /// The message.
         message: Message,
     },
+    /// An RTP packet for a transceiver's receiver (unprotected, routed by RFC 9143 §9.2).
+    Rtp(RtpPacket),
     /// An event of the session (negotiation-needed, track, ended, mode, ...).
     Session(tacet_session::Event),
 }
@@ -132,12 +139,18 @@ pub struct Stats {
     pub dropped_unroutable: u64,
     /// Dropped: its transport failed or was closed (traps 1 and 2).
     pub dropped_closed: u64,
-    /// Dropped: RTP/RTCP (media is not carried yet).
+    /// Dropped: RTP/RTCP that failed SRTP/SRTCP (no keys yet, unauthenticated, replayed) or
+    /// did not parse.
     pub dropped_media: u64,
+    /// Dropped: authentic RTP no receiver takes (no route by mid, SSRC or payload type,
+    /// RFC 9143 §9.2; or the receiver does not receive now).
+    pub dropped_unrouted_media: u64,
     /// Not sent: no candidate pair or DTLS session to send on yet (the sender retransmits).
     pub unsent: u64,
     /// SCTP user messages dropped: no channel, bad DCEP, wrong stream parity.
     pub dropped_sctp: u64,
+    /// RTP packets and payload bytes per transceiver, sent and received.
+    pub tracks: BTreeMap<TransceiverId, TrackStats>,
 }
 
 /// One peer connection: the session and the transport machines under it, driven by a pure step.
@@ -147,6 +160,7 @@ pub struct Connection {
     provider: Arc<dyn RTCCryptoProvider>,
     transports: Vec<Transport>,
     sctp: Sctp,
+    media: Media,
     /// How many of the session's data channels have a connection channel.
     mirrored: usize,
     happenings: Vec<(TransportId, Happening)>,
@@ -180,6 +194,7 @@ impl Connection {
             provider,
             transports: Vec::new(),
             sctp,
+            media: Media::default(),
             mirrored: 0,
             happenings: Vec::new(),
             transmits: VecDeque::new(),
@@ -220,6 +235,7 @@ impl Connection {
     pub fn stats(&self) -> Stats {
         let mut stats = self.stats.clone();
         stats.dropped_sctp = self.sctp.dropped;
+        stats.tracks = self.media.stats.clone();
         stats
     }
 
@@ -304,16 +320,17 @@ impl Connection {
             self.stats.dropped_closed += 1;
             return;
         }
+        if protocol == Protocol::Rtp {
+            let id = transport.id;
+            self.media_datagram(id, &data);
+            return;
+        }
         let bytes = BytesMut::from(&data[..]);
         let mut out = Vec::new();
         let accepted = match protocol {
             Protocol::Stun => transport.handle_stun(now, remote, bytes),
             Protocol::Dtls => transport.handle_dtls(now, bytes, &mut out),
-            Protocol::Rtp => {
-                self.stats.dropped_media += 1;
-                Ok(())
-            }
-            Protocol::Unknown => Err(()),
+            Protocol::Rtp | Protocol::Unknown => Err(()),
         };
         if accepted.is_err() {
             self.stats.dropped_malformed += 1;
@@ -406,9 +423,10 @@ impl Connection {
         }
     }
 
-    /// Carries out one session effect. Media effects (stop sending, BYE, negotiated codecs)
-    /// have nothing to act on until RTP is carried.
+    /// Carries out one session effect; the media ones (negotiated streams, stop sending, BYE)
+    /// in connection/rtp.rs.
     fn effect(&mut self, now: Instant, effect: Effect) {
+        self.media_effect(&effect);
         match effect {
             Effect::TransportCreated { transport, .. } => self.create_transport(transport),
             Effect::TransportReplaced { old, new, .. } => {
@@ -519,6 +537,7 @@ impl Connection {
     fn happening(&mut self, now: Instant, id: TransportId, happening: Happening) {
         match happening {
             Happening::Connected => {
+                self.key_media(id);
                 self.events
                     .push_back(Event::TransportConnected { transport: id });
                 let role = self

@@ -50,11 +50,13 @@ mod connection;
 mod data;
 pub mod demux;
 mod error;
+mod media;
 mod shell;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
+pub use media::{MediaPayload, RtpPacket, TrackStats};
 pub use shell::{Handle, spawn};
 pub use transport::Transmit;

@@ -59,6 +59,9 @@ pub(crate) struct Net {
     /// Datagrams each side sent.
     pub(crate) a_sent: u64,
     pub(crate) b_sent: u64,
+    /// Every datagram each side put on the link (before loss), in order: for counting media
+    /// packets by SSRC.
+    pub(crate) wire: Vec<(Side, bytes::Bytes)>,
 }
 
 pub(crate) fn config() -> SessionConfig {
@@ -88,6 +91,7 @@ impl Net {
             b_events: Vec::new(),
             a_sent: 0,
             b_sent: 0,
+            wire: Vec::new(),
         }
     }
 
@@ -133,6 +137,7 @@ impl Net {
                         Side::A => self.a_sent += 1,
                         Side::B => self.b_sent += 1,
                     }
+                    self.wire.push((side, transmit.data.clone()));
                     let to = self
                         .addresses
                         .iter()
