@@ -7,148 +7,14 @@ mod net;
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use net::{Net, Side, all_arrive, exchange, open_chat};
-use tacet_rtc::{ChannelId, Error, Event, MediaPayload, RtpPacket};
-use tacet_session::{Mode, TransceiverId};
+use net::media::{
+    call, frame, frames, payloads, rtcp_on_wire, rtp, rtp_on_wire, rtp_on_wire_is, ssrc_of, write,
+};
+use net::{Net, Side, all_arrive, exchange};
+use tacet_rtc::{Error, Event, MediaPayload};
+use tacet_session::Mode;
 use tacet_track::{ReadyState, TrackKind};
 use tacet_transceiver_fsm::Direction;
-
-/// The transceivers of one call: A's and B's audio and video (each pair shares a mid).
-struct Call {
-    chat: (ChannelId, ChannelId),
-    a_audio: TransceiverId,
-    a_video: TransceiverId,
-    b_audio: TransceiverId,
-    b_video: TransceiverId,
-}
-
-/// A adds an audio and a video track and a data channel and offers; B answers, adds its own
-/// tracks (reusing the transceivers A's offer made) and offers back: both send both kinds.
-fn call(net: &mut Net) -> Call {
-    let a_audio = net
-        .session(Side::A, |s| {
-            s.add_track(TrackKind::Audio, "a-mic".into(), vec!["a".into()])
-        })
-        .expect("A's audio");
-    let a_video = net
-        .session(Side::A, |s| {
-            s.add_track(TrackKind::Video, "a-cam".into(), vec!["a".into()])
-        })
-        .expect("A's video");
-    let chat = open_chat(net);
-    let b_audio = net
-        .session(Side::B, |s| {
-            s.add_track(TrackKind::Audio, "b-mic".into(), vec!["b".into()])
-        })
-        .expect("B's audio");
-    let b_video = net
-        .session(Side::B, |s| {
-            s.add_track(TrackKind::Video, "b-cam".into(), vec!["b".into()])
-        })
-        .expect("B's video");
-    net.negotiate(Side::B).expect("B's offer");
-    net.run_for(Duration::from_millis(100));
-    let mid = |net: &Net, side: Side, id| {
-        let conn = if side == Side::A { &net.a } else { &net.b };
-        conn.session()
-            .transceiver(id)
-            .and_then(|t| t.mid().cloned())
-            .expect("a mid")
-    };
-    assert_eq!(mid(net, Side::A, a_audio), mid(net, Side::B, b_audio));
-    assert_eq!(mid(net, Side::A, a_video), mid(net, Side::B, b_video));
-    Call {
-        chat,
-        a_audio,
-        a_video,
-        b_audio,
-        b_video,
-    }
-}
-
-/// The payload of frame `n` of `label`.
-fn frame(label: &str, n: u32) -> Bytes {
-    Bytes::from(format!("{label}-{n}").into_bytes())
-}
-
-/// `side` writes frames `from..from + count` of `label` on `transceiver` (20 ms of audio at
-/// 48 kHz apart); every write is accepted.
-fn write(
-    net: &mut Net,
-    side: Side,
-    transceiver: TransceiverId,
-    label: &str,
-    from: u32,
-    count: u32,
-) {
-    for n in from..from + count {
-        let now = net.now;
-        net.conn(side)
-            .write_rtp(
-                now,
-                transceiver,
-                MediaPayload {
-                    payload: frame(label, n),
-                    timestamp: n * 960,
-                    marker: n % 5 == 4,
-                },
-            )
-            .expect("the sender sends");
-        net.collect();
-    }
-}
-
-/// The RTP packets `side` delivered for `transceiver`.
-fn rtp(net: &Net, side: Side, transceiver: TransceiverId) -> Vec<&RtpPacket> {
-    net.events(side)
-        .iter()
-        .filter_map(|e| match e {
-            Event::Rtp(p) if p.transceiver == transceiver => Some(p),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The payloads of frames `from..to` of `label`.
-fn frames(label: &str, from: u32, to: u32) -> Vec<Bytes> {
-    (from..to).map(|n| frame(label, n)).collect()
-}
-
-fn payloads(packets: &[&RtpPacket]) -> Vec<Bytes> {
-    packets.iter().map(|p| p.payload.clone()).collect()
-}
-
-fn ssrc_of(net: &Net, side: Side, transceiver: TransceiverId) -> u32 {
-    let conn = if side == Side::A { &net.a } else { &net.b };
-    conn.session()
-        .transceiver(transceiver)
-        .expect("the transceiver")
-        .sender()
-        .ssrcs()[0]
-}
-
-/// The SRTP packets (not SRTCP) `side` put on the link with `ssrc`, counted from wire entry
-/// `from` (the SSRC is in the clear, RFC 3711 §3.1).
-fn rtp_on_wire(net: &Net, side: Side, ssrc: u32, from: usize) -> usize {
-    net.wire[from..]
-        .iter()
-        .filter(|(s, data)| *s == side && rtp_on_wire_is(data, ssrc))
-        .count()
-}
-
-/// The SRTCP packets `side` put on the link whose first packet's sender SSRC is `ssrc`, from
-/// wire entry `from` (the first 8 bytes of SRTCP are in the clear, RFC 3711 §3.4).
-fn rtcp_on_wire(net: &Net, side: Side, ssrc: u32, from: usize) -> usize {
-    net.wire[from..]
-        .iter()
-        .filter(|(s, data)| {
-            *s == side
-                && matches!(data.get(1), Some(192..=223))
-                && data.get(4..8) == Some(&ssrc.to_be_bytes()[..])
-        })
-        .count()
-}
 
 fn has(net: &Net, side: Side, event: &Event) -> bool {
     net.events(side).contains(event)
@@ -230,12 +96,6 @@ fn audio_and_video_flow_both_ways_over_srtp() {
         .map(|(_, d)| d.len())
         .expect("A's audio on the wire");
     assert_eq!(first, 12 + 8 + frame("a-audio", 0).len() + 16);
-}
-
-fn rtp_on_wire_is(data: &[u8], ssrc: u32) -> bool {
-    matches!(data.first(), Some(128..=191))
-        && !matches!(data.get(1), Some(192..=223))
-        && data.get(8..12) == Some(&ssrc.to_be_bytes()[..])
 }
 
 fn session_event(net: &Net, side: Side, event: tacet_session::Event) -> bool {
@@ -544,4 +404,108 @@ fn writing_where_nothing_may_be_sent_is_a_typed_error() {
         net.b.write_rtp(now, b_audio, media()),
         Err(Error::NotSending { .. })
     ));
+}
+
+/// A copy of a packet B accepted, and a copy with one payload byte flipped, are dropped and
+/// counted (RFC 3711 §3.3: replay protection, message authentication); nothing is delivered
+/// twice and the stream goes on.
+#[test]
+fn replayed_and_tampered_srtp_is_dropped_and_counted() {
+    let mut net = Net::new();
+    let c = call(&mut net);
+    write(&mut net, Side::A, c.a_audio, "a-audio", 0, 5);
+    net.run_for(Duration::from_millis(50));
+    let ssrc = ssrc_of(&net, Side::A, c.a_audio);
+    let genuine = net
+        .wire
+        .iter()
+        .find(|(s, d)| *s == Side::A && rtp_on_wire_is(d, ssrc))
+        .map(|(_, d)| d.to_vec())
+        .expect("A's first audio packet");
+    let (a, b) = (net.address(Side::A), net.address(Side::B));
+    let before = net.b.stats().dropped_media;
+    net.inject(Side::B, b, a, genuine.clone());
+    let mut tampered = genuine;
+    let last = tampered.len() - 20;
+    tampered[last] ^= 0x01;
+    net.inject(Side::B, b, a, tampered);
+    assert_eq!(net.b.stats().dropped_media, before + 2);
+    write(&mut net, Side::A, c.a_audio, "a-audio", 5, 5);
+    net.run_for(Duration::from_millis(50));
+    assert_eq!(
+        payloads(&rtp(&net, Side::B, c.b_audio)),
+        frames("a-audio", 0, 10)
+    );
+    assert_eq!(net.b.stats().tracks[&c.b_audio].packets_received, 10);
+}
+
+/// Without the mid header extension (B's configuration has none, so the answer drops it),
+/// RTP is routed by the SSRCs of the offer's `a=ssrc` lines (RFC 9143 §9.2): two audio
+/// transceivers, same payload types, each gets its own stream. With those lines removed in
+/// flight, only the payload type is left: it routes audio and video apart, and two audio
+/// transceivers not at all (dropped and counted, never guessed).
+#[test]
+fn without_the_mid_extension_rtp_is_routed_by_ssrc_then_by_payload_type() {
+    use TrackKind::{Audio, Video};
+    for (second, strip_ssrc_lines, routed) in [
+        (Audio, false, true),
+        (Video, true, true),
+        (Audio, true, false),
+    ] {
+        let mut b = net::config();
+        b.codecs.audio_extensions.clear();
+        b.codecs.video_extensions.clear();
+        let mut net = Net::with(net::config(), b);
+        let first = net
+            .session(Side::A, |s| s.add_track(Audio, "one".into(), vec![]))
+            .expect("audio");
+        let other = net
+            .session(Side::A, |s| s.add_track(second, "two".into(), vec![]))
+            .expect("second");
+        net.negotiate_with(Side::A, |offer| {
+            if strip_ssrc_lines {
+                offer
+                    .split_inclusive("\r\n")
+                    .filter(|l| !l.starts_with("a=ssrc"))
+                    .collect()
+            } else {
+                offer
+            }
+        })
+        .expect("offer/answer");
+        net.run_for(Duration::from_secs(2));
+        write(&mut net, Side::A, first, "one", 0, 10);
+        write(&mut net, Side::A, other, "two", 0, 10);
+        net.run_for(Duration::from_millis(50));
+        // No extension on the wire: the header is 12 bytes, GCM's tag 16.
+        let ssrc = ssrc_of(&net, Side::A, first);
+        let size = net
+            .wire
+            .iter()
+            .find(|(s, d)| *s == Side::A && rtp_on_wire_is(d, ssrc))
+            .map(|(_, d)| d.len());
+        assert_eq!(size, Some(12 + frame("one", 0).len() + 16));
+        let mut b_ids = net.b.session().transceivers().map(|t| t.id());
+        let (b_first, b_other) = (b_ids.next().expect("one"), b_ids.next().expect("two"));
+        let case = format!("{second:?}, a=ssrc stripped: {strip_ssrc_lines}");
+        if routed {
+            assert_eq!(
+                payloads(&rtp(&net, Side::B, b_first)),
+                frames("one", 0, 10),
+                "{case}"
+            );
+            assert_eq!(
+                payloads(&rtp(&net, Side::B, b_other)),
+                frames("two", 0, 10),
+                "{case}"
+            );
+            assert_eq!(net.b.stats().dropped_unrouted_media, 0, "{case}");
+        } else {
+            assert!(
+                !net.b_events.iter().any(|e| matches!(e, Event::Rtp(_))),
+                "{case}"
+            );
+            assert_eq!(net.b.stats().dropped_unrouted_media, 20, "{case}");
+        }
+    }
 }

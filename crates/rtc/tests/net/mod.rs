@@ -6,6 +6,8 @@
 
 #![allow(dead_code, reason = "each test binary uses part of the kit")]
 
+pub(crate) mod media;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
