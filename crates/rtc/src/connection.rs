@@ -7,6 +7,9 @@
 //! is one per connection and runs over whichever transport's DTLS is connected.
 
 mod rtp;
+mod state;
+
+pub use state::DtlsTransportState;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;

@@ -54,7 +54,7 @@ mod media;
 mod shell;
 mod transport;
 
-pub use connection::{Command, Connection, Event, Input, Stats};
+pub use connection::{Command, Connection, DtlsTransportState, Event, Input, Stats};
 pub use data::{ChannelId, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
 pub use media::{MediaPayload, RtpPacket, TrackStats};

@@ -188,8 +188,10 @@ impl Media {
         self.keys.contains_key(&transport)
     }
 
-    /// An answer was applied: the transceiver's sender and receiver streams as negotiated.
-    /// `local` and `remote` are the session's current descriptions.
+    /// An answer was applied: the transceiver's sender and receiver streams as negotiated
+    /// (`ssrc` is `None` when the negotiated direction does not send; the session's
+    /// `may_send` is what write_rtp checks). `local` and `remote` are the session's current
+    /// descriptions.
     #[allow(
         clippy::too_many_arguments,
         reason = "the fields of one MediaNegotiated effect"
@@ -208,28 +210,26 @@ impl Media {
         if let Some(id) = mid_extension {
             self.mid_extensions.insert(transport, id);
         }
-        match (codecs.first(), ssrc) {
-            (Some(codec), Some(ssrc)) => {
-                let stopped = self.senders.get(&transceiver).is_some_and(|s| s.stopped);
-                let sequence = self
-                    .senders
-                    .get(&transceiver)
-                    .map_or_else(|| first_sequence(ssrc), |s| s.sequence);
-                self.senders.insert(
-                    transceiver,
-                    Sender {
-                        transport,
-                        mid: mid.to_owned(),
-                        ssrc,
-                        payload_type: codec.pt,
-                        mid_extension,
-                        sequence,
-                        stopped,
-                    },
-                );
-            }
-            _ => {
-                self.senders.remove(&transceiver);
+        // The entry outlives a direction that does not send: its sequence numbers go on when
+        // sending resumes (RFC 3550 §5.1), and an SRTP index is never used twice under one key
+        // (RFC 3711 §9.1: a reused index reuses keystream).
+        if let (Some(codec), Some(ssrc)) = (codecs.first(), ssrc) {
+            let entry = self.senders.entry(transceiver).or_insert_with(|| Sender {
+                transport,
+                mid: mid.to_owned(),
+                ssrc,
+                payload_type: codec.pt,
+                mid_extension,
+                sequence: first_sequence(ssrc),
+                stopped: false,
+            });
+            entry.transport = transport;
+            entry.mid = mid.to_owned();
+            entry.payload_type = codec.pt;
+            entry.mid_extension = mid_extension;
+            if entry.ssrc != ssrc {
+                entry.ssrc = ssrc;
+                entry.sequence = first_sequence(ssrc);
             }
         }
         let payload_types = codecs

@@ -509,3 +509,30 @@ fn without_the_mid_extension_rtp_is_routed_by_ssrc_then_by_payload_type() {
         }
     }
 }
+
+/// A sender that stops sending by direction and resumes continues its sequence numbers: an
+/// SRTP index is never used twice under one key (RFC 3711 §9.1; the peer's replay window
+/// would drop the repeats too).
+#[test]
+fn a_sender_resuming_after_inactive_continues_its_sequence_numbers() {
+    let mut net = Net::new();
+    let c = call(&mut net);
+    write(&mut net, Side::A, c.a_audio, "a-audio", 0, 5);
+    net.run_for(Duration::from_millis(50));
+    for direction in [Direction::Inactive, Direction::SendRecv] {
+        net.session(Side::A, |s| {
+            s.transceiver_mut(c.a_audio)?.set_direction(direction)
+        })
+        .expect("direction");
+        net.negotiate(Side::A).expect("the round");
+        net.run_for(Duration::from_millis(50));
+    }
+    write(&mut net, Side::A, c.a_audio, "a-audio", 5, 5);
+    net.run_for(Duration::from_millis(50));
+    let got = rtp(&net, Side::B, c.b_audio);
+    assert_eq!(payloads(&got), frames("a-audio", 0, 10));
+    for pair in got.windows(2) {
+        assert_eq!(pair[1].sequence, pair[0].sequence.wrapping_add(1));
+    }
+    assert_eq!(net.b.stats().dropped_media, 0);
+}

@@ -152,3 +152,57 @@ pub(crate) fn rtp_on_wire_is(data: &[u8], ssrc: u32) -> bool {
         && !matches!(data.get(1), Some(192..=223))
         && data.get(8..12) == Some(&ssrc.to_be_bytes()[..])
 }
+
+/// Runs `span` of virtual time while `side`'s application gives `transceiver` a frame every
+/// 20 ms, as a live source does; returns the next frame number (see [`pump_all`]).
+pub(crate) fn pump(
+    net: &mut Net,
+    side: Side,
+    transceiver: TransceiverId,
+    label: &str,
+    next: u32,
+    span: Duration,
+) -> u32 {
+    pump_all(net, &[(side, transceiver)], label, next, span)
+}
+
+/// Runs `span` of virtual time while each application gives each of its `senders` a frame
+/// every 20 ms, as live sources do; returns the next frame number. A frame refused with
+/// [`tacet_rtc::Error::NotSending`] (the negotiated direction does not send) or
+/// [`tacet_rtc::Error::MediaTransportNotConnected`] (DTLS not up yet) is one the source
+/// produced and nothing sent, as in a browser; any other refusal fails the test.
+pub(crate) fn pump_all(
+    net: &mut Net,
+    senders: &[(Side, TransceiverId)],
+    label: &str,
+    mut next: u32,
+    span: Duration,
+) -> u32 {
+    let end = net.now + span;
+    while net.now < end {
+        for &(side, transceiver) in senders {
+            let now = net.now;
+            let written = net.conn(side).write_rtp(
+                now,
+                transceiver,
+                MediaPayload {
+                    payload: frame(label, next),
+                    timestamp: next * 960,
+                    marker: false,
+                },
+            );
+            match written {
+                Ok(())
+                | Err(
+                    tacet_rtc::Error::NotSending { .. }
+                    | tacet_rtc::Error::MediaTransportNotConnected { .. },
+                ) => {}
+                Err(e) => panic!("{label} frame {next} on {side:?} {transceiver:?}: {e}"),
+            }
+        }
+        next += 1;
+        net.collect();
+        net.run_for(Duration::from_millis(20));
+    }
+    next
+}
