@@ -105,7 +105,7 @@ fn session_event(net: &Net, side: Side, event: tacet_session::Event) -> bool {
 /// Stops A's video transceiver (mid 1, not the BUNDLE tag) while audio, video and the data
 /// channel are all flowing, with three video packets written and not yet taken off the
 /// connection.
-// spec: 1.3a 1.3b
+// spec: 1.3c, 6.12
 #[test]
 fn stopping_a_non_tag_transceiver_mid_stream_sends_a_bye_and_not_one_more_packet() {
     let mut net = Net::new();
@@ -225,7 +225,7 @@ fn stopping_a_non_tag_transceiver_mid_stream_sends_a_bye_and_not_one_more_packet
 /// `stop_media()`: every media sender says BYE and stops; after the round the session is
 /// data-only and the channel never missed a message; a new track then takes a recycled
 /// m-line and carries media again.
-// spec: 1.3a
+// spec: 1.3c
 #[test]
 fn stop_media_goes_data_only_and_a_new_track_recycles_an_m_line_that_carries_media() {
     let mut net = Net::new();
@@ -318,6 +318,7 @@ fn stop_media_goes_data_only_and_a_new_track_recycles_an_m_line_that_carries_med
 }
 
 /// `close()`: the receiver tracks end on the closing side; the peer hears the BYEs and mutes.
+// spec: 1.8a, 1.9b
 #[test]
 fn close_ends_the_receiver_tracks_and_the_peer_mutes() {
     let mut net = Net::new();

@@ -170,6 +170,7 @@ fn not_negotiating_bundle_creates_two_separate_ice_and_dtls_transports() {
 
 // #72: before the answer pc1's sections have a transport each; the answer bundles them on the
 // first, and the second DTLS transport's state becomes "closed".
+// spec: 1.6d
 #[test]
 fn bundles_on_the_first_transport_and_closes_the_second() {
     let mut net = balanced_pair();

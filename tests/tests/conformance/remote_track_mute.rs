@@ -99,6 +99,7 @@ fn change_direction(net: &mut Net, t1: TransceiverId, direction: Direction) {
 }
 
 // #63
+// spec: 1.9a
 #[test]
 fn ontrack_track_goes_from_muted_to_unmuted() {
     let mut net = Net::new();
@@ -118,6 +119,7 @@ fn ontrack_track_goes_from_muted_to_unmuted() {
 }
 
 // #64
+// spec: 1.9c
 #[test]
 fn changing_transceiver_direction_to_inactive_mutes_the_remote_track() {
     let mut net = Net::new();
@@ -138,6 +140,7 @@ fn changing_transceiver_direction_to_inactive_mutes_the_remote_track() {
 }
 
 // #65
+// spec: 1.9a, 1.9c
 #[test]
 fn changing_transceiver_direction_to_sendrecv_unmutes_the_remote_track() {
     let mut net = Net::new();
@@ -168,6 +171,7 @@ fn changing_transceiver_direction_to_sendrecv_unmutes_the_remote_track() {
 
 // #66: pc1.close() stops its transceivers: each sends an RTCP BYE (RFC 3550 §6.6), which mutes
 // pc2's remote track.
+// spec: 1.8a, 1.9b, 6.12
 #[test]
 fn pc_close_mutes_remote_tracks() {
     let mut net = Net::new();

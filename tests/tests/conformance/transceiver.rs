@@ -608,6 +608,7 @@ fn exchange_crossed(net: &mut net::Net) {
 
 // #21, over two tacet-rtc connections on crates/rtc's in-memory link; the noise streams are
 // the applications writing a frame every 20 ms on each sender.
+// spec: 1.9a, 1.9c
 #[test]
 fn check_mute() {
     use net::Side;
