@@ -24,7 +24,7 @@ use tacet_session::{
 };
 
 use crate::certificate::Certificate;
-use crate::data::{ChannelId, DataEvent, Message, Sctp};
+use crate::data::{ChannelId, ChannelStats, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, TransportError};
 use crate::media::{Media, RtpPacket, TrackStats};
@@ -154,6 +154,8 @@ pub struct Stats {
     pub dropped_sctp: u64,
     /// RTP packets and payload bytes per transceiver, sent and received.
     pub tracks: BTreeMap<TransceiverId, TrackStats>,
+    /// Messages and bytes per data channel, sent and received.
+    pub channels: BTreeMap<ChannelId, ChannelStats>,
 }
 
 /// One peer connection: the session and the transport machines under it, driven by a pure step.
@@ -280,7 +282,14 @@ impl Connection {
                 self.set_local_address(transport, addr)
             }
             Input::Command(Command::Send { channel, message }) => {
-                self.sctp.send(now, channel, message)
+                let size = message.len() as u64;
+                let sent = self.sctp.send(now, channel, message);
+                if sent.is_ok() {
+                    let stats = self.stats.channels.entry(channel).or_default();
+                    stats.messages_sent += 1;
+                    stats.bytes_sent += size;
+                }
+                sent
             }
         };
         self.settle(now);
@@ -409,6 +418,9 @@ impl Connection {
                     DataEvent::Connected => Event::SctpConnected,
                     DataEvent::Open { channel, label } => Event::DataChannelOpen { channel, label },
                     DataEvent::Message { channel, message } => {
+                        let stats = self.stats.channels.entry(channel).or_default();
+                        stats.messages_received += 1;
+                        stats.bytes_received += message.len() as u64;
                         Event::DataChannelMessage { channel, message }
                     }
                     DataEvent::Lost(reason) => Event::SctpLost { reason },

@@ -51,6 +51,35 @@ pub enum Message {
     Binary(Bytes),
 }
 
+impl Message {
+    /// Its size in bytes (UTF-8 for text), as webrtc-pc counts `bytesSent`/`bytesReceived`.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Text(text) => text.len(),
+            Self::Binary(data) => data.len(),
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One data channel's counters (webrtc-stats RTCDataChannelStats: messagesSent, bytesSent,
+/// messagesReceived, bytesReceived).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChannelStats {
+    /// Messages the application sent (accepted by `send`).
+    pub messages_sent: u64,
+    /// Their bytes.
+    pub bytes_sent: u64,
+    /// Messages delivered to the application.
+    pub messages_received: u64,
+    /// Their bytes.
+    pub bytes_received: u64,
+}
+
 /// What the association and its channels report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum DataEvent {

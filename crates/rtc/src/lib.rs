@@ -55,7 +55,7 @@ mod shell;
 mod transport;
 
 pub use connection::{Command, Connection, DtlsTransportState, Event, Input, Stats};
-pub use data::{ChannelId, Message};
+pub use data::{ChannelId, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
 pub use media::{MediaPayload, RtpPacket, TrackStats};
 pub use shell::{Handle, spawn};

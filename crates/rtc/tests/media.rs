@@ -315,6 +315,21 @@ fn stop_media_goes_data_only_and_a_new_track_recycles_an_m_line_that_carries_med
     ));
     assert_eq!(net.a.session().mode(), Mode::MediaAndData);
     all_arrive(&mut net, c.chat, 80);
+    // The channel's counters: 80 numbered messages each way ("a0".."a79", "b0".."b79").
+    let bytes: u64 = (0..80).map(|i| format!("a{i}").len() as u64).sum();
+    for (side, channel) in [(Side::A, c.chat.0), (Side::B, c.chat.1)] {
+        let stats = net.conn(side).stats().channels[&channel];
+        assert_eq!(
+            stats,
+            tacet_rtc::ChannelStats {
+                messages_sent: 80,
+                bytes_sent: bytes,
+                messages_received: 80,
+                bytes_received: bytes,
+            },
+            "{side:?}"
+        );
+    }
 }
 
 /// `close()`: the receiver tracks end on the closing side; the peer hears the BYEs and mutes.
