@@ -345,37 +345,17 @@ impl Media {
     ) -> Option<(TransportId, Bytes)> {
         let sender = self.senders.get(&transceiver)?;
         let keys = self.keys.get_mut(&sender.transport)?;
-        let reporter = *ssrcs.first()?;
-        // RFC 3550 §6.4.2: a participant that is no longer sending reports with an RR; with no
-        // reception to report it carries no report block.
-        let mut packets: Vec<Box<dyn rtc_rtcp::Packet>> = vec![Box::new(ReceiverReport {
-            ssrc: reporter,
-            ..ReceiverReport::default()
-        })];
         let cname = local
             .and_then(|d| d.media_by_mid(&sender.mid))
             .and_then(|(_, section)| {
+                let reporter = *ssrcs.first()?;
                 section
                     .attributes
                     .ssrcs()
                     .find(|s| s.ssrc() == reporter && s.attribute() == "cname")
                     .and_then(|s| s.attribute_value().map(str::to_owned))
             });
-        if let Some(cname) = cname {
-            packets.push(Box::new(SourceDescription {
-                chunks: vec![SourceDescriptionChunk {
-                    source: reporter,
-                    items: vec![SourceDescriptionItem {
-                        sdes_type: SdesType::SdesCname,
-                        text: Bytes::from(cname.into_bytes()),
-                    }],
-                }],
-            }));
-        }
-        packets.push(Box::new(Goodbye {
-            sources: ssrcs.to_vec(),
-            reason: Bytes::new(),
-        }));
+        let packets = compound_bye(ssrcs, cname)?;
         let plain = rtc_rtcp::packet::marshal(&packets).ok()?;
         let protected = keys.local.encrypt_rtcp(&plain).ok()?;
         Some((sender.transport, protected.freeze()))
@@ -463,6 +443,35 @@ impl Media {
             _ => None,
         }
     }
+}
+
+/// The compound RTCP packet that ends the streams `ssrcs` (RFC 3550 §6.1: it starts with a
+/// report and carries the CNAME; §6.6: BYE last): RR from the first SSRC, SDES CNAME when
+/// known, BYE for all. `None` without an SSRC.
+fn compound_bye(ssrcs: &[u32], cname: Option<String>) -> Option<Vec<Box<dyn rtc_rtcp::Packet>>> {
+    let reporter = *ssrcs.first()?;
+    // RFC 3550 §6.4.2: a participant that is no longer sending reports with an RR; with no
+    // reception to report it carries no report block.
+    let mut packets: Vec<Box<dyn rtc_rtcp::Packet>> = vec![Box::new(ReceiverReport {
+        ssrc: reporter,
+        ..ReceiverReport::default()
+    })];
+    if let Some(cname) = cname {
+        packets.push(Box::new(SourceDescription {
+            chunks: vec![SourceDescriptionChunk {
+                source: reporter,
+                items: vec![SourceDescriptionItem {
+                    sdes_type: SdesType::SdesCname,
+                    text: Bytes::from(cname.into_bytes()),
+                }],
+            }],
+        }));
+    }
+    packets.push(Box::new(Goodbye {
+        sources: ssrcs.to_vec(),
+        reason: Bytes::new(),
+    }));
+    Some(packets)
 }
 
 /// RFC 5761 §4: with RTP and RTCP on one port, the second byte tells them apart — RTCP packet
@@ -575,6 +584,27 @@ mod tests {
         assert!(!is_rtcp(&[0x80, 111, 0, 1]));
         assert!(!is_rtcp(&[0x80, 111 | 0x80, 0, 1]));
         assert!(!is_rtcp(&[0x80]));
+    }
+
+    #[test]
+    fn the_bye_is_a_valid_compound_packet_ending_every_ssrc() {
+        let packets = compound_bye(&[7, 8], Some("cname-1".into())).expect("an SSRC");
+        let wire = rtc_rtcp::packet::marshal(&packets).expect("marshals");
+        assert!(is_rtcp(&wire));
+        let read = rtc_rtcp::packet::unmarshal(&mut wire.freeze()).expect("parses");
+        let compound = rtc_rtcp::compound_packet::CompoundPacket(read);
+        // RFC 3550 §6.1: a report first, then the SDES with the CNAME.
+        compound.validate().expect("a valid compound packet");
+        assert_eq!(
+            compound.cname().expect("a CNAME"),
+            Bytes::from_static(b"cname-1")
+        );
+        let bye = compound.0[2]
+            .as_any()
+            .downcast_ref::<Goodbye>()
+            .expect("BYE last");
+        assert_eq!(bye.sources, vec![7, 8]);
+        assert!(compound_bye(&[], None).is_none());
     }
 
     #[test]

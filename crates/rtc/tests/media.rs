@@ -147,6 +147,14 @@ fn stopping_a_non_tag_transceiver_mid_stream_sends_a_bye_and_not_one_more_packet
     // compound SRTCP packet from that SSRC (RR, SDES, BYE: RFC 3550 §6.1, §6.6) does.
     assert_eq!(rtp_on_wire(&net, Side::A, video_ssrc, before_stop), 0);
     assert_eq!(rtcp_on_wire(&net, Side::A, video_ssrc, before_stop), 1);
+    // Its size shows the three parts: RR 8, SDES with the session's 16-character CNAME 28,
+    // BYE for the media and RTX SSRCs 16 (rtc-rtcp writes an empty reason as a zero length
+    // byte, padded), then the SRTCP index 4 and GCM's tag 16.
+    let bye = net.wire[before_stop..]
+        .iter()
+        .find(|(s, d)| *s == Side::A && d.get(4..8) == Some(&video_ssrc.to_be_bytes()[..]))
+        .map(|(_, d)| d.len());
+    assert_eq!(bye, Some(8 + 28 + 16 + 4 + 16));
     // Writing to the stopped sender is refused by name.
     let now = net.now;
     let refused = net.a.write_rtp(
@@ -414,6 +422,14 @@ fn writing_where_nothing_may_be_sent_is_a_typed_error() {
     net.a
         .write_rtp(now, audio, media())
         .expect("connected and sending");
+    // Another session's transceiver id is refused as webrtc-pc refuses a foreign sender.
+    let foreign = net.b.session().transceivers().next().expect("it").id();
+    assert_eq!(
+        net.a.write_rtp(now, foreign, media()),
+        Err(Error::Session(tacet_session::Error::ForeignTransceiver(
+            foreign
+        )))
+    );
     // B's own transceiver for A's audio answered recvonly: B does not send on it.
     let b_audio = net.b.session().transceivers().next().expect("it").id();
     assert!(matches!(
