@@ -56,6 +56,7 @@ pub mod demux;
 mod error;
 mod media;
 mod shell;
+mod srtp;
 mod transport;
 
 pub use connection::{Command, Connection, DtlsTransportState, Event, Input, Stats};

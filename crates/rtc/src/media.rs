@@ -20,33 +20,20 @@ use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;
 use rtc_dtls::crypto_provider::RTCCrypto;
-use rtc_dtls::extension::extension_use_srtp::SrtpProtectionProfile;
 use rtc_rtcp::goodbye::Goodbye;
 use rtc_rtcp::receiver_report::ReceiverReport;
 use rtc_rtcp::source_description::{
     SdesType, SourceDescription, SourceDescriptionChunk, SourceDescriptionItem,
 };
 use rtc_shared::marshal::{Marshal, Unmarshal};
-use rtc_srtp::config::{Config as SrtpConfig, LABEL_EXTRACTOR_DTLS_SRTP};
-use rtc_srtp::context::Context;
-use rtc_srtp::option::{srtcp_replay_protection, srtp_replay_protection};
-use rtc_srtp::protection_profile::ProtectionProfile;
 use tacet_sdp::SessionDescription;
 use tacet_session::codecs::NegotiatedCodec;
 use tacet_session::{TransceiverId, TransportId};
 
-/// The SRTP protection profiles offered in DTLS `use_srtp`, most preferred first: AES-GCM
-/// (RFC 7714) and the profile every WebRTC endpoint has (RFC 8827 §6.5 requires
-/// SRTP_AES128_CM_HMAC_SHA1_80).
-pub(crate) const SRTP_PROFILES: [SrtpProtectionProfile; 2] = [
-    SrtpProtectionProfile::Srtp_Aead_Aes_128_Gcm,
-    SrtpProtectionProfile::Srtp_Aes128_Cm_Hmac_Sha1_80,
-];
+use crate::srtp::{Keys, keys};
 
 /// The RTP header extension that carries the mid (RFC 9143 §15.1).
 const MID_EXTENSION: &str = "urn:ietf:params:rtp-hdrext:sdes:mid";
-/// Replay windows of the remote contexts (RFC 3711 §3.3.2 recommends at least 64).
-const REPLAY_WINDOW: usize = 128;
 
 /// One frame (or ready RTP payload) the application sends on a transceiver's sender.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,7 +80,7 @@ pub struct TrackStats {
 
 /// Why a received media datagram was dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Drop {
+pub(crate) enum Dropped {
     /// Unprotect failed: no keys yet, unauthenticated, replayed, or not RTP/RTCP at all.
     Unprotect,
     /// Authentic RTP no receiver takes: no route (RFC 9143 §9.2), or the receiver is not
@@ -110,12 +97,6 @@ pub(crate) enum Arrival {
     Bye(Vec<TransceiverId>),
     /// RTCP with nothing the connection acts on.
     Rtcp,
-}
-
-/// The SRTP contexts of one transport.
-struct Keys {
-    local: Context,
-    remote: Context,
 }
 
 /// A sender's stream, from the last `MediaNegotiated` effect.
@@ -270,6 +251,8 @@ impl Media {
 
     /// The transport `old` was replaced by `new` (same BUNDLE group): the streams move.
     pub(crate) fn replace_transport(&mut self, old: TransportId, new: TransportId) {
+        // The new transport gets its own keys from its own handshake.
+        self.forget_transport(old);
         for sender in self.senders.values_mut().filter(|s| s.transport == old) {
             sender.transport = new;
         }
@@ -362,15 +345,19 @@ impl Media {
     }
 
     /// An SRTP or SRTCP datagram on `transport`: unprotected and routed.
-    pub(crate) fn receive(&mut self, transport: TransportId, data: &[u8]) -> Result<Arrival, Drop> {
-        let keys = self.keys.get_mut(&transport).ok_or(Drop::Unprotect)?;
+    pub(crate) fn receive(
+        &mut self,
+        transport: TransportId,
+        data: &[u8],
+    ) -> Result<Arrival, Dropped> {
+        let keys = self.keys.get_mut(&transport).ok_or(Dropped::Unprotect)?;
         if is_rtcp(data) {
             let plain = keys
                 .remote
                 .decrypt_rtcp(data)
-                .map_err(|_| Drop::Unprotect)?;
+                .map_err(|_| Dropped::Unprotect)?;
             let packets =
-                rtc_rtcp::packet::unmarshal(&mut plain.freeze()).map_err(|_| Drop::Unprotect)?;
+                rtc_rtcp::packet::unmarshal(&mut plain.freeze()).map_err(|_| Dropped::Unprotect)?;
             let mut ended = Vec::new();
             for packet in &packets {
                 if let Some(bye) = packet.as_any().downcast_ref::<Goodbye>() {
@@ -389,11 +376,14 @@ impl Media {
                 Arrival::Bye(ended)
             });
         }
-        let plain = keys.remote.decrypt_rtp(data).map_err(|_| Drop::Unprotect)?;
+        let plain = keys
+            .remote
+            .decrypt_rtp(data)
+            .map_err(|_| Dropped::Unprotect)?;
         let packet =
-            rtc_rtp::Packet::unmarshal(&mut plain.freeze()).map_err(|_| Drop::Unprotect)?;
+            rtc_rtp::Packet::unmarshal(&mut plain.freeze()).map_err(|_| Dropped::Unprotect)?;
         let header = &packet.header;
-        let transceiver = self.route(transport, header).ok_or(Drop::Unrouted)?;
+        let transceiver = self.route(transport, header).ok_or(Dropped::Unrouted)?;
         Ok(Arrival::Rtp(RtpPacket {
             transceiver,
             ssrc: header.ssrc,
@@ -522,53 +512,6 @@ fn mid_extension(
         (Some(a), Some(b)) if a == b && (1..=14).contains(&a) => u8::try_from(a).ok(),
         _ => None,
     }
-}
-
-/// The SRTP contexts from a finished handshake.
-fn keys(state: Option<&rtc_dtls::state::State>, crypto: &dyn RTCCrypto) -> Result<Keys, String> {
-    let state = state.ok_or("no DTLS session state")?;
-    let profile = match state.srtp_protection_profile() {
-        SrtpProtectionProfile::Srtp_Aead_Aes_128_Gcm => ProtectionProfile::AeadAes128Gcm,
-        SrtpProtectionProfile::Srtp_Aes128_Cm_Hmac_Sha1_80 => {
-            ProtectionProfile::Aes128CmHmacSha1_80
-        }
-        other => {
-            return Err(format!(
-                "DTLS negotiated no SRTP profile tacet offered (RFC 5764 §4.1.2): {other:?}"
-            ));
-        }
-    };
-    let mut config = SrtpConfig {
-        profile,
-        ..SrtpConfig::default()
-    };
-    let material = state
-        .export_keying_material(LABEL_EXTRACTOR_DTLS_SRTP, &[], config.keying_material_len())
-        .map_err(|e| format!("DTLS exporter (RFC 5705): {e}"))?;
-    config
-        .set_session_keys_from_keying_material(material.as_ref(), state.is_client())
-        .map_err(|e| e.to_string())?;
-    let k = &config.keys;
-    let local = Context::new(
-        &k.local_master_key,
-        &k.local_master_salt,
-        profile,
-        None,
-        None,
-        crypto,
-    )
-    .map_err(|e| e.to_string())?;
-    // RFC 3711 §3.3.2: the receiver rejects replayed packets.
-    let remote = Context::new(
-        &k.remote_master_key,
-        &k.remote_master_salt,
-        profile,
-        Some(srtp_replay_protection(REPLAY_WINDOW)),
-        Some(srtcp_replay_protection(REPLAY_WINDOW)),
-        crypto,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(Keys { local, remote })
 }
 
 #[cfg(test)]

@@ -244,7 +244,7 @@ impl Transport {
             // RFC 8842 §5 / RFC 7627: WebRTC endpoints use the extended master secret.
             .with_extended_master_secret(ExtendedMasterSecretType::Require)
             // RFC 5764 §4.1.1 use_srtp: SRTP keys come from this handshake (media.rs).
-            .with_srtp_protection_profiles(crate::media::SRTP_PROFILES.to_vec())
+            .with_srtp_protection_profiles(crate::srtp::SRTP_PROFILES.to_vec())
             .build(role == DtlsRole::Client, None)
             .map(Arc::new)
             .map_err(|e| TransportError::Start(e.to_string()))

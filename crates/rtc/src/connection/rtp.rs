@@ -8,7 +8,7 @@ use tacet_session::{Effect, TransceiverId, TransportId};
 
 use super::{Connection, Event};
 use crate::error::Error;
-use crate::media::{self, Arrival, Drop, MediaPayload};
+use crate::media::{self, Arrival, Dropped, MediaPayload};
 
 impl Connection {
     /// Sends one RTP packet on the transceiver's sender: the connection builds it (the
@@ -22,6 +22,9 @@ impl Connection {
     /// negotiated direction does not send ([`Error::NotSending`]), or the transport has no SRTP
     /// keys yet ([`Error::MediaTransportNotConnected`]). A transceiver of another session is
     /// [`tacet_session::Error::ForeignTransceiver`].
+    ///
+    /// `now` is taken as every call of the pure step takes it; nothing reads it yet (RTCP
+    /// sender reports, not sent today, will).
     pub fn write_rtp(
         &mut self,
         _now: Instant,
@@ -129,8 +132,8 @@ impl Connection {
     /// An SRTP/SRTCP datagram on a live transport.
     pub(super) fn media_datagram(&mut self, transport: TransportId, data: &[u8]) {
         match self.media.receive(transport, data) {
-            Err(Drop::Unprotect) => self.stats.dropped_media += 1,
-            Err(Drop::Unrouted) => self.stats.dropped_unrouted_media += 1,
+            Err(Dropped::Unprotect) => self.stats.dropped_media += 1,
+            Err(Dropped::Unrouted) => self.stats.dropped_unrouted_media += 1,
             Ok(Arrival::Rtcp) => {}
             Ok(Arrival::Bye(ids)) => {
                 for id in ids {
