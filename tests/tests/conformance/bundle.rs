@@ -174,11 +174,7 @@ fn not_negotiating_bundle_creates_two_separate_ice_and_dtls_transports() {
 #[test]
 fn bundles_on_the_first_transport_and_closes_the_second() {
     let mut net = balanced_pair();
-    net.session(Side::A, |s| {
-        let offer = s.create_offer()?;
-        s.set_local_description(offer)
-    })
-    .unwrap();
+    let offer = net.set_local_offer(Side::A).unwrap();
     let mids: Vec<String> = net
         .a
         .session()
@@ -192,18 +188,9 @@ fn bundles_on_the_first_transport_and_closes_the_second() {
         net.a.dtls_transport_state(second),
         Some(DtlsTransportState::New)
     );
-    let offer = net.a.session().local_description().unwrap().write();
-    net.session(Side::B, |s| {
-        s.set_remote_description_text(SdpType::Offer, &offer)?;
-        let answer = s.create_answer()?;
-        s.set_local_description(answer)
-    })
-    .unwrap();
-    let answer = net.b.session().local_description().unwrap().write();
-    net.session(Side::A, |s| {
-        s.set_remote_description_text(SdpType::Answer, &answer)
-    })
-    .unwrap();
+    net.set_remote(Side::B, SdpType::Offer, &offer).unwrap();
+    let answer = net.set_local_answer(Side::B).unwrap();
+    net.set_remote(Side::A, SdpType::Answer, &answer).unwrap();
     net.run_for(std::time::Duration::from_secs(2));
     let s = net.a.session();
     assert_eq!(transport_of(s, &mids[0]), first);

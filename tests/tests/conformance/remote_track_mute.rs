@@ -43,16 +43,8 @@ fn unmuted_remote_track(net: &mut Net) -> (TransceiverId, TransceiverId, u32) {
             )
         })
         .unwrap();
-    net.session(Side::A, |s| {
-        let offer = s.create_offer()?;
-        s.set_local_description(offer)
-    })
-    .unwrap();
-    let offer = net.a.session().local_description().unwrap().write();
-    net.session(Side::B, |s| {
-        s.set_remote_description_text(SdpType::Offer, &offer)
-    })
-    .unwrap();
+    let offer = net.set_local_offer(Side::A).unwrap();
+    net.set_remote(Side::B, SdpType::Offer, &offer).unwrap();
     let t2 = net.b.session().transceivers().next().unwrap().id();
     assert!(
         session_events(net, Side::B).contains(&Event::Track {
@@ -63,16 +55,8 @@ fn unmuted_remote_track(net: &mut Net) -> (TransceiverId, TransceiverId, u32) {
     );
     let track = net.b.session().transceiver(t2).unwrap().receiver().track();
     assert!(track.muted(), "track initially muted");
-    net.session(Side::B, |s| {
-        let answer = s.create_answer()?;
-        s.set_local_description(answer)
-    })
-    .unwrap();
-    let answer = net.b.session().local_description().unwrap().write();
-    net.session(Side::A, |s| {
-        s.set_remote_description_text(SdpType::Answer, &answer)
-    })
-    .unwrap();
+    let answer = net.set_local_answer(Side::B).unwrap();
+    net.set_remote(Side::A, SdpType::Answer, &answer).unwrap();
     let next = pump(net, Side::A, t1, "noise", 0, Duration::from_secs(2));
     assert_eq!(
         fired(net, Side::B, &Event::TrackUnmuted { transceiver: t2 }),

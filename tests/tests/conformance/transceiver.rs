@@ -591,12 +591,14 @@ fn trickle(net: &mut net::Net) {
 }
 
 /// pc1 offers, pc2 applies it before pc1 does, pc2 answers, pc1 applies the answer before
-/// pc2 does (the order of `checkMute`).
-fn exchange_crossed(net: &mut net::Net) {
+/// pc2 does (the order of `checkMute`); `after_remote_offer` checks the state once pc2 has
+/// applied the offer.
+fn exchange_crossed(net: &mut net::Net, after_remote_offer: impl FnOnce(&net::Net)) {
     use net::Side;
     let offer = net.session(Side::A, |s| s.create_offer()).unwrap();
     net.session(Side::B, |s| s.set_remote_description(offer.clone()))
         .unwrap();
+    after_remote_offer(net);
     net.session(Side::A, |s| s.set_local_description(offer))
         .unwrap();
     let answer = net.session(Side::B, |s| s.create_answer()).unwrap();
@@ -644,7 +646,7 @@ fn check_mute() {
     for t in tracks {
         assert!(muted(&net, t), "{t:?} starts muted");
     }
-    exchange_crossed(&mut net);
+    exchange_crossed(&mut net, |_| {});
     trickle(&mut net);
     // pc2's addTrack transceivers took pc1's m-sections.
     assert_eq!(net.b.session().transceivers().count(), 2);
@@ -660,7 +662,7 @@ fn check_mute() {
         })
         .unwrap();
     }
-    exchange_crossed(&mut net);
+    exchange_crossed(&mut net, |_| {});
     next = pump_all(&mut net, &tracks, "noise", next, Duration::from_secs(1));
     assert!(muted(&net, (Side::A, audio1)) && muted(&net, (Side::A, video1)));
 
@@ -671,17 +673,9 @@ fn check_mute() {
         })
         .unwrap();
     }
-    let offer = net.session(Side::A, |s| s.create_offer()).unwrap();
-    net.session(Side::B, |s| s.set_remote_description(offer.clone()))
-        .unwrap();
-    assert!(muted(&net, (Side::B, audio2)) && muted(&net, (Side::B, video2)));
-    net.session(Side::A, |s| s.set_local_description(offer))
-        .unwrap();
-    let answer = net.session(Side::B, |s| s.create_answer()).unwrap();
-    net.session(Side::A, |s| s.set_remote_description(answer.clone()))
-        .unwrap();
-    net.session(Side::B, |s| s.set_local_description(answer))
-        .unwrap();
+    exchange_crossed(&mut net, |net| {
+        assert!(muted(net, (Side::B, audio2)) && muted(net, (Side::B, video2)));
+    });
     next = pump_all(&mut net, &tracks, "noise", next, Duration::from_secs(1));
 
     // Everything on again: every track unmutes when RTP flows.
@@ -691,7 +685,7 @@ fn check_mute() {
         })
         .unwrap();
     }
-    exchange_crossed(&mut net);
+    exchange_crossed(&mut net, |_| {});
     pump_all(&mut net, &tracks, "noise", next, Duration::from_secs(2));
     // A little longer, in case a stray event fires.
     net.run_for(Duration::from_millis(100));

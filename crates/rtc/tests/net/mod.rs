@@ -297,21 +297,38 @@ impl Net {
         edit_offer: impl FnOnce(String) -> String,
     ) -> Result<(), Error> {
         let answerer = offerer.other();
-        self.session(offerer, |s| {
+        let offer = edit_offer(self.set_local_offer(offerer)?);
+        self.set_remote(answerer, SdpType::Offer, &offer)?;
+        let answer = self.set_local_answer(answerer)?;
+        self.set_remote(offerer, SdpType::Answer, &answer)
+    }
+
+    /// `side` creates an offer and applies it; returns the description it sends.
+    pub(crate) fn set_local_offer(&mut self, side: Side) -> Result<String, Error> {
+        self.session(side, |s| {
             let offer = s.create_offer()?;
             s.set_local_description(offer)
         })?;
-        let offer = description(self.conn(offerer).session());
-        let offer = edit_offer(offer);
-        self.session(answerer, |s| {
-            s.set_remote_description_text(SdpType::Offer, &offer)?;
+        Ok(description(self.conn(side).session()))
+    }
+
+    /// `side` creates an answer and applies it; returns the description it sends.
+    pub(crate) fn set_local_answer(&mut self, side: Side) -> Result<String, Error> {
+        self.session(side, |s| {
             let answer = s.create_answer()?;
             s.set_local_description(answer)
         })?;
-        let answer = description(self.conn(answerer).session());
-        self.session(offerer, |s| {
-            s.set_remote_description_text(SdpType::Answer, &answer)
-        })
+        Ok(description(self.conn(side).session()))
+    }
+
+    /// `side` applies the peer's description `text` of type `kind`.
+    pub(crate) fn set_remote(
+        &mut self,
+        side: Side,
+        kind: SdpType,
+        text: &str,
+    ) -> Result<(), Error> {
+        self.session(side, |s| s.set_remote_description_text(kind, text))
     }
 
     pub(crate) fn negotiate(&mut self, offerer: Side) -> Result<(), Error> {
