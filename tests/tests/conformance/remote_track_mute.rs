@@ -53,8 +53,7 @@ fn unmuted_remote_track(net: &mut Net) -> (TransceiverId, TransceiverId, u32) {
         }),
         "ontrack"
     );
-    let track = net.b.session().transceiver(t2).unwrap().receiver().track();
-    assert!(track.muted(), "track initially muted");
+    assert!(remote_muted(net, t2), "track initially muted");
     let answer = net.set_local_answer(Side::B).unwrap();
     net.set_remote(Side::A, SdpType::Answer, &answer).unwrap();
     let next = pump(net, Side::A, t1, "noise", 0, Duration::from_secs(2));
@@ -63,16 +62,14 @@ fn unmuted_remote_track(net: &mut Net) -> (TransceiverId, TransceiverId, u32) {
         1,
         "unmuted once media flows"
     );
-    assert!(
-        !net.b
-            .session()
-            .transceiver(t2)
-            .unwrap()
-            .receiver()
-            .track()
-            .muted()
-    );
+    assert!(!remote_muted(net, t2));
     (t1, t2, next)
+}
+
+/// Whether pc2's receiver track of `t2` is muted.
+fn remote_muted(net: &Net, t2: TransceiverId) -> bool {
+    let track = net.b.session().transceiver(t2).unwrap().receiver().track();
+    track.muted()
 }
 
 /// pc1's transceiver direction set to `direction`, then pc1 offers and pc2 answers.
@@ -142,15 +139,7 @@ fn changing_transceiver_direction_to_sendrecv_unmutes_the_remote_track() {
         2,
         "unmuted again by the RTP that flows once sendrecv is negotiated"
     );
-    assert!(
-        !net.b
-            .session()
-            .transceiver(t2)
-            .unwrap()
-            .receiver()
-            .track()
-            .muted()
-    );
+    assert!(!remote_muted(&net, t2));
 }
 
 // #66: pc1.close() stops its transceivers: each sends an RTCP BYE (RFC 3550 §6.6), which mutes
@@ -166,6 +155,5 @@ fn pc_close_mutes_remote_tracks() {
         fired(&net, Side::B, &Event::TrackMuted { transceiver: t2 }),
         1
     );
-    let track = net.b.session().transceiver(t2).unwrap().receiver().track();
-    assert!(track.muted());
+    assert!(remote_muted(&net, t2));
 }
