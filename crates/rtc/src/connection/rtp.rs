@@ -27,10 +27,12 @@ impl Connection {
     /// sender reports, not sent today, will).
     pub fn write_rtp(
         &mut self,
-        _now: Instant,
+        now: Instant,
         transceiver: TransceiverId,
         media: MediaPayload,
     ) -> Result<(), Error> {
+        // Not read yet (see above); taken so callers already pass it.
+        let _ = now;
         let t = self
             .session
             .transceiver(transceiver)
