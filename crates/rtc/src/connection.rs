@@ -6,7 +6,12 @@
 //! and a DTLS endpoint, a released one is closed, `close()` aborts SCTP. The SCTP association
 //! is one per connection and runs over whichever transport's DTLS is connected.
 
-use std::collections::VecDeque;
+mod rtp;
+mod state;
+
+pub use state::DtlsTransportState;
+
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -16,7 +21,7 @@ use rtc_dtls::crypto_provider::RTCCryptoProvider;
 use tacet_sdp::{Candidate, SdpType};
 use tacet_session::{
     DataChannelId, DtlsRole, Effect, RemoteCandidate, Session, SessionConfig, SignalingState,
-    TransportId,
+    TransceiverId, TransportId,
 };
 
 use crate::certificate::Certificate;
@@ -24,6 +29,7 @@ use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, S
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, TransportError};
 use crate::handover::Handovers;
+use crate::media::{Media, RtpPacket, TrackStats};
 use crate::state::{ConnectionPhase, IceState, connection_phase};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
@@ -153,6 +159,8 @@ pub enum Event {
         /// The channel.
         channel: ChannelId,
     },
+    /// An RTP packet for a transceiver's receiver (unprotected, routed by RFC 9143 §9.2).
+    Rtp(RtpPacket),
     /// An event of the session (negotiation-needed, track, ended, mode, ...).
     Session(tacet_session::Event),
 }
@@ -170,8 +178,12 @@ pub struct Stats {
     pub dropped_unroutable: u64,
     /// Dropped: its transport failed or was closed (traps 1 and 2).
     pub dropped_closed: u64,
-    /// Dropped: RTP/RTCP (media is not carried yet).
+    /// Dropped: RTP/RTCP that failed SRTP/SRTCP (no keys yet, unauthenticated, replayed) or
+    /// did not parse.
     pub dropped_media: u64,
+    /// Dropped: authentic RTP no receiver takes (no route by mid, SSRC or payload type,
+    /// RFC 9143 §9.2; or the receiver does not receive now).
+    pub dropped_unrouted_media: u64,
     /// Not sent: no candidate pair or DTLS session to send on yet (the sender retransmits).
     pub unsent: u64,
     /// SCTP user messages dropped: no channel, bad DCEP, wrong stream parity.
@@ -179,6 +191,10 @@ pub struct Stats {
     /// STUN dropped: it reached a transport being replaced from an address other than the
     /// peer's on its pair (the peer's new transport checking it: same ICE credentials).
     pub dropped_retiring: u64,
+    /// RTP packets and payload bytes per transceiver, sent and received.
+    pub tracks: BTreeMap<TransceiverId, TrackStats>,
+    /// Messages and bytes per data channel, sent and received.
+    pub channels: BTreeMap<ChannelId, ChannelStats>,
 }
 
 /// One peer connection: the session and the transport machines under it, driven by a pure step.
@@ -190,6 +206,7 @@ pub struct Connection {
     /// Transport replacements under way (make-before-break).
     handovers: Handovers<TransportId>,
     sctp: Sctp,
+    media: Media,
     /// How many of the session's data channels have a connection channel.
     mirrored: usize,
     happenings: Vec<(TransportId, Happening)>,
@@ -226,6 +243,7 @@ impl Connection {
             transports: Vec::new(),
             handovers: Handovers::default(),
             sctp,
+            media: Media::default(),
             mirrored: 0,
             happenings: Vec::new(),
             phase: ConnectionPhase::New,
@@ -274,11 +292,6 @@ impl Connection {
         self.sctp.options(channel)
     }
 
-    /// Per data channel: messages and bytes sent and received.
-    pub fn channel_stats(&self) -> Vec<ChannelStats> {
-        self.sctp.stats()
-    }
-
     /// The connection's channel for a channel the session created.
     pub fn channel_of(&self, id: DataChannelId) -> Option<ChannelId> {
         self.sctp.channel_of(id)
@@ -288,6 +301,7 @@ impl Connection {
     pub fn stats(&self) -> Stats {
         let mut stats = self.stats.clone();
         stats.dropped_sctp = self.sctp.dropped;
+        stats.tracks = self.media.stats.clone();
         stats
     }
 
@@ -332,7 +346,14 @@ impl Connection {
                 self.set_local_address(transport, addr)
             }
             Input::Command(Command::Send { channel, message }) => {
-                self.sctp.send(now, channel, message)
+                let size = message.len() as u64;
+                let sent = self.sctp.send(now, channel, message);
+                if sent.is_ok() {
+                    let stats = self.stats.channels.entry(channel).or_default();
+                    stats.messages_sent += 1;
+                    stats.bytes_sent += size;
+                }
+                sent
             }
             Input::Command(Command::CloseChannel { channel }) => self.sctp.close(now, channel),
         };
@@ -389,16 +410,17 @@ impl Connection {
             self.stats.dropped_retiring += 1;
             return;
         }
+        if protocol == Protocol::Rtp {
+            let id = transport.id;
+            self.media_datagram(id, &data);
+            return;
+        }
         let bytes = BytesMut::from(&data[..]);
         let mut out = Vec::new();
         let accepted = match protocol {
             Protocol::Stun => transport.handle_stun(now, remote, bytes),
             Protocol::Dtls => transport.handle_dtls(now, bytes, &mut out),
-            Protocol::Rtp => {
-                self.stats.dropped_media += 1;
-                Ok(())
-            }
-            Protocol::Unknown => Err(()),
+            Protocol::Rtp | Protocol::Unknown => Err(()),
         };
         if accepted.is_err() {
             self.stats.dropped_malformed += 1;
@@ -501,6 +523,9 @@ impl Connection {
                     DataEvent::Connected => Event::SctpConnected,
                     DataEvent::Open { channel, label } => Event::DataChannelOpen { channel, label },
                     DataEvent::Message { channel, message } => {
+                        let stats = self.stats.channels.entry(channel).or_default();
+                        stats.messages_received += 1;
+                        stats.bytes_received += message.len() as u64;
                         Event::DataChannelMessage { channel, message }
                     }
                     DataEvent::Closed { channel } => Event::DataChannelClosed { channel },
@@ -535,9 +560,10 @@ impl Connection {
         self.phase
     }
 
-    /// Carries out one session effect. Media effects (stop sending, BYE, negotiated codecs)
-    /// have nothing to act on until RTP is carried.
+    /// Carries out one session effect; the media ones (negotiated streams, stop sending, BYE)
+    /// in connection/rtp.rs.
     fn effect(&mut self, now: Instant, effect: Effect) {
+        self.media_effect(&effect);
         match effect {
             Effect::TransportCreated { transport, .. } => self.create_transport(transport),
             Effect::TransportReplaced { old, new, .. } => {
@@ -658,6 +684,7 @@ impl Connection {
     fn happening(&mut self, now: Instant, id: TransportId, happening: Happening) {
         match happening {
             Happening::Connected => {
+                self.key_media(id);
                 self.events
                     .push_back(Event::TransportConnected { transport: id });
                 let role = self

@@ -61,6 +61,35 @@ pub enum Message {
     Binary(Bytes),
 }
 
+impl Message {
+    /// Its size in bytes (UTF-8 for text), as webrtc-pc counts `bytesSent`/`bytesReceived`.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Text(text) => text.len(),
+            Self::Binary(data) => data.len(),
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One data channel's counters (webrtc-stats RTCDataChannelStats: messagesSent, bytesSent,
+/// messagesReceived, bytesReceived).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChannelStats {
+    /// Messages the application sent (accepted by `send`).
+    pub messages_sent: u64,
+    /// Their bytes.
+    pub bytes_sent: u64,
+    /// Messages delivered to the application.
+    pub messages_received: u64,
+    /// Their bytes.
+    pub bytes_received: u64,
+}
+
 /// What the association and its channels report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum DataEvent {
@@ -119,23 +148,6 @@ impl ChannelOptions {
     }
 }
 
-/// Messages and bytes of one data channel (webrtc-pc RTCDataChannelStats).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChannelStats {
-    /// The channel.
-    pub channel: ChannelId,
-    /// Its label.
-    pub label: String,
-    /// `messagesSent`.
-    pub messages_sent: u64,
-    /// `bytesSent` (payload bytes; an empty message counts 0).
-    pub bytes_sent: u64,
-    /// `messagesReceived`.
-    pub messages_received: u64,
-    /// `bytesReceived`.
-    pub bytes_received: u64,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     /// Created locally; waits for the association.
@@ -152,7 +164,6 @@ struct Channel {
     id: ChannelId,
     label: String,
     options: ChannelOptions,
-    stats: ChannelStats,
     /// The session's id, for channels the application created.
     session: Option<DataChannelId>,
     stream: Option<u16>,
@@ -224,7 +235,6 @@ impl Sctp {
             id,
             label: label.to_owned(),
             options,
-            stats: ChannelStats::default(),
             session: Some(session),
             stream: None,
             state: State::Pending,
@@ -470,18 +480,6 @@ impl Sctp {
             .map(|c| &c.options)
     }
 
-    /// Every channel's counters.
-    pub(crate) fn stats(&self) -> Vec<ChannelStats> {
-        self.channels
-            .iter()
-            .map(|c| ChannelStats {
-                channel: c.id,
-                label: c.label.clone(),
-                ..c.stats.clone()
-            })
-            .collect()
-    }
-
     /// Opens every pending local channel: its stream, its reliability, DATA_CHANNEL_OPEN.
     fn dial_pending(&mut self, now: Instant) {
         let Some((handle, association)) = self.association.as_mut() else {
@@ -567,13 +565,10 @@ impl Sctp {
             self.flush_dcep(now, index);
             return;
         }
-        let size = payload.len();
         let Some(message) = user_message(ppi, payload) else {
             self.dropped += 1;
             return;
         };
-        channel.stats.messages_received += 1;
-        channel.stats.bytes_received += payload_bytes(&message, size);
         if channel.state == State::Opening {
             // RFC 8832 lets user data precede the ack: a peer sending on it has the channel.
             channel.state = State::Open;
@@ -619,7 +614,6 @@ impl Sctp {
             id: channel,
             label: label.clone(),
             options,
-            stats: ChannelStats::default(),
             session: None,
             stream: Some(id),
             state: State::Open,
@@ -655,17 +649,12 @@ impl Sctp {
     ) -> Result<(), Error> {
         let channel = self
             .channels
-            .iter_mut()
+            .iter()
             .find(|c| c.id == id)
             .ok_or(Error::NoSuchChannel(id))?;
         let (State::Open, Some(stream_id)) = (channel.state, channel.stream) else {
             return Err(Error::ChannelNotOpen(id));
         };
-        let counted = match &message {
-            Message::Text(text) => text.len(),
-            Message::Binary(data) => data.len(),
-        };
-        let stats = &mut channel.stats;
         let (ppi, payload) = wire(message);
         if payload.len() > self.max_message_size {
             return Err(Error::MessageTooLarge {
@@ -680,8 +669,6 @@ impl Sctp {
         stream
             .write_chunk_with_ppi(now, &payload, ppi)
             .map_err(|e| Error::Sctp(e.to_string()))?;
-        stats.messages_sent += 1;
-        stats.bytes_sent += counted as u64;
         Ok(())
     }
 }
@@ -707,16 +694,6 @@ impl ChannelOptions {
             max_packet_life_time: lifetime,
             protocol: config.protocol.clone(),
         }
-    }
-}
-
-/// The payload bytes a message counts in the stats: an empty message's one wire byte is not
-/// the application's (RFC 8831 §6.6).
-fn payload_bytes(message: &Message, wire_size: usize) -> u64 {
-    match message {
-        Message::Text(text) if text.is_empty() => 0,
-        Message::Binary(data) if data.is_empty() => 0,
-        _ => wire_size as u64,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Errors: what a caller did wrong ([`Error`]) and why a transport stopped working
 //! ([`TransportError`]). Both say who is at fault and which rule applies.
 
-use tacet_session::TransportId;
+use tacet_session::{TransceiverId, TransportId};
+use tacet_transceiver_fsm::TransceiverDirection;
 
 use crate::data::ChannelId;
 
@@ -54,6 +55,50 @@ pub enum Error {
     /// The signaling hook failed: automatic negotiation has ended.
     #[error("{0}")]
     Signaling(#[from] crate::signaling::SignalingError),
+    /// `write_rtp` on a sender that is stopping or stopped: from the moment `stop()` returns
+    /// it sends nothing more (webrtc-pc RTCRtpTransceiver.stop(): "stop sending media with
+    /// sender"; its SSRCs were said goodbye to with an RTCP BYE, RFC 3550 §6.6).
+    #[error(
+        "caller: the sender of {0:?} is stopped (webrtc-pc stop(): a stopped sender sends nothing; RFC 3550 §6.6 BYE was sent)"
+    )]
+    SenderStopped(TransceiverId),
+    /// `write_rtp` before an answer negotiated the transceiver's m-section: no payload type,
+    /// no transport yet (RFC 9429 §5.10: media is sent as the applied answer says).
+    #[error(
+        "caller: {0:?} is not negotiated yet (RFC 9429 §5.10: media follows an applied answer)"
+    )]
+    NotNegotiated(TransceiverId),
+    /// `write_rtp` on a transceiver whose negotiated direction does not send (RFC 3264 §6.1:
+    /// a recvonly or inactive stream carries no media from this side; webrtc-pc
+    /// currentDirection).
+    #[error(
+        "caller: {transceiver:?} does not send (currentDirection {direction:?}; RFC 3264 §6.1)"
+    )]
+    NotSending {
+        /// The transceiver.
+        transceiver: TransceiverId,
+        /// Its `currentDirection`.
+        direction: Option<TransceiverDirection>,
+    },
+    /// `write_rtp` before the transport carrying the transceiver's m-section has connected:
+    /// SRTP keys come from its finished DTLS handshake (RFC 5764 §4.2); or keying failed
+    /// (`reason`).
+    #[error(
+        "transport: {transport:?} of {transceiver:?} has no SRTP keys (RFC 5764 §4.2: keys come from the finished DTLS handshake){}",
+        reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+    )]
+    MediaTransportNotConnected {
+        /// The transceiver.
+        transceiver: TransceiverId,
+        /// Its transport.
+        transport: TransportId,
+        /// Why keying failed, when DTLS is up.
+        reason: Option<String>,
+    },
+    /// rtc-rtp or rtc-srtp could not build or protect the packet (their text), e.g. a payload
+    /// too large for one packet.
+    #[error("local: RTP packet not built: {0}")]
+    Rtp(String),
     /// The connection's task has ended (its handle was dropped or the runtime shut down).
     #[error("local: the connection's task has ended")]
     ShellGone,

@@ -1,4 +1,4 @@
-//! `tacet-rtc`: tacet's transports — ICE, DTLS and SCTP data channels under a
+//! `tacet-rtc`: tacet's transports — ICE, DTLS, SCTP data channels and SRTP media under a
 //! [`tacet_session::Session`], built on the sans-IO `rtc-*` machines.
 //!
 //! # The pure step
@@ -14,6 +14,10 @@
 //!   application's [`Event`]s, [`Connection::poll_timeout`] the earliest deadline;
 //! - [`Connection::with_session`] runs offer/answer and transceiver calls on the session, then
 //!   carries out the effects they queued.
+//! - [`Connection::write_rtp`] sends a [`MediaPayload`] on a transceiver's sender (SRTP, keyed
+//!   from the transport's DTLS, RFC 5764); a write that cannot be sent is a typed [`Error`].
+//!   Received RTP reaches the application as [`Event::Rtp`]; an RTCP BYE mutes, RTP unmutes,
+//!   through the session.
 //!
 //! Datagrams are demultiplexed by their first byte (RFC 7983: STUN, DTLS, RTP/RTCP); a
 //! malformed or unroutable one is dropped and counted in [`Stats`], never a panic; every
@@ -51,20 +55,23 @@ mod data;
 pub mod demux;
 mod error;
 mod handover;
+mod media;
 mod negotiator;
 mod peer;
 mod shell;
 pub mod signaling;
+mod srtp;
 mod state;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, TransportError};
+pub use media::{MediaPayload, RtpPacket, TrackStats};
 pub use peer::{PeerConfig, PeerConnection};
 pub use signaling::{
     ChannelSignaling, SignalMessage, Signaling, SignalingError, TcpSignaling, channel_pair,
 };
-pub use state::{ConnectionPhase, DtlsState, IceState};
+pub use state::{ConnectionPhase, DtlsTransportState, IceState};
 pub use tacet_session::perfect::Role;
 pub use transport::Transmit;

@@ -38,7 +38,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::connection::{Command, Connection, Event, Input, Stats};
-use crate::data::{ChannelId, ChannelOptions, ChannelStats, Message};
+use crate::data::{ChannelId, ChannelOptions, Message};
 use crate::error::Error;
 use crate::negotiator::Negotiator;
 use crate::shell::{Call, Negotiation, Request, run};
@@ -312,14 +312,9 @@ impl PeerConnection {
         self.command(Command::Send { channel, message }).await
     }
 
-    /// `getStats()`: the connection's counters.
+    /// `getStats()`: the connection's counters (datagrams, per track, per data channel).
     pub async fn stats(&self) -> Result<Stats, Error> {
         self.with_connection(Connection::stats).await
-    }
-
-    /// `getStats()`'s data-channel part: messages and bytes per channel.
-    pub async fn channel_stats(&self) -> Result<Vec<ChannelStats>, Error> {
-        self.with_connection(Connection::channel_stats).await
     }
 
     /// `close()`: SCTP aborted, transports closed, receiver tracks ended (webrtc-pc "close the

@@ -52,20 +52,7 @@ impl IceState {
     }
 }
 
-/// A transport's DTLS state (webrtc-pc `RTCDtlsTransportState`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DtlsState {
-    /// Not started: no remote side or role yet.
-    New,
-    /// Handshaking (after ICE selected a pair).
-    Connecting,
-    /// Handshake done, the peer's certificate matched its fingerprint.
-    Connected,
-    /// Closed by either side.
-    Closed,
-    /// Failed: alert, retransmissions exhausted, or fingerprint mismatch.
-    Failed,
-}
+pub use crate::connection::DtlsTransportState;
 
 /// webrtc-pc `RTCPeerConnectionState`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -87,16 +74,16 @@ pub enum ConnectionPhase {
 /// The connection's state from its transports' (ICE, DTLS) states, by the table above.
 pub(crate) fn connection_phase(
     closed: bool,
-    transports: impl Iterator<Item = (IceState, DtlsState)> + Clone,
+    transports: impl Iterator<Item = (IceState, DtlsTransportState)> + Clone,
 ) -> ConnectionPhase {
-    let live =
-        transports.filter(|(ice, dtls)| *ice != IceState::Closed && *dtls != DtlsState::Closed);
+    let live = transports
+        .filter(|(ice, dtls)| *ice != IceState::Closed && *dtls != DtlsTransportState::Closed);
     if closed {
         return ConnectionPhase::Closed;
     }
     if live
         .clone()
-        .any(|(ice, dtls)| ice == IceState::Failed || dtls == DtlsState::Failed)
+        .any(|(ice, dtls)| ice == IceState::Failed || dtls == DtlsTransportState::Failed)
     {
         return ConnectionPhase::Failed;
     }
@@ -105,12 +92,13 @@ pub(crate) fn connection_phase(
     }
     if live
         .clone()
-        .all(|(ice, dtls)| ice == IceState::New && dtls == DtlsState::New)
+        .all(|(ice, dtls)| ice == IceState::New && dtls == DtlsTransportState::New)
     {
         return ConnectionPhase::New;
     }
-    let connected = |(ice, dtls): (IceState, DtlsState)| {
-        matches!(ice, IceState::Connected | IceState::Completed) && dtls == DtlsState::Connected
+    let connected = |(ice, dtls): (IceState, DtlsTransportState)| {
+        matches!(ice, IceState::Connected | IceState::Completed)
+            && dtls == DtlsTransportState::Connected
     };
     if live.clone().all(connected) {
         ConnectionPhase::Connected
@@ -123,7 +111,7 @@ pub(crate) fn connection_phase(
 mod tests {
     use super::*;
     use ConnectionPhase as P;
-    use DtlsState as D;
+    use DtlsTransportState as D;
     use IceState as I;
 
     fn phase(closed: bool, transports: &[(I, D)]) -> P {

@@ -27,7 +27,7 @@ use tacet_session::{DtlsRole, RemoteTransport, TransportId};
 
 use crate::certificate::{self, Certificate};
 use crate::error::{FingerprintFailure, TransportError};
-use crate::state::{DtlsState, IceState};
+use crate::state::{DtlsTransportState, IceState};
 
 /// The one remote address the DTLS endpoint of every transport knows (a TEST-NET-1 address,
 /// RFC 5737, never sent to): trap 3.
@@ -133,13 +133,13 @@ impl Transport {
     }
 
     /// Its ICE and DTLS states (webrtc-pc RTCIceTransportState, RTCDtlsTransportState).
-    pub(crate) fn states(&self) -> (IceState, DtlsState) {
+    pub(crate) fn states(&self) -> (IceState, DtlsTransportState) {
         let dtls = match self.phase {
-            Phase::NeedsAddress | Phase::Waiting => DtlsState::New,
-            Phase::Running => DtlsState::Connecting,
-            Phase::Connected => DtlsState::Connected,
-            Phase::Failed(_) => DtlsState::Failed,
-            Phase::Closed => DtlsState::Closed,
+            Phase::NeedsAddress | Phase::Waiting => DtlsTransportState::New,
+            Phase::Running => DtlsTransportState::Connecting,
+            Phase::Connected => DtlsTransportState::Connected,
+            Phase::Failed(_) => DtlsTransportState::Failed,
+            Phase::Closed => DtlsTransportState::Closed,
         };
         let ice = match self.phase {
             Phase::Closed => IceState::Closed,
@@ -264,6 +264,8 @@ impl Transport {
             .with_verify_peer_certificate(Some(verify))
             // RFC 8842 §5 / RFC 7627: WebRTC endpoints use the extended master secret.
             .with_extended_master_secret(ExtendedMasterSecretType::Require)
+            // RFC 5764 §4.1.1 use_srtp: SRTP keys come from this handshake (media.rs).
+            .with_srtp_protection_profiles(crate::srtp::SRTP_PROFILES.to_vec())
             .build(role == DtlsRole::Client, None)
             .map(Arc::new)
             .map_err(|e| TransportError::Start(e.to_string()))
@@ -358,6 +360,29 @@ impl Transport {
         self.dtls
             .as_mut()
             .is_some_and(|dtls| dtls.write(now, DTLS_PEER, packet).is_ok())
+    }
+
+    /// The finished handshake's state (negotiated SRTP profile, RFC 5705 exporter), once DTLS
+    /// is up: the SRTP keys of media.rs come from it (RFC 5764 §4.2).
+    pub(crate) fn dtls_state(&self) -> Option<&rtc_dtls::state::State> {
+        if self.phase != Phase::Connected {
+            return None;
+        }
+        self.dtls.as_ref()?.get_connection_state(DTLS_PEER)
+    }
+
+    /// An SRTP or SRTCP datagram, sent as is on the pair DTLS uses (RFC 5764 §5.1.2: one
+    /// 5-tuple for DTLS and media). `None` when DTLS is not up or there is no pair.
+    pub(crate) fn media_transmit(&self, data: Bytes) -> Option<Transmit> {
+        if self.phase != Phase::Connected {
+            return None;
+        }
+        let (local, remote) = self.route()?;
+        Some(Transmit {
+            local,
+            remote,
+            data,
+        })
     }
 
     fn fail(&mut self, error: TransportError) {

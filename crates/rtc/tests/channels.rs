@@ -93,13 +93,13 @@ fn closing_a_channel_resets_its_stream_and_closes_it_on_both_sides_only() {
     all_arrive(&mut net, chat, 60);
 
     // Counters: A sent 60 chat messages of 2-3 bytes and one telemetry message.
-    let stats = net.a.channel_stats();
-    let chat_stats = stats.iter().find(|s| s.label == "chat").expect("chat");
+    let stats = net.a.stats().channels;
+    let chat_stats = stats.get(&chat.0).expect("chat");
     assert_eq!(chat_stats.messages_sent, 60);
     assert_eq!(chat_stats.messages_received, 60);
     let bytes: u64 = (0..60).map(|i| format!("a{i}").len() as u64).sum();
     assert_eq!(chat_stats.bytes_sent, bytes);
-    let telemetry_stats = stats.iter().find(|s| s.label == "telemetry").expect("t");
+    let telemetry_stats = stats.get(&telemetry).expect("telemetry");
     assert_eq!(
         (telemetry_stats.messages_sent, telemetry_stats.bytes_sent),
         (1, 2)

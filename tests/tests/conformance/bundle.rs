@@ -1,6 +1,8 @@
 //! `protocol/bundle.https.html` (stop-semantics §5.11).
 
 use super::*;
+use net::{Net, Side};
+use tacet_rtc::DtlsTransportState;
 
 // #74: a bundle-only m-section without transport attributes is accepted.
 // spec: 3.5d
@@ -104,4 +106,101 @@ fn max_bundle_with_an_offer_without_bundle_only_negotiates_the_first_m_line() {
     assert_eq!(t1.direction(), TransceiverDirection::Stopped);
     assert_eq!(t1.current_direction(), Some(TransceiverDirection::Stopped));
     assert_eq!(b.transceivers().count(), 1);
+}
+
+/// Two tacet-rtc connections on the in-memory link, both with the balanced policy (the
+/// browsers' default), pc1 with an audio and a video track: pc1's offer has one transport per
+/// media type (RFC 9429 §4.1.1 balanced).
+fn balanced_pair() -> Net {
+    let config = || {
+        let mut c = net::config();
+        c.bundle_policy = tacet_session::BundlePolicy::Balanced;
+        c
+    };
+    let mut net = Net::with(config(), config());
+    for (kind, id) in [(TrackKind::Audio, "mic"), (TrackKind::Video, "cam")] {
+        net.session(Side::A, |s| {
+            s.add_track(kind, TrackId::from(id), vec!["s".into()])
+        })
+        .unwrap();
+    }
+    net
+}
+
+/// The live transport that carries `mid` on `session`.
+fn transport_of(session: &Session, mid: &str) -> tacet_session::TransportId {
+    session
+        .transports()
+        .iter()
+        .find(|t| !t.is_released() && t.members().iter().any(|m| m.as_str() == mid))
+        .unwrap()
+        .id()
+}
+
+// #71: the offer's BUNDLE group is removed in flight; each m-section keeps its own ICE and
+// DTLS transport, and both connect.
+#[test]
+fn not_negotiating_bundle_creates_two_separate_ice_and_dtls_transports() {
+    let mut net = balanced_pair();
+    net.negotiate_with(Side::A, |offer| {
+        offer
+            .split_inclusive("\r\n")
+            .filter(|l| !l.starts_with("a=group:BUNDLE"))
+            .collect()
+    })
+    .unwrap();
+    net.run_for(std::time::Duration::from_secs(2));
+    for (side, conn) in [(Side::A, &net.a), (Side::B, &net.b)] {
+        let s = conn.session();
+        let mids: Vec<String> = s
+            .transceivers()
+            .map(|t| t.mid().unwrap().as_str().to_owned())
+            .collect();
+        let (first, second) = (transport_of(s, &mids[0]), transport_of(s, &mids[1]));
+        assert_ne!(first, second, "{side:?}: two transports");
+        for t in [first, second] {
+            assert_eq!(
+                conn.dtls_transport_state(t),
+                Some(DtlsTransportState::Connected),
+                "{side:?}"
+            );
+        }
+    }
+}
+
+// #72: before the answer pc1's sections have a transport each; the answer bundles them on the
+// first, and the second DTLS transport's state becomes "closed".
+// spec: 1.6d
+#[test]
+fn bundles_on_the_first_transport_and_closes_the_second() {
+    let mut net = balanced_pair();
+    let offer = net.set_local_offer(Side::A).unwrap();
+    let mids: Vec<String> = net
+        .a
+        .session()
+        .transceivers()
+        .map(|t| t.mid().unwrap().as_str().to_owned())
+        .collect();
+    let first = transport_of(net.a.session(), &mids[0]);
+    let second = transport_of(net.a.session(), &mids[1]);
+    assert_ne!(first, second, "a transport per section before the answer");
+    assert_eq!(
+        net.a.dtls_transport_state(second),
+        Some(DtlsTransportState::New)
+    );
+    net.set_remote(Side::B, SdpType::Offer, &offer).unwrap();
+    let answer = net.set_local_answer(Side::B).unwrap();
+    net.set_remote(Side::A, SdpType::Answer, &answer).unwrap();
+    net.run_for(std::time::Duration::from_secs(2));
+    let s = net.a.session();
+    assert_eq!(transport_of(s, &mids[0]), first);
+    assert_eq!(transport_of(s, &mids[1]), first, "bundled on the first");
+    assert_eq!(
+        net.a.dtls_transport_state(first),
+        Some(DtlsTransportState::Connected)
+    );
+    assert_eq!(
+        net.a.dtls_transport_state(second),
+        Some(DtlsTransportState::Closed)
+    );
 }

@@ -181,10 +181,16 @@ fn offer_answer(pair: &mut Pair, offerer: Who) -> (SessionDescription, SessionDe
     (offer, answer)
 }
 
+/// crates/rtc's in-memory two-peer link (virtual clock), for the cases that need real RTP,
+/// ICE and DTLS.
+#[path = "../../../crates/rtc/tests/net/mod.rs"]
+mod net;
+
 mod bundle;
 mod direction;
 mod negotiation_needed;
 mod perfect_negotiation;
+mod remote_track_mute;
 mod remove_track;
 mod rollback;
 mod rollback_events;

@@ -559,3 +559,152 @@ fn check_current_direction() {
     pair.session(Who::B).close();
     assert_eq!(current(&pair.b.session, t2), Some(Stopped));
 }
+
+/// Hands each side's gathered host candidates to the other (the WPT's `trickle`).
+fn trickle(net: &mut net::Net) {
+    use net::Side;
+    for from in [Side::A, Side::B] {
+        let candidates: Vec<(String, Candidate)> = net
+            .conn(from)
+            .session()
+            .transports()
+            .iter()
+            .filter(|t| !t.is_released())
+            .flat_map(|t| {
+                t.local_candidates()
+                    .iter()
+                    .map(|c| (t.tag().as_str().to_owned(), c.clone()))
+            })
+            .collect();
+        for (mid, candidate) in candidates {
+            net.session(from.other(), |s| {
+                s.add_remote_candidate(RemoteCandidate {
+                    candidate: Some(candidate),
+                    mid: Some(mid),
+                    m_line_index: None,
+                    ufrag: None,
+                })
+            })
+            .unwrap();
+        }
+    }
+}
+
+/// pc1 offers, pc2 applies it before pc1 does, pc2 answers, pc1 applies the answer before
+/// pc2 does (the order of `checkMute`); `after_remote_offer` checks the state once pc2 has
+/// applied the offer.
+fn exchange_crossed(net: &mut net::Net, after_remote_offer: impl FnOnce(&net::Net)) {
+    use net::Side;
+    let offer = net.session(Side::A, |s| s.create_offer()).unwrap();
+    net.session(Side::B, |s| s.set_remote_description(offer.clone()))
+        .unwrap();
+    after_remote_offer(net);
+    net.session(Side::A, |s| s.set_local_description(offer))
+        .unwrap();
+    let answer = net.session(Side::B, |s| s.create_answer()).unwrap();
+    net.session(Side::A, |s| s.set_remote_description(answer.clone()))
+        .unwrap();
+    net.session(Side::B, |s| s.set_local_description(answer))
+        .unwrap();
+}
+
+// #21, over two tacet-rtc connections on crates/rtc's in-memory link; the noise streams are
+// the applications writing a frame every 20 ms on each sender.
+// spec: 1.9a, 1.9c
+#[test]
+fn check_mute() {
+    use net::Side;
+    use net::media::pump_all;
+    use std::time::Duration;
+    let mut net = net::Net::new();
+    let mut add = |side, kind, id: &str, stream: &str| {
+        net.session(side, |s| {
+            s.add_track(kind, TrackId::from(id), vec![stream.into()])
+        })
+        .unwrap()
+    };
+    let audio1 = add(Side::A, TrackKind::Audio, "audio1", "stream1");
+    let video1 = add(Side::A, TrackKind::Video, "video1", "stream1");
+    let audio2 = add(Side::B, TrackKind::Audio, "audio2", "stream2");
+    let video2 = add(Side::B, TrackKind::Video, "video2", "stream2");
+    let tracks = [
+        (Side::A, audio1),
+        (Side::A, video1),
+        (Side::B, audio2),
+        (Side::B, video2),
+    ];
+    let muted = |net: &net::Net, (side, id): (Side, TransceiverId)| {
+        let conn = if side == Side::A { &net.a } else { &net.b };
+        conn.session()
+            .transceiver(id)
+            .unwrap()
+            .receiver()
+            .track()
+            .muted()
+    };
+    // Receive tracks start muted.
+    for t in tracks {
+        assert!(muted(&net, t), "{t:?} starts muted");
+    }
+    exchange_crossed(&mut net, |_| {});
+    trickle(&mut net);
+    // pc2's addTrack transceivers took pc1's m-sections.
+    assert_eq!(net.b.session().transceivers().count(), 2);
+    let mut next = pump_all(&mut net, &tracks, "noise", 0, Duration::from_secs(2));
+    for t in tracks {
+        assert!(!muted(&net, t), "{t:?} unmuted by RTP");
+    }
+
+    // Disabling receive locally mutes pc1's receive tracks when the answer is applied.
+    for t in [audio1, video1] {
+        net.session(Side::A, |s| {
+            s.transceiver_mut(t)?.set_direction(Direction::SendOnly)
+        })
+        .unwrap();
+    }
+    exchange_crossed(&mut net, |_| {});
+    next = pump_all(&mut net, &tracks, "noise", next, Duration::from_secs(1));
+    assert!(muted(&net, (Side::A, audio1)) && muted(&net, (Side::A, video1)));
+
+    // Disabling on the remote side mutes pc2's receive tracks at setRemoteDescription(offer).
+    for t in [audio1, video1] {
+        net.session(Side::A, |s| {
+            s.transceiver_mut(t)?.set_direction(Direction::Inactive)
+        })
+        .unwrap();
+    }
+    exchange_crossed(&mut net, |net| {
+        assert!(muted(net, (Side::B, audio2)) && muted(net, (Side::B, video2)));
+    });
+    next = pump_all(&mut net, &tracks, "noise", next, Duration::from_secs(1));
+
+    // Everything on again: every track unmutes when RTP flows.
+    for t in [audio1, video1] {
+        net.session(Side::A, |s| {
+            s.transceiver_mut(t)?.set_direction(Direction::SendRecv)
+        })
+        .unwrap();
+    }
+    exchange_crossed(&mut net, |_| {});
+    pump_all(&mut net, &tracks, "noise", next, Duration::from_secs(2));
+    // A little longer, in case a stray event fires.
+    net.run_for(Duration::from_millis(100));
+    for (side, id) in tracks {
+        let count = |wanted: &Event| {
+            net.events(side)
+                .iter()
+                .filter(|e| matches!(e, tacet_rtc::Event::Session(e) if e == wanted))
+                .count()
+        };
+        assert_eq!(
+            count(&Event::TrackMuted { transceiver: id }),
+            1,
+            "{side:?} {id:?} mute"
+        );
+        assert_eq!(
+            count(&Event::TrackUnmuted { transceiver: id }),
+            2,
+            "{side:?} {id:?} unmute"
+        );
+    }
+}

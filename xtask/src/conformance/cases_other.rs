@@ -5,7 +5,7 @@ use super::cases::{
     SET_DESCRIPTION, TRANSCEIVERS,
 };
 use super::table::Mark::S;
-use super::table::{Case, case, rewritten, tested, transport};
+use super::table::{Case, case, rewritten, tested};
 
 /// Cases 37-77, in order.
 pub(crate) const CASES: &[Case] = &[
@@ -390,30 +390,42 @@ pub(crate) const CASES: &[Case] = &[
         63,
         REMOTE_MUTE,
         S,
-        &[transport("ontrack: track goes from muted to unmuted")],
+        &[tested(
+            "ontrack: track goes from muted to unmuted",
+            &["remote_track_mute::ontrack_track_goes_from_muted_to_unmuted"],
+        )],
     ),
     case(
         64,
         REMOTE_MUTE,
         S,
-        &[transport(
+        &[tested(
             "Changing transceiver direction to 'inactive' mutes the remote track",
+            &[
+                "remote_track_mute::changing_transceiver_direction_to_inactive_mutes_the_remote_track",
+            ],
         )],
     ),
     case(
         65,
         REMOTE_MUTE,
         S,
-        &[transport(
+        &[tested(
             "Changing transceiver direction to 'sendrecv' unmutes the remote \
                            track",
+            &[
+                "remote_track_mute::changing_transceiver_direction_to_sendrecv_unmutes_the_remote_track",
+            ],
         )],
     ),
     case(
         66,
         REMOTE_MUTE,
         S,
-        &[transport("pc.close() mutes remote tracks")],
+        &[tested(
+            "pc.close() mutes remote tracks",
+            &["remote_track_mute::pc_close_mutes_remote_tracks"],
+        )],
     ),
     // RollbackEvents.https.html
     case(
@@ -469,16 +481,18 @@ pub(crate) const CASES: &[Case] = &[
         71,
         BUNDLE,
         S,
-        &[transport(
+        &[tested(
             "not negotiating BUNDLE creates two separate ice and dtls transports",
+            &["bundle::not_negotiating_bundle_creates_two_separate_ice_and_dtls_transports"],
         )],
     ),
     case(
         72,
         BUNDLE,
         S,
-        &[transport(
+        &[tested(
             "bundles on the first transport and closes the second",
+            &["bundle::bundles_on_the_first_transport_and_closes_the_second"],
         )],
     ),
     rewritten(

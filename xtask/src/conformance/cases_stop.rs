@@ -210,7 +210,12 @@ pub(crate) const CASES: &[Case] = &[
             &["transceiver::check_remove_track_negotiation"],
         )],
     ),
-    case(21, TRANSCEIVER, S, &[transport("checkMute")]),
+    case(
+        21,
+        TRANSCEIVER,
+        S,
+        &[tested("checkMute", &["transceiver::check_mute"])],
+    ),
     rewritten(
         22,
         TRANSCEIVER,

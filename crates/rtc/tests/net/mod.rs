@@ -6,6 +6,8 @@
 
 #![allow(dead_code, reason = "each test binary uses part of the kit")]
 
+pub(crate) mod media;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -59,6 +61,9 @@ pub(crate) struct Net {
     /// Datagrams each side sent.
     pub(crate) a_sent: u64,
     pub(crate) b_sent: u64,
+    /// Every datagram each side put on the link (before loss), in order: for counting media
+    /// packets by SSRC.
+    pub(crate) wire: Vec<(Side, bytes::Bytes)>,
 }
 
 pub(crate) fn config() -> SessionConfig {
@@ -88,6 +93,7 @@ impl Net {
             b_events: Vec::new(),
             a_sent: 0,
             b_sent: 0,
+            wire: Vec::new(),
         }
     }
 
@@ -140,6 +146,7 @@ impl Net {
                         Side::A => self.a_sent += 1,
                         Side::B => self.b_sent += 1,
                     }
+                    self.wire.push((side, transmit.data.clone()));
                     let to = self
                         .addresses
                         .iter()
@@ -297,21 +304,38 @@ impl Net {
         edit_offer: impl FnOnce(String) -> String,
     ) -> Result<(), Error> {
         let answerer = offerer.other();
-        self.session(offerer, |s| {
+        let offer = edit_offer(self.set_local_offer(offerer)?);
+        self.set_remote(answerer, SdpType::Offer, &offer)?;
+        let answer = self.set_local_answer(answerer)?;
+        self.set_remote(offerer, SdpType::Answer, &answer)
+    }
+
+    /// `side` creates an offer and applies it; returns the description it sends.
+    pub(crate) fn set_local_offer(&mut self, side: Side) -> Result<String, Error> {
+        self.session(side, |s| {
             let offer = s.create_offer()?;
             s.set_local_description(offer)
         })?;
-        let offer = description(self.conn(offerer).session());
-        let offer = edit_offer(offer);
-        self.session(answerer, |s| {
-            s.set_remote_description_text(SdpType::Offer, &offer)?;
+        Ok(description(self.conn(side).session()))
+    }
+
+    /// `side` creates an answer and applies it; returns the description it sends.
+    pub(crate) fn set_local_answer(&mut self, side: Side) -> Result<String, Error> {
+        self.session(side, |s| {
             let answer = s.create_answer()?;
             s.set_local_description(answer)
         })?;
-        let answer = description(self.conn(answerer).session());
-        self.session(offerer, |s| {
-            s.set_remote_description_text(SdpType::Answer, &answer)
-        })
+        Ok(description(self.conn(side).session()))
+    }
+
+    /// `side` applies the peer's description `text` of type `kind`.
+    pub(crate) fn set_remote(
+        &mut self,
+        side: Side,
+        kind: SdpType,
+        text: &str,
+    ) -> Result<(), Error> {
+        self.session(side, |s| s.set_remote_description_text(kind, text))
     }
 
     pub(crate) fn negotiate(&mut self, offerer: Side) -> Result<(), Error> {
