@@ -751,6 +751,8 @@ impl Connection {
     /// A replacement is done: `old` is closed (close_notify), `new` carries on.
     fn handed_over(&mut self, now: Instant, old: TransportId, new: TransportId) {
         self.close_transport(now, old);
+        // Media moved with the switch (carrier_for); what is left of the old transport's goes.
+        self.media.replace_transport(old, new);
         self.events
             .push_back(Event::TransportHandedOver { old, new });
     }

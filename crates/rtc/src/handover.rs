@@ -109,6 +109,20 @@ impl<Id: Copy + PartialEq> Handovers<Id> {
         carrier
     }
 
+    /// The newest transport replacing `transport` (following a replacement of a replacement),
+    /// or itself when nothing replaces it.
+    pub(crate) fn successor(&self, transport: Id) -> Id {
+        let mut newest = transport;
+        // Each step goes to a newer transport, so the chain is at most as long as the list.
+        for _ in 0..=self.list.len() {
+            match self.list.iter().find(|h| h.old == newest) {
+                Some(h) => newest = h.new,
+                None => break,
+            }
+        }
+        newest
+    }
+
     /// Whether `transport` is being replaced (it still carries or receives, but only for the
     /// peer it is connected to).
     pub(crate) fn is_retiring(&self, transport: Id) -> bool {

@@ -277,16 +277,19 @@ impl Media {
     /// One protected RTP packet of the transceiver's sender. The caller has checked that the
     /// session lets it send and that the transport has keys; `Err` carries rtc-rtp's or
     /// rtc-srtp's text.
+    /// `via` is the transport that carries the sender's transport now (itself, or during a
+    /// replacement the one it replaces: `Connection::carrier_for`).
     pub(crate) fn write(
         &mut self,
         transceiver: TransceiverId,
         media: &MediaPayload,
+        via: TransportId,
     ) -> Result<(TransportId, Bytes), String> {
         let sender = self
             .senders
             .get_mut(&transceiver)
             .ok_or("no negotiated sender")?;
-        let keys = self.keys.get_mut(&sender.transport).ok_or("no SRTP keys")?;
+        let keys = self.keys.get_mut(&via).ok_or("no SRTP keys")?;
         let mut header = rtc_rtp::Header {
             version: 2,
             marker: media.marker,
@@ -314,7 +317,7 @@ impl Media {
         let stats = self.stats.entry(transceiver).or_default();
         stats.packets_sent += 1;
         stats.bytes_sent += media.payload.len() as u64;
-        Ok((sender.transport, protected.freeze()))
+        Ok((via, protected.freeze()))
     }
 
     /// The compound SRTCP packet that ends the sender's streams: RR, SDES CNAME (when the
@@ -325,9 +328,11 @@ impl Media {
         transceiver: TransceiverId,
         ssrcs: &[u32],
         local: Option<&SessionDescription>,
+        carrier: impl Fn(TransportId) -> TransportId,
     ) -> Option<(TransportId, Bytes)> {
         let sender = self.senders.get(&transceiver)?;
-        let keys = self.keys.get_mut(&sender.transport)?;
+        let via = carrier(sender.transport);
+        let keys = self.keys.get_mut(&via)?;
         let cname = local
             .and_then(|d| d.media_by_mid(&sender.mid))
             .and_then(|(_, section)| {
@@ -341,16 +346,21 @@ impl Media {
         let packets = compound_bye(ssrcs, cname)?;
         let plain = rtc_rtcp::packet::marshal(&packets).ok()?;
         let protected = keys.local.encrypt_rtcp(&plain).ok()?;
-        Some((sender.transport, protected.freeze()))
+        Some((via, protected.freeze()))
     }
 
     /// An SRTP or SRTCP datagram on `transport`: unprotected and routed.
+    ///
+    /// `arrived` is the transport whose keys unprotect it; `transport` the one its streams are
+    /// negotiated on (they differ while `arrived` is being replaced: the peer may still send on
+    /// it, make-before-break).
     pub(crate) fn receive(
         &mut self,
+        arrived: TransportId,
         transport: TransportId,
         data: &[u8],
     ) -> Result<Arrival, Dropped> {
-        let keys = self.keys.get_mut(&transport).ok_or(Dropped::Unprotect)?;
+        let keys = self.keys.get_mut(&arrived).ok_or(Dropped::Unprotect)?;
         if is_rtcp(data) {
             let plain = keys
                 .remote

@@ -61,14 +61,18 @@ impl Connection {
             transport,
             reason: self.media.key_failure(transport).map(str::to_owned),
         };
-        let connected = self
-            .transports
-            .iter()
-            .any(|x| x.id == transport && x.is_connected());
-        if !connected || !self.media.has_keys(transport) {
+        // During a replacement the old transport carries until this side switched
+        // (make-before-break, handover.rs).
+        let Some(via) = self.carrier_for(transport) else {
+            return Err(not_connected());
+        };
+        if !self.media.has_keys(via) {
             return Err(not_connected());
         }
-        let (transport, data) = self.media.write(transceiver, &media).map_err(Error::Rtp)?;
+        let (transport, data) = self
+            .media
+            .write(transceiver, &media, via)
+            .map_err(Error::Rtp)?;
         self.queue_media(transport, data);
         Ok(())
     }
@@ -108,13 +112,14 @@ impl Connection {
             }
             Effect::SendRtcpBye { transceiver, ssrcs } => {
                 let local = self.session.current_local_description();
-                match self.media.bye(*transceiver, ssrcs, local) {
+                let handovers = &self.handovers;
+                match self
+                    .media
+                    .bye(*transceiver, ssrcs, local, |t| handovers.carrier(t))
+                {
                     Some((transport, data)) => self.queue_media(transport, data),
                     None => self.stats.unsent += 1,
                 }
-            }
-            Effect::TransportReplaced { old, new, .. } => {
-                self.media.replace_transport(*old, *new);
             }
             Effect::TransportReleased { transport } => self.media.forget_transport(*transport),
             _ => {}
@@ -132,8 +137,11 @@ impl Connection {
     }
 
     /// An SRTP/SRTCP datagram on a live transport.
-    pub(super) fn media_datagram(&mut self, transport: TransportId, data: &[u8]) {
-        match self.media.receive(transport, data) {
+    pub(super) fn media_datagram(&mut self, arrived: TransportId, data: &[u8]) {
+        // The peer may still send on a transport being replaced: its streams are the
+        // replacement's.
+        let transport = self.handovers.successor(arrived);
+        match self.media.receive(arrived, transport, data) {
             Err(Dropped::Unprotect) => self.stats.dropped_media += 1,
             Err(Dropped::Unrouted) => self.stats.dropped_unrouted_media += 1,
             Ok(Arrival::Rtcp) => {}
