@@ -19,7 +19,7 @@ use tacet_session::{DataChannelId, DtlsRole, Effect, Session, SessionConfig, Tra
 use crate::certificate::Certificate;
 use crate::data::{ChannelId, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
-use crate::error::{Error, TransportError};
+use crate::error::{Error, SctpLoss, TransportError};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
 /// Upper bound of the passes of one settle (each pass drains every machine once); the
@@ -96,10 +96,10 @@ pub enum Event {
     },
     /// The SCTP association is established.
     SctpConnected,
-    /// The SCTP association ended (rtc-sctp's reason).
+    /// The SCTP association ended; reported once.
     SctpLost {
         /// Why.
-        reason: String,
+        reason: SctpLoss,
     },
     /// A data channel is open: a local one acknowledged, or one the peer opened.
     DataChannelOpen {
@@ -529,13 +529,30 @@ impl Connection {
                 self.sctp.start(now, role.unwrap_or(DtlsRole::Client));
             }
             Happening::Data(bytes) => self.sctp.handle_packet(now, bytes.freeze()),
-            Happening::Failed(error) => self.events.push_back(Event::TransportFailed {
-                transport: id,
-                error,
-            }),
-            Happening::PeerClosed => self
-                .events
-                .push_back(Event::TransportClosed { transport: id }),
+            Happening::Failed(error) => {
+                self.events.push_back(Event::TransportFailed {
+                    transport: id,
+                    error: error.clone(),
+                });
+                self.carrier_ended(SctpLoss::TransportFailed {
+                    transport: id,
+                    error,
+                });
+            }
+            Happening::PeerClosed => {
+                self.events
+                    .push_back(Event::TransportClosed { transport: id });
+                self.carrier_ended(SctpLoss::TransportClosed { transport: id });
+            }
+        }
+    }
+
+    /// A transport failed or the peer closed it: when no transport that could carry the
+    /// association is left, the association is lost (its retransmissions never end it: see
+    /// `data::transport_config`). A transport still starting could carry it, so it counts.
+    fn carrier_ended(&mut self, loss: SctpLoss) {
+        if !self.transports.iter().any(Transport::is_live) {
+            self.sctp.lose(loss);
         }
     }
 

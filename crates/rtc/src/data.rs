@@ -20,15 +20,15 @@ use std::time::Instant;
 use bytes::{Bytes, BytesMut};
 use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
 use rtc_sctp::{
-    Association, AssociationHandle, ClientConfig, DatagramEvent, Endpoint, EndpointConfig,
-    Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig, StreamEvent,
-    TimerConfig, TransportConfig,
+    Association, AssociationError, AssociationHandle, ClientConfig, DatagramEvent, Endpoint,
+    EndpointConfig, Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig,
+    StreamEvent, TimerConfig, TransportConfig,
 };
 use rtc_shared::TransportProtocol;
 use sansio::Protocol as _;
 use tacet_session::{DataChannelId, DtlsRole};
 
-use crate::error::Error;
+use crate::error::{Error, SctpLoss};
 
 /// The addresses the SCTP endpoint believes in. The association runs over whichever DTLS
 /// transport is live; it never sees a 5-tuple (so a transport can change under it).
@@ -63,7 +63,7 @@ pub(crate) enum DataEvent {
         channel: ChannelId,
         message: Message,
     },
-    Lost(String),
+    Lost(SctpLoss),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +97,8 @@ pub(crate) struct Sctp {
     max_message_size: usize,
     transmits: VecDeque<Bytes>,
     events: VecDeque<DataEvent>,
+    /// The association ended and [`DataEvent::Lost`] was reported (once).
+    lost: bool,
     /// SCTP user messages for no channel, or not valid DCEP.
     pub(crate) dropped: u64,
 }
@@ -120,6 +122,7 @@ impl Sctp {
             max_message_size: usize::try_from(max).unwrap_or(usize::MAX),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
+            lost: false,
             dropped: 0,
         }
     }
@@ -254,6 +257,21 @@ impl Sctp {
         self.events.pop_front()
     }
 
+    /// Ends a running association for `loss` (no transport is left to carry it): reported
+    /// once; later sends fail (`Error::Sctp`); nothing more goes out.
+    pub(crate) fn lose(&mut self, loss: SctpLoss) {
+        let Some((_, association)) = self.association.as_mut() else {
+            return;
+        };
+        if self.lost {
+            return;
+        }
+        self.lost = true;
+        self.events.push_back(DataEvent::Lost(loss));
+        let _ = association.close(AssociationError::TransportError);
+        self.transmits.clear();
+    }
+
     /// `close()`: ABORT, channels closed without the closing procedure (webrtc-pc "close the
     /// connection").
     pub(crate) fn abort(&mut self) {
@@ -279,9 +297,17 @@ impl Sctp {
                 SctpEvent::Stream(StreamEvent::Readable { id } | StreamEvent::Opened { id }) => {
                     self.read_stream(now, id);
                 }
-                SctpEvent::AssociationLost { reason, .. }
-                | SctpEvent::HandshakeFailed { reason } => {
-                    self.events.push_back(DataEvent::Lost(reason.to_string()));
+                // rtc-sctp reports the end once per stream it unregisters, and a stream reset
+                // the same way: the association is lost when it is closed, and reported once.
+                SctpEvent::AssociationLost { reason, .. } if association.is_closed() => {
+                    self.report_loss(match reason {
+                        AssociationError::AssociationClosed => SctpLoss::PeerAborted,
+                        AssociationError::LocallyClosed => SctpLoss::LocallyClosed,
+                        other => SctpLoss::Sctp(other.to_string()),
+                    });
+                }
+                SctpEvent::HandshakeFailed { reason } => {
+                    self.report_loss(SctpLoss::HandshakeFailed(reason.to_string()));
                 }
                 _ => {}
             }
@@ -292,6 +318,13 @@ impl Sctp {
             while let Some(event) = association.poll_endpoint_event() {
                 self.endpoint.handle_event(*handle, event);
             }
+        }
+    }
+
+    fn report_loss(&mut self, loss: SctpLoss) {
+        if !self.lost {
+            self.lost = true;
+            self.events.push_back(DataEvent::Lost(loss));
         }
     }
 
@@ -482,18 +515,29 @@ impl Sctp {
     }
 }
 
-/// The association's configuration. Trap 4 of the transport reference: rtc-sctp abandons an
-/// association after 5 T3-rtx expirations (about a minute without a path), although its doc
-/// says unlimited. tacet makes the DATA retransmissions unlimited: the association is one per
-/// connection and must outlive an outage or a transport replacement; whether the path is dead
-/// is ICE's decision (consent freshness, RFC 7675 §5.1; the ICE failed state), which fails the
-/// transport, and `close()` aborts the association. The handshake limits stay at RFC 9260's.
+/// The association's configuration. Trap 4 of the transport reference: rtc-sctp's default
+/// stops retransmitting DATA after 5 T3-rtx expirations (and gives up on INIT after 8),
+/// without ending the association or telling anyone — the data just stalls.
+///
+/// tacet chooses what both browsers choose (Chromium's and Firefox's dcsctp options: "Don't
+/// close the connection automatically on too many retransmissions"): no retransmission limit
+/// for DATA, INIT, COOKIE ECHO or RE-CONFIG. Whether the path is dead is ICE's decision
+/// (consent freshness, RFC 7675 §5.1: rtc-ice fails after 5 s + 25 s without a response),
+/// which fails the transport; when no transport is left to carry the association it is lost
+/// ([`SctpLoss::TransportFailed`]) — RFC 9260 §8.1's Association.Max.Retrans (10) would
+/// instead give up after about 6 minutes with RTO.Max 60 s, long after ICE. RTO.Initial,
+/// RTO.Min (1 s) and RTO.Max (60 s) are rtc-sctp's constants, RFC 9260 §16's values (not
+/// configurable; browsers cap the backoff at 3 s, so tacet recovers more slowly after an
+/// outage). `docs/transport.md` has the numbers.
 pub(crate) fn transport_config(sctp_port: u16, max_message_size: u32) -> TransportConfig {
     TransportConfig::default()
         .with_sctp_port(sctp_port)
         .with_max_message_size(max_message_size)
         .with_timer_config(TimerConfig {
+            max_t1_init_retrans: usize::MAX,
+            max_t1_cookie_retrans: usize::MAX,
             max_t3_rtx_retrans: usize::MAX,
+            max_reconfig_retrans: usize::MAX,
             ..TimerConfig::default()
         })
 }
@@ -551,11 +595,29 @@ mod tests {
     }
 
     #[test]
-    fn data_retransmissions_are_unlimited_by_choice() {
-        // Trap 4: rtc-sctp's default would give up after 5 T3-rtx expirations.
-        assert_eq!(TimerConfig::default().max_t3_rtx_retrans, 5);
+    fn retransmissions_are_unlimited_by_choice() {
+        // Trap 4: rtc-sctp's defaults would stop after 8 INITs, 5 T3-rtx expirations, 5
+        // RE-CONFIGs; shutdown is already unlimited.
+        let default = TimerConfig::default();
+        assert_eq!(
+            (
+                default.max_t1_init_retrans,
+                default.max_t3_rtx_retrans,
+                default.max_reconfig_retrans
+            ),
+            (8, 5, 5)
+        );
         let config = transport_config(5000, 262_144);
-        assert_eq!(config.timer_config().max_t3_rtx_retrans, usize::MAX);
+        let timers = config.timer_config();
+        for limit in [
+            timers.max_t1_init_retrans,
+            timers.max_t1_cookie_retrans,
+            timers.max_t2_shutdown_retrans,
+            timers.max_t3_rtx_retrans,
+            timers.max_reconfig_retrans,
+        ] {
+            assert_eq!(limit, usize::MAX);
+        }
         assert_eq!(config.sctp_port(), 5000);
     }
 }

@@ -55,6 +55,6 @@ mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, Message};
-pub use error::{Error, FingerprintFailure, TransportError};
+pub use error::{Error, FingerprintFailure, SctpLoss, TransportError};
 pub use shell::{Handle, spawn};
 pub use transport::Transmit;

@@ -46,6 +46,9 @@ pub(crate) struct Net {
     pub(crate) loss_percent: u64,
     /// While set, the link drops everything (an outage).
     pub(crate) down: bool,
+    /// While set, the link drops DTLS records (first byte 20–63, RFC 7983) and lets STUN
+    /// through: ICE stays connected while SCTP gets nothing across.
+    pub(crate) drop_dtls: bool,
     /// Percent of the datagrams that get through which are held back an extra 1 to 4 delays,
     /// so that datagrams sent after them arrive first (0 = none).
     pub(crate) reorder_percent: u64,
@@ -84,6 +87,7 @@ impl Net {
             delay: Duration::from_millis(10),
             loss_percent: 0,
             down: false,
+            drop_dtls: false,
             reorder_percent: 0,
             duplicate_percent: 0,
             a_dtls_source: None,
@@ -160,8 +164,10 @@ impl Net {
                         .iter()
                         .find(|(a, _)| *a == transmit.remote)
                         .map(|(_, s)| *s);
-                    let lost =
-                        self.down || (self.loss_percent > 0 && self.chance() < self.loss_percent);
+                    let dtls = matches!(transmit.data.first(), Some(20..=63));
+                    let lost = self.down
+                        || (self.drop_dtls && dtls)
+                        || (self.loss_percent > 0 && self.chance() < self.loss_percent);
                     if let Some(to) = to
                         && !lost
                     {
