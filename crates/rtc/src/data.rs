@@ -314,8 +314,15 @@ impl Sctp {
         }
         if let Some((handle, association)) = self.association.as_mut() {
             // Streams the peer opened are tracked here (by id), not by rtc-sctp's accept queue.
-            while association.accept_stream().is_some() {}
-            while let Some(event) = association.poll_endpoint_event() {
+            for _ in 0..DRAIN {
+                if association.accept_stream().is_none() {
+                    break;
+                }
+            }
+            for _ in 0..DRAIN {
+                let Some(event) = association.poll_endpoint_event() else {
+                    break;
+                };
                 self.endpoint.handle_event(*handle, event);
             }
         }
@@ -352,7 +359,9 @@ impl Sctp {
             let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
             let _ =
                 stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
-            while let Some(out) = dcep.poll_write() {
+            // DCEP queues one DATA_CHANNEL_OPEN; the bound only guards the loop.
+            for _ in 0..DRAIN {
+                let Some(out) = dcep.poll_write() else { break };
                 let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
             }
             self.next_stream = stream_id.saturating_add(2);
@@ -475,7 +484,8 @@ impl Sctp {
         let (Some(dcep), Some(id)) = (channel.dcep.as_mut(), channel.stream) else {
             return;
         };
-        while let Some(out) = dcep.poll_write() {
+        for _ in 0..DRAIN {
+            let Some(out) = dcep.poll_write() else { break };
             if let Ok(mut stream) = association.stream(id) {
                 let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
             }
