@@ -374,6 +374,21 @@ impl Net {
         self.collect();
     }
 
+    /// How many of `side`'s events match.
+    pub(crate) fn count(&self, side: Side, matches: impl Fn(&Event) -> bool) -> usize {
+        self.events(side).iter().filter(|e| matches(e)).count()
+    }
+
+    /// Neither side had a transport fail or lost its association.
+    pub(crate) fn assert_nothing_failed(&self) {
+        for side in [Side::A, Side::B] {
+            let failed = self.count(side, |e| {
+                matches!(e, Event::TransportFailed { .. } | Event::SctpLost { .. })
+            });
+            assert_eq!(failed, 0, "{side:?}: {:?}", self.events(side));
+        }
+    }
+
     /// The text messages `side` received on `channel`, in order.
     pub(crate) fn received(&self, side: Side, channel: ChannelId) -> Vec<String> {
         self.events(side)
@@ -443,8 +458,19 @@ pub(crate) fn numbered(prefix: char, count: usize) -> Vec<String> {
 
 /// Runs until each side has `count` messages, then checks them: exactly the numbers sent,
 /// once each, in order.
-pub(crate) fn all_arrive(net: &mut Net, (a, b): (ChannelId, ChannelId), count: usize) {
-    net.run_until(Duration::from_secs(30), |n| {
+pub(crate) fn all_arrive(net: &mut Net, chat: (ChannelId, ChannelId), count: usize) {
+    all_arrive_within(net, chat, count, Duration::from_secs(30));
+}
+
+/// [`all_arrive`] with its own budget of virtual time (after an outage SCTP waits for its
+/// backed-off retransmission timer).
+pub(crate) fn all_arrive_within(
+    net: &mut Net,
+    (a, b): (ChannelId, ChannelId),
+    count: usize,
+    budget: Duration,
+) {
+    net.run_until(budget, |n| {
         n.received(Side::A, a).len() >= count && n.received(Side::B, b).len() >= count
     });
     // A little longer: a duplicate would show now.
