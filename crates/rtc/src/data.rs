@@ -263,13 +263,11 @@ impl Sctp {
         let Some((_, association)) = self.association.as_mut() else {
             return;
         };
-        if self.lost {
-            return;
-        }
-        self.lost = true;
-        self.events.push_back(DataEvent::Lost(loss));
+        // A no-op on a closed association; rtc-sctp's own per-stream reports of this close
+        // find the loss already reported.
         let _ = association.close(AssociationError::TransportError);
         self.transmits.clear();
+        self.report_loss(loss);
     }
 
     /// `close()`: ABORT, channels closed without the closing procedure (webrtc-pc "close the
@@ -328,6 +326,7 @@ impl Sctp {
         }
     }
 
+    /// Reports the association's end, the first time only.
     fn report_loss(&mut self, loss: SctpLoss) {
         if !self.lost {
             self.lost = true;
