@@ -23,7 +23,8 @@ struct Target {
 
 /// Every target. Text targets take up to 64 KiB (the largest corpus SDP is 32 KiB);
 /// `session_ops` reads three bytes per operation and stops after 96 operations, so longer
-/// inputs would only repeat themselves, and it starts at full length.
+/// inputs would only repeat themselves, and it starts at full length; so does
+/// `rtc_datagrams`.
 const TARGETS: &[Target] = &[
     Target {
         name: "sdp_parse",
@@ -48,6 +49,14 @@ const TARGETS: &[Target] = &[
         name: "session_ops",
         seeds: &["fuzz/regressions/session_ops"],
         max_len: 3 * 96,
+        full_length: true,
+    },
+    // Datagrams into a connected pair: up to 64 of three header bytes and up to 255 bytes each;
+    // at full length from the start (a short input is only a datagram or two).
+    Target {
+        name: "rtc_datagrams",
+        seeds: &["fuzz/regressions/rtc_datagrams"],
+        max_len: 4096,
         full_length: true,
     },
 ];

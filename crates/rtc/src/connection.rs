@@ -27,7 +27,7 @@ use tacet_session::{
 use crate::certificate::Certificate;
 use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
-use crate::error::{Error, TransportError};
+use crate::error::{Error, SctpLoss, TransportError};
 use crate::handover::Handovers;
 use crate::media::{Media, RtpPacket, TrackStats};
 use crate::state::{ConnectionPhase, IceState, connection_phase};
@@ -135,10 +135,10 @@ pub enum Event {
     },
     /// The SCTP association is established.
     SctpConnected,
-    /// The SCTP association ended (rtc-sctp's reason).
+    /// The SCTP association ended; reported once.
     SctpLost {
         /// Why.
-        reason: String,
+        reason: SctpLoss,
     },
     /// A data channel is open: a local one acknowledged, or one the peer opened.
     DataChannelOpen {
@@ -709,12 +709,17 @@ impl Connection {
                 // session releases the new one.
                 self.events.push_back(Event::TransportFailed {
                     transport: id,
+                    error: error.clone(),
+                });
+                self.carrier_ended(SctpLoss::TransportFailed {
+                    transport: id,
                     error,
                 });
             }
             Happening::PeerClosed => {
                 self.events
                     .push_back(Event::TransportClosed { transport: id });
+                self.carrier_ended(SctpLoss::TransportClosed { transport: id });
                 if let Some((old, new)) = self.handovers.peer_closed(id) {
                     self.handed_over(now, old, new);
                 }
@@ -723,6 +728,15 @@ impl Connection {
                 transport: id,
                 state,
             }),
+        }
+    }
+
+    /// A transport failed or the peer closed it: when no transport that could carry the
+    /// association is left, the association is lost (its retransmissions never end it: see
+    /// `data::transport_config`). A transport still starting could carry it, so it counts.
+    fn carrier_ended(&mut self, loss: SctpLoss) {
+        if !self.transports.iter().any(Transport::is_live) {
+            self.sctp.lose(loss);
         }
     }
 

@@ -16,10 +16,9 @@
 //!   incoming stream is reset.
 //!
 //! Trap: rtc-sctp reports a reset stream and a lost association with the same event
-//! (`AssociationLost { reason: Reset, id }`, once per stream), and a lost association with no
-//! stream open reports nothing at all. The association's own state tells them apart: a stream
-//! loss while the association is open closes that channel; the association's closing is
-//! noticed by its state, whether or not an event came.
+//! (`AssociationLost { reason: Reset, id }`, once per stream). The association's own state
+//! tells them apart: a stream loss while the association is open closes that channel; one
+//! while it is closed is the association's end, reported once.
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -30,15 +29,15 @@ use bytes::{Bytes, BytesMut};
 use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
 use rtc_datachannel::message::message_channel_open::ChannelType;
 use rtc_sctp::{
-    Association, AssociationHandle, ClientConfig, DatagramEvent, Endpoint, EndpointConfig,
-    Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig, StreamEvent,
-    TimerConfig, TransportConfig,
+    Association, AssociationError, AssociationHandle, ClientConfig, DatagramEvent, Endpoint,
+    EndpointConfig, Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig,
+    StreamEvent, TimerConfig, TransportConfig,
 };
 use rtc_shared::TransportProtocol;
 use sansio::Protocol as _;
 use tacet_session::{DataChannelId, DtlsRole};
 
-use crate::error::Error;
+use crate::error::{Error, SctpLoss};
 
 /// The addresses the SCTP endpoint believes in. The association runs over whichever DTLS
 /// transport is live; it never sees a 5-tuple (so a transport can change under it).
@@ -105,7 +104,7 @@ pub(crate) enum DataEvent {
     Closed {
         channel: ChannelId,
     },
-    Lost(String),
+    Lost(SctpLoss),
 }
 
 /// webrtc-pc `RTCDataChannelInit`: ordering and reliability (RFC 8831 §6.1, RFC 8832 §5.1).
@@ -183,12 +182,12 @@ pub(crate) struct Sctp {
     max_message_size: usize,
     transmits: VecDeque<Bytes>,
     events: VecDeque<DataEvent>,
+    /// The association ended and [`DataEvent::Lost`] was reported (once).
+    lost: bool,
     /// SCTP user messages for no channel, or not valid DCEP.
     pub(crate) dropped: u64,
     /// The association was established.
     up: bool,
-    /// The association's end was reported.
-    lost: bool,
 }
 
 impl Sctp {
@@ -210,9 +209,9 @@ impl Sctp {
             max_message_size: usize::try_from(max).unwrap_or(usize::MAX),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
+            lost: false,
             dropped: 0,
             up: false,
-            lost: false,
         }
     }
 
@@ -348,6 +347,19 @@ impl Sctp {
         self.events.pop_front()
     }
 
+    /// Ends a running association for `loss` (no transport is left to carry it): reported
+    /// once; later sends fail (`Error::Sctp`); nothing more goes out.
+    pub(crate) fn lose(&mut self, loss: SctpLoss) {
+        let Some((_, association)) = self.association.as_mut() else {
+            return;
+        };
+        // A no-op on a closed association; rtc-sctp's own per-stream reports of this close
+        // find the loss already reported.
+        let _ = association.close(AssociationError::TransportError);
+        self.transmits.clear();
+        self.report_loss(loss);
+    }
+
     /// `close()`: ABORT, channels closed without the closing procedure (webrtc-pc "close the
     /// connection").
     /// Every channel's readyState becomes "closed" without a close event (webrtc-pc close()
@@ -382,46 +394,37 @@ impl Sctp {
                 SctpEvent::Stream(StreamEvent::Readable { id } | StreamEvent::Opened { id }) => {
                     self.read_stream(now, id);
                 }
-                SctpEvent::AssociationLost { id, .. } if self.up && !association.is_closed() => {
+                // rtc-sctp reports the end once per stream it unregisters, and a stream reset
+                // the same way: the association is lost when it is closed, and reported once.
+                SctpEvent::AssociationLost { reason, .. } if association.is_closed() => {
+                    self.report_loss(match reason {
+                        AssociationError::AssociationClosed => SctpLoss::PeerAborted,
+                        AssociationError::LocallyClosed => SctpLoss::LocallyClosed,
+                        other => SctpLoss::Sctp(other.to_string()),
+                    });
+                }
+                SctpEvent::HandshakeFailed { reason } => {
+                    self.report_loss(SctpLoss::HandshakeFailed(reason.to_string()));
+                }
+                SctpEvent::AssociationLost { id, .. } if self.up => {
                     // A stream reset (the trap in this module's docs): that channel closed.
                     self.stream_closed(id);
                 }
-                SctpEvent::AssociationLost { reason, .. }
-                | SctpEvent::HandshakeFailed { reason } => self.lose(reason.to_string()),
                 _ => {}
             }
         }
-        // rtc-sctp's state reads "closed" before the handshake too: only an association that
-        // was up can be lost this way.
-        if self.up
-            && self
-                .association
-                .as_ref()
-                .is_some_and(|(_, a)| a.is_closed())
-        {
-            self.lose("the association closed".into());
-        }
         if let Some((handle, association)) = self.association.as_mut() {
             // Streams the peer opened are tracked here (by id), not by rtc-sctp's accept queue.
-            while association.accept_stream().is_some() {}
-            while let Some(event) = association.poll_endpoint_event() {
-                self.endpoint.handle_event(*handle, event);
+            for _ in 0..DRAIN {
+                if association.accept_stream().is_none() {
+                    break;
+                }
             }
-        }
-    }
-
-    /// The association ended (reported once): every channel is closed with it.
-    fn lose(&mut self, reason: String) {
-        if self.lost {
-            return;
-        }
-        self.lost = true;
-        self.events.push_back(DataEvent::Lost(reason));
-        for channel in &mut self.channels {
-            if channel.state != State::Closed {
-                channel.state = State::Closed;
-                let channel = channel.id;
-                self.events.push_back(DataEvent::Closed { channel });
+            for _ in 0..DRAIN {
+                let Some(event) = association.poll_endpoint_event() else {
+                    break;
+                };
+                self.endpoint.handle_event(*handle, event);
             }
         }
     }
@@ -480,6 +483,22 @@ impl Sctp {
             .map(|c| &c.options)
     }
 
+    /// Reports the association's end, the first time only: every channel is closed with it.
+    fn report_loss(&mut self, loss: SctpLoss) {
+        if self.lost {
+            return;
+        }
+        self.lost = true;
+        self.events.push_back(DataEvent::Lost(loss));
+        for channel in &mut self.channels {
+            if channel.state != State::Closed {
+                channel.state = State::Closed;
+                let channel = channel.id;
+                self.events.push_back(DataEvent::Closed { channel });
+            }
+        }
+    }
+
     /// Opens every pending local channel: its stream, its reliability, DATA_CHANNEL_OPEN.
     fn dial_pending(&mut self, now: Instant) {
         let Some((handle, association)) = self.association.as_mut() else {
@@ -508,7 +527,9 @@ impl Sctp {
             let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
             let _ =
                 stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
-            while let Some(out) = dcep.poll_write() {
+            // DCEP queues one DATA_CHANNEL_OPEN; the bound only guards the loop.
+            for _ in 0..DRAIN {
+                let Some(out) = dcep.poll_write() else { break };
                 let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
             }
             self.next_stream = stream_id.saturating_add(2);
@@ -633,7 +654,8 @@ impl Sctp {
         let (Some(dcep), Some(id)) = (channel.dcep.as_mut(), channel.stream) else {
             return;
         };
-        while let Some(out) = dcep.poll_write() {
+        for _ in 0..DRAIN {
+            let Some(out) = dcep.poll_write() else { break };
             if let Ok(mut stream) = association.stream(id) {
                 let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
             }
@@ -697,18 +719,29 @@ impl ChannelOptions {
     }
 }
 
-/// The association's configuration. Trap 4 of the transport reference: rtc-sctp abandons an
-/// association after 5 T3-rtx expirations (about a minute without a path), although its doc
-/// says unlimited. tacet makes the DATA retransmissions unlimited: the association is one per
-/// connection and must outlive an outage or a transport replacement; whether the path is dead
-/// is ICE's decision (consent freshness, RFC 7675 §5.1; the ICE failed state), which fails the
-/// transport, and `close()` aborts the association. The handshake limits stay at RFC 9260's.
+/// The association's configuration. Trap 4 of the transport reference: rtc-sctp's default
+/// stops retransmitting DATA after 5 T3-rtx expirations (and gives up on INIT after 8),
+/// without ending the association or telling anyone — the data just stalls.
+///
+/// tacet chooses what both browsers choose (Chromium's and Firefox's dcsctp options: "Don't
+/// close the connection automatically on too many retransmissions"): no retransmission limit
+/// for DATA, INIT, COOKIE ECHO or RE-CONFIG. Whether the path is dead is ICE's decision
+/// (consent freshness, RFC 7675 §5.1: rtc-ice fails after 5 s + 25 s without a response),
+/// which fails the transport; when no transport is left to carry the association it is lost
+/// ([`SctpLoss::TransportFailed`]) — RFC 9260 §8.1's Association.Max.Retrans (10) would
+/// instead give up after about 6 minutes with RTO.Max 60 s, long after ICE. RTO.Initial,
+/// RTO.Min (1 s) and RTO.Max (60 s) are rtc-sctp's constants, RFC 9260 §16's values (not
+/// configurable; browsers cap the backoff at 3 s, so tacet recovers more slowly after an
+/// outage). `docs/transport.md` has the numbers.
 pub(crate) fn transport_config(sctp_port: u16, max_message_size: u32) -> TransportConfig {
     TransportConfig::default()
         .with_sctp_port(sctp_port)
         .with_max_message_size(max_message_size)
         .with_timer_config(TimerConfig {
+            max_t1_init_retrans: usize::MAX,
+            max_t1_cookie_retrans: usize::MAX,
             max_t3_rtx_retrans: usize::MAX,
+            max_reconfig_retrans: usize::MAX,
             ..TimerConfig::default()
         })
 }
@@ -766,11 +799,29 @@ mod tests {
     }
 
     #[test]
-    fn data_retransmissions_are_unlimited_by_choice() {
-        // Trap 4: rtc-sctp's default would give up after 5 T3-rtx expirations.
-        assert_eq!(TimerConfig::default().max_t3_rtx_retrans, 5);
+    fn retransmissions_are_unlimited_by_choice() {
+        // Trap 4: rtc-sctp's defaults would stop after 8 INITs, 5 T3-rtx expirations, 5
+        // RE-CONFIGs; shutdown is already unlimited.
+        let default = TimerConfig::default();
+        assert_eq!(
+            (
+                default.max_t1_init_retrans,
+                default.max_t3_rtx_retrans,
+                default.max_reconfig_retrans
+            ),
+            (8, 5, 5)
+        );
         let config = transport_config(5000, 262_144);
-        assert_eq!(config.timer_config().max_t3_rtx_retrans, usize::MAX);
+        let timers = config.timer_config();
+        for limit in [
+            timers.max_t1_init_retrans,
+            timers.max_t1_cookie_retrans,
+            timers.max_t2_shutdown_retrans,
+            timers.max_t3_rtx_retrans,
+            timers.max_reconfig_retrans,
+        ] {
+            assert_eq!(limit, usize::MAX);
+        }
         assert_eq!(config.sctp_port(), 5000);
     }
 }

@@ -1,5 +1,5 @@
-//! Errors: what a caller did wrong ([`Error`]) and why a transport stopped working
-//! ([`TransportError`]). Both say who is at fault and which rule applies.
+//! Errors: what a caller did wrong ([`Error`]), why a transport stopped working
+//! ([`TransportError`]) and why the SCTP association ended ([`SctpLoss`]). Both say who is at fault and which rule applies.
 
 use tacet_session::{TransceiverId, TransportId};
 use tacet_transceiver_fsm::TransceiverDirection;
@@ -127,6 +127,42 @@ pub enum TransportError {
     /// The local ICE agent or DTLS endpoint could not be built for this transport.
     #[error("local: cannot start the transport: {0}")]
     Start(String),
+}
+
+/// Why the SCTP association ended ([`Event::SctpLost`](crate::Event::SctpLost)); its data
+/// channels carry nothing more. Retransmissions never end it (`docs/transport.md`, "SCTP
+/// retransmission limits"): the path is dead when no transport can carry it any more.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SctpLoss {
+    /// The last transport that could carry the association failed (an ICE failure — consent
+    /// expired, RFC 7675 §5.1 — or a DTLS error): RFC 8261 §6, SCTP runs on its DTLS transport.
+    #[error("transport: the association's last transport {transport:?} failed: {error}")]
+    TransportFailed {
+        /// The transport.
+        transport: TransportId,
+        /// Why it failed.
+        error: TransportError,
+    },
+    /// The peer closed the last transport that could carry the association (close_notify).
+    #[error("peer: closed the association's last transport {transport:?} (close_notify)")]
+    TransportClosed {
+        /// The transport.
+        transport: TransportId,
+    },
+    /// The peer aborted the association (RFC 9260 §9.1; its `close()` does).
+    #[error("peer: aborted the association (RFC 9260 §9.1)")]
+    PeerAborted,
+    /// This side's `close()` aborted it (webrtc-pc "close the connection").
+    #[error("local: close() aborted the association")]
+    LocallyClosed,
+    /// The handshake failed (rtc-sctp's text).
+    #[error("transport: SCTP handshake failed: {0}")]
+    HandshakeFailed(String),
+    /// rtc-sctp ended the association for another reason (its text: a protocol violation by
+    /// the peer, a restart).
+    #[error("transport: SCTP association ended: {0}")]
+    Sctp(String),
 }
 
 /// How a peer certificate failed the fingerprint check.

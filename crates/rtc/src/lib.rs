@@ -66,7 +66,7 @@ mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
-pub use error::{Error, FingerprintFailure, TransportError};
+pub use error::{Error, FingerprintFailure, SctpLoss, TransportError};
 pub use media::{MediaPayload, RtpPacket, TrackStats};
 pub use peer::{PeerConfig, PeerConnection};
 pub use signaling::{

@@ -39,6 +39,10 @@ const DTLS_LOCAL: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 
 /// §6: rtc-ice would drop them; RFC 8445 §7.3 says answer them). Beyond this many, dropped.
 const EARLY_CHECKS: usize = 16;
 
+/// Upper bound of the DTLS records without a pair to go on that one `poll_transmit` drops
+/// before it returns (a handshake flight is a few records).
+const UNROUTED_RECORDS: usize = 4096;
+
 /// Where a transport is in its life.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -441,7 +445,8 @@ impl Transport {
                 data: message.message.freeze(),
             });
         }
-        loop {
+        // Bounded like every drain: records that have no pair are counted and dropped.
+        for _ in 0..UNROUTED_RECORDS {
             let message = self.dtls.as_mut()?.poll_transmit()?;
             match self.route() {
                 Some((local, remote)) => {
@@ -455,6 +460,7 @@ impl Transport {
                 None => *dropped += 1,
             }
         }
+        None
     }
 
     /// The peer's address on the pair in use (see [`Transport::route`]).

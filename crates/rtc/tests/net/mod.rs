@@ -1,7 +1,7 @@
 //! Two connections, an in-memory link between them, and a virtual clock.
 //!
 //! The link is a queue of datagrams, each delivered `delay` after it was sent, optionally
-//! dropped with a seeded probability. Signaling (offer/answer) goes through the sessions
+//! dropped, held back (so later ones overtake it) or duplicated with seeded probabilities. Signaling (offer/answer) goes through the sessions
 //! directly, at the current virtual time. Nothing here reads the wall clock or opens a socket.
 
 #![allow(dead_code, reason = "each test binary uses part of the kit")]
@@ -48,6 +48,14 @@ pub(crate) struct Net {
     pub(crate) loss_percent: u64,
     /// While set, the link drops everything (an outage).
     pub(crate) down: bool,
+    /// While set, the link drops DTLS records (first byte 20–63, RFC 7983) and lets STUN
+    /// through: ICE stays connected while SCTP gets nothing across.
+    pub(crate) drop_dtls: bool,
+    /// Percent of the datagrams that get through which are held back an extra 1 to 4 delays,
+    /// so that datagrams sent after them arrive first (0 = none).
+    pub(crate) reorder_percent: u64,
+    /// Percent of the datagrams that get through which arrive twice (0 = none).
+    pub(crate) duplicate_percent: u64,
     /// While set, A's DTLS datagrams reach B from this source address instead of A's own
     /// (a NAT rebinding, or ICE moving to another pair under DTLS).
     pub(crate) a_dtls_source: Option<SocketAddr>,
@@ -84,6 +92,9 @@ impl Net {
             delay: Duration::from_millis(10),
             loss_percent: 0,
             down: false,
+            drop_dtls: false,
+            reorder_percent: 0,
+            duplicate_percent: 0,
             a_dtls_source: None,
             rng: 0x9E37_79B9_7F4A_7C15,
             flights: Vec::new(),
@@ -126,6 +137,21 @@ impl Net {
         result
     }
 
+    /// Seeds the link's loss, reordering and duplication (the same seed, the same faults).
+    pub(crate) fn seed(&mut self, seed: u64) {
+        // xorshift64 never leaves zero.
+        self.rng = seed.max(1);
+    }
+
+    /// A lossy, reordering link: `loss` percent dropped, `reorder` percent overtaken,
+    /// `duplicate` percent twice, from `seed`.
+    pub(crate) fn faulty(&mut self, seed: u64, loss: u64, reorder: u64, duplicate: u64) {
+        self.seed(seed);
+        self.loss_percent = loss;
+        self.reorder_percent = reorder;
+        self.duplicate_percent = duplicate;
+    }
+
     fn chance(&mut self) -> u64 {
         // xorshift64: reproducible loss.
         self.rng ^= self.rng << 13;
@@ -152,16 +178,28 @@ impl Net {
                         .iter()
                         .find(|(a, _)| *a == transmit.remote)
                         .map(|(_, s)| *s);
-                    let lost =
-                        self.down || (self.loss_percent > 0 && self.chance() < self.loss_percent);
+                    let dtls = matches!(transmit.data.first(), Some(20..=63));
+                    let lost = self.down
+                        || (self.drop_dtls && dtls)
+                        || (self.loss_percent > 0 && self.chance() < self.loss_percent);
                     if let Some(to) = to
                         && !lost
                     {
-                        self.flights.push(Flight {
-                            at: self.now + self.delay,
-                            to,
-                            transmit,
-                        });
+                        // Each fault draws only when it is on: a link without reordering or
+                        // duplication loses exactly the datagrams it lost before they existed.
+                        let mut at = self.now + self.delay;
+                        if self.reorder_percent > 0 && self.chance() < self.reorder_percent {
+                            let extra = 1 + u32::try_from(self.chance() % 4).expect("small");
+                            at += self.delay * extra;
+                        }
+                        if self.duplicate_percent > 0 && self.chance() < self.duplicate_percent {
+                            self.flights.push(Flight {
+                                at: self.now + self.delay,
+                                to,
+                                transmit: transmit.clone(),
+                            });
+                        }
+                        self.flights.push(Flight { at, to, transmit });
                     }
                 }
                 while let Some(event) = self.conn(side).poll_event() {
@@ -216,6 +254,8 @@ impl Net {
                 i += 1;
             }
         }
+        // Earliest first; those due at the same instant in the order they were sent.
+        due.sort_by_key(|f| f.at);
         for flight in due {
             let t = flight.transmit;
             let dtls = matches!(t.data.first(), Some(20..=63));
@@ -365,6 +405,21 @@ impl Net {
         self.collect();
     }
 
+    /// How many of `side`'s events match.
+    pub(crate) fn count(&self, side: Side, matches: impl Fn(&Event) -> bool) -> usize {
+        self.events(side).iter().filter(|e| matches(e)).count()
+    }
+
+    /// Neither side had a transport fail or lost its association.
+    pub(crate) fn assert_nothing_failed(&self) {
+        for side in [Side::A, Side::B] {
+            let failed = self.count(side, |e| {
+                matches!(e, Event::TransportFailed { .. } | Event::SctpLost { .. })
+            });
+            assert_eq!(failed, 0, "{side:?}: {:?}", self.events(side));
+        }
+    }
+
     /// The text messages `side` received on `channel`, in order.
     pub(crate) fn received(&self, side: Side, channel: ChannelId) -> Vec<String> {
         self.events(side)
@@ -434,8 +489,19 @@ pub(crate) fn numbered(prefix: char, count: usize) -> Vec<String> {
 
 /// Runs until each side has `count` messages, then checks them: exactly the numbers sent,
 /// once each, in order.
-pub(crate) fn all_arrive(net: &mut Net, (a, b): (ChannelId, ChannelId), count: usize) {
-    net.run_until(Duration::from_secs(30), |n| {
+pub(crate) fn all_arrive(net: &mut Net, chat: (ChannelId, ChannelId), count: usize) {
+    all_arrive_within(net, chat, count, Duration::from_secs(30));
+}
+
+/// [`all_arrive`] with its own budget of virtual time (after an outage SCTP waits for its
+/// backed-off retransmission timer).
+pub(crate) fn all_arrive_within(
+    net: &mut Net,
+    (a, b): (ChannelId, ChannelId),
+    count: usize,
+    budget: Duration,
+) {
+    net.run_until(budget, |n| {
         n.received(Side::A, a).len() >= count && n.received(Side::B, b).len() >= count
     });
     // A little longer: a duplicate would show now.
