@@ -5,6 +5,11 @@
 //!     CARGO_TARGET_DIR=/work/main/target cargo bench --manifest-path bench/Cargo.toml \
 //!         --bench transport
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark reads the wall clock; the pure crates' ban does not apply here"
+)]
+
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;

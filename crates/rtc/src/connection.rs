@@ -11,7 +11,7 @@ mod state;
 
 pub use state::DtlsTransportState;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -28,6 +28,7 @@ use crate::certificate::Certificate;
 use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, Sctp};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, SctpLoss, TransportError};
+use crate::frames::{Assembler, Frame, Packetizer};
 use crate::handover::Handovers;
 use crate::media::{Media, RtpPacket, TrackStats};
 use crate::state::{ConnectionPhase, IceState, connection_phase};
@@ -147,6 +148,9 @@ pub enum Event {
         /// Its label.
         label: String,
     },
+    /// A whole encoded frame a receiver assembled from RTP (Opus, VP8; after the
+    /// [`Event::Rtp`] of its last packet).
+    Frame(Frame),
     /// A message on a data channel.
     DataChannelMessage {
         /// The channel.
@@ -184,6 +188,8 @@ pub struct Stats {
     /// Dropped: authentic RTP no receiver takes (no route by mid, SSRC or payload type,
     /// RFC 9143 §9.2; or the receiver does not receive now).
     pub dropped_unrouted_media: u64,
+    /// Received frames dropped because a packet of them was missing (frames.rs).
+    pub incomplete_frames: u64,
     /// Not sent: no candidate pair or DTLS session to send on yet (the sender retransmits).
     pub unsent: u64,
     /// SCTP user messages dropped: no channel, bad DCEP, wrong stream parity.
@@ -207,6 +213,10 @@ pub struct Connection {
     handovers: Handovers<TransportId>,
     sctp: Sctp,
     media: Media,
+    /// Per sender: its frames to RTP payloads (write_frame).
+    packetizers: HashMap<TransceiverId, Packetizer>,
+    /// Per receiver: RTP back to frames.
+    assemblers: HashMap<TransceiverId, Assembler>,
     /// How many of the session's data channels have a connection channel.
     mirrored: usize,
     happenings: Vec<(TransportId, Happening)>,
@@ -244,6 +254,8 @@ impl Connection {
             handovers: Handovers::default(),
             sctp,
             media: Media::default(),
+            packetizers: HashMap::new(),
+            assemblers: HashMap::new(),
             mirrored: 0,
             happenings: Vec::new(),
             phase: ConnectionPhase::New,

@@ -95,6 +95,21 @@ pub enum Error {
         /// Why keying failed, when DTLS is up.
         reason: Option<String>,
     },
+    /// `write_frame` with an empty frame: there is nothing to packetize (an encoder that has
+    /// nothing to send sends nothing).
+    #[error("caller: an empty frame for {0:?}")]
+    EmptyFrame(TransceiverId),
+    /// `write_frame` for a codec whose frames tacet does not split into packets (Opus and VP8
+    /// it does): send its RTP payloads with `write_rtp`.
+    #[error(
+        "caller: tacet packetizes Opus and VP8 frames, not {codec} ({transceiver:?}): use write_rtp"
+    )]
+    NoPacketizer {
+        /// The transceiver.
+        transceiver: TransceiverId,
+        /// Its negotiated codec.
+        codec: String,
+    },
     /// rtc-rtp or rtc-srtp could not build or protect the packet (their text), e.g. a payload
     /// too large for one packet.
     #[error("local: RTP packet not built: {0}")]

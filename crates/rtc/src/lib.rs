@@ -54,6 +54,7 @@ mod connection;
 mod data;
 pub mod demux;
 mod error;
+mod frames;
 mod handover;
 mod media;
 mod negotiator;
@@ -62,11 +63,13 @@ mod shell;
 pub mod signaling;
 mod srtp;
 mod state;
+mod tracks;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
 pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, SctpLoss, TransportError};
+pub use frames::Frame;
 pub use media::{MediaPayload, RtpPacket, TrackStats};
 pub use peer::{PeerConfig, PeerConnection};
 pub use signaling::{
@@ -74,4 +77,5 @@ pub use signaling::{
 };
 pub use state::{ConnectionPhase, DtlsTransportState, IceState};
 pub use tacet_session::perfect::Role;
+pub use tracks::{Received, TrackReceiver, TrackSender};
 pub use transport::Transmit;

@@ -8,7 +8,8 @@
 //! | `setLocalDescription(d)` / `setLocalDescription()` | [`PeerConnection::set_local_description`] / [`PeerConnection::set_local_description_implicit`] |
 //! | `setRemoteDescription(d)` | [`PeerConnection::set_remote_description`] |
 //! | `addIceCandidate(c)`, `icecandidate` | [`PeerConnection::add_ice_candidate`], [`Event::LocalCandidate`] |
-//! | `addTrack`, `addTransceiver`, `removeTrack` | [`PeerConnection::add_track`], [`PeerConnection::add_transceiver`], [`PeerConnection::remove_track`] |
+//! | `addTrack`, `addTransceiver`, `removeTrack` | [`PeerConnection::add_track`] (a [`TrackSender`]), [`PeerConnection::add_transceiver`], [`PeerConnection::remove_track`] |
+//! | `ontrack`'s receiver track: RTP, frames, ended | [`PeerConnection::receiver`] (a [`TrackReceiver`]) |
 //! | `transceiver.stop()`, `.direction = d` | [`PeerConnection::stop`], [`PeerConnection::set_direction`] |
 //! | (tacet) stop every audio/video transceiver, keep data | [`PeerConnection::stop_media`] |
 //! | `createDataChannel(label)`, `channel.send(m)` | [`PeerConnection::create_data_channel`], [`PeerConnection::send`] |
@@ -25,6 +26,7 @@
 //! ([`Error::Refused`]; the offer rolled back) or the channel's failure ([`Error::Signaling`]).
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 use tacet_sdp::SessionDescription;
@@ -43,6 +45,7 @@ use crate::error::Error;
 use crate::negotiator::Negotiator;
 use crate::shell::{Call, Negotiation, Request, run};
 use crate::signaling::{NoSignaling, Signaling};
+use crate::tracks::{TrackReceiver, TrackSender};
 
 /// Requests waiting for the task.
 const REQUEST_QUEUE: usize = 64;
@@ -66,6 +69,10 @@ pub struct PeerConnection {
     requests: mpsc::Sender<Request>,
     events: mpsc::UnboundedReceiver<Event>,
     task: JoinHandle<()>,
+    /// Local tracks made so far (their ids).
+    tracks: AtomicU32,
+    /// A random tag in this connection's track ids.
+    tag: u32,
 }
 
 impl Drop for PeerConnection {
@@ -111,10 +118,16 @@ impl PeerConnection {
             events_tx,
             negotiation,
         ));
+        let mut tag = [0u8; 4];
+        // Track ids need only differ between this connection's tracks (the counter does
+        // that); the tag keeps two connections' ids apart, and a failed fill leaves it zero.
+        let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut tag);
         Ok(Self {
             requests,
             events,
             task,
+            tracks: AtomicU32::new(0),
+            tag: u32::from_be_bytes(tag),
         })
     }
 
@@ -239,18 +252,41 @@ impl PeerConnection {
         Ok(id)
     }
 
-    /// `addTrack(track, ...streams)`; with a hook, returns once it is negotiated.
+    /// `addTrack(track, ...streams)` for a new local track of `kind` (its id made here): the
+    /// sender the application writes encoded frames or RTP payloads to. With a hook, returns
+    /// once it is negotiated (an m-line recycled or added).
     pub async fn add_track(
         &self,
         kind: TrackKind,
-        track: TrackId,
         streams: Vec<String>,
-    ) -> Result<TransceiverId, Error> {
+    ) -> Result<TrackSender, Error> {
+        let track = self.new_track_id(kind);
         let id = self
             .with_session(move |s| s.add_track(kind, track, streams))
             .await??;
         self.negotiated().await?;
-        Ok(id)
+        Ok(self.sender(id))
+    }
+
+    /// The sender of a transceiver (one from `add_transceiver`, or any other).
+    pub fn sender(&self, transceiver: TransceiverId) -> TrackSender {
+        TrackSender::new(transceiver, self.requests.clone())
+    }
+
+    /// The receiver of a transceiver (say on [`tacet_session::Event::Track`]): from now on its
+    /// RTP packets and frames, then the end of its track, go to the [`TrackReceiver`] instead
+    /// of [`PeerConnection::next_event`].
+    pub async fn receiver(&self, transceiver: TransceiverId) -> Result<TrackReceiver, Error> {
+        let (reply, receiver) = oneshot::channel();
+        self.request(Request::Receive(transceiver, reply)).await?;
+        receiver.await.map_err(|_| Error::ShellGone)
+    }
+
+    /// A track id no other local track of this connection has: kind, this connection's random
+    /// tag, a counter.
+    fn new_track_id(&self, kind: TrackKind) -> TrackId {
+        let n = self.tracks.fetch_add(1, Ordering::Relaxed);
+        TrackId::from(format!("{kind}-{:08x}-{n}", self.tag))
     }
 
     /// `removeTrack(sender)`; with a hook, returns once it is negotiated.

@@ -22,6 +22,8 @@ use crate::connection::{Command, Connection, Event, Input};
 use crate::error::Error;
 use crate::negotiator::Negotiator;
 use crate::signaling::{SignalMessage, Signaling, SignalingError};
+use crate::tracks::{Outlet, TrackReceiver};
+use tacet_session::TransceiverId;
 
 /// The largest datagram read from a socket (UDP's maximum payload on IPv4).
 const RECEIVE_BUFFER: usize = 65_507;
@@ -36,6 +38,8 @@ pub(crate) enum Request {
     /// Run a call. `change`: the application changed something (a hold on automatic offers
     /// after a refusal is released, docs in `negotiator.rs`).
     Call { call: Call, change: bool },
+    /// A receiver for a transceiver's media (tracks.rs).
+    Receive(TransceiverId, oneshot::Sender<TrackReceiver>),
     /// Reply once every change asked for so far is negotiated (at once without a hook), or
     /// with the failure that ended the negotiation.
     Settle(oneshot::Sender<Result<(), Error>>),
@@ -82,11 +86,26 @@ pub(crate) async fn run<S: Signaling>(
     let (datagrams_tx, mut datagrams) = mpsc::channel::<Datagram>(DATAGRAM_QUEUE);
     let mut sockets: Vec<Socket> = Vec::new();
     let mut waiters = Waiters::default();
+    let mut outlet = Outlet::new(events);
     loop {
-        drain(&mut connection, ip, &mut sockets, &datagrams_tx, &events).await;
+        drain(
+            &mut connection,
+            ip,
+            &mut sockets,
+            &datagrams_tx,
+            &mut outlet,
+        )
+        .await;
         if let Some(n) = &mut negotiation {
-            if let Err(error) =
-                negotiate(&mut connection, ip, &mut sockets, &datagrams_tx, &events, n).await
+            if let Err(error) = negotiate(
+                &mut connection,
+                ip,
+                &mut sockets,
+                &datagrams_tx,
+                &mut outlet,
+                n,
+            )
+            .await
             {
                 // The channel is gone: no more automatic negotiation.
                 waiters.fail(&Error::Signaling(error));
@@ -135,6 +154,9 @@ pub(crate) async fn run<S: Signaling>(
                     }
                     call(&mut connection, now());
                 }
+                Some(Request::Receive(transceiver, reply)) => {
+                    let _ = reply.send(outlet.route(transceiver));
+                }
                 Some(Request::Settle(reply)) => match (&negotiation, &waiters.last_failure) {
                     (_, Some(failure)) if !Negotiator::settled(&connection) => {
                         let _ = reply.send(Err(failure.clone()));
@@ -175,14 +197,14 @@ async fn negotiate<S: Signaling>(
     ip: IpAddr,
     sockets: &mut Vec<Socket>,
     datagrams: &mpsc::Sender<Datagram>,
-    events: &mpsc::UnboundedSender<Event>,
+    outlet: &mut Outlet,
     n: &mut Negotiation<S>,
 ) -> Result<(), SignalingError> {
     while let Some(message) = n.negotiator.poll_message(connection) {
         n.signaling.send(message).await?;
     }
     n.negotiator.offer_if_needed(connection, now());
-    drain(connection, ip, sockets, datagrams, events).await;
+    drain(connection, ip, sockets, datagrams, outlet).await;
     while let Some(message) = n.negotiator.poll_message(connection) {
         n.signaling.send(message).await?;
     }
@@ -211,7 +233,7 @@ async fn drain(
     ip: IpAddr,
     sockets: &mut Vec<Socket>,
     datagrams: &mpsc::Sender<Datagram>,
-    events: &mpsc::UnboundedSender<Event>,
+    outlet: &mut Outlet,
 ) {
     loop {
         let mut moved = false;
@@ -236,7 +258,7 @@ async fn drain(
                 sockets.push(socket);
                 let _ = connection.handle_input(now(), Input::Command(command));
             }
-            let _ = events.send(event);
+            outlet.deliver(event);
         }
         if !moved {
             return;

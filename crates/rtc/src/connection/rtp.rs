@@ -8,7 +8,8 @@ use tacet_session::{Effect, TransceiverId, TransportId};
 
 use super::{Connection, Event};
 use crate::error::Error;
-use crate::media::{self, Arrival, Dropped, MediaPayload};
+use crate::frames::{Assembler, Frame, Framing, Packetizer};
+use crate::media::{self, Arrival, Dropped, MediaPayload, RtpPacket};
 
 impl Connection {
     /// Sends one RTP packet on the transceiver's sender: the connection builds it (the
@@ -33,6 +34,73 @@ impl Connection {
     ) -> Result<(), Error> {
         // Not read yet (see above); taken so callers already pass it.
         let _ = now;
+        let via = self.sendable(transceiver)?;
+        self.send_payload(transceiver, &media, via)
+    }
+
+    /// Sends one encoded frame lasting `duration` on the transceiver's sender: split into RTP
+    /// payloads for the negotiated codec (Opus: one packet; VP8: packets of at most 1,100
+    /// bytes behind the RFC 7741 payload descriptor, the marker on the last), all with the
+    /// frame's RTP timestamp, which then advances by `duration` in the codec's clock (it starts
+    /// random, RFC 3550 §5.1). Refused as [`Connection::write_rtp`] refuses, and with
+    /// [`Error::NoPacketizer`] for a codec tacet does not split (send its payloads with
+    /// `write_rtp`) or [`Error::EmptyFrame`]; a refused frame sends nothing.
+    pub fn write_frame(
+        &mut self,
+        now: Instant,
+        transceiver: TransceiverId,
+        frame: Bytes,
+        duration: std::time::Duration,
+    ) -> Result<(), Error> {
+        let _ = now;
+        let via = self.sendable(transceiver)?;
+        if frame.is_empty() {
+            return Err(Error::EmptyFrame(transceiver));
+        }
+        let codec = self
+            .session
+            .transceiver(transceiver)
+            .and_then(|t| t.codecs().first())
+            .map(|c| c.codec.clone())
+            .ok_or(Error::NotNegotiated(transceiver))?;
+        let framing = Framing::of(&codec.name).ok_or_else(|| Error::NoPacketizer {
+            transceiver,
+            codec: codec.name.clone(),
+        })?;
+        let first = self.random_timestamp();
+        let packetizer = self
+            .packetizers
+            .entry(transceiver)
+            .and_modify(|p| {
+                if p.framing() != framing {
+                    // The negotiated codec changed: same clock position, new framing.
+                    *p = Packetizer::new(framing, codec.clock_rate, p.timestamp());
+                }
+            })
+            .or_insert_with(|| Packetizer::new(framing, codec.clock_rate, first));
+        let payloads = packetizer.packetize(&frame, duration).map_err(Error::Rtp)?;
+        for payload in &payloads {
+            self.send_payload(transceiver, payload, via)?;
+        }
+        Ok(())
+    }
+
+    /// RFC 3550 §5.1: a random first timestamp (the OS's randomness through ring; should it
+    /// fail, a value derived from the certificate's fingerprint, still unknown to an observer
+    /// before the handshake).
+    fn random_timestamp(&self) -> u32 {
+        let mut bytes = [0u8; 4];
+        if ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).is_err() {
+            let digest = format!("{:?}", self.certificate.fingerprint());
+            bytes.copy_from_slice(
+                &ring::digest::digest(&ring::digest::SHA256, digest.as_bytes()).as_ref()[..4],
+            );
+        }
+        u32::from_be_bytes(bytes)
+    }
+
+    /// The checks every write passes: the transport that carries the sender's packets now.
+    fn sendable(&self, transceiver: TransceiverId) -> Result<TransportId, Error> {
         let t = self
             .session
             .transceiver(transceiver)
@@ -69,9 +137,18 @@ impl Connection {
         if !self.media.has_keys(via) {
             return Err(not_connected());
         }
+        Ok(via)
+    }
+
+    fn send_payload(
+        &mut self,
+        transceiver: TransceiverId,
+        media: &MediaPayload,
+        via: TransportId,
+    ) -> Result<(), Error> {
         let (transport, data) = self
             .media
-            .write(transceiver, &media, via)
+            .write(transceiver, media, via)
             .map_err(Error::Rtp)?;
         self.queue_media(transport, data);
         Ok(())
@@ -170,9 +247,28 @@ impl Connection {
                     }
                 }
                 self.media.delivered(&packet);
+                let frame = self.assemble(&packet);
                 self.events.push_back(Event::Rtp(packet));
+                if let Some(frame) = frame {
+                    self.events.push_back(Event::Frame(frame));
+                }
             }
         }
+    }
+
+    /// The frame `packet` completes, for a codec tacet assembles (frames.rs).
+    fn assemble(&mut self, packet: &RtpPacket) -> Option<Frame> {
+        let t = self.session.transceiver(packet.transceiver)?;
+        let codec = t.codecs().iter().find(|c| c.pt == packet.payload_type)?;
+        let framing = Framing::of(&codec.codec.name)?;
+        let assembler = self
+            .assemblers
+            .entry(packet.transceiver)
+            .or_insert_with(|| Assembler::new(framing));
+        let before = assembler.incomplete;
+        let frame = assembler.push(packet);
+        self.stats.incomplete_frames += assembler.incomplete - before;
+        frame
     }
 
     fn queue_media(&mut self, transport: TransportId, data: Bytes) {
