@@ -18,14 +18,16 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tacet_bench::transport::{Pair, connected_pair, received, wait_for};
-use tacet_rtc::{Message, PeerConnection};
+use tacet_bench::transport::{Pair, audio, connected_pair, received, wait_for};
+use tacet_rtc::{Message, PeerConnection, Received};
 use tacet_session::TransceiverInit;
 use tacet_track::TrackKind;
 
 /// Messages per run, one per `INTERVAL`.
 const MESSAGES: usize = 3_000;
 const INTERVAL: Duration = Duration::from_millis(1);
+/// The audio frame interval of the stop-to-silence runs.
+const FRAME: Duration = Duration::from_millis(20);
 
 /// One-way latencies of `MESSAGES` messages from A to B, while `renegotiate` runs on A.
 async fn latencies(pair: &mut Pair, rounds: usize) -> (Vec<Duration>, usize, Duration) {
@@ -86,6 +88,57 @@ async fn latencies(pair: &mut Pair, rounds: usize) -> (Vec<Duration>, usize, Dur
     (latencies, renegotiations, spent)
 }
 
+/// Stop-to-silence, `runs` times: A sends an Opus-sized frame every 20 ms on a fresh audio
+/// track; after a while it calls `stop()` on it; B notes when each packet arrives. The result
+/// is how long after the `stop()` call began the last packet arrived (zero when it arrived
+/// before), and how many packets arrived after that instant.
+async fn stop_to_silence(pair: &mut Pair, runs: usize) -> Vec<(Duration, usize)> {
+    let mut results = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let (sender, mut receiver) = audio(pair).await;
+        let writer = sender.clone();
+        let write = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(FRAME);
+            loop {
+                tick.tick().await;
+                if writer
+                    .write_frame(Bytes::from_static(&[7; 80]), FRAME)
+                    .await
+                    .is_err()
+                {
+                    // Refused once stop() has begun: the typed error ends the writer.
+                    return;
+                }
+            }
+        });
+        let arrivals = tokio::spawn(async move {
+            let mut arrivals = Vec::new();
+            while let Some(item) = receiver.recv().await {
+                match item {
+                    Received::Rtp(_) => arrivals.push(Instant::now()),
+                    Received::Ended(_) => break,
+                    Received::Frame(_) => {}
+                }
+            }
+            arrivals
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let stop_called = Instant::now();
+        pair.a
+            .stop(sender.transceiver())
+            .await
+            .expect("the stop is negotiated");
+        write.await.expect("the writer ends");
+        let arrivals = arrivals.await.expect("the receiver ends");
+        let after: Vec<_> = arrivals.iter().filter(|t| **t > stop_called).collect();
+        let last = arrivals
+            .last()
+            .map_or(Duration::ZERO, |t| t.saturating_duration_since(stop_called));
+        results.push((last, after.len()));
+    }
+    results
+}
+
 /// Median round trip of a ping-pong on the channel (A sends, B echoes).
 async fn round_trip(pair: &mut Pair) -> Duration {
     let mut samples = Vec::new();
@@ -139,6 +192,7 @@ fn main() {
         let (idle, _, _) = latencies(&mut pair, 0).await;
         drain(&mut pair.a);
         let (busy, renegotiations, spent) = latencies(&mut pair, rounds).await;
+        let silence = stop_to_silence(&mut pair, 20).await;
         println!("Round trip on the channel (median of 200 ping-pongs): {:.3} ms", rtt.as_secs_f64() * 1e3);
         println!();
         println!("| run | p50 ms | p99 ms | max ms | messages | |");
@@ -152,6 +206,16 @@ fn main() {
                 "{renegotiations} renegotiations (add + stop, each negotiated), {:.1} ms each",
                 per.as_secs_f64() * 1e3
             ),
+        );
+        println!();
+        let mut worst = silence.iter().map(|(d, _)| *d).collect::<Vec<_>>();
+        worst.sort();
+        let late: usize = silence.iter().map(|(_, n)| n).sum();
+        println!(
+            "Stop-to-silence over {} stops (a 20 ms packet interval): median {:.3} ms, max {:.3} ms; packets arriving after stop() began: {late} in all",
+            silence.len(),
+            percentile(&worst, 0.5).as_secs_f64() * 1e3,
+            worst.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
         );
     });
 }

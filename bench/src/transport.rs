@@ -6,10 +6,13 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use tacet_rtc::{
-    ChannelId, ChannelOptions, Event, Message, PeerConfig, PeerConnection, Role, channel_pair,
+    ChannelId, ChannelOptions, Event, Message, PeerConfig, PeerConnection, Role, TrackReceiver,
+    TrackSender, channel_pair,
 };
 use tacet_sdp::Fingerprint;
+use tacet_session::Event as SessionEvent;
 use tacet_session::SessionConfig;
+use tacet_track::TrackKind;
 use tokio::time::timeout;
 
 /// How long any one wait may take before the measurement is declared broken.
@@ -74,6 +77,22 @@ pub async fn connected_pair() -> Pair {
         a_chat,
         b_chat,
     }
+}
+
+/// A's audio track, negotiated, and B's receiver of it.
+pub async fn audio(pair: &mut Pair) -> (TrackSender, TrackReceiver) {
+    let sender = pair
+        .a
+        .add_track(TrackKind::Audio, vec![])
+        .await
+        .expect("the track is negotiated");
+    let transceiver = wait_for(&mut pair.b, |e| match e {
+        Event::Session(SessionEvent::Track { transceiver, .. }) => Some(*transceiver),
+        _ => None,
+    })
+    .await;
+    let receiver = pair.b.receiver(transceiver).await.expect("a receiver");
+    (sender, receiver)
 }
 
 /// The payload of a message received on a channel, if `event` is one.
