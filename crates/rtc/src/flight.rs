@@ -97,14 +97,7 @@ impl Flight {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[expect(
-        clippy::disallowed_methods,
-        reason = "a test's origin of time; the code under test is told the time"
-    )]
-    fn clock() -> Instant {
-        Instant::now()
-    }
+    use crate::handover::tests::clock;
 
     #[test]
     fn a_flight_left_without_a_timer_goes_out_again_until_the_budget_is_spent() {
