@@ -29,9 +29,9 @@ use bytes::{Bytes, BytesMut};
 use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
 use rtc_datachannel::message::message_channel_open::ChannelType;
 use rtc_sctp::{
-    Association, AssociationError, AssociationHandle, ClientConfig, DatagramEvent, Endpoint,
-    EndpointConfig, Event as SctpEvent, Payload, PayloadProtocolIdentifier as Ppid, ServerConfig,
-    StreamEvent, TimerConfig, TransportConfig,
+    Association, AssociationError, AssociationEvent, AssociationHandle, ClientConfig,
+    DatagramEvent, Endpoint, EndpointConfig, Event as SctpEvent, Payload,
+    PayloadProtocolIdentifier as Ppid, ServerConfig, StreamEvent, TimerConfig, TransportConfig,
 };
 use rtc_shared::TransportProtocol;
 use sansio::Protocol as _;
@@ -46,6 +46,9 @@ const SCTP_PEER: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2
 
 /// Upper bound of the events or messages taken from the association in one drain.
 const DRAIN: usize = 4096;
+
+/// At most this many associations answer retransmitted INITs at once (the oldest goes).
+const ANSWERING: usize = 4;
 
 /// Identifies a data channel of a connection (local or opened by the peer).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -174,6 +177,9 @@ struct Channel {
 pub(crate) struct Sctp {
     endpoint: Endpoint,
     association: Option<(AssociationHandle, Association)>,
+    /// Associations rtc-sctp made for the peer's retransmitted INITs while this side (the
+    /// server) was not established yet; see [`Sctp::handle_packet`].
+    answering: Vec<(AssociationHandle, Association)>,
     config: Arc<TransportConfig>,
     role: Option<DtlsRole>,
     channels: Vec<Channel>,
@@ -201,6 +207,7 @@ impl Sctp {
                 None,
             ),
             association: None,
+            answering: Vec::new(),
             config: Arc::new(transport_config(sctp_port, max)),
             role: None,
             channels: Vec::new(),
@@ -298,6 +305,17 @@ impl Sctp {
             Some((handle, DatagramEvent::NewAssociation(association))) => {
                 if self.association.is_none() {
                     self.association = Some((handle, association));
+                } else if !self.up && self.role == Some(DtlsRole::Server) {
+                    // The peer retransmitted its INIT: our INIT ACK was lost (or is late).
+                    // RFC 9260 §5.1 answers every INIT with an INIT ACK, but rtc-sctp 0.21.1
+                    // routes an INIT (verification tag 0) to no existing association and
+                    // makes a new one: keep it so its INIT ACK goes out, and keep the first
+                    // too (a late INIT ACK's COOKIE ECHO comes to it). Whichever the peer's
+                    // COOKIE ECHO establishes is the association; the others go.
+                    if self.answering.len() >= ANSWERING {
+                        self.answering.remove(0);
+                    }
+                    self.answering.push((handle, association));
                 } else {
                     // One association per connection: a second INIT is not another one.
                     self.dropped += 1;
@@ -306,7 +324,7 @@ impl Sctp {
             Some((handle, DatagramEvent::AssociationEvent(event))) => {
                 match self.association.as_mut() {
                     Some((ours, association)) if *ours == handle => association.handle_event(event),
-                    _ => self.dropped += 1,
+                    _ => self.answering_event(handle, event),
                 }
             }
             Some(_) => {}
@@ -316,29 +334,48 @@ impl Sctp {
         self.pump(now);
     }
 
+    /// An SCTP packet for one of the [`answering`](Sctp::answering) associations: the one it
+    /// establishes becomes the association.
+    fn answering_event(&mut self, handle: AssociationHandle, event: AssociationEvent) {
+        let Some(i) = self.answering.iter().position(|(h, _)| *h == handle) else {
+            self.dropped += 1;
+            return;
+        };
+        self.answering[i].1.handle_event(event);
+        if !self.answering[i].1.is_handshaking() {
+            self.association = Some(self.answering.swap_remove(i));
+            self.answering.clear();
+        }
+    }
+
     pub(crate) fn handle_timeout(&mut self, now: Instant) {
-        if let Some((_, association)) = self.association.as_mut()
-            && association.poll_timeout().is_some_and(|at| at <= now)
-        {
-            association.handle_timeout(now);
+        for (_, association) in self.association.iter_mut().chain(&mut self.answering) {
+            if association.poll_timeout().is_some_and(|at| at <= now) {
+                association.handle_timeout(now);
+            }
         }
         self.pump(now);
     }
 
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
         self.association
-            .as_ref()
-            .and_then(|(_, a)| a.poll_timeout())
+            .iter()
+            .chain(&self.answering)
+            .filter_map(|(_, a)| a.poll_timeout())
+            .min()
     }
 
     /// The next SCTP packet for DTLS.
     pub(crate) fn poll_transmit(&mut self, now: Instant) -> Option<Bytes> {
-        if self.transmits.is_empty()
-            && let Some((_, association)) = self.association.as_mut()
-            && let Some(transmit) = association.poll_transmit(now)
-            && let Payload::RawEncode(packets) = transmit.message
-        {
-            self.transmits.extend(packets);
+        if self.transmits.is_empty() {
+            for (_, association) in self.association.iter_mut().chain(&mut self.answering) {
+                if let Some(transmit) = association.poll_transmit(now)
+                    && let Payload::RawEncode(packets) = transmit.message
+                {
+                    self.transmits.extend(packets);
+                    break;
+                }
+            }
         }
         self.transmits.pop_front()
     }
@@ -388,6 +425,7 @@ impl Sctp {
             match event {
                 SctpEvent::Connected => {
                     self.up = true;
+                    self.answering.clear();
                     self.events.push_back(DataEvent::Connected);
                     self.dial_pending(now);
                 }

@@ -205,7 +205,7 @@ impl<Id: Copy + PartialEq> Handovers<Id> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn ids() -> (u32, u32, u32) {
@@ -217,7 +217,7 @@ mod tests {
         clippy::disallowed_methods,
         reason = "a test's origin of time; the code under test is told the time"
     )]
-    fn clock() -> Instant {
+    pub(crate) fn clock() -> Instant {
         Instant::now()
     }
 

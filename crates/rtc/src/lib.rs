@@ -54,6 +54,7 @@ mod connection;
 mod data;
 pub mod demux;
 mod error;
+mod flight;
 mod frames;
 mod handover;
 mod media;

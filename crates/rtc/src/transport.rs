@@ -27,6 +27,7 @@ use tacet_session::{DtlsRole, RemoteTransport, TransportId};
 
 use crate::certificate::{self, Certificate};
 use crate::error::{FingerprintFailure, TransportError};
+use crate::flight::{Expired, Flight};
 use crate::state::{DtlsTransportState, IceState};
 
 /// The one remote address the DTLS endpoint of every transport knows (a TEST-NET-1 address,
@@ -116,6 +117,10 @@ pub(crate) struct Transport {
     closing_route: Option<(SocketAddr, SocketAddr)>,
     /// The ICE agent's last reported state.
     ice_state: IceState,
+    /// The handshake's last flight and the retransmission timer rtc-dtls drops (flight.rs).
+    flight: Flight,
+    /// Datagrams of that flight to send again.
+    resend: VecDeque<Bytes>,
 }
 
 impl Transport {
@@ -133,6 +138,8 @@ impl Transport {
             fingerprint_failure: Arc::new(OnceLock::new()),
             closing_route: None,
             ice_state: IceState::New,
+            flight: Flight::default(),
+            resend: VecDeque::new(),
         }
     }
 
@@ -326,7 +333,10 @@ impl Transport {
         let Some(dtls) = self.dtls.as_mut() else {
             return Err(());
         };
-        match dtls.read(now, DTLS_PEER, None, data) {
+        self.flight.input();
+        let read = dtls.read(now, DTLS_PEER, None, data);
+        let timer = dtls.poll_timeout(&DTLS_PEER);
+        match read {
             Ok(events) => {
                 for event in events {
                     match event {
@@ -353,6 +363,7 @@ impl Transport {
                 out.push(Happening::Failed(error));
             }
         }
+        self.flight.settle(now, self.phase == Phase::Running, timer);
         Ok(())
     }
 
@@ -393,6 +404,8 @@ impl Transport {
         self.phase = Phase::Failed(error);
         self.client = None;
         self.early.clear();
+        self.flight = Flight::default();
+        self.resend.clear();
     }
 
     /// What the agent reports: a selected pair lets a DTLS client start its handshake; a
@@ -407,6 +420,7 @@ impl Transport {
             };
             match event.event {
                 IceEvent::SelectedCandidatePairChange(..) => {
+                    self.flight.input();
                     if let (Some(config), Some(dtls)) = (self.client.take(), self.dtls.as_mut())
                         && let Err(e) = dtls.connect(now, DTLS_PEER, config, None)
                     {
@@ -447,13 +461,22 @@ impl Transport {
         }
         // Bounded like every drain: records that have no pair are counted and dropped.
         for _ in 0..UNROUTED_RECORDS {
-            let message = self.dtls.as_mut()?.poll_transmit()?;
+            let data = match self.resend.pop_front() {
+                Some(data) => data,
+                None => {
+                    let data = self.dtls.as_mut()?.poll_transmit()?.message.freeze();
+                    if self.phase == Phase::Running {
+                        self.flight.sent(&data);
+                    }
+                    data
+                }
+            };
             match self.route() {
                 Some((local, remote)) => {
                     return Some(Transmit {
                         local,
                         remote,
-                        data: message.message.freeze(),
+                        data,
                     });
                 }
                 // No pair to send on yet: DTLS retransmits once there is one.
@@ -486,7 +509,8 @@ impl Transport {
         }
         let ice = self.ice.as_mut().and_then(|a| a.poll_timeout());
         let dtls = self.dtls.as_ref().and_then(|d| d.poll_timeout(&DTLS_PEER));
-        [ice, dtls].into_iter().flatten().min()
+        let kept = self.flight.poll_timeout();
+        [ice, dtls, kept].into_iter().flatten().min()
     }
 
     pub(crate) fn handle_timeout(&mut self, now: Instant, out: &mut Vec<Happening>) {
@@ -500,13 +524,30 @@ impl Transport {
         }
         if let Some(dtls) = self.dtls.as_mut()
             && dtls.poll_timeout(&DTLS_PEER).is_some_and(|at| at <= now)
-            && let Err(e) = dtls.handle_timeout(DTLS_PEER, now)
         {
-            // RFC 6347 §4.2.4: the handshake's retransmissions ran out.
-            let error = TransportError::Dtls(e.to_string());
-            self.fail(error.clone());
-            out.push(Happening::Failed(error));
+            self.flight.input();
+            if let Err(e) = dtls.handle_timeout(DTLS_PEER, now) {
+                // RFC 6347 §4.2.4: the handshake's retransmissions ran out.
+                let error = TransportError::Dtls(e.to_string());
+                self.fail(error.clone());
+                out.push(Happening::Failed(error));
+                return;
+            }
         }
+        match self.flight.handle_timeout(now) {
+            Some(Expired::Resend(flight)) => self.resend.extend(flight),
+            Some(Expired::Exhausted) => {
+                let error = TransportError::Dtls(
+                    "the handshake's retransmissions ran out (RFC 6347 §4.2.4)".into(),
+                );
+                self.fail(error.clone());
+                out.push(Happening::Failed(error));
+                return;
+            }
+            None => {}
+        }
+        let timer = self.dtls.as_ref().and_then(|d| d.poll_timeout(&DTLS_PEER));
+        self.flight.settle(now, self.phase == Phase::Running, timer);
     }
 
     /// Released by the session: DTLS says close_notify once (RFC 5246 §7.2.1), ICE stops;
@@ -524,6 +565,8 @@ impl Transport {
         self.phase = Phase::Closed;
         self.client = None;
         self.early.clear();
+        self.flight = Flight::default();
+        self.resend.clear();
     }
 }
 

@@ -10,9 +10,9 @@ mod net;
 
 use std::time::Duration;
 
-use net::{Net, Side, all_arrive, config, exchange, open_chat};
+use net::{Net, Side, all_arrive, config, exchange, open_chat, trickle_new_candidates};
 use tacet_rtc::Event;
-use tacet_session::{Mode, RemoteCandidate, TagMovePolicy, TransceiverInit};
+use tacet_session::{Mode, TagMovePolicy, TransceiverInit};
 use tacet_track::TrackKind;
 
 /// Who runs the Chromium-like policy, and who stops the tag and offers.
@@ -86,31 +86,6 @@ fn run(scenario: Scenario) -> [Replacement; 2] {
         let mark = marks[usize::from(side == Side::B)];
         check_side(&net, side, mark, scenario)
     })
-}
-
-/// Each side's application trickles the candidates of its live transport to the other
-/// (`addIceCandidate`, RFC 8838), as browsers do: a transport made when the answer was applied
-/// gathered after its side's description was sent.
-fn trickle_new_candidates(net: &mut Net) {
-    for side in [Side::A, Side::B] {
-        let session = net.conn_ref(side).session();
-        let trickled: Vec<RemoteCandidate> = session
-            .transports()
-            .iter()
-            .filter(|t| !t.is_released())
-            .flat_map(|t| {
-                t.local_candidates().iter().map(|c| RemoteCandidate {
-                    candidate: Some(c.clone()),
-                    mid: Some(t.tag().as_str().to_owned()),
-                    ..RemoteCandidate::default()
-                })
-            })
-            .collect();
-        for candidate in trickled {
-            net.session(side.other(), |s| s.add_remote_candidate(candidate))
-                .expect("a candidate for a live section");
-        }
-    }
 }
 
 fn handed_over(net: &Net, side: Side) -> bool {

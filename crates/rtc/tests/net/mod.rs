@@ -517,3 +517,30 @@ pub(crate) fn all_arrive_within(
         "A got B's messages"
     );
 }
+
+/// Each side's application trickles the candidates of its live transport to the other
+/// (`addIceCandidate`, RFC 8838), as browsers do: a transport made when the answer was applied
+/// gathered after its side's description was sent.
+pub(crate) fn trickle_new_candidates(net: &mut Net) {
+    for side in [Side::A, Side::B] {
+        let session = net.conn_ref(side).session();
+        let trickled: Vec<tacet_session::RemoteCandidate> = session
+            .transports()
+            .iter()
+            .filter(|t| !t.is_released())
+            .flat_map(|t| {
+                t.local_candidates()
+                    .iter()
+                    .map(|c| tacet_session::RemoteCandidate {
+                        candidate: Some(c.clone()),
+                        mid: Some(t.tag().as_str().to_owned()),
+                        ..tacet_session::RemoteCandidate::default()
+                    })
+            })
+            .collect();
+        for candidate in trickled {
+            net.session(side.other(), |s| s.add_remote_candidate(candidate))
+                .expect("a candidate for a live section");
+        }
+    }
+}
