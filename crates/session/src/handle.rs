@@ -15,11 +15,13 @@ use tacet_track::{TrackId, TrackKind};
 use tacet_transceiver_fsm::{Direction, Handled, Input, Mid};
 
 use crate::error::Error;
+use crate::event::TransportId;
 use crate::session::Session;
 use crate::tasks::Tasks;
 use crate::transceiver::{
     Origin, RtpReceiver, RtpSender, RtpTransceiver, SenderId, TransceiverId, TransceiverInit,
 };
+use crate::transport::TransportState;
 
 /// One BUNDLE group both sides agreed on in the current descriptions (RFC 9143).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -72,6 +74,19 @@ impl Session {
             .in_set()
             .filter(|t| t.fsm.rules().senders_listed)
             .map(|t| &t.receiver)
+    }
+
+    /// `sender.transport` / `receiver.transport` (webrtc-pc §5.2, §5.3): the transport that
+    /// carries the transceiver's m-section — `None` until a description gave it a mid and a
+    /// transport, and once its transport is released (e.g. the m-section was rejected and no
+    /// longer bundled).
+    pub fn transport_of(&self, transceiver: TransceiverId) -> Option<TransportId> {
+        let mid = self.transceivers.get(transceiver).ok()?.mid()?;
+        self.transports
+            .all()
+            .iter()
+            .find(|t| !t.is_released() && t.members().contains(mid))
+            .map(TransportState::id)
     }
 
     /// The BUNDLE groups of the current descriptions, as the answer states them (empty before

@@ -23,6 +23,22 @@ fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_no
     assert_eq!(offer_kinds(&offer), [(MediaKind::Video, false)]);
 }
 
+// #10: receiver.transport is null before and after stop (and reading it does not fail).
+#[test]
+fn a_transceiver_added_and_stopped_should_not_crash_when_getting_receivers_transport() {
+    let mut pair = Pair::new();
+    let audio = pair
+        .session(Who::A)
+        .add_transceiver(TrackKind::Audio, TransceiverInit::default())
+        .unwrap();
+    assert_eq!(pair.session(Who::A).transport_of(audio), None);
+    pair.session(Who::A)
+        .transceiver_mut(audio)
+        .and_then(|mut t| t.stop())
+        .unwrap();
+    assert_eq!(pair.session(Who::A).transport_of(audio), None);
+}
+
 // #11: the negotiated audio gives `m=audio 0`; the new, stopped video gives no m-line.
 // spec: 1.3e, 3.2c
 #[test]

@@ -96,9 +96,12 @@ pub(crate) const CASES: &[Case] = &[
         10,
         STOP,
         S,
-        &[transport(
+        &[tested(
             "A transceiver added and stopped should not crash when getting \
                            receiver's transport",
+            &[
+                "stop::a_transceiver_added_and_stopped_should_not_crash_when_getting_receivers_transport",
+            ],
         )],
     ),
     case(
