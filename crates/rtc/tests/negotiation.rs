@@ -5,128 +5,19 @@
 //! a typed error with the offer rolled back. The data channel delivers numbered messages
 //! throughout.
 
-use std::net::{IpAddr, Ipv4Addr};
+mod peers;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
+use peers::{LIMIT, all_arrive, config, open_chat, pair, send_numbered, within};
 use tacet_rtc::{
-    ChannelId, ChannelOptions, ChannelSignaling, Error, Event, Message, PeerConfig, PeerConnection,
-    Role, SignalMessage, Signaling, SignalingError, TcpSignaling, channel_pair,
+    ChannelSignaling, Error, Event, PeerConnection, Role, SignalMessage, Signaling, SignalingError,
+    TcpSignaling, channel_pair,
 };
-use tacet_sdp::{Fingerprint, SessionDescription};
-use tacet_session::{Event as SessionEvent, Mode, SessionConfig, SignalingState, TransceiverInit};
+use tacet_sdp::SessionDescription;
+use tacet_session::{Event as SessionEvent, Mode, SignalingState, TransceiverInit};
 use tacet_track::TrackKind;
-use tokio::time::timeout;
-
-const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-const LIMIT: Duration = Duration::from_secs(20);
-
-fn config(seed: u64) -> PeerConfig {
-    let placeholder = Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint");
-    PeerConfig {
-        session: SessionConfig::new(placeholder),
-        ip: LOOPBACK,
-        seed,
-    }
-}
-
-/// Two peers joined by an in-process signaling channel: A impolite, B polite.
-fn pair() -> (PeerConnection, PeerConnection) {
-    let (a_end, b_end) = channel_pair();
-    let a = PeerConnection::with_signaling(config(1), a_end, Role::Impolite).expect("peer A");
-    let b = PeerConnection::with_signaling(config(2), b_end, Role::Polite).expect("peer B");
-    (a, b)
-}
-
-async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
-    timeout(LIMIT, future)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: not within {LIMIT:?}"))
-}
-
-/// Waits for `side`'s next event that `pick` recognises, keeping every event it passes.
-async fn wait_for<T>(
-    side: &mut PeerConnection,
-    seen: &mut Vec<Event>,
-    mut pick: impl FnMut(&Event) -> Option<T>,
-) -> T {
-    within("an event", async {
-        loop {
-            let event = side.next_event().await.expect("the task runs");
-            let found = pick(&event);
-            seen.push(event);
-            if let Some(found) = found {
-                return found;
-            }
-        }
-    })
-    .await
-}
-
-fn open(event: &Event) -> Option<ChannelId> {
-    match event {
-        Event::DataChannelOpen { channel, .. } => Some(*channel),
-        _ => None,
-    }
-}
-
-fn text(event: &Event) -> Option<String> {
-    match event {
-        Event::DataChannelMessage {
-            message: Message::Text(text),
-            ..
-        } => Some(text.clone()),
-        _ => None,
-    }
-}
-
-/// Sends `a{i}` from A and `b{i}` from B for `range`.
-async fn send_numbered(
-    a: &PeerConnection,
-    a_chat: ChannelId,
-    b: &PeerConnection,
-    b_chat: ChannelId,
-    range: std::ops::Range<usize>,
-) {
-    for i in range {
-        a.send(a_chat, Message::Text(format!("a{i}")))
-            .await
-            .expect("A's channel is open");
-        b.send(b_chat, Message::Text(format!("b{i}")))
-            .await
-            .expect("B's channel is open");
-    }
-}
-
-/// Reads `count` messages on each side and checks they are the numbered ones, in order.
-async fn all_arrive(
-    a: &mut PeerConnection,
-    a_seen: &mut Vec<Event>,
-    b: &mut PeerConnection,
-    b_seen: &mut Vec<Event>,
-    count: usize,
-) {
-    let mut at_b = Vec::new();
-    while at_b.len() < count {
-        at_b.push(wait_for(b, b_seen, text).await);
-    }
-    let mut at_a = Vec::new();
-    while at_a.len() < count {
-        at_a.push(wait_for(a, a_seen, text).await);
-    }
-    let numbered = |p: char| (0..count).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
-    assert_eq!(
-        at_b,
-        numbered('a'),
-        "B received A's messages, in order, once"
-    );
-    assert_eq!(
-        at_a,
-        numbered('b'),
-        "A received B's messages, in order, once"
-    );
-}
 
 #[tokio::test]
 async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
@@ -138,11 +29,7 @@ async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
     )
     .await
     .expect("audio");
-    a.create_data_channel("chat", ChannelOptions::default())
-        .await
-        .expect("a channel");
-    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
-    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    let (a_chat, b_chat) = open_chat(&mut a, &mut a_seen, &mut b, &mut b_seen).await;
     send_numbered(&a, a_chat, &b, b_chat, 0..50).await;
 
     // Nobody answers negotiationneeded by hand: stop() completes the round itself.
@@ -189,11 +76,7 @@ async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
 async fn crossing_offers_are_resolved_by_the_roles_and_both_changes_land() {
     let (mut a, mut b) = pair();
     let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
-    a.create_data_channel("chat", ChannelOptions::default())
-        .await
-        .expect("a channel");
-    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
-    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    let (a_chat, b_chat) = open_chat(&mut a, &mut a_seen, &mut b, &mut b_seen).await;
 
     // Both sides add a transceiver at the same moment: their offers cross.
     let (at_a, at_b) = within("both negotiated", async {
@@ -269,11 +152,7 @@ async fn a_refused_offer_is_a_typed_error_rolled_back_and_not_offered_again() {
     )
     .await
     .expect("audio");
-    a.create_data_channel("chat", ChannelOptions::default())
-        .await
-        .expect("a channel");
-    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
-    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    let (a_chat, b_chat) = open_chat(&mut a, &mut a_seen, &mut b, &mut b_seen).await;
 
     tamper.store(true, Ordering::SeqCst);
     let refused = within(
@@ -341,11 +220,7 @@ async fn stop_media_returns_once_negotiated_and_the_channel_keeps_delivering() {
             .await
             .expect("added");
     }
-    a.create_data_channel("chat", ChannelOptions::default())
-        .await
-        .expect("a channel");
-    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
-    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    let (a_chat, b_chat) = open_chat(&mut a, &mut a_seen, &mut b, &mut b_seen).await;
     send_numbered(&a, a_chat, &b, b_chat, 0..30).await;
     let stopped = within("stop_media negotiated", a.stop_media())
         .await
@@ -382,11 +257,7 @@ async fn the_same_stop_negotiates_over_aiortc_style_tcp_signaling() {
     )
     .await
     .expect("video");
-    a.create_data_channel("chat", ChannelOptions::default())
-        .await
-        .expect("a channel");
-    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
-    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    let (a_chat, b_chat) = open_chat(&mut a, &mut a_seen, &mut b, &mut b_seen).await;
     send_numbered(&a, a_chat, &b, b_chat, 0..20).await;
     within("stop negotiated", a.stop(video))
         .await

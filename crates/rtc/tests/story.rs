@@ -6,35 +6,25 @@
 //! one after its end; the stopped sender refuses writes with a typed error; the data channel
 //! loses, repeats and reorders nothing.
 
+mod peers;
+
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use peers::{LIMIT, config, open_chat, send_numbered, text};
 use tacet_rtc::{
-    ChannelId, ChannelOptions, Error, Event, Message, PeerConfig, PeerConnection, Received, Role,
-    TrackReceiver, TrackSender, channel_pair,
+    Error, Event, PeerConnection, Received, Role, TrackReceiver, TrackSender, channel_pair,
 };
-use tacet_sdp::Fingerprint;
-use tacet_session::{Event as SessionEvent, Mode, SessionConfig, TransceiverId};
+use tacet_session::{Event as SessionEvent, Mode, TransceiverId};
 use tacet_track::{EndCause, EndReason, TrackKind};
 use tokio::task::JoinHandle;
 use tokio::time::{sleep, timeout};
 
-const LIMIT: Duration = Duration::from_secs(20);
 /// How long each step of the story lets media flow.
 const STEP: Duration = Duration::from_millis(300);
-
-fn config(seed: u64) -> PeerConfig {
-    let placeholder = Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint");
-    PeerConfig {
-        session: SessionConfig::new(placeholder),
-        ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        seed,
-    }
-}
 
 /// The story's step, for counting frames per step.
 static STEP_NOW: AtomicUsize = AtomicUsize::new(0);
@@ -122,54 +112,8 @@ async fn next_remote_track(
     (id, kind, receiver)
 }
 
-async fn open_channel(peer: &mut PeerConnection, seen: &mut Vec<Event>) -> ChannelId {
-    timeout(LIMIT, async {
-        loop {
-            let event = peer.next_event().await.expect("the task runs");
-            let open = match &event {
-                Event::DataChannelOpen { channel, .. } => Some(*channel),
-                _ => None,
-            };
-            seen.push(event);
-            if let Some(channel) = open {
-                return channel;
-            }
-        }
-    })
-    .await
-    .expect("the channel opens")
-}
-
-/// Numbered messages both ways, `count` from `from`.
-async fn talk(
-    a: &PeerConnection,
-    a_chat: ChannelId,
-    b: &PeerConnection,
-    b_chat: ChannelId,
-    from: usize,
-    count: usize,
-) {
-    for i in from..from + count {
-        a.send(a_chat, Message::Text(format!("a{i}")))
-            .await
-            .expect("A's channel is open");
-        b.send(b_chat, Message::Text(format!("b{i}")))
-            .await
-            .expect("B's channel is open");
-    }
-}
-
 fn texts(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::DataChannelMessage {
-                message: Message::Text(t),
-                ..
-            } => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
+    events.iter().filter_map(text).collect()
 }
 
 /// Takes every event waiting for `peer`.
@@ -195,11 +139,7 @@ async fn stop_video_then_all_media_then_add_video_with_the_data_channel_talking_
         .await
         .expect("in time")
         .expect("video");
-    a.create_data_channel("chat", ChannelOptions::default())
-        .await
-        .expect("a channel");
-    let a_chat = open_channel(&mut a, &mut a_seen).await;
-    let b_chat = open_channel(&mut b, &mut b_seen).await;
+    let (a_chat, b_chat) = open_chat(&mut a, &mut a_seen, &mut b, &mut b_seen).await;
     let mut b_tracks = BTreeMap::new();
     for _ in 0..2 {
         let (id, kind, receiver) = next_remote_track(&mut b, &mut b_seen).await;
@@ -228,7 +168,7 @@ async fn stop_video_then_all_media_then_add_video_with_the_data_channel_talking_
         Duration::from_millis(20),
         Arc::clone(&stop_all),
     );
-    talk(&a, a_chat, &b, b_chat, 0, 50).await;
+    send_numbered(&a, a_chat, &b, b_chat, 0..50).await;
     sleep(STEP).await;
 
     // Step 1: A stops its video; negotiated when stop() returns.
@@ -237,7 +177,7 @@ async fn stop_video_then_all_media_then_add_video_with_the_data_channel_talking_
         .await
         .expect("in time")
         .expect("stop negotiated");
-    talk(&a, a_chat, &b, b_chat, 50, 50).await;
+    send_numbered(&a, a_chat, &b, b_chat, 50..100).await;
     sleep(STEP).await;
     let (video_written, video_refused) = a_video_writer.await.expect("the writer ran");
     assert!(
@@ -270,7 +210,7 @@ async fn stop_video_then_all_media_then_add_video_with_the_data_channel_talking_
     // B's addTrack reused the transceiver of A's audio (webrtc-pc addTrack: a transceiver
     // of the kind that never sent): one audio transceiver, sendrecv.
     assert_eq!(stopped, vec![a_audio.transceiver()]);
-    talk(&a, a_chat, &b, b_chat, 100, 50).await;
+    send_numbered(&a, a_chat, &b, b_chat, 100..150).await;
     sleep(STEP).await;
     let (_, audio_task) = b_tracks.remove(&TrackKind::Audio).expect("B had A's audio");
     let (audio_frames, audio_end) = audio_task.await.expect("counted");
@@ -315,7 +255,7 @@ async fn stop_video_then_all_media_then_add_video_with_the_data_channel_talking_
         Duration::from_millis(33),
         Arc::clone(&stop_all),
     );
-    talk(&a, a_chat, &b, b_chat, 150, 50).await;
+    send_numbered(&a, a_chat, &b, b_chat, 150..200).await;
     sleep(STEP).await;
 
     // Step 4: close.

@@ -3,25 +3,16 @@
 //! descriptions), connect ICE, DTLS and SCTP, and carry numbered messages both ways — none
 //! lost, none duplicated, in order.
 
-use std::net::{IpAddr, Ipv4Addr};
-use std::time::Duration;
+mod peers;
 
-use tacet_rtc::{ChannelId, ChannelOptions, Event, Message, PeerConfig, PeerConnection};
-use tacet_sdp::{Fingerprint, SdpType};
-use tacet_session::SessionConfig;
-use tokio::time::timeout;
+use peers::{all_arrive, config, open, send_numbered, wait_for};
+use tacet_rtc::{ChannelOptions, PeerConnection};
+use tacet_sdp::SdpType;
 
-const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const COUNT: usize = 100;
 
 fn peer(seed: u64) -> PeerConnection {
-    let placeholder = Fingerprint::new("sha-256", &[0; 32]).expect("a valid fingerprint");
-    let config = PeerConfig {
-        session: SessionConfig::new(placeholder),
-        ip: LOOPBACK,
-        seed,
-    };
-    PeerConnection::new(config).expect("a peer connection")
+    PeerConnection::new(config(seed)).expect("a peer connection")
 }
 
 /// The local description as text: what an application would put on its signaling channel.
@@ -31,36 +22,6 @@ async fn local_sdp(peer: &PeerConnection) -> String {
         .expect("the task runs")
         .expect("a local description")
         .write()
-}
-
-/// Waits for `side`'s next event that `pick` recognises.
-async fn wait_for<T>(side: &mut PeerConnection, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
-    let found = timeout(Duration::from_secs(20), async {
-        loop {
-            let event = side.next_event().await.expect("the task runs");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    });
-    found.await.expect("within 20 s")
-}
-
-fn text(event: &Event) -> Option<String> {
-    match event {
-        Event::DataChannelMessage {
-            message: Message::Text(text),
-            ..
-        } => Some(text.clone()),
-        _ => None,
-    }
-}
-
-fn open(event: &Event) -> Option<ChannelId> {
-    match event {
-        Event::DataChannelOpen { channel, .. } => Some(*channel),
-        _ => None,
-    }
 }
 
 #[tokio::test]
@@ -87,25 +48,9 @@ async fn two_shells_over_loopback_udp_carry_numbered_messages_both_ways() {
         .expect("the task runs")
         .expect("the answer applies");
 
-    let a_chat = wait_for(&mut a, open).await;
-    let b_chat = wait_for(&mut b, open).await;
-    for i in 0..COUNT {
-        a.send(a_chat, Message::Text(format!("a{i}")))
-            .await
-            .expect("open");
-        b.send(b_chat, Message::Text(format!("b{i}")))
-            .await
-            .expect("open");
-    }
-    let mut at_b = Vec::new();
-    while at_b.len() < COUNT {
-        at_b.push(wait_for(&mut b, text).await);
-    }
-    let mut at_a = Vec::new();
-    while at_a.len() < COUNT {
-        at_a.push(wait_for(&mut a, text).await);
-    }
-    let numbered = |p: char| (0..COUNT).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
-    assert_eq!(at_b, numbered('a'));
-    assert_eq!(at_a, numbered('b'));
+    let (mut a_seen, mut b_seen) = (Vec::new(), Vec::new());
+    let a_chat = wait_for(&mut a, &mut a_seen, open).await;
+    let b_chat = wait_for(&mut b, &mut b_seen, open).await;
+    send_numbered(&a, a_chat, &b, b_chat, 0..COUNT).await;
+    all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, COUNT).await;
 }
