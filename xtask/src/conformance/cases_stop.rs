@@ -2,7 +2,7 @@
 
 use super::cases::{STOP, STOPPING, TRANSCEIVER};
 use super::table::Mark::{Legacy as L, S};
-use super::table::{Case, case, rewritten, tested, transport};
+use super::table::{Case, case, rewritten, tested};
 
 /// Cases 1-36, in order.
 pub(crate) const CASES: &[Case] = &[
