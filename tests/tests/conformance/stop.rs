@@ -25,7 +25,7 @@ fn a_transceiver_added_and_stopped_before_the_initial_offer_generation_should_no
 
 // #10: receiver.transport is null before and after stop (and reading it does not fail).
 #[test]
-fn a_transceiver_added_and_stopped_should_not_crash_when_getting_receivers_transport() {
+fn a_transceiver_added_and_stopped_should_not_crash_when_getting_receiver_s_transport() {
     let mut pair = Pair::new();
     let audio = pair
         .session(Who::A)

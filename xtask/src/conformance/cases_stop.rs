@@ -100,7 +100,7 @@ pub(crate) const CASES: &[Case] = &[
             "A transceiver added and stopped should not crash when getting \
                            receiver's transport",
             &[
-                "stop::a_transceiver_added_and_stopped_should_not_crash_when_getting_receivers_transport",
+                "stop::a_transceiver_added_and_stopped_should_not_crash_when_getting_receiver_s_transport",
             ],
         )],
     ),

@@ -327,7 +327,8 @@ fn render_has_one_table_per_file_every_case_and_a_summary() {
     assert!(doc.contains("| 21 | checkMute | S | pass: `transceiver::check_mute` |"));
     assert!(doc.contains(
         "| 10 | A transceiver added and stopped should not crash when getting receiver's \
-         transport | S | needs real transport |"
+         transport | S | pass: `stop::a_transceiver_added_and_stopped_should_not_crash_when_\
+         getting_receiver_s_transport` |"
     ));
     assert!(!doc.contains("**pending**: "));
     let pass = cases()
