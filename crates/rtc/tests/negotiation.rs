@@ -396,3 +396,45 @@ async fn the_same_stop_negotiates_over_aiortc_style_tcp_signaling() {
     let b_mode = b.with_session(|s| s.mode()).await.expect("runs");
     assert_eq!(b_mode, Mode::DataOnly);
 }
+
+#[tokio::test]
+async fn changes_made_in_one_call_go_out_in_one_offer_and_the_taken_event_stream_reports_them() {
+    let (a_end, mut peer) = channel_pair();
+    let mut a = PeerConnection::with_signaling(config(7), a_end, Role::Impolite).expect("peer A");
+    let mut events = a.take_events();
+    let made = a
+        .with_connection_mut(|c, now| -> Result<_, Error> {
+            c.with_session(now, |s| s.add_track(TrackKind::Audio, "a".into(), vec![]))?;
+            c.with_session(now, |s| s.add_track(TrackKind::Video, "v".into(), vec![]))?;
+            c.create_data_channel(now, "chat")
+        })
+        .await
+        .expect("the task runs");
+    made.expect("two tracks and a channel");
+    let Some(SignalMessage::Description(offer)) = within("the offer", peer.recv()).await else {
+        panic!("an offer first");
+    };
+    assert_eq!(
+        offer.media.len(),
+        3,
+        "one offer carries both tracks and the data section"
+    );
+    // Nothing more goes out: the one offer waits for its answer.
+    assert!(
+        timeout(Duration::from_millis(200), peer.recv())
+            .await
+            .is_err()
+    );
+    let state = within("have-local-offer", async {
+        loop {
+            if let Event::Session(SessionEvent::SignalingStateChange(state)) =
+                events.next().await.expect("the task runs")
+            {
+                return state;
+            }
+        }
+    })
+    .await;
+    assert_eq!(state, SignalingState::HaveLocalOffer);
+    assert!(a.next_event().await.is_none(), "the stream was taken out");
+}
