@@ -302,16 +302,21 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_listener_and_a_connector_exchange_lines_and_skip_junk() {
+    /// A connector and the listener it reached, on a free loopback port.
+    async fn connected() -> (TcpSignaling, TcpSignaling) {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = probe.local_addr().unwrap();
         drop(probe);
         let listening = tokio::spawn(TcpSignaling::listen(addr));
-        let mut client = TcpSignaling::connect(addr, Duration::from_secs(5))
+        let client = TcpSignaling::connect(addr, Duration::from_secs(5))
             .await
             .unwrap();
-        let mut server = listening.await.unwrap().unwrap();
+        (client, listening.await.unwrap().unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_listener_and_a_connector_exchange_lines_and_skip_junk() {
+        let (mut client, mut server) = connected().await;
         client.writer.write_all(b"garbage\n\n").await.unwrap();
         let refused = SignalMessage::Refused { reason: "r".into() };
         client.send(refused.clone()).await.unwrap();
@@ -327,14 +332,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stream_that_ends_without_a_goodbye_is_not_a_bye() {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = probe.local_addr().unwrap();
-        drop(probe);
-        let listening = tokio::spawn(TcpSignaling::listen(addr));
-        let client = TcpSignaling::connect(addr, Duration::from_secs(5))
-            .await
-            .unwrap();
-        let mut server = listening.await.unwrap().unwrap();
+        let (client, mut server) = connected().await;
         drop(client);
         assert_eq!(server.recv().await, None);
         assert!(!server.peer_said_bye(), "the peer went away without a word");

@@ -165,18 +165,11 @@ impl Tracks {
                 frames: sent.written.frames.load(Ordering::Relaxed),
                 packets: packets(&sent.transceiver, true),
             };
-            reports.push(json!({
-                "direction": "sent",
-                "kind": sent.kind.as_str(),
-                "mid": sent.mid,
-                "frames": now.frames - sent.last.frames,
-                "packets": now.packets.saturating_sub(sent.last.packets),
-                "frames_total": now.frames,
-                "packets_total": now.packets,
-                "refused_total": sent.written.refused.load(Ordering::Relaxed),
-                "ended": sent.ended.is_some(),
-                "final": last,
-            }));
+            let mut fields = counts("sent", sent.kind, &sent.mid, now, sent.last);
+            fields["refused_total"] = json!(sent.written.refused.load(Ordering::Relaxed));
+            fields["ended"] = json!(sent.ended.is_some());
+            fields["final"] = json!(last);
+            reports.push(fields);
             sent.last = now;
         }
         for got in self.got.iter_mut().filter(|g| last || g.ended.is_none()) {
@@ -184,19 +177,12 @@ impl Tracks {
                 frames: got.frames,
                 packets: packets(&got.transceiver, false),
             };
-            reports.push(json!({
-                "direction": "received",
-                "kind": got.kind.as_str(),
-                "mid": got.mid,
-                "frames": now.frames - got.last.frames,
-                "packets": now.packets.saturating_sub(got.last.packets),
-                "frames_total": now.frames,
-                "packets_total": now.packets,
-                "bad_frames": got.bad_frames,
-                "out_of_sequence": got.out_of_sequence,
-                "ended": got.ended.is_some(),
-                "final": last,
-            }));
+            let mut fields = counts("received", got.kind, &got.mid, now, got.last);
+            fields["bad_frames"] = json!(got.bad_frames);
+            fields["out_of_sequence"] = json!(got.out_of_sequence);
+            fields["ended"] = json!(got.ended.is_some());
+            fields["final"] = json!(last);
+            reports.push(fields);
             got.last = now;
         }
         reports
@@ -218,6 +204,25 @@ impl Tracks {
                     .map(|s| (s.kind, s.mid.clone()))
             })
     }
+}
+
+/// The fields every `media` event has: the track, its counts since the last report and in all.
+fn counts(
+    direction: &str,
+    kind: TrackKind,
+    mid: &Option<String>,
+    now: Counts,
+    last: Counts,
+) -> Value {
+    json!({
+        "direction": direction,
+        "kind": kind.as_str(),
+        "mid": mid,
+        "frames": now.frames - last.frames,
+        "packets": now.packets.saturating_sub(last.packets),
+        "frames_total": now.frames,
+        "packets_total": now.packets,
+    })
 }
 
 /// A machine-readable word for an end reason.
