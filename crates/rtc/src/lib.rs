@@ -72,7 +72,7 @@ pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
 pub use error::{Error, FingerprintFailure, SctpLoss, TransportError};
 pub use frames::Frame;
 pub use media::{MediaPayload, RtpPacket, TrackStats};
-pub use peer::{PeerConfig, PeerConnection};
+pub use peer::{Events, PeerConfig, PeerConnection};
 pub use signaling::{
     ChannelSignaling, SignalMessage, Signaling, SignalingError, TcpSignaling, channel_pair,
 };

@@ -63,6 +63,22 @@ pub struct PeerConfig {
     pub seed: u64,
 }
 
+/// A [`PeerConnection`]'s event stream on its own ([`PeerConnection::take_events`]).
+#[derive(Debug)]
+pub struct Events(mpsc::UnboundedReceiver<Event>);
+
+impl Events {
+    /// The next event; `None` once the connection's task has ended.
+    pub async fn next(&mut self) -> Option<Event> {
+        self.0.recv().await
+    }
+
+    /// The next event if one is waiting, without waiting.
+    pub fn try_next(&mut self) -> Option<Event> {
+        self.0.try_recv().ok()
+    }
+}
+
 /// One peer connection running in its own tokio task.
 #[derive(Debug)]
 pub struct PeerConnection {
@@ -141,6 +157,14 @@ impl PeerConnection {
         self.events.try_recv().ok()
     }
 
+    /// Takes the event stream out of the connection, so that one task can wait for events
+    /// while others share the connection (an `Arc<PeerConnection>`: every other method takes
+    /// `&self`). From then on [`PeerConnection::next_event`] returns `None`.
+    pub fn take_events(&mut self) -> Events {
+        let (_, closed) = mpsc::unbounded_channel();
+        Events(std::mem::replace(&mut self.events, closed))
+    }
+
     /// Runs `read` on the connection inside the task, for what the methods do not expose.
     pub async fn with_connection<R: Send + 'static>(
         &self,
@@ -148,6 +172,18 @@ impl PeerConnection {
     ) -> Result<R, Error> {
         self.call(false, move |connection, _| read(connection))
             .await
+    }
+
+    /// Runs `call` on the connection inside the task as one change of the application's (say
+    /// `add_track` twice and `create_data_channel_with`): with a hook, the negotiation it makes
+    /// needed starts after it, so one offer carries all of it (webrtc-pc fires
+    /// `negotiationneeded` once for changes made in one task). Does not wait for the
+    /// negotiation; follow it with [`PeerConnection::negotiated`].
+    pub async fn with_connection_mut<R: Send + 'static>(
+        &self,
+        call: impl FnOnce(&mut Connection, Instant) -> R + Send + 'static,
+    ) -> Result<R, Error> {
+        self.call(true, call).await
     }
 
     /// Runs `call` on the session inside the task (any session call, its effects carried out

@@ -12,7 +12,7 @@
 
 mod tcp;
 
-pub use tcp::TcpSignaling;
+pub use tcp::{TcpSignaling, decode_line, encode_line};
 
 use std::future::Future;
 

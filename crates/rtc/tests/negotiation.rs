@@ -9,6 +9,7 @@ mod peers;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use peers::{LIMIT, all_arrive, config, open_chat, pair, send_numbered, within};
 use tacet_rtc::{
@@ -18,6 +19,7 @@ use tacet_rtc::{
 use tacet_sdp::SessionDescription;
 use tacet_session::{Event as SessionEvent, Mode, SignalingState, TransceiverInit};
 use tacet_track::TrackKind;
+use tokio::time::timeout;
 
 #[tokio::test]
 async fn stop_returns_once_the_rejection_is_applied_on_both_sides() {
@@ -266,4 +268,46 @@ async fn the_same_stop_negotiates_over_aiortc_style_tcp_signaling() {
     all_arrive(&mut a, &mut a_seen, &mut b, &mut b_seen, 40).await;
     let b_mode = b.with_session(|s| s.mode()).await.expect("runs");
     assert_eq!(b_mode, Mode::DataOnly);
+}
+
+#[tokio::test]
+async fn changes_made_in_one_call_go_out_in_one_offer_and_the_taken_event_stream_reports_them() {
+    let (a_end, mut peer) = channel_pair();
+    let mut a = PeerConnection::with_signaling(config(7), a_end, Role::Impolite).expect("peer A");
+    let mut events = a.take_events();
+    let made = a
+        .with_connection_mut(|c, now| -> Result<_, Error> {
+            c.with_session(now, |s| s.add_track(TrackKind::Audio, "a".into(), vec![]))?;
+            c.with_session(now, |s| s.add_track(TrackKind::Video, "v".into(), vec![]))?;
+            c.create_data_channel(now, "chat")
+        })
+        .await
+        .expect("the task runs");
+    made.expect("two tracks and a channel");
+    let Some(SignalMessage::Description(offer)) = within("the offer", peer.recv()).await else {
+        panic!("an offer first");
+    };
+    assert_eq!(
+        offer.media.len(),
+        3,
+        "one offer carries both tracks and the data section"
+    );
+    // Nothing more goes out: the one offer waits for its answer.
+    assert!(
+        timeout(Duration::from_millis(200), peer.recv())
+            .await
+            .is_err()
+    );
+    let state = within("have-local-offer", async {
+        loop {
+            if let Event::Session(SessionEvent::SignalingStateChange(state)) =
+                events.next().await.expect("the task runs")
+            {
+                return state;
+            }
+        }
+    })
+    .await;
+    assert_eq!(state, SignalingState::HaveLocalOffer);
+    assert!(a.next_event().await.is_none(), "the stream was taken out");
 }

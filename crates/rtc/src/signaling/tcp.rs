@@ -41,6 +41,8 @@ pub struct TcpSignaling {
     lines: mpsc::Receiver<Line>,
     reader: JoinHandle<()>,
     skipped: u64,
+    /// The peer said goodbye (`{"type": "bye"}`), as opposed to the stream just ending.
+    bye: bool,
 }
 
 /// What the reader task hands over: a line, or the end of the stream (with its error).
@@ -103,6 +105,7 @@ impl TcpSignaling {
             lines,
             reader,
             skipped: 0,
+            bye: false,
         }
     }
 
@@ -112,13 +115,20 @@ impl TcpSignaling {
         self.skipped
     }
 
-    /// Says goodbye (`{"type": "bye"}`), as aiortc does before it closes.
-    pub async fn bye(&mut self) -> Result<(), SignalingError> {
-        self.write(&json!({"type": "bye"})).await
+    /// Whether the peer said goodbye: after [`Signaling::recv`] returned `None`, `true` for the
+    /// peer's `{"type": "bye"}` (aiortc's `close()` sends it), `false` for a stream that just
+    /// ended (the peer went away without a word).
+    pub fn peer_said_bye(&self) -> bool {
+        self.bye
     }
 
-    async fn write(&mut self, value: &Value) -> Result<(), SignalingError> {
-        let mut line = value.to_string();
+    /// Says goodbye (`{"type": "bye"}`), as aiortc does before it closes.
+    pub async fn bye(&mut self) -> Result<(), SignalingError> {
+        self.write(None).await
+    }
+
+    async fn write(&mut self, message: Option<&SignalMessage>) -> Result<(), SignalingError> {
+        let mut line = encode_line(message);
         line.push('\n');
         self.writer
             .write_all(line.as_bytes())
@@ -127,8 +137,18 @@ impl TcpSignaling {
     }
 }
 
-/// The JSON object aiortc writes for `message` (keys sorted, as its `json.dumps(sort_keys=True)`).
-pub(crate) fn encode(message: &SignalMessage) -> Value {
+/// The line aiortc's `TcpSocketSignaling` writes for `message` (without its newline; keys
+/// sorted, as its `json.dumps(sort_keys=True)`); `None` is the goodbye, `{"type": "bye"}`. Also
+/// the line of aiortc's `CopyAndPasteSignaling`.
+pub fn encode_line(message: Option<&SignalMessage>) -> String {
+    match message {
+        Some(message) => encode(message).to_string(),
+        None => json!({"type": "bye"}).to_string(),
+    }
+}
+
+/// The JSON object aiortc writes for `message`.
+fn encode(message: &SignalMessage) -> Value {
     match message {
         SignalMessage::Description(description) => json!({
             "sdp": description.write(),
@@ -148,8 +168,9 @@ pub(crate) fn encode(message: &SignalMessage) -> Value {
     }
 }
 
-/// What one line says: a message, the peer's goodbye (`Ok(None)`), or nothing usable.
-pub(crate) fn decode(line: &str) -> Result<Option<SignalMessage>, String> {
+/// What one line of aiortc's signaling says: a message, the peer's goodbye (`Ok(None)`), or
+/// nothing usable (why, as text).
+pub fn decode_line(line: &str) -> Result<Option<SignalMessage>, String> {
     let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let text = |key: &str| value.get(key).and_then(Value::as_str);
     match text("type") {
@@ -195,7 +216,7 @@ pub(crate) fn decode(line: &str) -> Result<Option<SignalMessage>, String> {
 
 impl Signaling for TcpSignaling {
     async fn send(&mut self, message: SignalMessage) -> Result<(), SignalingError> {
-        self.write(&encode(&message)).await
+        self.write(Some(&message)).await
     }
 
     async fn recv(&mut self) -> Option<SignalMessage> {
@@ -203,7 +224,11 @@ impl Signaling for TcpSignaling {
             match self.lines.recv().await? {
                 Err(_) => return None,
                 Ok(line) if line.is_empty() => {}
-                Ok(line) => match decode(&line) {
+                Ok(line) => match decode_line(&line) {
+                    Ok(None) => {
+                        self.bye = true;
+                        return None;
+                    }
                     Ok(message) => return message,
                     Err(_) => self.skipped += 1,
                 },
@@ -235,7 +260,7 @@ mod tests {
         // aiortc's json.dumps(sort_keys=True): "sdp" before "type".
         assert!(line.starts_with("{\"sdp\":\"v=0\\r\\n"), "{line}");
         assert!(line.ends_with("\"type\":\"offer\"}"), "{line}");
-        let Ok(Some(SignalMessage::Description(back))) = decode(&line) else {
+        let Ok(Some(SignalMessage::Description(back))) = decode_line(&line) else {
             panic!("decodes: {line}");
         };
         assert_eq!(back.write(), offer.write());
@@ -244,7 +269,7 @@ mod tests {
     #[test]
     fn an_aiortc_candidate_line_and_bye_decode() {
         let line = r#"{"candidate": "candidate:1 1 udp 2130706431 127.0.0.1 5000 typ host", "id": "0", "label": 0, "type": "candidate"}"#;
-        let Ok(Some(SignalMessage::Candidate(candidate))) = decode(line) else {
+        let Ok(Some(SignalMessage::Candidate(candidate))) = decode_line(line) else {
             panic!("decodes");
         };
         assert_eq!(candidate.mid.as_deref(), Some("0"));
@@ -259,8 +284,8 @@ mod tests {
             m_line_index: Some(0),
             ufrag: None,
         }));
-        assert_eq!(decode(&back.to_string()), decode(line));
-        assert_eq!(decode(r#"{"type": "bye"}"#), Ok(None));
+        assert_eq!(decode_line(&back.to_string()), decode_line(line));
+        assert_eq!(decode_line(r#"{"type": "bye"}"#), Ok(None));
     }
 
     #[test]
@@ -273,28 +298,49 @@ mod tests {
             r#"{"type": "hello"}"#,
             r#"[1, 2]"#,
         ] {
-            assert!(decode(line).is_err(), "{line}");
+            assert!(decode_line(line).is_err(), "{line}");
         }
     }
 
-    #[tokio::test]
-    async fn a_listener_and_a_connector_exchange_lines_and_skip_junk() {
+    /// A connector and the listener it reached, on a free loopback port.
+    async fn connected() -> (TcpSignaling, TcpSignaling) {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = probe.local_addr().unwrap();
         drop(probe);
         let listening = tokio::spawn(TcpSignaling::listen(addr));
-        let mut client = TcpSignaling::connect(addr, Duration::from_secs(5))
+        let client = TcpSignaling::connect(addr, Duration::from_secs(5))
             .await
             .unwrap();
-        let mut server = listening.await.unwrap().unwrap();
+        (client, listening.await.unwrap().unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_listener_and_a_connector_exchange_lines_and_skip_junk() {
+        let (mut client, mut server) = connected().await;
         client.writer.write_all(b"garbage\n\n").await.unwrap();
         let refused = SignalMessage::Refused { reason: "r".into() };
         client.send(refused.clone()).await.unwrap();
         assert_eq!(server.recv().await, Some(refused));
         assert_eq!(server.skipped(), 1);
+        assert!(!server.peer_said_bye());
         client.bye().await.unwrap();
         assert_eq!(server.recv().await, None);
+        assert!(server.peer_said_bye(), "a goodbye, not just an end");
         drop(client);
         assert_eq!(server.recv().await, None, "closed stays closed");
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_ends_without_a_goodbye_is_not_a_bye() {
+        let (client, mut server) = connected().await;
+        drop(client);
+        assert_eq!(server.recv().await, None);
+        assert!(!server.peer_said_bye(), "the peer went away without a word");
+    }
+
+    #[test]
+    fn the_goodbye_line_is_aiortcs() {
+        assert_eq!(encode_line(None), r#"{"type":"bye"}"#);
+        assert_eq!(decode_line(&encode_line(None)), Ok(None));
     }
 }
