@@ -37,6 +37,44 @@ struct Flight {
     transmit: Transmit,
 }
 
+/// A link's faults, in percent of the datagrams (see [`Net::faulty`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Link {
+    pub(crate) loss: u64,
+    pub(crate) reorder: u64,
+    pub(crate) duplicate: u64,
+}
+
+/// The links the seed sweeps run over: clean, 1 % and 5 % loss, and both with 10 % of the
+/// datagrams overtaken and 2 % twice.
+pub(crate) const FAULTY_LINKS: [Link; 5] = [
+    Link {
+        loss: 0,
+        reorder: 0,
+        duplicate: 0,
+    },
+    Link {
+        loss: 1,
+        reorder: 0,
+        duplicate: 0,
+    },
+    Link {
+        loss: 5,
+        reorder: 0,
+        duplicate: 0,
+    },
+    Link {
+        loss: 1,
+        reorder: 10,
+        duplicate: 2,
+    },
+    Link {
+        loss: 5,
+        reorder: 10,
+        duplicate: 2,
+    },
+];
+
 /// A directed loss: whether the link drops this datagram of this sender.
 pub(crate) type DropIf = Box<dyn FnMut(Side, &[u8]) -> bool>;
 
