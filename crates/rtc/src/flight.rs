@@ -118,17 +118,34 @@ pub(crate) struct Numbering {
 /// DTLS 1.2 record header: type, version, epoch (2), sequence number (6), length (2).
 const RECORD_HEADER: usize = 13;
 
+/// The handshake content type (RFC 5246 §6.2.1) and the HelloVerifyRequest message type
+/// (RFC 6347 §4.3.2).
+const HANDSHAKE: u8 = 22;
+const HELLO_VERIFY_REQUEST: u8 = 3;
+
 impl Numbering {
     /// `datagram` with its epoch-0 records numbered in sending order; records of later epochs
     /// as they are. A datagram whose framing ends early (rtc-dtls never writes one) keeps the
     /// rest of its bytes as they are.
+    ///
+    /// A HelloVerifyRequest keeps its number: RFC 6347 §4.2.1 has it carry the ClientHello's
+    /// (rtc-dtls does that), and the next records are numbered after it, so no two records
+    /// share a number.
     pub(crate) fn number(&mut self, datagram: &Bytes) -> Bytes {
         let mut at = 0;
         let mut out: Option<Vec<u8>> = None;
         while let Some(header) = datagram.get(at..at + RECORD_HEADER) {
             let epoch = u16::from_be_bytes([header[3], header[4]]);
             let length = usize::from(u16::from_be_bytes([header[11], header[12]]));
-            if epoch == 0 {
+            let hello_verify = header[0] == HANDSHAKE
+                && datagram.get(at + RECORD_HEADER) == Some(&HELLO_VERIFY_REQUEST);
+            if epoch == 0 && hello_verify {
+                let mut sequence = [0; 8];
+                sequence[2..].copy_from_slice(&header[5..11]);
+                self.next = self
+                    .next
+                    .max(u64::from_be_bytes(sequence).saturating_add(1));
+            } else if epoch == 0 {
                 let bytes = out.get_or_insert_with(|| datagram.to_vec());
                 // 48 bits on the wire (RFC 6347 §4.1); one handshake never comes near 2^48.
                 let sequence = self.next.to_be_bytes();
@@ -234,6 +251,12 @@ mod tests {
         // Only the epoch-0 numbers changed.
         assert_eq!(first_blank, blank);
         assert_eq!(again_blank, blank);
+        // A HelloVerifyRequest keeps the ClientHello's number (§4.2.1); what follows comes
+        // after it.
+        let verify = Bytes::from(record(22, 0, 9, &[3, 0, 0, 3]));
+        assert_eq!(numbering.number(&verify), verify);
+        let (after, _) = numbers(&numbering.number(&flight));
+        assert_eq!(after, [(0, 10), (0, 11), (0, 12), (1, 0)]);
         // Application data of epoch 1 goes out as it is.
         let data = Bytes::from(record(23, 1, 9, b"sctp"));
         assert_eq!(numbering.number(&data), data);
