@@ -16,20 +16,20 @@
 //! one rtc-dtls dropped: one interval after it vanished the flight goes out again, up to
 //! rtc-dtls's own budget of retransmissions.
 //!
-//! A retransmission is a new record: RFC 6347 §4.2.2 keeps a handshake message's
-//! `message_seq` and gives every record a new sequence number, since the peer discards a
-//! record whose number it has seen (anti-replay, §4.1.2.6). That matters when the peer *did*
-//! read the flight and its answer was lost: a peer that has completed (the server, after the
-//! client's flight 5) sends its last flight again only when it reads a new handshake record
-//! (§4.2.4, "the node that transmits the last flight ... MUST respond to a retransmission of
+//! A retransmission is a new record: the handshake message keeps its `message_seq` (RFC 6347
+//! §4.2.2), the record takes the next sequence number of its epoch (§4.1: one per record sent), and
+//! the peer discards a record whose number it has seen (anti-replay, §4.1.2.6). That matters when
+//! the peer *did* read the flight and its answer was lost: a peer that has completed (the server,
+//! after the client's flight 5) sends its last flight again only when it reads a new handshake
+//! record (§4.2.4, "the node that transmits the last flight ... MUST respond to a retransmission of
 //! the peer's last flight"); a copy with the old numbers is dropped as a replay before it gets
-//! there, and the waiting side retransmits into a wall until its budget is spent. So every
-//! epoch-0 record this endpoint sends is numbered here, in the order it goes out ([`Numbering`]):
-//! rtc-dtls's own records and the kept flight's copies never share a number. Epoch-0 records
-//! are plaintext with no MAC and the handshake transcript covers messages, not record
-//! headers, so the new number changes nothing else; records of later epochs (the Finished) are
-//! sealed with their number and go out as they are — a peer that never read one takes the
-//! copy, a peer that did has no use for it.
+//! there, and the waiting side retransmits into a wall until its budget is spent. So every epoch-0
+//! record this endpoint sends is numbered here, in the order it goes out ([`Numbering`]):
+//! rtc-dtls's own records and the kept flight's copies never share a number. Epoch-0 records are
+//! plaintext with no MAC and the handshake transcript covers messages, not record headers, so the
+//! new number changes nothing else; records of later epochs (the Finished) are sealed with their
+//! number and go out as they are — a peer that never read one takes the copy, a peer that did has
+//! no use for it.
 
 use std::time::{Duration, Instant};
 
