@@ -203,14 +203,12 @@ fn assert_carried_throughout(scenario: Scenario) {
     }
 }
 
-// The offerer replaces: A plays Chromium, stops its tag and re-offers with a new transport;
-// B (default policy) reads the replacement from the new tag section and makes its own.
-#[test]
-fn the_offerer_replacing_its_transport_loses_no_message() {
+/// One scenario with the full load over a clean link, then at 5 % loss (seed 1).
+fn at_0_and_5_percent_loss(replacer: Side, offerer: Side) {
     for loss in [0, 5] {
         assert_carried_throughout(Scenario {
-            replacer: Side::A,
-            offerer: Side::A,
+            replacer,
+            offerer,
             link: Link {
                 loss,
                 reorder: 0,
@@ -222,23 +220,18 @@ fn the_offerer_replacing_its_transport_loses_no_message() {
     }
 }
 
+// The offerer replaces: A plays Chromium, stops its tag and re-offers with a new transport;
+// B (default policy) reads the replacement from the new tag section and makes its own.
+#[test]
+fn the_offerer_replacing_its_transport_loses_no_message() {
+    at_0_and_5_percent_loss(Side::A, Side::A);
+}
+
 // The answerer replaces: A (default) stops its tag and keeps its transport; B plays Chromium
 // and answers with a new one; A follows.
 #[test]
 fn the_answerer_replacing_its_transport_loses_no_message() {
-    for loss in [0, 5] {
-        assert_carried_throughout(Scenario {
-            replacer: Side::B,
-            offerer: Side::A,
-            link: Link {
-                loss,
-                reorder: 0,
-                duplicate: 0,
-            },
-            seed: 1,
-            load: FULL,
-        });
-    }
+    at_0_and_5_percent_loss(Side::B, Side::A);
 }
 
 // Roles crossed: B, the first round's answerer (DTLS client, ICE controlled), stops the tag
@@ -246,19 +239,7 @@ fn the_answerer_replacing_its_transport_loses_no_message() {
 // RFC 8842 §5.5) while B's agent is now the controlling one.
 #[test]
 fn the_first_answerer_replacing_its_transport_in_its_own_offer_loses_no_message() {
-    for loss in [0, 5] {
-        assert_carried_throughout(Scenario {
-            replacer: Side::B,
-            offerer: Side::B,
-            link: Link {
-                loss,
-                reorder: 0,
-                duplicate: 0,
-            },
-            seed: 1,
-            load: FULL,
-        });
-    }
+    at_0_and_5_percent_loss(Side::B, Side::B);
 }
 
 // During the handover the old transport answers only the peer it is connected to: the peer's
