@@ -194,6 +194,9 @@ pub(crate) struct Sctp {
     pub(crate) dropped: u64,
     /// The association was established.
     up: bool,
+    /// Streams that became readable before the association was established (their messages
+    /// are read once it is; see [`Sctp::pump`]).
+    early: Vec<u16>,
 }
 
 impl Sctp {
@@ -219,6 +222,7 @@ impl Sctp {
             lost: false,
             dropped: 0,
             up: false,
+            early: Vec::new(),
         }
     }
 
@@ -428,6 +432,23 @@ impl Sctp {
                     self.answering.clear();
                     self.events.push_back(DataEvent::Connected);
                     self.dial_pending(now);
+                    for id in std::mem::take(&mut self.early) {
+                        self.read_stream(now, id);
+                    }
+                }
+                // The peer's DATA can arrive before this side is ESTABLISHED: the server
+                // sends its first DATA right after the COOKIE ACK (RFC 9260 §5.1 D), and when
+                // that COOKIE ACK is lost or overtaken, rtc-sctp, still COOKIE-ECHOED, takes
+                // the DATA (and acks it) but refuses every write until it is ESTABLISHED
+                // (`allocate_message_id`: ErrPayloadDataStateNotExist). A DATA_CHANNEL_OPEN
+                // read then would be accepted with its DATA_CHANNEL_ACK refused — never sent,
+                // since the peer does not retransmit what was acked — and the peer's channel
+                // would never open. So the stream is read when the association is up.
+                SctpEvent::Stream(StreamEvent::Readable { id } | StreamEvent::Opened { id })
+                    if association.is_handshaking() =>
+                {
+                    self.early.retain(|&early| early != id);
+                    self.early.push(id);
                 }
                 SctpEvent::Stream(StreamEvent::Readable { id } | StreamEvent::Opened { id }) => {
                     self.read_stream(now, id);

@@ -27,7 +27,7 @@ use tacet_session::{DtlsRole, RemoteTransport, TransportId};
 
 use crate::certificate::{self, Certificate};
 use crate::error::{FingerprintFailure, TransportError};
-use crate::flight::{Expired, Flight};
+use crate::flight::{Expired, Flight, Numbering};
 use crate::state::{DtlsTransportState, IceState};
 
 /// The one remote address the DTLS endpoint of every transport knows (a TEST-NET-1 address,
@@ -121,6 +121,8 @@ pub(crate) struct Transport {
     flight: Flight,
     /// Datagrams of that flight to send again.
     resend: VecDeque<Bytes>,
+    /// Numbers every epoch-0 record sent, so a retransmission is never a replay (flight.rs).
+    numbering: Numbering,
 }
 
 impl Transport {
@@ -140,6 +142,7 @@ impl Transport {
             ice_state: IceState::New,
             flight: Flight::default(),
             resend: VecDeque::new(),
+            numbering: Numbering::default(),
         }
     }
 
@@ -476,7 +479,7 @@ impl Transport {
                     return Some(Transmit {
                         local,
                         remote,
-                        data,
+                        data: self.numbering.number(&data),
                     });
                 }
                 // No pair to send on yet: DTLS retransmits once there is one.

@@ -10,18 +10,49 @@ mod net;
 
 use std::time::Duration;
 
-use net::{Net, Side, all_arrive, config, exchange, open_chat, trickle_new_candidates};
+use net::{
+    FAULTY_LINKS, Link, Net, Side, all_arrive, config, exchange, open_chat, trickle_new_candidates,
+};
 use tacet_rtc::Event;
 use tacet_session::{Mode, TagMovePolicy, TransceiverInit};
 use tacet_track::TrackKind;
 
-/// Who runs the Chromium-like policy, and who stops the tag and offers.
+/// Who runs the Chromium-like policy, who stops the tag and offers, and over which link.
 #[derive(Clone, Copy, Debug)]
 struct Scenario {
     replacer: Side,
     offerer: Side,
-    loss_percent: u64,
+    link: Link,
+    seed: u64,
+    load: Load,
 }
+
+/// How many numbered messages go each way: before the stop, while it is pending, per 100 ms
+/// until both sides handed over, and after.
+#[derive(Clone, Copy, Debug)]
+struct Load {
+    before: usize,
+    pending: usize,
+    batch: usize,
+    after: usize,
+}
+
+/// The scenario tests' load.
+const FULL: Load = Load {
+    before: 100,
+    pending: 50,
+    batch: 20,
+    after: 50,
+};
+
+/// The sweeps': enough to see a message lost, twice or out of order in every phase, light
+/// enough for 300 runs in a few seconds of a debug build (3.6 s on one core).
+const LIGHT: Load = Load {
+    before: 8,
+    pending: 4,
+    batch: 4,
+    after: 8,
+};
 
 /// What one side's events say about the replacement.
 struct Replacement {
@@ -40,13 +71,15 @@ fn run(scenario: Scenario) -> [Replacement; 2] {
         Side::B => b.tag_move = TagMovePolicy::NewTransport,
     }
     let mut net = Net::with(a, b);
-    net.loss_percent = scenario.loss_percent;
+    let link = scenario.link;
+    net.faulty(scenario.seed, link.loss, link.reorder, link.duplicate);
     net.session(Side::A, |s| {
         s.add_transceiver(TrackKind::Audio, TransceiverInit::default())
     })
     .expect("an audio transceiver");
+    let load = scenario.load;
     let chat = open_chat(&mut net);
-    exchange(&mut net, chat, 0, 100);
+    exchange(&mut net, chat, 0, load.before);
 
     // The audio section (mid 0) is the BUNDLE tag; stopping it moves the tag to the data
     // section. Messages flow while the stop is pending, right through the round and the new
@@ -60,25 +93,24 @@ fn run(scenario: Scenario) -> [Replacement; 2] {
         .id();
     net.session(stopper, |s| s.transceiver_mut(audio)?.stop())
         .expect("stop()");
-    exchange(&mut net, chat, 100, 50);
+    exchange(&mut net, chat, load.before, load.pending);
     let marks = [net.a_events.len(), net.b_events.len()];
     net.negotiate(stopper)
         .expect("the round that moves the tag");
     trickle_new_candidates(&mut net);
-    // Batches of 20 each way, 100 ms apart, until both sides have handed over (bounded: a
-    // minute of batches; under loss a DTLS flight waits for its retransmission timer), then
-    // 50 more.
-    let mut sent = 150;
-    for _ in 0..480 {
+    // Batches each way, 100 ms apart, until both sides have handed over (bounded: a minute of
+    // batches; under loss a DTLS flight waits for its retransmission timer), then the rest.
+    let mut sent = load.before + load.pending;
+    for _ in 0..600 {
         if handed_over(&net, Side::A) && handed_over(&net, Side::B) {
             break;
         }
-        exchange(&mut net, chat, sent, 20);
-        sent += 20;
+        exchange(&mut net, chat, sent, load.batch);
+        sent += load.batch;
         net.run_for(Duration::from_millis(100));
     }
-    exchange(&mut net, chat, sent, 50);
-    all_arrive(&mut net, chat, sent + 50);
+    exchange(&mut net, chat, sent, load.after);
+    all_arrive(&mut net, chat, sent + load.after);
 
     assert_eq!(net.a.session().mode(), Mode::DataOnly);
     assert_eq!(net.b.session().mode(), Mode::DataOnly);
@@ -161,7 +193,7 @@ fn assert_carried_throughout(scenario: Scenario) {
     for (side, r) in [Side::A, Side::B].into_iter().zip(run(scenario)) {
         // Under loss a side may hold every message of the handover back for one
         // retransmission (SCTP delivers in order); without loss they arrive as they come.
-        let during = r.during > 0 || scenario.loss_percent > 0;
+        let during = r.during > 0 || scenario.link.loss > 0;
         assert!(
             during && r.after > 0,
             "{scenario:?} {side:?}: messages arrived during ({}) and after ({}) the handover",
@@ -171,30 +203,35 @@ fn assert_carried_throughout(scenario: Scenario) {
     }
 }
 
+/// One scenario with the full load over a clean link, then at 5 % loss (seed 1).
+fn at_0_and_5_percent_loss(replacer: Side, offerer: Side) {
+    for loss in [0, 5] {
+        assert_carried_throughout(Scenario {
+            replacer,
+            offerer,
+            link: Link {
+                loss,
+                reorder: 0,
+                duplicate: 0,
+            },
+            seed: 1,
+            load: FULL,
+        });
+    }
+}
+
 // The offerer replaces: A plays Chromium, stops its tag and re-offers with a new transport;
 // B (default policy) reads the replacement from the new tag section and makes its own.
 #[test]
 fn the_offerer_replacing_its_transport_loses_no_message() {
-    for loss_percent in [0, 5] {
-        assert_carried_throughout(Scenario {
-            replacer: Side::A,
-            offerer: Side::A,
-            loss_percent,
-        });
-    }
+    at_0_and_5_percent_loss(Side::A, Side::A);
 }
 
 // The answerer replaces: A (default) stops its tag and keeps its transport; B plays Chromium
 // and answers with a new one; A follows.
 #[test]
 fn the_answerer_replacing_its_transport_loses_no_message() {
-    for loss_percent in [0, 5] {
-        assert_carried_throughout(Scenario {
-            replacer: Side::B,
-            offerer: Side::A,
-            loss_percent,
-        });
-    }
+    at_0_and_5_percent_loss(Side::B, Side::A);
 }
 
 // Roles crossed: B, the first round's answerer (DTLS client, ICE controlled), stops the tag
@@ -202,13 +239,7 @@ fn the_answerer_replacing_its_transport_loses_no_message() {
 // RFC 8842 §5.5) while B's agent is now the controlling one.
 #[test]
 fn the_first_answerer_replacing_its_transport_in_its_own_offer_loses_no_message() {
-    for loss_percent in [0, 5] {
-        assert_carried_throughout(Scenario {
-            replacer: Side::B,
-            offerer: Side::B,
-            loss_percent,
-        });
-    }
+    at_0_and_5_percent_loss(Side::B, Side::B);
 }
 
 // During the handover the old transport answers only the peer it is connected to: the peer's
@@ -243,4 +274,39 @@ fn the_old_transport_ignores_the_new_transports_checks() {
         "A's new transport checked B's old address: {:?}",
         net.b.stats()
     );
+}
+
+// Each scenario over every faulty link of the kit (0 %, 1 %, 5 % loss, and 1 % and 5 % with
+// 10 % reordering and 2 % duplication) for seeds 1-20: 100 replacements per scenario, each
+// with its numbered messages all arriving once and in order, two DTLS sessions and one
+// handover per side, one association throughout, nothing failed. A failing run is named by
+// its scenario (link and seed) in the panic.
+fn sweep(replacer: Side, offerer: Side) {
+    for link in FAULTY_LINKS {
+        for seed in 1..=20 {
+            assert_carried_throughout(Scenario {
+                replacer,
+                offerer,
+                link,
+                seed,
+                load: LIGHT,
+            });
+        }
+    }
+}
+
+#[test]
+fn the_offerer_replacing_its_transport_loses_no_message_on_any_faulty_link_for_seeds_1_to_20() {
+    sweep(Side::A, Side::A);
+}
+
+#[test]
+fn the_answerer_replacing_its_transport_loses_no_message_on_any_faulty_link_for_seeds_1_to_20() {
+    sweep(Side::B, Side::A);
+}
+
+#[test]
+fn the_first_answerer_replacing_in_its_own_offer_loses_no_message_on_any_faulty_link_for_seeds_1_to_20()
+ {
+    sweep(Side::B, Side::B);
 }

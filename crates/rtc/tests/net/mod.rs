@@ -37,6 +37,47 @@ struct Flight {
     transmit: Transmit,
 }
 
+/// A link's faults, in percent of the datagrams (see [`Net::faulty`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Link {
+    pub(crate) loss: u64,
+    pub(crate) reorder: u64,
+    pub(crate) duplicate: u64,
+}
+
+/// The links the seed sweeps run over: clean, 1 % and 5 % loss, and both with 10 % of the
+/// datagrams overtaken and 2 % twice.
+pub(crate) const FAULTY_LINKS: [Link; 5] = [
+    Link {
+        loss: 0,
+        reorder: 0,
+        duplicate: 0,
+    },
+    Link {
+        loss: 1,
+        reorder: 0,
+        duplicate: 0,
+    },
+    Link {
+        loss: 5,
+        reorder: 0,
+        duplicate: 0,
+    },
+    Link {
+        loss: 1,
+        reorder: 10,
+        duplicate: 2,
+    },
+    Link {
+        loss: 5,
+        reorder: 10,
+        duplicate: 2,
+    },
+];
+
+/// A directed loss: whether the link drops this datagram of this sender.
+pub(crate) type DropIf = Box<dyn FnMut(Side, &[u8]) -> bool>;
+
 /// The two connections and the link.
 pub(crate) struct Net {
     pub(crate) now: Instant,
@@ -59,6 +100,9 @@ pub(crate) struct Net {
     /// While set, A's DTLS datagrams reach B from this source address instead of A's own
     /// (a NAT rebinding, or ICE moving to another pair under DTLS).
     pub(crate) a_dtls_source: Option<SocketAddr>,
+    /// While set, the link also drops every datagram this says to (given the sender and the
+    /// bytes): a directed loss, such as one record of a handshake.
+    pub(crate) drop_if: Option<DropIf>,
     rng: u64,
     flights: Vec<Flight>,
     addresses: Vec<(SocketAddr, Side)>,
@@ -96,6 +140,7 @@ impl Net {
             reorder_percent: 0,
             duplicate_percent: 0,
             a_dtls_source: None,
+            drop_if: None,
             rng: 0x9E37_79B9_7F4A_7C15,
             flights: Vec::new(),
             addresses: Vec::new(),
@@ -181,6 +226,10 @@ impl Net {
                     let dtls = matches!(transmit.data.first(), Some(20..=63));
                     let lost = self.down
                         || (self.drop_dtls && dtls)
+                        || self
+                            .drop_if
+                            .as_mut()
+                            .is_some_and(|f| f(side, &transmit.data))
                         || (self.loss_percent > 0 && self.chance() < self.loss_percent);
                     if let Some(to) = to
                         && !lost
@@ -543,4 +592,43 @@ pub(crate) fn trickle_new_candidates(net: &mut Net) {
                 .expect("a candidate for a live section");
         }
     }
+}
+
+/// A DTLS record as the link sees it (RFC 6347 §4.1): its content type (20 ChangeCipherSpec,
+/// 21 alert, 22 handshake, 23 application data), epoch, length, and for a plaintext (epoch 0)
+/// handshake record the message type (RFC 5246 §7.4: 1 ClientHello, 11 Certificate,
+/// 16 ClientKeyExchange, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Record {
+    pub(crate) content_type: u8,
+    pub(crate) epoch: u16,
+    pub(crate) sequence: u64,
+    pub(crate) length: usize,
+    pub(crate) handshake: Option<u8>,
+}
+
+/// The records of a DTLS datagram (none for anything else; a truncated tail is left out).
+pub(crate) fn dtls_records(datagram: &[u8]) -> Vec<Record> {
+    let mut records = Vec::new();
+    if !matches!(datagram.first(), Some(20..=63)) {
+        return records;
+    }
+    let mut at = 0;
+    while let Some(h) = datagram.get(at..at + 13) {
+        let epoch = u16::from_be_bytes([h[3], h[4]]);
+        let sequence = u64::from_be_bytes([0, 0, h[5], h[6], h[7], h[8], h[9], h[10]]);
+        let length = usize::from(u16::from_be_bytes([h[11], h[12]]));
+        let handshake = (h[0] == 22 && epoch == 0)
+            .then(|| datagram.get(at + 13).copied())
+            .flatten();
+        records.push(Record {
+            content_type: h[0],
+            epoch,
+            sequence,
+            length,
+            handshake,
+        });
+        at += 13 + length;
+    }
+    records
 }
