@@ -51,6 +51,8 @@ MESSAGE_INTERVAL = 0.05
 LINGER = 0.5
 # How long the answerer keeps retrying the offerer's signaling port.
 CONNECT_PATIENCE = 30.0
+# What a `media` event counts per track and second.
+COUNTS = ("frames", "packets", "decoded")
 
 
 def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list:
@@ -153,14 +155,28 @@ class Peer:
             self.sources[kind] = track
             self.pc.addTrack(track)
 
-    def mid_of(self, track) -> str:
+    def transceiver_of(self, track):
         for transceiver in self.pc.getTransceivers():
             if transceiver.receiver.track is track:
-                return transceiver.mid
+                return transceiver
         return None
 
-    async def count_frames(self, track) -> None:
-        record = self.tracks[track.id]
+    def count_rtp(self, receiver, record: dict) -> None:
+        """Counts RTP packets and encoded frames as they reach the receiver, before aiortc's
+        decoder: an audio packet carries one Opus frame, a video frame ends at the RTP marker
+        bit (RFC 7741 §4.1). Wraps the receiver's packet handler (aiortc has no public hook
+        below decoding; decoding is counted separately from recv())."""
+        handle = receiver._handle_rtp_packet
+
+        async def counted(packet, arrival_time_ms):
+            record["packets"] += 1
+            if record["kind"] == "audio" or packet.marker:
+                record["frames"] += 1
+            await handle(packet, arrival_time_ms=arrival_time_ms)
+
+        receiver._handle_rtp_packet = counted
+
+    async def decode_frames(self, track, record: dict) -> None:
         while True:
             try:
                 await track.recv()
@@ -173,31 +189,19 @@ class Peer:
                     reason="MediaStreamError from recv() (aiortc: the receiver stopped)",
                 )
                 return
-            record["frames"] += 1
+            record["decoded"] += 1
 
     async def report_media(self) -> None:
-        """Frames (decoded by aiortc) and RTP packets received per live remote track, each
-        second."""
+        """Encoded frames, RTP packets and decoded frames received per live remote track in the
+        last second, each second."""
         while True:
             await asyncio.sleep(1.0)
-            for transceiver in self.pc.getTransceivers():
-                track = transceiver.receiver.track
-                record = self.tracks.get(track.id) if track is not None else None
-                if record is None or not record["live"]:
+            for record in self.tracks.values():
+                if not record["live"]:
                     continue
-                packets = 0
-                for stats in (await transceiver.receiver.getStats()).values():
-                    if stats.type == "inbound-rtp":
-                        packets += stats.packetsReceived
-                self.emit(
-                    "media",
-                    mid=record["mid"],
-                    kind=track.kind,
-                    frames=record["frames"] - record["reported_frames"],
-                    packets=packets - record["reported_packets"],
-                )
-                record["reported_frames"] = record["frames"]
-                record["reported_packets"] = packets
+                counts = {k: record[k] - record["reported"][k] for k in COUNTS}
+                record["reported"] = {k: record[k] for k in COUNTS}
+                self.emit("media", mid=record["mid"], kind=record["kind"], **counts)
 
     # -- data channel -----------------------------------------------------------------------
 
@@ -364,16 +368,14 @@ class Peer:
 
         @self.pc.on("track")
         def on_track(track) -> None:
-            mid = self.mid_of(track)
-            self.tracks[track.id] = {
-                "mid": mid,
-                "live": True,
-                "frames": 0,
-                "reported_frames": 0,
-                "reported_packets": 0,
-            }
-            self.emit("track", mid=mid, kind=track.kind)
-            asyncio.ensure_future(self.count_frames(track))
+            transceiver = self.transceiver_of(track)
+            record = {"mid": transceiver.mid, "kind": track.kind, "live": True}
+            record.update({k: 0 for k in COUNTS})
+            record["reported"] = {k: 0 for k in COUNTS}
+            self.tracks[track.id] = record
+            self.count_rtp(transceiver.receiver, record)
+            self.emit("track", mid=record["mid"], kind=track.kind)
+            asyncio.ensure_future(self.decode_frames(track, record))
 
         @self.pc.on("datachannel")
         def on_datachannel(channel) -> None:
