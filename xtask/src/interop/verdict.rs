@@ -61,20 +61,11 @@ impl Side {
         self.events("bye").map(|l| l.at).next()
     }
 
-    /// The most frames of `kind` received in one second within `[from, to)` (the per-second
-    /// `media` reports).
-    fn frames_per_second(&self, kind: &str, from: Duration, to: Duration) -> u64 {
+    /// The most frames received in one second within `[from, to)` on the tracks whose
+    /// `field` (`kind` or `mid`) is `value` (the per-second `media` reports).
+    fn frames_per_second(&self, field: &str, value: &str, from: Duration, to: Duration) -> u64 {
         self.events("media")
-            .filter(|l| l.at >= from && l.at < to && str_of(&l.event, "kind") == Some(kind))
-            .map(|l| num_of(&l.event, "frames"))
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// The most frames of the track on `mid` received in one second within `[from, to)`.
-    fn mid_frames_per_second(&self, mid: &str, from: Duration, to: Duration) -> u64 {
-        self.events("media")
-            .filter(|l| l.at >= from && l.at < to && str_of(&l.event, "mid") == Some(mid))
+            .filter(|l| l.at >= from && l.at < to && str_of(&l.event, field) == Some(value))
             .map(|l| num_of(&l.event, "frames"))
             .max()
             .unwrap_or(0)
@@ -120,7 +111,7 @@ pub(crate) struct Counts {
     pub(crate) warnings: usize,
 }
 
-/// The judgement of one run.
+/// The judgement of one
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Verdict {
     pub(crate) failures: Vec<String>,
@@ -207,7 +198,7 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
     // Media flowing before the action, both kinds, both ways.
     for kind in ["audio", "video"] {
         for (who, side) in [("subject", subject), ("peer", peer)] {
-            let fps = side.frames_per_second(kind, Duration::ZERO, action_at);
+            let fps = side.frames_per_second("kind", kind, Duration::ZERO, action_at);
             if kind == "video" {
                 if who == "subject" {
                     v.counts.video_fps.0 = fps;
@@ -258,21 +249,29 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
             .push("a side gave no final data-channel count".to_owned()),
     }
 
-    outcome(scenario, pairing, subject, peer, action_at, end, &mut v);
+    let run = Run {
+        pairing,
+        subject,
+        peer,
+        action_at,
+        end,
+    };
+    outcome(scenario, &run, &mut v);
     v
 }
 
-/// The scenario's remote outcome.
-fn outcome(
-    scenario: &Scenario,
+/// One run as the outcome checks see it: who, and the action's start and the close's.
+struct Run<'a> {
     pairing: Pairing,
-    subject: &Side,
-    peer: &Side,
+    subject: &'a Side,
+    peer: &'a Side,
     action_at: Duration,
     end: Duration,
-    v: &mut Verdict,
-) {
-    let aiortc_peer = pairing.peer == Kind::Aiortc;
+}
+
+/// The scenario's remote outcome.
+fn outcome(scenario: &Scenario, run: &Run<'_>, v: &mut Verdict) {
+    let aiortc_peer = run.pairing.peer == Kind::Aiortc;
     let stopped: &[&str] = match scenario.action {
         Action::Connect => {
             v.outcome = "connected, closed".to_owned();
@@ -285,7 +284,7 @@ fn outcome(
         Action::StopMedia => &["audio", "video"],
         Action::StopThenAddVideo => &["video"],
         Action::PeerStopsVideo => {
-            peer_stop(pairing, subject, peer, action_at, end, v);
+            peer_stop(run, v);
             return;
         }
     };
@@ -294,11 +293,16 @@ fn outcome(
     // frames of it arrive; the other kind keeps flowing both ways.
     let mut outcome_at = Duration::ZERO;
     for kind in stopped {
-        match peer.first("track-ended", &[("kind", kind)], action_at) {
-            Some(ended) if ended.at < end => {
+        match run
+            .peer
+            .first("track-ended", &[("kind", kind)], run.action_at)
+        {
+            Some(ended) if ended.at < run.end => {
                 outcome_at = outcome_at.max(ended.at);
                 let mid = str_of(&ended.event, "mid").unwrap_or_default();
-                let after = peer.mid_frames_per_second(mid, ended.at + REPORT_SLACK, end);
+                let after =
+                    run.peer
+                        .frames_per_second("mid", mid, ended.at + REPORT_SLACK, run.end);
                 v.check(after == 0, || {
                     format!("the peer still received {after} {kind} frames/s after its track ended")
                 });
@@ -308,45 +312,48 @@ fn outcome(
             )),
         }
     }
-    v.counts.outcome_after = outcome_at.checked_sub(action_at);
+    v.counts.outcome_after = outcome_at.checked_sub(run.action_at);
     for kind in ["audio", "video"].iter().filter(|k| !stopped.contains(k)) {
-        for (who, side) in [("subject", subject), ("peer", peer)] {
-            v.check(side.frames_per_second(kind, outcome_at, end) > 0, || {
-                format!("{who} received no {kind} frames after the stop")
-            });
+        for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
+            v.check(
+                side.frames_per_second("kind", kind, outcome_at, run.end) > 0,
+                || format!("{who} received no {kind} frames after the stop"),
+            );
         }
     }
-    let done = subject
+    let done = run
+        .subject
         .events("script")
-        .find(|l| l.at >= action_at && str_of(&l.event, "status") == Some("done"));
+        .find(|l| l.at >= run.action_at && str_of(&l.event, "status") == Some("done"));
     v.check(done.is_some(), || {
         "the subject's stop never completed".to_owned()
     });
     if aiortc_peer {
         // aiortc answers the port-0 m-line with a live port and keeps the mid in BUNDLE; the
         // tolerant policy forgives that with a warning (interop-findings §3).
-        v.check(subject.first("warning", &[], action_at).is_some(), || {
-            "tacet forgave aiortc's answer to the port-0 m-line without a warning".to_owned()
-        });
+        v.check(
+            run.subject.first("warning", &[], run.action_at).is_some(),
+            || "tacet forgave aiortc's answer to the port-0 m-line without a warning".to_owned(),
+        );
     } else {
-        v.check(subject.warnings() == 0, || {
+        v.check(run.subject.warnings() == 0, || {
             format!(
                 "{} warnings against a spec-following peer",
-                subject.warnings()
+                run.subject.warnings()
             )
         });
     }
     v.outcome = format!("peer's {} track ended", stopped.join(" and "));
     if scenario.action == Action::StopThenAddVideo {
-        recycle(pairing, subject, peer, end, v);
+        recycle(run, v);
     }
 }
 
 /// After the stop, `add video`: the offer reuses the stopped m-line (as many m-lines as the
 /// first description) and the peer receives the new track, or the subject reports the peer's
 /// refusal (a failed step) and the data channel lives on (checked by the common checks).
-fn recycle(pairing: Pairing, subject: &Side, peer: &Side, end: Duration, v: &mut Verdict) {
-    let Some(add) = subject.first(
+fn recycle(run: &Run<'_>, v: &mut Verdict) {
+    let Some(add) = run.subject.first(
         "script",
         &[("step", "add video"), ("status", "start")],
         Duration::ZERO,
@@ -355,12 +362,14 @@ fn recycle(pairing: Pairing, subject: &Side, peer: &Side, end: Duration, v: &mut
             .push("the subject never started `add video`".to_owned());
         return;
     };
-    let first_lines = subject
+    let first_lines = run
+        .subject
         .events("sdp")
         .next()
         .and_then(|l| str_of(&l.event, "sdp"))
         .map(Side::m_lines);
-    if subject
+    if run
+        .subject
         .first(
             "script",
             &[("step", "add video"), ("status", "done")],
@@ -368,19 +377,21 @@ fn recycle(pairing: Pairing, subject: &Side, peer: &Side, end: Duration, v: &mut
         )
         .is_some()
     {
-        let offer = subject.first("sdp", &[("direction", "sent"), ("type", "offer")], add.at);
+        let offer = run
+            .subject
+            .first("sdp", &[("direction", "sent"), ("type", "offer")], add.at);
         let lines = offer
             .and_then(|l| str_of(&l.event, "sdp"))
             .map(Side::m_lines);
         v.check(lines.is_some() && lines == first_lines, || {
             format!("the offer after `add video` has {lines:?} m-lines, the first description {first_lines:?}: not recycled")
         });
-        let track = peer.first("track", &[("kind", "video")], add.at);
+        let track = run.peer.first("track", &[("kind", "video")], add.at);
         let flowing = track.is_some_and(|t| {
             let mid = str_of(&t.event, "mid").unwrap_or_default();
-            peer.events("media").any(|l| {
+            run.peer.events("media").any(|l| {
                 l.at > t.at
-                    && l.at < end
+                    && l.at < run.end
                     && str_of(&l.event, "mid") == Some(mid)
                     && num_of(&l.event, "frames") > 0
             })
@@ -389,12 +400,12 @@ fn recycle(pairing: Pairing, subject: &Side, peer: &Side, end: Duration, v: &mut
             "the peer received no frames on the new video track".to_owned()
         });
         v.outcome.push_str("; video again on a recycled m-line");
-    } else if let Some(failed) = subject.first(
+    } else if let Some(failed) = run.subject.first(
         "script",
         &[("step", "add video"), ("status", "failed")],
         add.at,
     ) {
-        v.check(pairing.peer == Kind::Aiortc, || {
+        v.check(run.pairing.peer == Kind::Aiortc, || {
             "a spec-following peer refused the recycled m-line".to_owned()
         });
         v.outcome.push_str(&format!(
@@ -410,29 +421,29 @@ fn recycle(pairing: Pairing, subject: &Side, peer: &Side, end: Duration, v: &mut
 /// The peer stopped its video transceiver. aiortc sends a BYE and changes no SDP: tacet reports
 /// the remote sender stopped (its track muted, not ended). A tacet peer renegotiates with port
 /// 0: the subject's track ends. An aiortc subject (control) ends its track on the BYE.
-fn peer_stop(
-    pairing: Pairing,
-    subject: &Side,
-    peer: &Side,
-    action_at: Duration,
-    end: Duration,
-    v: &mut Verdict,
-) {
-    let (event, expected) = match (pairing.subject, pairing.peer) {
+fn peer_stop(run: &Run<'_>, v: &mut Verdict) {
+    let (event, expected) = match (run.pairing.subject, run.pairing.peer) {
         (Kind::Tacet, Kind::Aiortc) => ("track-muted", "muted"),
         _ => ("track-ended", "ended"),
     };
-    match subject.first(event, &[("kind", "video")], action_at) {
-        Some(seen) if seen.at < end => {
-            v.counts.outcome_after = seen.at.checked_sub(action_at);
+    match run
+        .subject
+        .first(event, &[("kind", "video")], run.action_at)
+    {
+        Some(seen) if seen.at < run.end => {
+            v.counts.outcome_after = seen.at.checked_sub(run.action_at);
             let mid = str_of(&seen.event, "mid").unwrap_or_default();
-            let after = subject.mid_frames_per_second(mid, seen.at + REPORT_SLACK, end);
+            let after = run
+                .subject
+                .frames_per_second("mid", mid, seen.at + REPORT_SLACK, run.end);
             v.check(after == 0, || {
                 format!("the subject still received {after} video frames/s after it was {expected}")
             });
             if expected == "muted" {
-                let ended = subject.first("track-ended", &[("kind", "video")], action_at);
-                v.check(ended.is_none_or(|e| e.at >= end), || {
+                let ended = run
+                    .subject
+                    .first("track-ended", &[("kind", "video")], run.action_at);
+                v.check(ended.is_none_or(|e| e.at >= run.end), || {
                     "the subject's video track ended on a BYE (only muted is right)".to_owned()
                 });
             }
@@ -441,11 +452,15 @@ fn peer_stop(
             "the subject's video track was not {expected} before the close"
         )),
     }
-    for (who, side) in [("subject", subject), ("peer", peer)] {
-        let from = v.counts.outcome_after.map_or(action_at, |d| action_at + d);
-        v.check(side.frames_per_second("audio", from, end) > 0, || {
-            format!("{who} received no audio frames after the peer's stop")
-        });
+    for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
+        let from = v
+            .counts
+            .outcome_after
+            .map_or(run.action_at, |d| run.action_at + d);
+        v.check(
+            side.frames_per_second("kind", "audio", from, run.end) > 0,
+            || format!("{who} received no audio frames after the peer's stop"),
+        );
     }
     v.outcome = format!("subject's video track {expected}");
 }

@@ -5,13 +5,18 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::scenario::{Action, Kind, Pairing, Role, SCENARIOS, Scenario};
-use super::verdict::{Line, Side, judge};
+use super::verdict::{Line, Side, Verdict, judge};
 
 fn scenario(action: Action) -> Scenario {
     *SCENARIOS
         .iter()
         .find(|s| s.action == action)
         .expect("every action has a scenario")
+}
+
+/// Judges `subject` and `peer` as a run of the scenario of `action`.
+fn run(action: Action, pairing: Pairing, subject: &Side, peer: &Side) -> Verdict {
+    judge(&scenario(action), pairing, subject, peer)
 }
 
 const TACET_AIORTC: Pairing = Pairing {
@@ -97,7 +102,7 @@ fn full_media() -> Vec<(&'static str, u64)> {
 #[test]
 fn a_clean_connect_run_passes() {
     let side = Build::new(&full_media()).done();
-    let v = judge(&scenario(Action::Connect), TACET_AIORTC, &side, &side);
+    let v = run(Action::Connect, TACET_AIORTC, &side, &side);
     assert!(v.passed(), "{:?}", v.failures);
 }
 
@@ -111,7 +116,7 @@ fn one_lost_message_fails_the_run() {
             }
         })
         .done();
-    let v = judge(&scenario(Action::Connect), TACET_AIORTC, &subject, &peer);
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
     assert_eq!(v.failures, ["peer received 99 of 100 messages"]);
 }
 
@@ -125,7 +130,7 @@ fn a_duplicated_message_fails_the_run() {
         })
         .done();
     let peer = Build::new(&full_media()).done();
-    let v = judge(&scenario(Action::Connect), TACET_AIORTC, &subject, &peer);
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
     assert_eq!(
         v.failures,
         ["subject saw 0 missing and 1 duplicated messages"]
@@ -137,7 +142,7 @@ fn no_video_before_the_action_and_a_killed_peer_fail_the_run() {
     let subject = Build::new(&[("audio", 6)]).done();
     let mut peer = Build::new(&full_media()).done();
     peer.exit = None;
-    let v = judge(&scenario(Action::Connect), TACET_AIORTC, &subject, &peer);
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
     assert!(
         v.failures
             .iter()
@@ -180,12 +185,7 @@ fn stop_video(warn: bool, peer_video_ends: bool) -> (Side, Side) {
 #[test]
 fn tacet_stopping_video_passes_when_aiortcs_track_ends_and_tacet_warns() {
     let (subject, peer) = stop_video(true, true);
-    let v = judge(
-        &scenario(Action::Stop("video")),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
     assert_eq!(v.counts.outcome_after, Some(Duration::from_millis(300)));
 }
@@ -193,12 +193,7 @@ fn tacet_stopping_video_passes_when_aiortcs_track_ends_and_tacet_warns() {
 #[test]
 fn tacet_stopping_video_fails_without_the_remote_end_or_the_warning() {
     let (subject, peer) = stop_video(false, false);
-    let v = judge(
-        &scenario(Action::Stop("video")),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
     assert!(
         v.failures
             .iter()
@@ -210,12 +205,7 @@ fn tacet_stopping_video_fails_without_the_remote_end_or_the_warning() {
 #[test]
 fn a_warning_against_a_tacet_peer_fails() {
     let (subject, peer) = stop_video(true, true);
-    let v = judge(
-        &scenario(Action::Stop("video")),
-        TACET_TACET,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::Stop("video"), TACET_TACET, &subject, &peer);
     assert_eq!(v.failures, ["1 warnings against a spec-following peer"]);
 }
 
@@ -234,31 +224,16 @@ fn peer_stops(outcome: &str) -> (Side, Side) {
 #[test]
 fn aiortcs_bye_only_stop_must_mute_and_not_end_tacets_track() {
     let (subject, peer) = peer_stops("track-muted");
-    let v = judge(
-        &scenario(Action::PeerStopsVideo),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::PeerStopsVideo, TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
     let (subject, peer) = peer_stops("track-ended");
-    let v = judge(
-        &scenario(Action::PeerStopsVideo),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::PeerStopsVideo, TACET_AIORTC, &subject, &peer);
     assert_eq!(
         v.failures,
         ["the subject's video track was not muted before the close"]
     );
     // A tacet peer renegotiates: there the track must end.
-    let v = judge(
-        &scenario(Action::PeerStopsVideo),
-        TACET_TACET,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::PeerStopsVideo, TACET_TACET, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
 }
 
@@ -292,20 +267,10 @@ fn stop_then_add(m_lines: usize, add: &str) -> (Side, Side) {
 #[test]
 fn adding_video_again_must_recycle_the_stopped_m_line() {
     let (subject, peer) = stop_then_add(3, "done");
-    let v = judge(
-        &scenario(Action::StopThenAddVideo),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
     let (subject, peer) = stop_then_add(4, "done");
-    let v = judge(
-        &scenario(Action::StopThenAddVideo),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
     assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
     assert!(v.failures[0].contains("not recycled"));
 }
@@ -313,20 +278,10 @@ fn adding_video_again_must_recycle_the_stopped_m_line() {
 #[test]
 fn a_refused_recycle_is_clean_against_aiortc_only() {
     let (subject, peer) = stop_then_add(3, "failed");
-    let v = judge(
-        &scenario(Action::StopThenAddVideo),
-        TACET_AIORTC,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
     assert!(v.outcome.contains("refused cleanly: aiortc: mid changed"));
-    let v = judge(
-        &scenario(Action::StopThenAddVideo),
-        TACET_TACET,
-        &subject,
-        &peer,
-    );
+    let v = run(Action::StopThenAddVideo, TACET_TACET, &subject, &peer);
     assert!(
         v.failures
             .iter()
