@@ -16,10 +16,14 @@ Script steps (timed from the first "connected" connection state), the aiortc-sid
 issue 13's scenarios:
     stop audio|video   `await transceiver.stop()` as aiortc does it: the sender sends an RTCP
                        BYE, and nothing is renegotiated (aiortc 1.16 changes no SDP on a stop)
-    close              the close procedure below
+    close              tacet-peer's close procedure (end marker, bye, waits; see Peer.close)
 
-The event contract (JSON lines on stdout with --json) is the one written at the top of
-xtask/src/interop.rs; this script and `tacet-peer --json` both follow it.
+It speaks tacet-peer's language so one judge reads both (the contract at the top of
+xtask/src/interop.rs): the same JSON events with --json (`t`, `role`, `event` on every line;
+connection_state, sdp, track, media, track_ended, datachannel_open, datachannel, action, bye,
+closed, ...), the same numbered data-channel messages "<role> <n>" every 50 ms with the end
+marker "<role> end <count>", checked as tacet-peer checks them, and the same exit statuses
+(0 a clean close, 3 a clean close after a failed scripted action, 1 an error).
 
 aioice leaves 127.0.0.1 out when it gathers host candidates; the interop suite must stay on
 loopback, so `aioice.ice.get_host_addresses` is replaced before anything gathers
@@ -46,13 +50,17 @@ from av import VideoFrame
 
 # The numbered data-channel messages: one every MESSAGE_INTERVAL seconds each way.
 MESSAGE_INTERVAL = 0.05
-# After a BYE (sent or received) the peer keeps reading the data channel this long before its
-# final count, so every message sent before the BYE is counted (the contract's close procedure).
-LINGER = 0.5
+# The close procedure's waits, tacet-peer's (crates/rtc/src/bin/tacet-peer/live.rs): the
+# closer waits this long for the peer's end marker ...
+CLOSER_WAIT = 3.0
+# ... the side told bye this long for the closer's end marker ...
+TOLD_WAIT = 1.5
+# ... and then this long for the closer to close the connection.
+DRAIN_WAIT = 3.0
 # How long the answerer keeps retrying the offerer's signaling port.
 CONNECT_PATIENCE = 30.0
-# What a `media` event counts per track and second.
-COUNTS = ("frames", "packets", "decoded")
+# A number further ahead than this is not a message of the stream (tacet-peer's chat.rs).
+AHEAD = 1 << 20
 
 
 def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list:
@@ -110,40 +118,126 @@ def parse_script(text: str) -> list:
     return sorted(steps, key=lambda s: s[0])
 
 
+class Stream:
+    """One numbered stream as it arrives, checked as tacet-peer checks it (its chat.rs): loss,
+    duplicates and order against the numbers; complete when the end marker has come with
+    exactly the count received and nothing is wrong."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.lost = 0
+        self.duplicates = 0
+        self.out_of_order = 0
+        self.end = None
+        self.next = 0
+        self.seen = set()
+
+    def on(self, n: int) -> bool:
+        if n > self.next + AHEAD:
+            return False
+        if n in self.seen:
+            self.duplicates += 1
+            return True
+        self.seen.add(n)
+        self.received += 1
+        if n >= self.next:
+            self.lost += n - self.next
+            self.next = n + 1
+        else:
+            # Counted lost when a later one came; it is late, not lost.
+            self.lost -= 1
+            self.out_of_order += 1
+        return True
+
+    def complete(self) -> bool:
+        return (
+            self.end == self.received
+            and self.next == self.received
+            and self.lost == 0
+            and self.duplicates == 0
+            and self.out_of_order == 0
+        )
+
+    def report(self) -> dict:
+        return {
+            "received": self.received,
+            "lost": self.lost,
+            "duplicates": self.duplicates,
+            "out_of_order": self.out_of_order,
+            "end": self.end,
+            "complete": self.complete(),
+        }
+
+
+def read_numbered(text: str):
+    """'<origin> <n>' -> (origin, n, False); '<origin> end <count>' -> (origin, count, True);
+    anything else -> None."""
+    words = text.split(" ")
+    if len(words) == 2 and words[0] and words[1].isdigit():
+        return words[0], int(words[1]), False
+    if len(words) == 3 and words[0] and words[1] == "end" and words[2].isdigit():
+        return words[0], int(words[2]), True
+    return None
+
+
 class Peer:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.role = args.role
-        self.remote_role = "answer" if args.role == "offer" else "offer"
+        self.start = time.monotonic()
         self.pc = RTCPeerConnection()
         self.signaling = TcpSocketSignaling(args.signaling_host, args.signaling_port)
         self.kinds = [k for k in args.send.split(",") if k] if args.send else []
         self.sources = {}
         self.channel = None
-        self.sending = False
+        self.ours = False  # the channel is the one --datachannel names: we send on it
+        self.sending = None  # the task sending numbered messages
         self.sent = 0
-        self.received = 0
-        self.expected = 0
-        self.gaps = 0
-        self.duplicates = 0
+        self.sent_end = False
+        self.peer_origin = None
+        self.from_peer = Stream()
+        self.echoes = Stream()
+        self.other = 0
         self.echoed = 0
         self.tracks = {}  # remote track id -> record
+        self.failed_actions = 0
         self.connected = asyncio.Event()
+        self.changed = asyncio.Event()  # set on anything a close-procedure wait looks at
+        self.peer_closed = False
         self.done = asyncio.get_running_loop().create_future()
         self.closing = False
 
     def emit(self, event: str, **fields) -> None:
-        record = {"event": event, **fields}
+        """One event: `t` (seconds since the start), `role` and `event` first, as tacet-peer's
+        output.rs; JSON with sorted keys, or a readable line."""
+        t = round(time.monotonic() - self.start, 3)
         if self.args.json:
+            record = {"t": t, "role": self.role, "event": event, **fields}
             sys.stdout.write(json.dumps(record, sort_keys=True) + "\n")
         else:
-            details = " ".join(f"{k}={v}" for k, v in fields.items() if k != "sdp")
-            sys.stdout.write(f"{event} {details}\n")
+            details = " ".join(f"{k}={v}" for k, v in sorted(fields.items()) if k != "sdp")
+            sys.stdout.write(f"[{t:8.3f}] {self.role} {event} {details}\n")
         sys.stdout.flush()
 
     def fail(self, message: str) -> None:
         if not self.done.done():
             self.done.set_exception(RuntimeError(message))
+
+    def notice(self) -> None:
+        self.changed.set()
+
+    async def wait_for(self, condition, seconds: float) -> None:
+        """Waits until `condition()` holds or `seconds` have passed."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), timeout=left)
+            except asyncio.TimeoutError:
+                return
 
     # -- media ------------------------------------------------------------------------------
 
@@ -165,7 +259,7 @@ class Peer:
         """Counts RTP packets and encoded frames as they reach the receiver, before aiortc's
         decoder: an audio packet carries one Opus frame, a video frame ends at the RTP marker
         bit (RFC 7741 §4.1). Wraps the receiver's packet handler (aiortc has no public hook
-        below decoding; decoding is counted separately from recv())."""
+        below decoding)."""
         handle = receiver._handle_rtp_packet
 
         async def counted(packet, arrival_time_ms):
@@ -176,94 +270,144 @@ class Peer:
 
         receiver._handle_rtp_packet = counted
 
-    async def decode_frames(self, track, record: dict) -> None:
+    async def drain(self, track, record: dict) -> None:
+        """Keeps a recv() pending: aiortc ends a remote track only then (interop-findings §3)."""
         while True:
             try:
                 await track.recv()
             except MediaStreamError:
-                record["live"] = False
+                record["ended"] = True
                 self.emit(
-                    "track-ended",
-                    mid=record["mid"],
+                    "track_ended",
                     kind=track.kind,
-                    reason="MediaStreamError from recv() (aiortc: the receiver stopped)",
+                    mid=record["mid"],
+                    reason="aiortc: recv() raised MediaStreamError (the receiver stopped)",
+                    cause="other",
+                    frames_total=record["frames"],
                 )
                 return
-            record["decoded"] += 1
 
-    async def report_media(self) -> None:
-        """Encoded frames, RTP packets and decoded frames received per live remote track in the
-        last second, each second."""
+    def media(self, record: dict, last: bool) -> dict:
+        fields = {
+            "direction": "received",
+            "kind": record["kind"],
+            "mid": record["mid"],
+            "frames": record["frames"] - record["reported"][0],
+            "packets": record["packets"] - record["reported"][1],
+            "frames_total": record["frames"],
+            "packets_total": record["packets"],
+            "ended": record["ended"],
+            "final": last,
+        }
+        record["reported"] = (record["frames"], record["packets"])
+        return fields
+
+    def report(self, last: bool) -> None:
+        """tacet-peer's report: a `media` event per live received track (every track when
+        `last`), then the `datachannel` event."""
+        for record in self.tracks.values():
+            if last or not record["ended"]:
+                self.emit("media", **self.media(record, last))
+        if self.channel is not None:
+            self.emit(
+                "datachannel",
+                label=self.channel.label,
+                sent=self.sent,
+                sent_end=self.sent_end,
+                peer=self.peer_origin,
+                from_peer=self.from_peer.report(),
+                echoes=self.echoes.report(),
+                echoed=self.echoed,
+                other=self.other,
+                final=last,
+            )
+
+    async def report_each_second(self) -> None:
         while True:
             await asyncio.sleep(1.0)
-            for record in self.tracks.values():
-                if not record["live"]:
-                    continue
-                counts = {k: record[k] - record["reported"][k] for k in COUNTS}
-                record["reported"] = {k: record[k] for k in COUNTS}
-                self.emit("media", mid=record["mid"], kind=record["kind"], **counts)
+            if not self.closing:
+                self.report(last=False)
 
     # -- data channel -----------------------------------------------------------------------
 
     def attach_channel(self, channel) -> None:
+        if self.channel is not None or self.closing:
+            return
         self.channel = channel
+        self.ours = channel.label == self.args.datachannel
 
         def on_open() -> None:
-            self.emit("datachannel-open", label=channel.label)
+            self.emit("datachannel_open", label=channel.label)
+            if self.ours and not self.closing and self.sending is None:
+                self.sending = asyncio.ensure_future(self.send_numbered())
+
+        def on_close() -> None:
+            self.emit("datachannel_closed", label=channel.label)
             if not self.closing:
-                self.sending = True
-                asyncio.ensure_future(self.send_numbered())
+                self.fail("the data channel closed before the end")
+            self.peer_closed = True
+            self.notice()
 
         if channel.readyState == "open":
             on_open()
         else:
             channel.on("open", on_open)
         channel.on("message", self.on_message)
-        channel.on("close", lambda: self.emit("datachannel-closed", label=channel.label))
+        channel.on("close", on_close)
 
     async def send_numbered(self) -> None:
-        while self.sending and self.channel.readyState == "open":
-            self.channel.send(f"{self.role}:{self.sent}")
+        """'<origin> <n>' every MESSAGE_INTERVAL; the origin is the role, as tacet-peer's."""
+        while self.channel.readyState == "open":
+            self.channel.send(f"{self.role} {self.sent}")
             self.sent += 1
             await asyncio.sleep(MESSAGE_INTERVAL)
 
     def on_message(self, message) -> None:
+        if isinstance(message, str):
+            self.tally(message)
+        else:
+            self.other += 1
         if self.args.echo_data and self.channel.readyState == "open":
             self.channel.send(message)
-        if not isinstance(message, str):
-            return
-        side, _, number = message.partition(":")
-        if side == self.role:
             self.echoed += 1
+        self.notice()
+
+    def tally(self, text: str) -> None:
+        numbered = read_numbered(text)
+        if numbered is None:
+            self.other += 1
             return
-        if side != self.remote_role or not number.isdigit():
-            return
-        n = int(number)
-        self.received += 1
-        if n < self.expected:
-            self.duplicates += 1
+        origin, n, is_end = numbered
+        if origin == self.role:
+            stream = self.echoes
         else:
-            self.gaps += n - self.expected
-            self.expected = n + 1
+            if self.peer_origin is None:
+                self.peer_origin = origin
+            elif self.peer_origin != origin:
+                self.other += 1
+                return
+            stream = self.from_peer
+        if is_end:
+            counted = stream.end is None
+            if counted:
+                stream.end = n
+        else:
+            counted = stream.on(n)
+        if not counted:
+            self.other += 1
 
-    def report_channel(self, final: bool) -> None:
-        if self.channel is None:
-            return
-        self.emit(
-            "datachannel",
-            label=self.channel.label,
-            sent=self.sent,
-            received=self.received,
-            gaps=self.gaps,
-            duplicates=self.duplicates,
-            echoed=self.echoed,
-            final=final,
-        )
+    async def stop_sending(self) -> None:
+        if self.sending is not None:
+            self.sending.cancel()
+            try:
+                await self.sending
+            except asyncio.CancelledError:
+                pass
 
-    async def report_channel_each_second(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            self.report_channel(final=False)
+    def send_end(self) -> None:
+        if self.channel is not None and self.ours and self.channel.readyState == "open":
+            self.channel.send(f"{self.role} end {self.sent}")
+            self.sent_end = True
 
     # -- signaling --------------------------------------------------------------------------
 
@@ -302,11 +446,12 @@ class Peer:
                 await self.pc.addIceCandidate(message)
             elif message is BYE:
                 self.emit("bye", direction="received")
-                await self.close(send_bye=False)
-                return
+                asyncio.ensure_future(self.close(closer=False)).add_done_callback(self.task_done)
             elif message is None:
                 if not self.closing:
                     self.fail("the signaling connection ended without a bye")
+                self.peer_closed = True
+                self.notice()
                 return
 
     # -- script and close -------------------------------------------------------------------
@@ -318,10 +463,10 @@ class Peer:
             await asyncio.sleep(max(0.0, start + seconds - time.monotonic()))
             if self.closing:
                 return
-            self.emit("script", step=action, status="start")
             if action == "close":
-                await self.close(send_bye=True)
+                await self.close(closer=True)
                 return
+            began = time.monotonic()
             kind = action.split()[1]
             transceiver = next(
                 (
@@ -331,60 +476,112 @@ class Peer:
                 ),
                 None,
             )
+            fields = {"action": action, "at": seconds}
             if transceiver is None:
-                self.emit("script", step=action, status="failed", error=f"no {kind} sender")
-                continue
-            await transceiver.stop()
-            self.emit("script", step=action, status="done", mid=transceiver.mid)
+                self.failed_actions += 1
+                fields.update(ok=False, error=f"no live {kind} transceiver to stop")
+            else:
+                # aiortc's stop: an RTCP BYE, no SDP change (interop-findings §3).
+                await transceiver.stop()
+                fields.update(ok=True, mid=transceiver.mid)
+            fields["took"] = round(time.monotonic() - began, 3)
+            self.emit("action", **fields)
 
-    async def close(self, send_bye: bool) -> None:
-        """The contract's close procedure: stop sending numbered messages, send the bye (the
-        closing side), keep reading for LINGER, report the final counts, close."""
+    async def close(self, closer: bool) -> None:
+        """tacet-peer's close procedure (its run.rs). The closer stops its messages, sends its
+        end marker and the bye, waits for the peer's end marker, closes. The side told bye
+        stops its messages, waits for the closer's end marker, sends its own, waits for the
+        closer to close, closes."""
         if self.closing:
             return
         self.closing = True
-        self.sending = False
-        if send_bye:
+        await self.stop_sending()
+        chatting = self.channel is not None
+        if closer:
+            self.send_end()
             self.emit("bye", direction="sent")
             await self.signaling.send(BYE)
-        await asyncio.sleep(LINGER)
-        self.report_channel(final=True)
+            if chatting:
+                await self.wait_for(
+                    lambda: self.peer_closed
+                    or (
+                        (self.peer_origin is None or self.from_peer.end is not None)
+                        and (self.echoes.received == 0 or self.echoes.end is not None)
+                    ),
+                    CLOSER_WAIT,
+                )
+        elif chatting:
+            await self.wait_for(
+                lambda: self.peer_closed
+                or self.peer_origin is None
+                or self.from_peer.end is not None,
+                TOLD_WAIT,
+            )
+            self.send_end()
+            await self.wait_for(lambda: self.peer_closed, DRAIN_WAIT)
         await self.pc.close()
-        self.emit("closed", reason="bye sent" if send_bye else "bye received")
+        self.report(last=True)
+        self.emit("closed", failed_actions=self.failed_actions)
         if not self.done.done():
             self.done.set_result(None)
 
     async def run(self, steps: list) -> None:
-        self.emit("ready", peer="aiortc", version=AIORTC_VERSION, role=self.role)
+        self.emit(
+            "started",
+            send=self.kinds,
+            datachannel=self.args.datachannel,
+            echo_data=self.args.echo_data,
+            strict=False,
+            polite=False,
+            steps=len(steps),
+            peer="aiortc",
+            version=AIORTC_VERSION,
+        )
 
         @self.pc.on("connectionstatechange")
         def on_state() -> None:
             state = self.pc.connectionState
-            self.emit("connection-state", state=state)
+            self.emit("connection_state", state=state)
             if state == "connected":
                 self.connected.set()
-            elif state == "failed" and not self.closing:
-                self.fail("the connection failed")
+            elif state in ("failed", "closed"):
+                if state == "failed" and not self.closing:
+                    self.fail("the connection failed")
+                self.peer_closed = True
+                self.notice()
+
+        @self.pc.on("iceconnectionstatechange")
+        def on_ice() -> None:
+            self.emit("ice_state", state=self.pc.iceConnectionState)
+
+        @self.pc.on("signalingstatechange")
+        def on_signaling() -> None:
+            self.emit("signaling_state", state=self.pc.signalingState)
 
         @self.pc.on("track")
         def on_track(track) -> None:
             transceiver = self.transceiver_of(track)
-            record = {"mid": transceiver.mid, "kind": track.kind, "live": True}
-            record.update({k: 0 for k in COUNTS})
-            record["reported"] = {k: 0 for k in COUNTS}
+            record = {
+                "mid": transceiver.mid,
+                "kind": track.kind,
+                "ended": False,
+                "frames": 0,
+                "packets": 0,
+                "reported": (0, 0),
+            }
             self.tracks[track.id] = record
             self.count_rtp(transceiver.receiver, record)
-            self.emit("track", mid=record["mid"], kind=track.kind)
-            asyncio.ensure_future(self.decode_frames(track, record))
+            self.emit("track", kind=track.kind, mid=record["mid"], streams=[])
+            asyncio.ensure_future(self.drain(track, record))
 
         @self.pc.on("datachannel")
         def on_datachannel(channel) -> None:
-            if channel.label == self.args.datachannel:
+            # The label asked for, or any first one when none was (tacet-peer's rule).
+            if self.args.datachannel in (None, channel.label):
                 self.attach_channel(channel)
 
         tasks = [
-            asyncio.ensure_future(self.report_media()),
-            asyncio.ensure_future(self.report_channel_each_second()),
+            asyncio.ensure_future(self.report_each_second()),
             asyncio.ensure_future(self.run_script(steps)),
         ]
         if self.role == "offer":
@@ -401,6 +598,7 @@ class Peer:
         finally:
             for task in tasks:
                 task.cancel()
+        return self.failed_actions
 
     def task_done(self, task) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -430,18 +628,19 @@ def main() -> int:
     except ScriptError as error:
         parser.error(f"--script: {error}")
 
-    async def run() -> None:
-        await Peer(args).run(steps)
+    async def run() -> int:
+        return await Peer(args).run(steps)
 
     try:
-        asyncio.run(run())
+        failed_actions = asyncio.run(run())
     except asyncio.TimeoutError:
         print(f"aiortc_peer: no clean close within {args.timeout} s", file=sys.stderr)
         return 1
     except Exception as error:  # the reason goes to stderr, the status says it failed
         print(f"aiortc_peer: {error}", file=sys.stderr)
         return 1
-    return 0
+    # tacet-peer's statuses: 0 a clean close, 3 a clean close after a failed scripted action.
+    return 3 if failed_actions else 0
 
 
 if __name__ == "__main__":

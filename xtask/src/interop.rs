@@ -9,45 +9,45 @@
 //! judging code has unit tests (`verdict_tests.rs`) that run with the workspace's tests.
 //! `cargo xtask ci` runs the whole matrix; any failed run fails it.
 //!
-//! # The contract both peers follow (tacet-peer's side is assumed from issue 13; reconcile)
+//! # The contract both peers follow (tacet-peer's; `tests/interop/aiortc_peer.py` speaks it too)
 //!
-//! Invocation (the flags the issue fixes; HOST is always 127.0.0.1, the offerer listens):
+//! Invocation (the flags issue 13 fixes; HOST is always 127.0.0.1, the offerer listens):
 //! `tacet-peer offer|answer --signaling tcp-socket --signaling-host 127.0.0.1
 //! --signaling-port PORT --send audio,video --datachannel interop --json [--script "..."]`,
 //! script steps `stop audio`, `stop video`, `stop-media`, `add video`, `close`, timed from the
-//! first `connected`. `tests/interop/aiortc_peer.py` takes the same flags (its script knows
-//! `stop audio|video` and `close`; `--timeout SECONDS` too).
+//! first `connected`. The aiortc peer takes the same flags (its script knows `stop audio|video`,
+//! aiortc's BYE-only stop, and `close`; `--timeout SECONDS` too). Exit status 0 on a clean
+//! close, 3 on a clean close after a failed scripted action, anything else is a failure.
 //!
-//! stdout with `--json`: one JSON object per line, flushed per line, each with an `"event"`;
-//! unknown events and extra fields are ignored, any other line is a breach. No clock field: the
-//! harness stamps each line on arrival, one clock for both peers.
-//! - `{"event":"connection-state","state":"connecting"|"connected"|...}` (W3C
-//!   `RTCPeerConnectionState` names);
-//! - `{"event":"sdp","direction":"sent"|"received","type":"offer"|"answer","sdp":"..."}` for
-//!   every description;
-//! - `{"event":"track","mid":"1","kind":"video"}` when a remote track appears;
-//! - `{"event":"media","mid":"1","kind":"video","frames":N,"packets":N}` each second for each
-//!   live remote track: encoded frames and RTP packets received in that second (aiortc adds
-//!   `decoded`);
-//! - `{"event":"track-muted"|"track-unmuted","mid":..,"kind":..}`;
-//! - `{"event":"track-ended","mid":..,"kind":..,"reason":"..."}` when a remote track ends;
-//! - `{"event":"warning","message":"..."}` for each deviation the tolerant policy forgave;
-//! - `{"event":"datachannel-open"|"datachannel-closed","label":..}`;
-//! - `{"event":"datachannel","label":..,"sent":N,"received":N,"gaps":N,"duplicates":N,
-//!   "final":false}` each second, and once with `"final":true` in the close procedure;
-//! - `{"event":"script","step":"stop video","status":"start"|"done"|"failed","error":..}`
-//!   around each script step (`done` once renegotiated; `failed` with the peer's refusal);
-//! - `{"event":"bye","direction":"sent"|"received"}`, then `{"event":"closed","reason":..}`
-//!   as the last line before exit 0.
+//! stdout with `--json`: one JSON object per line, flushed per line, each with `t` (the peer's
+//! own seconds since its start), `role` and `event`; unknown events and extra fields are
+//! ignored, any other line is a breach. The harness stamps each line on arrival (one clock for
+//! both peers) and judges by that stamp. The events it reads:
+//! - `connection_state{state}` (W3C `RTCPeerConnectionState` names);
+//! - `sdp{direction: sent|received, type, sdp}` for every description;
+//! - `track{kind, mid}` when a remote track appears;
+//! - `media{direction: sent|received, kind, mid, frames, packets, final}` each second per live
+//!   track, then once with `final: true` at the close: `frames` and `packets` are the encoded
+//!   frames and RTP packets of that second (only `received` reports show what arrived);
+//! - `track_muted|track_unmuted{kind, mid}`; `track_ended{kind, mid, reason, cause}`;
+//! - `warning{rule, message}` for each deviation the tolerant policy forgave;
+//! - `datachannel_open{label}`; `datachannel{label, sent, sent_end, from_peer, echoes,
+//!   final}` each second and once with `final: true` at the close, `from_peer` holding
+//!   `{received, lost, duplicates, out_of_order, end, complete}` for the peer's numbered stream;
+//! - `action{action, at, took, ok, error?, mid?}` once a scripted action (not `close`) is done
+//!   (so it started `took` seconds before its line arrived);
+//! - `bye{direction: sent|received}`; `closed{failed_actions}`, the last line before the exit.
 //!
-//! Numbered messages: once the channel is open each side sends the text `"<role>:<n>"` (its
-//! initial role `offer`/`answer`, n = 0, 1, 2, ...) every 50 ms until its close procedure. A
-//! receiver counts the other role's messages: a number above the next expected one adds the
-//! difference to `gaps`, one below is a duplicate; its own role's (echoes) and other text are
-//! not counted. Close procedure: the closing side stops sending, sends `{"type":"bye"}`, keeps
-//! reading for 500 ms, reports the final count, closes, exits 0; the other side on the bye
-//! stops sending, reads for 500 ms, reports, closes, exits 0. So zero loss is exact: each
-//! side's final `received` equals the other's final `sent`.
+//! Numbered messages (tacet-peer's chat.rs): once the channel is open each side sends the text
+//! `"<origin> <n>"` (its role `offer`/`answer`, n = 0, 1, 2, ...) every 50 ms, and when it
+//! stops `"<origin> end <count>"`. A receiver counts the other origin's stream; it is
+//! `complete` when the end marker has come, announcing exactly the count received, with no
+//! number lost, duplicated or out of order. Close procedure: the closer stops its messages,
+//! sends its end marker, sends `{"type":"bye"}`, waits (3 s at most) for the peer's end
+//! marker, closes; the side told bye stops its messages, waits (1.5 s at most) for the
+//! closer's end marker, sends its own, waits (3 s at most) for the closer to close, closes. So
+//! zero loss is exact: each side's final `from_peer` is complete and its `received` equals
+//! the other's final `sent`.
 
 use std::collections::BTreeMap;
 use std::env;

@@ -40,13 +40,15 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
          127.0.0.1. The *subject* runs the scenario's script; the *peer* is the other side; the \
          role is the subject's in the first offer/answer. aiortc ↔ aiortc rows are a control: \
          what aiortc does with itself.\n\n\
-         Every run checks: both processes connect, exit 0 and report `closed`; media (audio and \
-         video, both ways) flows before the action (encoded frames counted per second by the \
-         receiver); the data channel carries numbered messages both ways, every 50 ms, from \
-         open to close, with **zero loss and no duplicates** (each side's final count received \
-         equals the other's sent), also after the action; then the scenario's remote outcome. \
-         Against aiortc, tacet must warn (tolerant policy) when aiortc answers its port-0 \
-         m-line with a live port; against tacet, it must not warn at all.\n\n\
+         Every run checks: both processes connect, exit 0 (3, a failed scripted action, only \
+         for an `add video` aiortc refused) and report `closed`; media (audio and video, both \
+         ways) flows before the action (encoded frames counted per second by the receiver); the \
+         data channel carries numbered messages both ways, every 50 ms, from open to close, with \
+         **zero loss and no duplicates** (each side receives every number of the other's once, \
+         in order, up to the end marker announcing the count the other sent), also after the \
+         action; then the scenario's remote outcome. Against aiortc, tacet must warn (tolerant \
+         policy, rule RFC 3264 §8.2) when aiortc answers its port-0 m-line with a live port; \
+         against tacet, it must not warn at all.\n\n\
          **{passed} of {} runs passed.**\n\n",
         rows.len()
     );

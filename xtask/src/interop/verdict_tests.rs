@@ -30,8 +30,27 @@ const TACET_TACET: Pairing = Pairing {
     role: Role::Answer,
 };
 
+/// A `datachannel` report: `sent` of ours, `received` of the peer's, its end marker.
+fn channel(sent: u64, received: u64, end: Option<u64>, last: bool) -> Value {
+    json!({
+        "event": "datachannel", "label": "interop", "sent": sent, "sent_end": last,
+        "peer": "answer", "echoed": 0, "other": 0, "final": last,
+        "from_peer": {"received": received, "lost": 0, "duplicates": 0, "out_of_order": 0,
+                      "end": end, "complete": end == Some(received)},
+        "echoes": {"received": 0, "lost": 0, "duplicates": 0, "out_of_order": 0,
+                   "end": null, "complete": false},
+    })
+}
+
+/// An `action` report (tacet-peer's: once done, with how long it took).
+fn action(name: &str, took: f64, ok: bool) -> Value {
+    json!({"event": "action", "action": name, "at": 2.0, "took": took, "ok": ok,
+           "error": if ok { Value::Null } else { json!("aiortc: mid changed") }})
+}
+
 /// A side that connects at 0.1 s, receives audio and video each second until `media_until`
-/// (per kind), sends and receives 100 messages, gets or sends the bye at 7 s, closes.
+/// (per kind) and sends its own, sends and receives 100 messages with the end marker, gets or
+/// sends the bye at 7 s, closes.
 struct Build {
     side: Side,
 }
@@ -46,33 +65,37 @@ impl Build {
         };
         b.at(
             100,
-            json!({"event": "connection-state", "state": "connected"}),
+            json!({"event": "connection_state", "state": "connected"}),
         );
         b.at(
             150,
-            json!({"event": "datachannel-open", "label": "interop"}),
+            json!({"event": "datachannel_open", "label": "interop"}),
         );
         for (kind, until) in media_until {
             let mid = if *kind == "audio" { "0" } else { "1" };
             for second in 1..=*until {
                 b.at(
                     second * 1000 + 100,
-                    json!({"event": "media", "mid": mid, "kind": kind, "frames": 30}),
+                    json!({"event": "media", "direction": "received", "mid": mid, "kind": kind,
+                           "frames": 30, "final": false}),
                 );
             }
         }
         for second in 1..=6 {
+            // What this side sends is no evidence of what it receives.
+            b.at(
+                second * 1000 + 150,
+                json!({"event": "media", "direction": "sent", "mid": "1", "kind": "video",
+                       "frames": 30, "final": false}),
+            );
             b.at(
                 second * 1000 + 200,
-                json!({"event": "datachannel", "sent": second * 14, "received": second * 14, "gaps": 0, "duplicates": 0, "final": false}),
+                channel(second * 14, second * 14, None, false),
             );
         }
         b.at(7000, json!({"event": "bye", "direction": "sent"}));
-        b.at(
-            7500,
-            json!({"event": "datachannel", "sent": 100, "received": 100, "gaps": 0, "duplicates": 0, "final": true}),
-        );
-        b.at(7600, json!({"event": "closed", "reason": "bye"}));
+        b.at(7500, channel(100, 100, Some(100), true));
+        b.at(7600, json!({"event": "closed", "failed_actions": 0}));
         b
     }
 
@@ -111,21 +134,31 @@ fn one_lost_message_fails_the_run() {
     let subject = Build::new(&full_media()).done();
     let peer = Build::new(&full_media())
         .edit(|e| {
-            if e["final"] == json!(true) {
-                e["received"] = json!(99);
+            if e["event"] == "datachannel" && e["final"] == json!(true) {
+                e["from_peer"]["received"] = json!(99);
+                e["from_peer"]["lost"] = json!(1);
+                e["from_peer"]["complete"] = json!(false);
             }
         })
         .done();
     let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
-    assert_eq!(v.failures, ["peer received 99 of 100 messages"]);
+    assert_eq!(
+        v.failures,
+        [
+            "peer received 99 of 100 messages",
+            "peer saw 1 missing, 0 duplicated and 0 reordered messages",
+            "peer did not get the other side's messages complete (end marker 100)"
+        ]
+    );
 }
 
 #[test]
 fn a_duplicated_message_fails_the_run() {
     let subject = Build::new(&full_media())
         .edit(|e| {
-            if e["final"] == json!(true) {
-                e["duplicates"] = json!(1);
+            if e["event"] == "datachannel" && e["final"] == json!(true) {
+                e["from_peer"]["duplicates"] = json!(1);
+                e["from_peer"]["complete"] = json!(false);
             }
         })
         .done();
@@ -133,7 +166,10 @@ fn a_duplicated_message_fails_the_run() {
     let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
     assert_eq!(
         v.failures,
-        ["subject saw 0 missing and 1 duplicated messages"]
+        [
+            "subject saw 0 missing, 1 duplicated and 0 reordered messages",
+            "subject did not get the other side's messages complete (end marker 100)"
+        ]
     );
 }
 
@@ -158,25 +194,19 @@ fn no_video_before_the_action_and_a_killed_peer_fail_the_run() {
 /// The subject stops video at 2 s: the peer's video track ends at 2.3 s.
 fn stop_video(warn: bool, peer_video_ends: bool) -> (Side, Side) {
     let mut subject = Build::new(&full_media());
-    subject.at(
-        2000,
-        json!({"event": "script", "step": "stop video", "status": "start"}),
-    );
-    subject.at(
-        2300,
-        json!({"event": "script", "step": "stop video", "status": "done"}),
-    );
+    // Reported at 2.3 s, done in 0.3 s: started at 2 s.
+    subject.at(2300, action("stop video", 0.3, true));
     if warn {
         subject.at(
             2250,
-            json!({"event": "warning", "message": "aiortc kept mid 1 in BUNDLE"}),
+            json!({"event": "warning", "rule": "RFC 3264 §8.2: a stream the offer removed with port 0 stays port 0 in the answer", "message": "mid 1: a live port answers a section the offer rejected"}),
         );
     }
     let mut peer = Build::new(&[("audio", 6), ("video", if peer_video_ends { 2 } else { 6 })]);
     if peer_video_ends {
         peer.at(
             2300,
-            json!({"event": "track-ended", "mid": "1", "kind": "video", "reason": "bye"}),
+            json!({"event": "track_ended", "mid": "1", "kind": "video", "cause": "other"}),
         );
     }
     (subject.done(), peer.done())
@@ -214,19 +244,16 @@ fn peer_stops(outcome: &str) -> (Side, Side) {
     let mut subject = Build::new(&[("audio", 6), ("video", 2)]);
     subject.at(2200, json!({"event": outcome, "mid": "1", "kind": "video"}));
     let mut peer = Build::new(&full_media());
-    peer.at(
-        2000,
-        json!({"event": "script", "step": "stop video", "status": "start"}),
-    );
+    peer.at(2000, action("stop video", 0.0, true));
     (subject.done(), peer.done())
 }
 
 #[test]
 fn aiortcs_bye_only_stop_must_mute_and_not_end_tacets_track() {
-    let (subject, peer) = peer_stops("track-muted");
+    let (subject, peer) = peer_stops("track_muted");
     let v = run(Action::PeerStopsVideo, TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
-    let (subject, peer) = peer_stops("track-ended");
+    let (subject, peer) = peer_stops("track_ended");
     let v = run(Action::PeerStopsVideo, TACET_AIORTC, &subject, &peer);
     assert_eq!(
         v.failures,
@@ -238,7 +265,7 @@ fn aiortcs_bye_only_stop_must_mute_and_not_end_tacets_track() {
 }
 
 /// Stop video at 2 s, add video at 4 s with an offer of `m_lines` m-lines (the first had 3).
-fn stop_then_add(m_lines: usize, add: &str) -> (Side, Side) {
+fn stop_then_add(m_lines: usize, added: bool) -> (Side, Side) {
     let (subject, peer) = stop_video(true, true);
     let mut subject = Build { side: subject };
     let sdp = |n: usize| "v=0\r\n".to_owned() + &"m=audio 9 x\r\n".repeat(n);
@@ -247,29 +274,30 @@ fn stop_then_add(m_lines: usize, add: &str) -> (Side, Side) {
         json!({"event": "sdp", "direction": "sent", "type": "offer", "sdp": sdp(3)}),
     );
     subject.at(
-        4000,
-        json!({"event": "script", "step": "add video", "status": "start"}),
-    );
-    subject.at(
         4100,
         json!({"event": "sdp", "direction": "sent", "type": "offer", "sdp": sdp(m_lines)}),
     );
-    subject.at(4300, json!({"event": "script", "step": "add video", "status": add, "error": "aiortc: mid changed"}));
+    subject.at(4300, action("add video", 0.3, added));
+    if !added {
+        // tacet-peer's status after a clean close with a failed action.
+        subject.side.exit = Some(3);
+    }
     let mut peer = Build { side: peer };
     peer.at(4200, json!({"event": "track", "mid": "3", "kind": "video"}));
     peer.at(
         5100,
-        json!({"event": "media", "mid": "3", "kind": "video", "frames": 30}),
+        json!({"event": "media", "direction": "received", "mid": "3", "kind": "video",
+               "frames": 30, "final": false}),
     );
     (subject.done(), peer.done())
 }
 
 #[test]
 fn adding_video_again_must_recycle_the_stopped_m_line() {
-    let (subject, peer) = stop_then_add(3, "done");
+    let (subject, peer) = stop_then_add(3, true);
     let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
-    let (subject, peer) = stop_then_add(4, "done");
+    let (subject, peer) = stop_then_add(4, true);
     let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
     assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
     assert!(v.failures[0].contains("not recycled"));
@@ -277,7 +305,7 @@ fn adding_video_again_must_recycle_the_stopped_m_line() {
 
 #[test]
 fn a_refused_recycle_is_clean_against_aiortc_only() {
-    let (subject, peer) = stop_then_add(3, "failed");
+    let (subject, peer) = stop_then_add(3, false);
     let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
     assert!(v.outcome.contains("refused cleanly: aiortc: mid changed"));
@@ -287,4 +315,54 @@ fn a_refused_recycle_is_clean_against_aiortc_only() {
             .iter()
             .any(|f| f.contains("spec-following peer refused"))
     );
+}
+
+#[test]
+fn a_missing_end_marker_fails_the_run() {
+    let subject = Build::new(&full_media()).done();
+    let peer = Build::new(&full_media())
+        .edit(|e| {
+            if e["event"] == "datachannel" && e["final"] == json!(true) {
+                e["from_peer"]["end"] = Value::Null;
+                e["from_peer"]["complete"] = json!(false);
+            }
+        })
+        .done();
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        ["peer did not get the other side's messages complete (end marker missing)"]
+    );
+}
+
+#[test]
+fn frames_sent_do_not_count_as_frames_received() {
+    let subject = Build::new(&[("audio", 6)]).done();
+    let peer = Build::new(&full_media()).done();
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        ["subject received no video frames before the action"]
+    );
+}
+
+#[test]
+fn a_failed_action_exit_is_clean_only_for_a_refused_add() {
+    let (mut subject, peer) = stop_video(true, true);
+    subject.exit = Some(3);
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
+    assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+    assert!(v.failures[0].starts_with("subject did not exit 0 (status 3)"));
+}
+
+#[test]
+fn another_warning_is_no_evidence_of_the_port_zero_one() {
+    let (mut subject, peer) = stop_video(false, true);
+    subject.lines.push(Line {
+        at: Duration::from_millis(2400),
+        event: json!({"event": "warning", "rule": "RFC 3264 §8: only the version of the o= line changes", "message": "session id changed"}),
+    });
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
+    assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+    assert!(v.failures[0].contains("without a warning"));
 }
