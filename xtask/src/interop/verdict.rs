@@ -420,6 +420,17 @@ fn outcome(scenario: &Scenario, run: &Run<'_>, v: &mut Verdict) {
         });
     }
     v.outcome = format!("peer's {} track ended", stopped.join(" and "));
+    if scenario.action == Action::StopMedia {
+        // Issue 13: stop-media -> data-only, the session's own mode.
+        let data_only = run
+            .subject
+            .first("mode", &[("to", "data-only")], run.action_at)
+            .is_some_and(|l| l.at < run.end);
+        v.check(data_only, || {
+            "the subject never reported mode data-only after stop-media".to_owned()
+        });
+        v.outcome.push_str("; subject data-only");
+    }
     if scenario.action == Action::StopThenAddVideo {
         recycle(run, v);
     }

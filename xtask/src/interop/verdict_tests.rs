@@ -366,3 +366,33 @@ fn another_warning_is_no_evidence_of_the_port_zero_one() {
     assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
     assert!(v.failures[0].contains("without a warning"));
 }
+
+#[test]
+fn stop_media_must_leave_the_subject_data_only() {
+    let (subject, peer) = stop_video(true, true);
+    let mut subject = Build { side: subject };
+    subject.at(2300, action("stop-media", 0.3, true));
+    let mut peer = Build { side: peer };
+    peer.at(
+        2300,
+        json!({"event": "track_ended", "mid": "0", "kind": "audio", "cause": "other"}),
+    );
+    let mut peer = peer.done();
+    // The audio reports stop with the track.
+    peer.lines.retain(|l| {
+        !(l.event["kind"] == "audio"
+            && l.event["event"] == "media"
+            && l.at > Duration::from_secs(3))
+    });
+    let v = run(Action::StopMedia, TACET_AIORTC, &subject.done(), &peer);
+    assert_eq!(
+        v.failures,
+        ["the subject never reported mode data-only after stop-media"]
+    );
+    subject.at(
+        2300,
+        json!({"event": "mode", "from": "media+data", "to": "data-only"}),
+    );
+    let v = run(Action::StopMedia, TACET_AIORTC, &subject.done(), &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+}
