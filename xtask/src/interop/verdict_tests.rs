@@ -113,6 +113,18 @@ impl Build {
         self
     }
 
+    /// Sets `fields` of the final report's `from_peer` stream, which is then not complete.
+    fn final_stream(&mut self, fields: &[(&str, Value)]) -> &mut Self {
+        self.edit(|e| {
+            if e["event"] == "datachannel" && e["final"] == json!(true) {
+                for (key, value) in fields {
+                    e["from_peer"][*key] = value.clone();
+                }
+                e["from_peer"]["complete"] = json!(false);
+            }
+        })
+    }
+
     fn done(&self) -> Side {
         self.side.clone()
     }
@@ -133,13 +145,7 @@ fn a_clean_connect_run_passes() {
 fn one_lost_message_fails_the_run() {
     let subject = Build::new(&full_media()).done();
     let peer = Build::new(&full_media())
-        .edit(|e| {
-            if e["event"] == "datachannel" && e["final"] == json!(true) {
-                e["from_peer"]["received"] = json!(99);
-                e["from_peer"]["lost"] = json!(1);
-                e["from_peer"]["complete"] = json!(false);
-            }
-        })
+        .final_stream(&[("received", json!(99)), ("lost", json!(1))])
         .done();
     let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
     assert_eq!(
@@ -155,12 +161,7 @@ fn one_lost_message_fails_the_run() {
 #[test]
 fn a_duplicated_message_fails_the_run() {
     let subject = Build::new(&full_media())
-        .edit(|e| {
-            if e["event"] == "datachannel" && e["final"] == json!(true) {
-                e["from_peer"]["duplicates"] = json!(1);
-                e["from_peer"]["complete"] = json!(false);
-            }
-        })
+        .final_stream(&[("duplicates", json!(1))])
         .done();
     let peer = Build::new(&full_media()).done();
     let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
@@ -321,12 +322,7 @@ fn a_refused_recycle_is_clean_against_aiortc_only() {
 fn a_missing_end_marker_fails_the_run() {
     let subject = Build::new(&full_media()).done();
     let peer = Build::new(&full_media())
-        .edit(|e| {
-            if e["event"] == "datachannel" && e["final"] == json!(true) {
-                e["from_peer"]["end"] = Value::Null;
-                e["from_peer"]["complete"] = json!(false);
-            }
-        })
+        .final_stream(&[("end", Value::Null)])
         .done();
     let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
     assert_eq!(
