@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
-//!   tests, the README's first command (the stop story), the conformance table
+//!   tests, the README's first command (the stop story), the interop matrix against aiortc
+//!   (`interop`; aiortc missing is a failure), the conformance table
 //!   (`conformance --check`), spec traceability (`spec --check`), the public API listings
 //!   (`api --check`), docs, the benchmark crate's lints and tests, a fuzz smoke run.
 //!   `.ci/run` calls exactly this.
@@ -19,6 +20,9 @@
 //! - `spec [--check]` — lists the rules of `docs/stop-semantics.md` §1, §3, §6 and the tests
 //!   citing them (`docs/spec.md`); fails on a rule no test cites or a citation of an unknown
 //!   rule, and with `--check` on a stale file.
+//! - `interop [--pair P] [--scenario S]` — runs `tacet-peer` against aiortc 1.16 (a venv
+//!   `.ci/run` installs) and against itself, scenario by scenario, and writes the matrix to
+//!   `docs/interop.md` (a filtered run prints it instead); fails on any failed run.
 //! - `api [--check]` — writes the public API of each public crate to `docs/api/<crate>.md`,
 //!   read from the sources (stable toolchain); `--check` fails when a listing is stale.
 
@@ -31,6 +35,7 @@ mod api;
 mod conformance;
 mod docs;
 mod fuzz;
+mod interop;
 mod spec;
 
 fn main() -> ExitCode {
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         Some("model") => model_cases(&args[1..]).and_then(model),
         Some("spec") => spec::run(&args[1..]),
         Some("api") => api::run(&args[1..]),
+        Some("interop") => interop::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             eprintln!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -63,7 +69,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci     rustfmt --check, clippy -D warnings, tests, the README's first command (stop story),
-         conformance --check, spec --check, api --check, rustdoc -D warnings, the bench
+         the interop matrix (aiortc 1.16 required), conformance --check, spec --check, api --check, rustdoc -D warnings, the bench
          crate's clippy and tests, a 20 s fuzz smoke run per target (stops at the first
          failure)
   docs   regenerate the generated sections of docs/
@@ -78,6 +84,9 @@ commands:
          per proptest in release (default 100000)
   spec   [--check] list the stop rules and the tests citing them (docs/spec.md); fails on a
          rule no test cites or a citation of an unknown rule (--check: also on a stale file)
+  interop  [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc] [--scenario NAME] run tacet-peer
+           against aiortc 1.16 (.venv-interop, or $TACET_INTEROP_PYTHON) and itself; writes
+           docs/interop.md after a full run; fails on any failed run or a missing aiortc
   api    [--check] write the public API of each public crate to docs/api/<crate>.md
          (--check: fail if a listing is not what the code gives)";
 
@@ -240,6 +249,10 @@ fn ci() -> Result<(), String> {
     let mut story = cargo();
     story.args(README_FIRST_COMMAND);
     step("README's first command (stop story)", story)?;
+
+    // tacet-peer against aiortc 1.16 and itself (docs/interop.md is rewritten by the run).
+    // aiortc missing fails here: `.ci/run` installs it.
+    interop::run(&[])?;
 
     // The WPT table: every claimed test exists and passes, and docs/conformance.md is current.
     conformance::run(conformance::Mode::Check)?;

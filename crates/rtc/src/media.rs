@@ -22,9 +22,6 @@ use bytes::Bytes;
 use rtc_dtls::crypto_provider::RTCCrypto;
 use rtc_rtcp::goodbye::Goodbye;
 use rtc_rtcp::receiver_report::ReceiverReport;
-use rtc_rtcp::source_description::{
-    SdesType, SourceDescription, SourceDescriptionChunk, SourceDescriptionItem,
-};
 use rtc_shared::marshal::{Marshal, Unmarshal};
 use tacet_sdp::SessionDescription;
 use tacet_session::codecs::NegotiatedCodec;
@@ -343,8 +340,7 @@ impl Media {
                     .find(|s| s.ssrc() == reporter && s.attribute() == "cname")
                     .and_then(|s| s.attribute_value().map(str::to_owned))
             });
-        let packets = compound_bye(ssrcs, cname)?;
-        let plain = rtc_rtcp::packet::marshal(&packets).ok()?;
+        let plain = compound_bye(ssrcs, cname.as_deref())?;
         let protected = keys.local.encrypt_rtcp(&plain).ok()?;
         Some((via, protected.freeze()))
     }
@@ -448,30 +444,52 @@ impl Media {
 /// The compound RTCP packet that ends the streams `ssrcs` (RFC 3550 §6.1: it starts with a
 /// report and carries the CNAME; §6.6: BYE last): RR from the first SSRC, SDES CNAME when
 /// known, BYE for all. `None` without an SSRC.
-fn compound_bye(ssrcs: &[u32], cname: Option<String>) -> Option<Vec<Box<dyn rtc_rtcp::Packet>>> {
+fn compound_bye(ssrcs: &[u32], cname: Option<&str>) -> Option<Vec<u8>> {
     let reporter = *ssrcs.first()?;
     // RFC 3550 §6.4.2: a participant that is no longer sending reports with an RR; with no
     // reception to report it carries no report block.
-    let mut packets: Vec<Box<dyn rtc_rtcp::Packet>> = vec![Box::new(ReceiverReport {
+    let report = ReceiverReport {
         ssrc: reporter,
         ..ReceiverReport::default()
-    })];
+    };
+    let mut wire = report.marshal().ok()?.to_vec();
     if let Some(cname) = cname {
-        packets.push(Box::new(SourceDescription {
-            chunks: vec![SourceDescriptionChunk {
-                source: reporter,
-                items: vec![SourceDescriptionItem {
-                    sdes_type: SdesType::SdesCname,
-                    text: Bytes::from(cname.into_bytes()),
-                }],
-            }],
-        }));
+        wire.extend(sdes_cname(reporter, cname)?);
     }
-    packets.push(Box::new(Goodbye {
+    let bye = Goodbye {
         sources: ssrcs.to_vec(),
         reason: Bytes::new(),
-    }));
-    Some(packets)
+    };
+    wire.extend_from_slice(&bye.marshal().ok()?);
+    Some(wire)
+}
+
+/// The SDES packet with one chunk, `ssrc`'s CNAME (RFC 3550 §6.5, §6.5.1). Written here, not by
+/// rtc-rtcp 0.21.1: its chunk padding ends with a count byte (as RTP padding does), where §6.5
+/// asks for null octets after the null item ("additional null octets MUST be included if
+/// needed to pad until the next 32-bit boundary"). aiortc 1.16 reads the octet after the null
+/// item as a length, and with one octet of padding (a CNAME of 4k octets, tacet's are 16) the
+/// whole compound packet failed to parse ("RTCP SDES item is truncated") and the BYE in it was
+/// lost: aiortc's track never ended when tacet stopped a sender. `None` for a CNAME longer
+/// than an item's 8-bit length.
+fn sdes_cname(ssrc: u32, cname: &str) -> Option<Vec<u8>> {
+    /// §6.5.1: the CNAME item's type.
+    const CNAME: u8 = 1;
+    let text = cname.as_bytes();
+    let length = u8::try_from(text.len()).ok()?;
+    let mut chunk = ssrc.to_be_bytes().to_vec();
+    chunk.extend([CNAME, length]);
+    chunk.extend_from_slice(text);
+    // The null item ends the list, then null octets up to the 32-bit boundary.
+    chunk.push(0);
+    chunk.resize(chunk.len().next_multiple_of(4), 0);
+    // §6.4.1 header: V=2, P=0, SC=1; PT=SDES (202); length in 32-bit words minus one, the
+    // 4-octet header included, so the chunk's words.
+    let words = u16::try_from(chunk.len() / 4).ok()?;
+    let mut packet = vec![0x81, 202];
+    packet.extend(words.to_be_bytes());
+    packet.extend(chunk);
+    Some(packet)
 }
 
 /// RFC 5761 §4: with RTP and RTCP on one port, the second byte tells them apart — RTCP packet
@@ -541,10 +559,9 @@ mod tests {
 
     #[test]
     fn the_bye_is_a_valid_compound_packet_ending_every_ssrc() {
-        let packets = compound_bye(&[7, 8], Some("cname-1".into())).expect("an SSRC");
-        let wire = rtc_rtcp::packet::marshal(&packets).expect("marshals");
+        let wire = compound_bye(&[7, 8], Some("cname-1")).expect("an SSRC");
         assert!(is_rtcp(&wire));
-        let read = rtc_rtcp::packet::unmarshal(&mut wire.freeze()).expect("parses");
+        let read = rtc_rtcp::packet::unmarshal(&mut Bytes::from(wire)).expect("parses");
         let compound = rtc_rtcp::compound_packet::CompoundPacket(read);
         // RFC 3550 §6.1: a report first, then the SDES with the CNAME.
         compound.validate().expect("a valid compound packet");
@@ -558,6 +575,53 @@ mod tests {
             .expect("BYE last");
         assert_eq!(bye.sources, vec![7, 8]);
         assert!(compound_bye(&[], None).is_none());
+    }
+
+    /// The items of an SDES packet's one chunk read as RFC 3550 §6.5 says (type, length, text
+    /// until the null item), and the octets from the null item to the chunk's end.
+    fn sdes_items(packet: &[u8]) -> (Vec<(u8, Vec<u8>)>, Vec<u8>) {
+        assert_eq!(
+            packet[..2],
+            [0x81, 202],
+            "V=2, no padding bit, one chunk, SDES"
+        );
+        let words = usize::from(u16::from_be_bytes([packet[2], packet[3]]));
+        assert_eq!(
+            packet.len(),
+            4 + 4 * words,
+            "the length field covers the packet"
+        );
+        let mut at = 8;
+        let mut items = Vec::new();
+        while packet[at] != 0 {
+            let length = usize::from(packet[at + 1]);
+            items.push((packet[at], packet[at + 2..at + 2 + length].to_vec()));
+            at += 2 + length;
+        }
+        (items, packet[at..].to_vec())
+    }
+
+    #[test]
+    fn the_sdes_chunk_is_padded_with_null_octets_for_every_cname_length() {
+        // RFC 3550 §6.5: the null item, then null octets to the 32-bit boundary. aiortc 1.16
+        // dropped tacet's whole BYE when the padding octet was a count (16-octet CNAMEs).
+        for length in 1..=20 {
+            let cname = "c".repeat(length);
+            let wire = compound_bye(&[0xDEAD_BEEF], Some(&cname)).expect("an SSRC");
+            // The SDES follows the 8-octet RR; the 12-octet BYE (one source) ends the packet.
+            let packet = &wire[8..wire.len() - 12];
+            assert_eq!(packet[4..8], 0xDEAD_BEEFu32.to_be_bytes());
+            let (items, rest) = sdes_items(packet);
+            assert_eq!(items, vec![(1, cname.clone().into_bytes())], "{length}");
+            assert!(
+                !rest.is_empty() && rest.len() <= 4 && rest.iter().all(|&b| b == 0),
+                "CNAME of {length}: the chunk ends {rest:?}"
+            );
+        }
+        assert!(
+            sdes_cname(1, &"c".repeat(256)).is_none(),
+            "an item's length is 8 bits"
+        );
     }
 
     #[test]

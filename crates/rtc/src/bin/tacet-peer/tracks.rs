@@ -29,9 +29,9 @@ pub(crate) struct Got {
     pub(crate) transceiver: TransceiverId,
     pub(crate) kind: TrackKind,
     pub(crate) mid: Option<String>,
-    /// Whole frames that checked.
+    /// Whole frames received (ours or another stack's).
     pub(crate) frames: u64,
-    /// Frames that did not (another format, altered).
+    /// Of those, frames that are not a synthetic frame of ours (another format, altered).
     pub(crate) bad_frames: u64,
     /// Frames whose number was not the next one (a skipped or repeated frame).
     pub(crate) out_of_sequence: u64,
@@ -93,14 +93,16 @@ impl Tracks {
         });
     }
 
-    /// A frame arrived on `transceiver`'s receiver.
+    /// A frame arrived on `transceiver`'s receiver. Every whole frame counts (another stack's
+    /// Opus or VP8 too: the interop suite counts aiortc's frames per second); one that is not
+    /// a synthetic frame of ours is also a bad frame.
     pub(crate) fn on_frame(&mut self, transceiver: TransceiverId, data: &[u8]) {
         let Some(got) = self.got.iter_mut().find(|g| g.transceiver == transceiver) else {
             return;
         };
+        got.frames += 1;
         match synth::check(got.kind, data) {
             Some(number) => {
-                got.frames += 1;
                 if got.next.is_some_and(|next| next != number) {
                     got.out_of_sequence += 1;
                 }

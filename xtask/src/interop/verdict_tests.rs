@@ -1,0 +1,394 @@
+//! The judging code on made-up event streams: every check can fail.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::scenario::{Action, Kind, Pairing, Role, SCENARIOS, Scenario};
+use super::verdict::{Line, Side, Verdict, judge};
+
+fn scenario(action: Action) -> Scenario {
+    *SCENARIOS
+        .iter()
+        .find(|s| s.action == action)
+        .expect("every action has a scenario")
+}
+
+/// Judges `subject` and `peer` as a run of the scenario of `action`.
+fn run(action: Action, pairing: Pairing, subject: &Side, peer: &Side) -> Verdict {
+    judge(&scenario(action), pairing, subject, peer)
+}
+
+const TACET_AIORTC: Pairing = Pairing {
+    subject: Kind::Tacet,
+    peer: Kind::Aiortc,
+    role: Role::Offer,
+};
+const TACET_TACET: Pairing = Pairing {
+    subject: Kind::Tacet,
+    peer: Kind::Tacet,
+    role: Role::Answer,
+};
+
+/// A `datachannel` report: `sent` of ours, `received` of the peer's, its end marker.
+fn channel(sent: u64, received: u64, end: Option<u64>, last: bool) -> Value {
+    json!({
+        "event": "datachannel", "label": "interop", "sent": sent, "sent_end": last,
+        "peer": "answer", "echoed": 0, "other": 0, "final": last,
+        "from_peer": {"received": received, "lost": 0, "duplicates": 0, "out_of_order": 0,
+                      "end": end, "complete": end == Some(received)},
+        "echoes": {"received": 0, "lost": 0, "duplicates": 0, "out_of_order": 0,
+                   "end": null, "complete": false},
+    })
+}
+
+/// An `action` report (tacet-peer's: once done, with how long it took).
+fn action(name: &str, took: f64, ok: bool) -> Value {
+    json!({"event": "action", "action": name, "at": 2.0, "took": took, "ok": ok,
+           "error": if ok { Value::Null } else { json!("aiortc: mid changed") }})
+}
+
+/// A side that connects at 0.1 s, receives audio and video each second until `media_until`
+/// (per kind) and sends its own, sends and receives 100 messages with the end marker, gets or
+/// sends the bye at 7 s, closes.
+struct Build {
+    side: Side,
+}
+
+impl Build {
+    fn new(media_until: &[(&str, u64)]) -> Self {
+        let mut b = Self {
+            side: Side {
+                exit: Some(0),
+                ..Side::default()
+            },
+        };
+        b.at(
+            100,
+            json!({"event": "connection_state", "state": "connected"}),
+        );
+        b.at(
+            150,
+            json!({"event": "datachannel_open", "label": "interop"}),
+        );
+        for (kind, until) in media_until {
+            let mid = if *kind == "audio" { "0" } else { "1" };
+            for second in 1..=*until {
+                b.at(
+                    second * 1000 + 100,
+                    json!({"event": "media", "direction": "received", "mid": mid, "kind": kind,
+                           "frames": 30, "final": false}),
+                );
+            }
+        }
+        for second in 1..=6 {
+            // What this side sends is no evidence of what it receives.
+            b.at(
+                second * 1000 + 150,
+                json!({"event": "media", "direction": "sent", "mid": "1", "kind": "video",
+                       "frames": 30, "final": false}),
+            );
+            b.at(
+                second * 1000 + 200,
+                channel(second * 14, second * 14, None, false),
+            );
+        }
+        b.at(7000, json!({"event": "bye", "direction": "sent"}));
+        b.at(7500, channel(100, 100, Some(100), true));
+        b.at(7600, json!({"event": "closed", "failed_actions": 0}));
+        b
+    }
+
+    fn at(&mut self, ms: u64, event: Value) -> &mut Self {
+        self.side.lines.push(Line {
+            at: Duration::from_millis(ms),
+            event,
+        });
+        self.side.lines.sort_by_key(|l| l.at);
+        self
+    }
+
+    fn edit(&mut self, f: impl Fn(&mut Value)) -> &mut Self {
+        self.side.lines.iter_mut().for_each(|l| f(&mut l.event));
+        self
+    }
+
+    /// Sets `fields` of the final report's `from_peer` stream, which is then not complete.
+    fn final_stream(&mut self, fields: &[(&str, Value)]) -> &mut Self {
+        self.edit(|e| {
+            if e["event"] == "datachannel" && e["final"] == json!(true) {
+                for (key, value) in fields {
+                    e["from_peer"][*key] = value.clone();
+                }
+                e["from_peer"]["complete"] = json!(false);
+            }
+        })
+    }
+
+    fn done(&self) -> Side {
+        self.side.clone()
+    }
+}
+
+fn full_media() -> Vec<(&'static str, u64)> {
+    vec![("audio", 6), ("video", 6)]
+}
+
+#[test]
+fn a_clean_connect_run_passes() {
+    let side = Build::new(&full_media()).done();
+    let v = run(Action::Connect, TACET_AIORTC, &side, &side);
+    assert!(v.passed(), "{:?}", v.failures);
+}
+
+#[test]
+fn one_lost_message_fails_the_run() {
+    let subject = Build::new(&full_media()).done();
+    let peer = Build::new(&full_media())
+        .final_stream(&[("received", json!(99)), ("lost", json!(1))])
+        .done();
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        [
+            "peer received 99 of 100 messages",
+            "peer saw 1 missing, 0 duplicated and 0 reordered messages",
+            "peer did not get the other side's messages complete (end marker 100)"
+        ]
+    );
+}
+
+#[test]
+fn a_duplicated_message_fails_the_run() {
+    let subject = Build::new(&full_media())
+        .final_stream(&[("duplicates", json!(1))])
+        .done();
+    let peer = Build::new(&full_media()).done();
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        [
+            "subject saw 0 missing, 1 duplicated and 0 reordered messages",
+            "subject did not get the other side's messages complete (end marker 100)"
+        ]
+    );
+}
+
+#[test]
+fn no_video_before_the_action_and_a_killed_peer_fail_the_run() {
+    let subject = Build::new(&[("audio", 6)]).done();
+    let mut peer = Build::new(&full_media()).done();
+    peer.exit = None;
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert!(
+        v.failures
+            .iter()
+            .any(|f| f.contains("subject received no video frames"))
+    );
+    assert!(
+        v.failures
+            .iter()
+            .any(|f| f.contains("peer did not exit 0 (killed"))
+    );
+}
+
+/// The subject stops video at 2 s: the peer's video track ends at 2.3 s.
+fn stop_video(warn: bool, peer_video_ends: bool) -> (Side, Side) {
+    let mut subject = Build::new(&full_media());
+    // Reported at 2.3 s, done in 0.3 s: started at 2 s.
+    subject.at(2300, action("stop video", 0.3, true));
+    if warn {
+        subject.at(
+            2250,
+            json!({"event": "warning", "rule": "RFC 3264 §8.2: a stream the offer removed with port 0 stays port 0 in the answer", "message": "mid 1: a live port answers a section the offer rejected"}),
+        );
+    }
+    let mut peer = Build::new(&[("audio", 6), ("video", if peer_video_ends { 2 } else { 6 })]);
+    if peer_video_ends {
+        peer.at(
+            2300,
+            json!({"event": "track_ended", "mid": "1", "kind": "video", "cause": "other"}),
+        );
+    }
+    (subject.done(), peer.done())
+}
+
+#[test]
+fn tacet_stopping_video_passes_when_aiortcs_track_ends_and_tacet_warns() {
+    let (subject, peer) = stop_video(true, true);
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+    assert_eq!(v.counts.outcome_after, Some(Duration::from_millis(300)));
+}
+
+#[test]
+fn tacet_stopping_video_fails_without_the_remote_end_or_the_warning() {
+    let (subject, peer) = stop_video(false, false);
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
+    assert!(
+        v.failures
+            .iter()
+            .any(|f| f.contains("video track did not end"))
+    );
+    assert!(v.failures.iter().any(|f| f.contains("without a warning")));
+}
+
+#[test]
+fn a_warning_against_a_tacet_peer_fails() {
+    let (subject, peer) = stop_video(true, true);
+    let v = run(Action::Stop("video"), TACET_TACET, &subject, &peer);
+    assert_eq!(v.failures, ["1 warnings against a spec-following peer"]);
+}
+
+/// The peer (aiortc) stops its video at 2 s; the subject's video track is muted or ends.
+fn peer_stops(outcome: &str) -> (Side, Side) {
+    let mut subject = Build::new(&[("audio", 6), ("video", 2)]);
+    subject.at(2200, json!({"event": outcome, "mid": "1", "kind": "video"}));
+    let mut peer = Build::new(&full_media());
+    peer.at(2000, action("stop video", 0.0, true));
+    (subject.done(), peer.done())
+}
+
+#[test]
+fn aiortcs_bye_only_stop_must_mute_and_not_end_tacets_track() {
+    let (subject, peer) = peer_stops("track_muted");
+    let v = run(Action::PeerStopsVideo, TACET_AIORTC, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+    let (subject, peer) = peer_stops("track_ended");
+    let v = run(Action::PeerStopsVideo, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        ["the subject's video track was not muted before the close"]
+    );
+    // A tacet peer renegotiates: there the track must end.
+    let v = run(Action::PeerStopsVideo, TACET_TACET, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+}
+
+/// Stop video at 2 s, add video at 4 s with an offer of `m_lines` m-lines (the first had 3).
+fn stop_then_add(m_lines: usize, added: bool) -> (Side, Side) {
+    let (subject, peer) = stop_video(true, true);
+    let mut subject = Build { side: subject };
+    let sdp = |n: usize| "v=0\r\n".to_owned() + &"m=audio 9 x\r\n".repeat(n);
+    subject.at(
+        50,
+        json!({"event": "sdp", "direction": "sent", "type": "offer", "sdp": sdp(3)}),
+    );
+    subject.at(
+        4100,
+        json!({"event": "sdp", "direction": "sent", "type": "offer", "sdp": sdp(m_lines)}),
+    );
+    subject.at(4300, action("add video", 0.3, added));
+    if !added {
+        // tacet-peer's status after a clean close with a failed action.
+        subject.side.exit = Some(3);
+    }
+    let mut peer = Build { side: peer };
+    peer.at(4200, json!({"event": "track", "mid": "3", "kind": "video"}));
+    peer.at(
+        5100,
+        json!({"event": "media", "direction": "received", "mid": "3", "kind": "video",
+               "frames": 30, "final": false}),
+    );
+    (subject.done(), peer.done())
+}
+
+#[test]
+fn adding_video_again_must_recycle_the_stopped_m_line() {
+    let (subject, peer) = stop_then_add(3, true);
+    let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+    let (subject, peer) = stop_then_add(4, true);
+    let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
+    assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+    assert!(v.failures[0].contains("not recycled"));
+}
+
+#[test]
+fn a_refused_recycle_is_clean_against_aiortc_only() {
+    let (subject, peer) = stop_then_add(3, false);
+    let v = run(Action::StopThenAddVideo, TACET_AIORTC, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+    assert!(v.outcome.contains("refused cleanly: aiortc: mid changed"));
+    let v = run(Action::StopThenAddVideo, TACET_TACET, &subject, &peer);
+    assert!(
+        v.failures
+            .iter()
+            .any(|f| f.contains("spec-following peer refused"))
+    );
+}
+
+#[test]
+fn a_missing_end_marker_fails_the_run() {
+    let subject = Build::new(&full_media()).done();
+    let peer = Build::new(&full_media())
+        .final_stream(&[("end", Value::Null)])
+        .done();
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        ["peer did not get the other side's messages complete (end marker missing)"]
+    );
+}
+
+#[test]
+fn frames_sent_do_not_count_as_frames_received() {
+    let subject = Build::new(&[("audio", 6)]).done();
+    let peer = Build::new(&full_media()).done();
+    let v = run(Action::Connect, TACET_AIORTC, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        ["subject received no video frames before the action"]
+    );
+}
+
+#[test]
+fn a_failed_action_exit_is_clean_only_for_a_refused_add() {
+    let (mut subject, peer) = stop_video(true, true);
+    subject.exit = Some(3);
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
+    assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+    assert!(v.failures[0].starts_with("subject did not exit 0 (status 3)"));
+}
+
+#[test]
+fn another_warning_is_no_evidence_of_the_port_zero_one() {
+    let (mut subject, peer) = stop_video(false, true);
+    subject.lines.push(Line {
+        at: Duration::from_millis(2400),
+        event: json!({"event": "warning", "rule": "RFC 3264 §8: only the version of the o= line changes", "message": "session id changed"}),
+    });
+    let v = run(Action::Stop("video"), TACET_AIORTC, &subject, &peer);
+    assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+    assert!(v.failures[0].contains("without a warning"));
+}
+
+#[test]
+fn stop_media_must_leave_the_subject_data_only() {
+    let (subject, peer) = stop_video(true, true);
+    let mut subject = Build { side: subject };
+    subject.at(2300, action("stop-media", 0.3, true));
+    let mut peer = Build { side: peer };
+    peer.at(
+        2300,
+        json!({"event": "track_ended", "mid": "0", "kind": "audio", "cause": "other"}),
+    );
+    let mut peer = peer.done();
+    // The audio reports stop with the track.
+    peer.lines.retain(|l| {
+        !(l.event["kind"] == "audio"
+            && l.event["event"] == "media"
+            && l.at > Duration::from_secs(3))
+    });
+    let v = run(Action::StopMedia, TACET_AIORTC, &subject.done(), &peer);
+    assert_eq!(
+        v.failures,
+        ["the subject never reported mode data-only after stop-media"]
+    );
+    subject.at(
+        2300,
+        json!({"event": "mode", "from": "media+data", "to": "data-only"}),
+    );
+    let v = run(Action::StopMedia, TACET_AIORTC, &subject.done(), &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+}
