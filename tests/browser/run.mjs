@@ -294,6 +294,10 @@ async function launch(url) {
         '--disable-features=WebRtcHideLocalIpsWithMdns',
         // Loopback candidates need this and the fake-UI flag together.
         '--allow-loopback-in-peer-connection',
+        // TACET_CHROMIUM_LOG=1 DEBUG=pw:browser: WebRTC's own log on stderr, for diagnosis.
+        ...(process.env.TACET_CHROMIUM_LOG ? [
+          '--enable-logging=stderr', '--v=0', '--vmodule=*/webrtc/*=1',
+        ] : []),
       ],
     });
     const page = context.pages()[0] ?? await context.newPage();

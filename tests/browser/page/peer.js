@@ -444,8 +444,11 @@ async function close(trigger) {
     datachannel: cfg.datachannel, polite, steps: cfg.script.length,
   });
   if (cfg.role === 'offer') {
-    if (cfg.datachannel) onChannel(pc.createDataChannel(cfg.datachannel));
+    // The devices first, so the tracks and the channel go in one offer (audio, video, data:
+    // the m-line order of tacet-peer's first offer).
+    if (cfg.send.length) await media();
     await addLocalTracks();
+    if (cfg.datachannel) onChannel(pc.createDataChannel(cfg.datachannel));
     if (!cfg.send.length && !cfg.datachannel) pc.onnegotiationneeded();
   }
   setInterval(() => { if (!closing) report(false); }, REPORT_EVERY_MS);

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Judges one run of tacet-peer against a browser from both sides' --json lines (tacet-peer's
+// and run.mjs's share one vocabulary): node judge.mjs CASE TACET.jsonl BROWSER.jsonl
+// TACET_EXIT BROWSER_EXIT. Prints one line, PASS or FAIL with every reason; exits 0 on PASS.
+//
+// Every case checks: both exit 0; both reach connected; media arrives both ways before any
+// stop (packets; tacet-peer counts a browser's frames as bad_frames since they are not its
+// numbered synthetic frames); the data channel's numbered messages complete on both sides
+// (every one once, in order, the end count matching). Then per case:
+//   connect   nothing more
+//   s1        tacet stopped a non-tag transceiver (video): the browser's video track ended
+//             with the m-section rejected
+//   s2        tacet stopped the BUNDLE-tag transceiver (audio, mid 0): the same for audio
+//   s3        the browser stopped its BUNDLE-tag transceiver: tacet's track ended with
+//             remote-rejected
+
+import fs from 'node:fs';
+
+const [kase, tacetFile, browserFile, tacetExit, browserExit] = process.argv.slice(2);
+const read = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const tacet = read(tacetFile);
+const browser = read(browserFile);
+const reasons = [];
+const of = (events, name) => events.filter((e) => e.event === name);
+const need = (ok, why) => { if (!ok) reasons.push(why); };
+
+need(tacetExit === '0', `tacet-peer exited ${tacetExit}`);
+need(browserExit === '0', `the browser runner exited ${browserExit}`);
+for (const [who, events] of [['tacet', tacet], ['browser', browser]]) {
+  const connected = of(events, 'connection_state').find((e) => e.state === 'connected');
+  need(connected, `${who}: never connected`);
+  for (const kind of ['audio', 'video']) {
+    const got = of(events, 'media').filter((e) => e.direction === 'received' && e.kind === kind && e.packets > 0);
+    need(got.length > 0, `${who}: no ${kind} packets received`);
+  }
+  const chat = of(events, 'datachannel').filter((e) => e.final).at(-1) ?? of(events, 'datachannel').at(-1);
+  if (!chat) {
+    need(false, `${who}: no data-channel report`);
+  } else {
+    const p = chat.from_peer;
+    need(p.complete, `${who}: the peer's messages are not complete (received ${p.received}, lost ${p.lost}, duplicates ${p.duplicates}, out of order ${p.out_of_order}, end ${p.end})`);
+    need(chat.sent_end, `${who}: did not send its end of messages`);
+  }
+  for (const e of of(events, 'sctp_lost')) need(false, `${who}: SCTP lost: ${e.reason}`);
+}
+const ended = (events, kind) => of(events, 'track_ended').find((e) => e.kind === kind && e.cause !== 'peer-connection-closed');
+const actionOk = (events, prefix) => {
+  const a = of(events, 'action').find((e) => e.action.startsWith(prefix));
+  need(a && a.ok, `${events === tacet ? 'tacet' : 'browser'}: action "${prefix}" ${a ? `failed: ${a.error}` : 'did not run'}`);
+};
+if (kase === 's1' || kase === 's2') {
+  const kind = kase === 's1' ? 'video' : 'audio';
+  actionOk(tacet, `stop ${kind}`);
+  const e = ended(browser, kind);
+  need(e && e.cause === 'remote-rejected', `browser: its ${kind} track did not end as rejected (${e ? e.cause : 'no end'})`);
+} else if (kase === 's3') {
+  actionOk(browser, 'stop tag');
+  const e = ended(tacet, 'audio');
+  need(e && e.cause === 'remote-rejected', `tacet: its audio track did not end as remote-rejected (${e ? e.cause : 'no end'})`);
+}
+const chats = [tacet, browser].map((ev) => of(ev, 'datachannel').at(-1));
+const summary = chats.map((c) => (c ? `${c.sent} sent/${c.from_peer.received} got` : '-')).join(', ');
+if (reasons.length) {
+  console.log(`FAIL (${summary}): ${reasons.join('; ')}`);
+  process.exit(1);
+}
+console.log(`PASS (tacet ${summary.replace(', ', ', browser ')})`);
