@@ -38,6 +38,8 @@ OPTIONS (as tacet-peer's):
     --polite | --impolite     the page's perfect-negotiation role (default: polite when the
                               browser answers... and when it offers, impolite; see below)
     --bundle-policy POLICY    balanced (default), max-bundle or max-compat
+    --trickle-early           send candidates as they are gathered, even ahead of the
+                              description they belong to (by default they wait for it)
     --timeout SECONDS         give up after this long (default 120); exit 1
     --headed                  show the browser window
 
@@ -51,7 +53,7 @@ EXIT STATUS: 0 closed cleanly; 1 an error; 2 a bad command line; 3 closed, an ac
 function parseArgs(argv) {
   const a = {
     host: '127.0.0.1', port: 1234, send: [], datachannel: null, origin: null, script: [],
-    polite: null, bundlePolicy: 'balanced', timeout: 120, headed: false,
+    polite: null, bundlePolicy: 'balanced', timeout: 120, headed: false, trickleEarly: false,
   };
   const usage = (m) => { process.stderr.write(`run.mjs: ${m} (--help lists the flags)\n`); process.exit(2); };
   for (let i = 0; i < argv.length; i += 1) {
@@ -74,6 +76,7 @@ function parseArgs(argv) {
       case '--bundle-policy': a.bundlePolicy = value(); break;
       case '--timeout': a.timeout = Number(value()); break;
       case '--headed': a.headed = true; break;
+      case '--trickle-early': a.trickleEarly = true; break;
       default: usage(`unexpected argument "${argv[i]}"`);
     }
   }
@@ -336,7 +339,7 @@ async function main() {
   const cfg = {
     browser: args.browser, role: args.role, polite: args.polite, send: args.send,
     datachannel: args.datachannel, origin: args.origin, script: args.script,
-    bundlePolicy: args.bundlePolicy,
+    bundlePolicy: args.bundlePolicy, trickleEarly: args.trickleEarly,
   };
   const url = `http://127.0.0.1:${server.address().port}/?cfg=${encodeURIComponent(JSON.stringify(cfg))}`;
   const timeout = setTimeout(() => finish({ fatal: `no clean close within ${args.timeout} s` }), args.timeout * 1000);

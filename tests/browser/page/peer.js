@@ -89,16 +89,25 @@ async function addLocalTracks() {
 }
 
 /** Sends the local description once gathering is done (or GATHER_WAIT_MS passed). */
+// Candidates are held while a description is on its way: they are in it when it goes (the
+// snapshot below), and one sent ahead of its description would name a transport the peer
+// does not know yet (a new BUNDLE tag's).
 let describedAt = 0;
+let describing = 0;
 async function sendLocalDescription() {
   const type = pc.localDescription.type;
-  await sleep(50);
-  await until(() => pc.iceGatheringState === 'complete', GATHER_WAIT_MS);
-  // A polite offerer may have rolled back while it waited: that offer is gone.
-  if (!pc.localDescription || pc.localDescription.type !== type) return;
-  if (type === 'offer' && pc.signalingState !== 'have-local-offer') return;
-  describedAt = performance.now();
-  signal({ type, sdp: pc.localDescription.sdp });
+  describing += 1;
+  try {
+    await sleep(50);
+    await until(() => pc.iceGatheringState === 'complete', GATHER_WAIT_MS);
+    // A polite offerer may have rolled back while it waited: that offer is gone.
+    if (!pc.localDescription || pc.localDescription.type !== type) return;
+    if (type === 'offer' && pc.signalingState !== 'have-local-offer') return;
+    describedAt = performance.now();
+    signal({ type, sdp: pc.localDescription.sdp });
+  } finally {
+    describing -= 1;
+  }
 }
 
 pc.onnegotiationneeded = async () => {
@@ -117,7 +126,9 @@ pc.onnegotiationneeded = async () => {
 
 pc.onicecandidate = ({ candidate }) => {
   // Candidates found after the description went trickle; the earlier ones are in it.
-  if (candidate && candidate.candidate && describedAt) {
+  // cfg.trickleEarly: as they come, even ahead of their description (an ordering a peer
+  // must survive; it found a tacet bug, tests/tests/session_trickle_across_own_tag_move.rs).
+  if (candidate && candidate.candidate && describedAt && (!describing || cfg.trickleEarly)) {
     signal({
       type: 'candidate', candidate: candidate.candidate, id: candidate.sdpMid,
       label: candidate.sdpMLineIndex,
@@ -266,6 +277,8 @@ function onChannel(dc) {
     if (typeof data === 'string') tally.onText(cfg.origin, data);
     else tally.other += 1;
   };
+  dc.onerror = (e) => emit('datachannel_error', { label: dc.label, error: String(e.error?.message ?? e.error ?? e) });
+  dc.addEventListener('closing', () => emit('datachannel_closing', { label: dc.label, while_closing: closing }));
   dc.onclose = () => {
     channelClosed = true;
     clearInterval(chatTimer);
