@@ -13,6 +13,7 @@
 //   s2        tacet stopped the BUNDLE-tag transceiver (audio, mid 0): the same for audio
 //   s3        the browser stopped its BUNDLE-tag transceiver: tacet's track ended with
 //             remote-rejected
+// and in s1, s2 and s3 the kind still live goes on arriving on both sides after the stop.
 
 import fs from 'node:fs';
 
@@ -48,6 +49,21 @@ const actionOk = (events, prefix) => {
   const a = of(events, 'action').find((e) => e.action.startsWith(prefix));
   need(a && a.ok, `${events === tacet ? 'tacet' : 'browser'}: action "${prefix}" ${a ? `failed: ${a.error}` : 'did not run'}`);
 };
+// After the stop, the kind that is still live keeps flowing both ways: some packets of it
+// arrive on each side once the stop's action was reported done.
+const afterStop = (survivor, events, who) => {
+  const done = [...of(tacet, 'action'), ...of(browser, 'action')].find((a) => a.ok);
+  if (!done) return;
+  // Both sides' clocks start within a second of each other; a second of margin.
+  const after = (e) => e.t > done.t + 1;
+  const got = of(events, 'media').filter((e) => e.direction === 'received' && e.kind === survivor && after(e) && e.packets > 0);
+  need(got.length > 0, `${who}: no ${survivor} packets received after the stop`);
+};
+if (kase === 's1' || kase === 's2' || kase === 's3') {
+  const survivor = kase === 's1' ? 'audio' : 'video';
+  afterStop(survivor, tacet, 'tacet');
+  afterStop(survivor, browser, 'browser');
+}
 if (kase === 's1' || kase === 's2') {
   const kind = kase === 's1' ? 'video' : 'audio';
   actionOk(tacet, `stop ${kind}`);
