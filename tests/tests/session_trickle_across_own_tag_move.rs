@@ -39,6 +39,18 @@ fn section_mut<'a>(description: &'a mut SessionDescription, mid: &str) -> &'a mu
     &mut description.media[index]
 }
 
+/// Chromium's answer as a trickling Chromium sends it: the new tag section (mid 1) with port
+/// 9, `c=IN IP4 0.0.0.0` and no candidate.
+fn before_gathering(answer: &mut SessionDescription) {
+    let section = section_mut(answer, "1");
+    section
+        .attributes
+        .0
+        .retain(|a| !matches!(a, Attribute::Candidate(_) | Attribute::EndOfCandidates));
+    section.port = 9;
+    section.connections = vec![Connection::placeholder()];
+}
+
 fn candidates(description: &SessionDescription, mid: &str) -> Vec<Candidate> {
     let section = description.media_by_mid(mid).unwrap().1;
     section.attributes.candidates().cloned().collect()
@@ -155,13 +167,7 @@ fn candidates_trickled_before_an_answer_that_lists_none_are_the_new_transports()
     let (mut a, old) = offered_the_tag_move();
     let mut answer = chromium_answer("chromium156-xtacet-stoptag-2-answer");
     let lines = candidates(&answer, "1");
-    let section = section_mut(&mut answer, "1");
-    section
-        .attributes
-        .0
-        .retain(|a| !matches!(a, Attribute::Candidate(_) | Attribute::EndOfCandidates));
-    section.port = 9;
-    section.connections = vec![Connection::placeholder()];
+    before_gathering(&mut answer);
     trickle_before_the_answer(&mut a, &lines);
 
     a.session.set_remote_description(answer).unwrap();
@@ -186,13 +192,7 @@ fn a_rollback_drops_the_candidates_held_for_the_answer() {
     a.session.set_local_description(reoffer).unwrap();
     a.take_effects();
     let mut answer = answer;
-    let section = section_mut(&mut answer, "1");
-    section
-        .attributes
-        .0
-        .retain(|a| !matches!(a, Attribute::Candidate(_) | Attribute::EndOfCandidates));
-    section.port = 9;
-    section.connections = vec![Connection::placeholder()];
+    before_gathering(&mut answer);
     a.session.set_remote_description(answer).unwrap();
     let (_, _, remote) = replaced(&a.take_effects());
     assert!(remote.is_empty(), "{remote:?}");
