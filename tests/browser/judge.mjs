@@ -13,7 +13,15 @@
 //   s2        tacet stopped the BUNDLE-tag transceiver (audio, mid 0): the same for audio
 //   s3        the browser stopped its BUNDLE-tag transceiver: tacet's track ended with
 //             remote-rejected
-// and in s1, s2 and s3 the kind still live goes on arriving on both sides after the stop.
+//   s4        tacet stops all media (stop-media): the browser's tracks ended as rejected,
+//             tacet data-only
+//   s5        the browser stops a non-tag transceiver (video): tacet's track ended with
+//             remote-rejected
+//   s6        tacet stops video, then adds video: the browser gets a new video track, and its
+//             packets
+//   s7        glare: both stop video at the same moment: both actions done, both stable,
+//             both video tracks ended
+// and where a kind stays live (s1-s3, s5-s7), it goes on arriving on both sides after the stop.
 
 import fs from 'node:fs';
 
@@ -59,8 +67,8 @@ const afterStop = (survivor, events, who) => {
   const got = of(events, 'media').filter((e) => e.direction === 'received' && e.kind === survivor && after(e) && e.packets > 0);
   need(got.length > 0, `${who}: no ${survivor} packets received after the stop`);
 };
-if (kase === 's1' || kase === 's2' || kase === 's3') {
-  const survivor = kase === 's1' ? 'audio' : 'video';
+if (['s1', 's2', 's3', 's5', 's6', 's7'].includes(kase)) {
+  const survivor = ['s2', 's3'].includes(kase) ? 'video' : 'audio';
   afterStop(survivor, tacet, 'tacet');
   afterStop(survivor, browser, 'browser');
 }
@@ -73,6 +81,34 @@ if (kase === 's1' || kase === 's2') {
   actionOk(browser, 'stop tag');
   const e = ended(tacet, 'audio');
   need(e && e.cause === 'remote-rejected', `tacet: its audio track did not end as remote-rejected (${e ? e.cause : 'no end'})`);
+}
+if (kase === 's4') {
+  actionOk(tacet, 'stop-media');
+  for (const kind of ['audio', 'video']) {
+    const e = ended(browser, kind);
+    need(e && e.cause === 'remote-rejected', `browser: its ${kind} track did not end as rejected (${e ? e.cause : 'no end'})`);
+  }
+  need(of(tacet, 'mode').some((e) => e.to === 'data-only'), 'tacet: never data-only');
+} else if (kase === 's5') {
+  actionOk(browser, 'stop non-tag');
+  const e = ended(tacet, 'video');
+  need(e && e.cause === 'remote-rejected', `tacet: its video track did not end as remote-rejected (${e ? e.cause : 'no end'})`);
+} else if (kase === 's6') {
+  actionOk(tacet, 'stop video');
+  actionOk(tacet, 'add video');
+  const add = of(tacet, 'action').find((a) => a.action === 'add video');
+  const again = add && of(browser, 'track').find((e) => e.kind === 'video' && e.t > add.t - add.took - 1);
+  need(again, 'browser: no new video track after the add');
+  const packets = add && of(browser, 'media').filter((e) => e.direction === 'received' && e.kind === 'video' && e.mid === add.mid && e.t > add.t + 1 && e.packets > 0);
+  need(packets && packets.length, `browser: no video packets on the added track (mid ${add && add.mid})`);
+} else if (kase === 's7') {
+  actionOk(tacet, 'stop video');
+  actionOk(browser, 'stop video');
+  for (const [who, events] of [['tacet', tacet], ['browser', browser]]) {
+    const states = of(events, 'signaling_state').filter((e) => e.state !== 'closed');
+    need(states.length && states.at(-1).state === 'stable', `${who}: not stable at the end (${states.length ? states.at(-1).state : 'none'})`);
+    need(ended(events, 'video'), `${who}: its video track did not end`);
+  }
 }
 const chats = [tacet, browser].map((ev) => of(ev, 'datachannel').at(-1));
 const summary = chats.map((c) => (c ? `${c.sent} sent/${c.from_peer.received} got` : '-')).join(', ');

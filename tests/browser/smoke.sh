@@ -7,7 +7,7 @@
 #
 #   tests/browser/smoke.sh [BROWSERS] [CASES] [ROLES]
 #     BROWSERS  chromium,firefox (default both)
-#     CASES     connect,s1,s2,s3 (default all; judge.mjs says what each checks)
+#     CASES     connect,s1,...,s7 (default all; judge.mjs says what each checks)
 #     ROLES     offer,answer: the role tacet-peer takes (default both)
 # Each run's output stays in $SMOKE_OUT (default a fresh temporary folder). Exit status: the
 # number of failed runs (0: all passed).
@@ -15,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 browsers=${1:-chromium,firefox}
-cases=${2:-connect,s1,s2,s3}
+cases=${2:-connect,s1,s2,s3,s4,s5,s6,s7}
 roles=${3:-offer,answer}
 out=${SMOKE_OUT:-$(mktemp -d /tmp/tacet-browser-smoke.XXXXXX)}
 mkdir -p "$out"
@@ -33,6 +33,10 @@ scripts() {
     s1) echo "2s stop video; 5s close|" ;;
     s2) echo "2s stop audio; 5s close|" ;;
     s3) echo "6s close|2s stop tag" ;;
+    s4) echo "2s stop-media; 5s close|" ;;
+    s5) echo "6s close|2s stop non-tag" ;;
+    s6) echo "2s stop video; 3.5s add video; 6.5s close|" ;;
+    s7) echo "2s stop video; 6s close|2s stop video" ;;
   esac
 }
 
