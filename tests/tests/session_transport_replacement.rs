@@ -784,31 +784,3 @@ fn an_ice_restart_in_the_same_round_neither_makes_nor_hides_a_replacement() {
         assert_eq!(live[0].remote().unwrap().ufrag, "Rs7q");
     }
 }
-
-// What tacet cannot know: only a pending *remote offer* holds candidates back. A candidate the
-// answerer trickles for the new tag that overtakes its answer (signalling reordered) finds
-// tacet's own offer pending and goes to the transport serving the mid, the old one.
-// spec: 6.9
-#[test]
-fn a_candidate_for_the_new_tag_that_overtakes_the_answer_goes_to_the_serving_transport() {
-    let mut pair = Pair::new();
-    let (audio, _) = pair.add_audio_video_data(Who::A);
-    pair.negotiate(Who::A).unwrap();
-    pair.negotiate(Who::A).unwrap();
-    let old = the_live_transport(&pair.a);
-    pair.session(Who::A)
-        .transceiver_mut(audio)
-        .and_then(|mut t| t.stop())
-        .unwrap();
-    pair.send_offer(Who::A).unwrap();
-    pair.flush().unwrap();
-    pair.send_answer(Who::B).unwrap();
-    pair.a.take_effects();
-    let early = cand("1 1 udp 2122194687 127.0.0.1 61000 typ host generation 0");
-    assert_eq!(
-        trickle(&mut pair.a, "1", early),
-        RemoteCandidateOutcome::Delivered(old)
-    );
-    pair.flush().unwrap();
-    assert_eq!(tag_move(&pair.a.take_effects()), retagged("1"));
-}

@@ -197,9 +197,15 @@ impl Session {
                 .pending_remote
                 .clone()
                 .filter(|d| d.sdp_type == SdpType::Offer);
+            let pending_local_offer = s
+                .descriptions
+                .pending_local
+                .clone()
+                .filter(|d| d.sdp_type == SdpType::Offer);
             match s.transports_mut().remote_candidate(
                 &mid,
                 pending_offer.as_deref(),
+                pending_local_offer.as_deref(),
                 remote.candidate.as_ref(),
             ) {
                 Trickled::Stored => Ok(RemoteCandidateOutcome::Stored),

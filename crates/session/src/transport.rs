@@ -100,6 +100,9 @@ pub(crate) enum Trickled {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Transports {
     all: Vec<TransportState>,
+    /// Candidates the peer trickled for a mid that this endpoint's pending offer makes a
+    /// BUNDLE tag (its tag moved there), held for the answer's decision (`answer_applied`).
+    held: Vec<(Mid, Candidate)>,
 }
 
 impl Transports {
@@ -259,13 +262,22 @@ impl Transports {
         groups.extend(alone);
         let remote_mids = remote.mid_index();
         let mut in_use: Vec<TransportId> = Vec::new();
+        let held = std::mem::take(&mut self.held);
         for group in groups {
             let tag = group[0].clone();
             let section = remote_mids.get(tag.as_str());
-            let facts = section.map(|(i, section)| remote_facts(remote, i, section));
-            let described = section
+            let mut facts = section.map(|(i, section)| remote_facts(remote, i, section));
+            let mut described = section
                 .map(|(i, _)| Described::section(remote, i))
                 .unwrap_or_default();
+            // What the peer trickled for the new tag before this answer came describes the
+            // answer's tag section as much as its own candidate lines do.
+            for (_, c) in held.iter().filter(|(mid, _)| *mid == tag) {
+                if let Some(facts) = facts.as_mut().filter(|f| !f.candidates.contains(c)) {
+                    facts.candidates.push(c.clone());
+                }
+                described.learn_candidate(c);
+            }
             let role = local_mids
                 .get(tag.as_str())
                 .and_then(|(i, _)| local.setup_for(i))
@@ -400,6 +412,8 @@ impl Transports {
         current_local: Option<&SessionDescription>,
         effects: &mut Vec<Effect>,
     ) {
+        // Held for the answer to an offer that is gone.
+        self.held.clear();
         let index = current_local.map(SessionDescription::mid_index);
         let used = |mid: &Mid| {
             index
@@ -417,18 +431,41 @@ impl Transports {
 
     /// Where a candidate the peer trickled for `mid` goes (webrtc-pc `addIceCandidate`; the
     /// caller has written it into the remote description already). `pending_offer` is the
-    /// pending remote offer, if any.
+    /// pending remote offer, if any; `pending_local_offer` this endpoint's.
     ///
-    /// While a remote offer that makes `mid` the tag of its BUNDLE group is pending and the
+    /// While an offer that makes `mid` the tag of its BUNDLE group is pending and the
     /// transport serving `mid` has another tag, the candidate may belong to a transport the
-    /// peer built for the new tag: it waits in the offer, and the answer decides with it
-    /// (decision 0006) instead of the old transport taking it.
+    /// peer built for the new tag: it waits (in the remote offer, or held here for the answer
+    /// to ours), and the answer decides with it (decision 0006) instead of the old transport
+    /// taking it.
     pub(crate) fn remote_candidate(
         &mut self,
         mid: &str,
         pending_offer: Option<&SessionDescription>,
+        pending_local_offer: Option<&SessionDescription>,
         candidate: Option<&Candidate>,
     ) -> Trickled {
+        // This endpoint's pending offer moves a tag to `mid`, and the peer trickles for it
+        // before answering: Chromium and Firefox build a new transport for a new tag
+        // (interop-findings §5, §7) and gather for it at once. Those candidates are the new
+        // transport's: given to the old transport they would make the answer look like the
+        // old one (decision 0006) — and as both ends keep their ICE credentials across the
+        // move, the old agent would check them and pair with the peer's new transport. The
+        // answer decides with them (`answer_applied`).
+        if let (Some(offer), Some(candidate)) = (pending_local_offer, candidate) {
+            let moves_here = offer
+                .bundle_group_of(mid)
+                .and_then(|group| group.mids().next())
+                .is_some_and(|tag| tag == mid)
+                && self.serving_mut(mid).is_some_and(|t| t.tag.as_str() != mid);
+            if moves_here {
+                let held = (Mid::from(mid), candidate.clone());
+                if !self.held.contains(&held) {
+                    self.held.push(held);
+                }
+                return Trickled::Stored;
+            }
+        }
         let Some(t) = self.serving_mut(mid) else {
             // The answer that creates the transport is not applied yet; it reads the
             // candidate from the remote description.

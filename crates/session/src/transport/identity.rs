@@ -133,6 +133,12 @@ impl Described {
             default,
         }
     }
+
+    /// A candidate trickled for the section before the description came, learnt as one of
+    /// its lines.
+    pub(crate) fn learn_candidate(&mut self, candidate: &Candidate) {
+        self.candidates.extend(Endpoint::of_candidate(candidate));
+    }
 }
 
 /// Every endpoint the session learnt a transport's remote end by: from each description
