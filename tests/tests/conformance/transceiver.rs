@@ -560,36 +560,6 @@ fn check_current_direction() {
     assert_eq!(current(&pair.b.session, t2), Some(Stopped));
 }
 
-/// Hands each side's gathered host candidates to the other (the WPT's `trickle`).
-fn trickle(net: &mut net::Net) {
-    use net::Side;
-    for from in [Side::A, Side::B] {
-        let candidates: Vec<(String, Candidate)> = net
-            .conn(from)
-            .session()
-            .transports()
-            .iter()
-            .filter(|t| !t.is_released())
-            .flat_map(|t| {
-                t.local_candidates()
-                    .iter()
-                    .map(|c| (t.tag().as_str().to_owned(), c.clone()))
-            })
-            .collect();
-        for (mid, candidate) in candidates {
-            net.session(from.other(), |s| {
-                s.add_remote_candidate(RemoteCandidate {
-                    candidate: Some(candidate),
-                    mid: Some(mid),
-                    m_line_index: None,
-                    ufrag: None,
-                })
-            })
-            .unwrap();
-        }
-    }
-}
-
 /// pc1 offers, pc2 applies it before pc1 does, pc2 answers, pc1 applies the answer before
 /// pc2 does (the order of `checkMute`); `after_remote_offer` checks the state once pc2 has
 /// applied the offer.
@@ -647,7 +617,8 @@ fn check_mute() {
         assert!(muted(&net, t), "{t:?} starts muted");
     }
     exchange_crossed(&mut net, |_| {});
-    trickle(&mut net);
+    // The WPT's `trickle`: each side's gathered host candidates to the other.
+    net::trickle_new_candidates(&mut net);
     // pc2's addTrack transceivers took pc1's m-sections.
     assert_eq!(net.b.session().transceivers().count(), 2);
     let mut next = pump_all(&mut net, &tracks, "noise", 0, Duration::from_secs(2));
