@@ -13,7 +13,8 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use tacet_bench::transport::{audio, connected_pair, received, wait_for};
 use tacet_rtc::{MediaPayload, Message};
 
@@ -27,13 +28,20 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
-fn datachannel(c: &mut Criterion) {
-    let mut group = c.benchmark_group("transport/datachannel");
+/// A group whose iterations are batches of `BATCH` elements, sampled flat (each iteration is
+/// long), with a short warm-up.
+fn batch_group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
     group
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(500))
         .throughput(Throughput::Elements(BATCH as u64));
+    group
+}
+
+fn datachannel(c: &mut Criterion) {
+    let mut group = batch_group(c, "transport/datachannel");
     for size in [64usize, 1_024] {
         let runtime = runtime();
         let mut pair = runtime.block_on(connected_pair());
@@ -68,12 +76,7 @@ fn datachannel(c: &mut Criterion) {
 /// the first write to the last one's return (by then the task has taken it; its datagram leaves
 /// in the drain before the next request).
 fn srtp(c: &mut Criterion) {
-    let mut group = c.benchmark_group("transport/srtp");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(500))
-        .throughput(Throughput::Elements(BATCH as u64));
+    let mut group = batch_group(c, "transport/srtp");
     let runtime = runtime();
     let mut pair = runtime.block_on(connected_pair());
     let (sender, mut receiver) = runtime.block_on(audio(&mut pair));

@@ -7,9 +7,6 @@
 //! is one per connection and runs over whichever transport's DTLS is connected.
 
 mod rtp;
-mod state;
-
-pub use state::DtlsTransportState;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -31,7 +28,7 @@ use crate::error::{Error, SctpLoss, TransportError};
 use crate::frames::{Assembler, Frame, Packetizer};
 use crate::handover::Handovers;
 use crate::media::{Media, RtpPacket, TrackStats};
-use crate::state::{ConnectionPhase, IceState, connection_phase};
+use crate::state::{ConnectionPhase, DtlsTransportState, IceState, connection_phase};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
 /// Upper bound of the passes of one settle (each pass drains every machine once); the
@@ -570,6 +567,13 @@ impl Connection {
     /// webrtc-pc `connectionState`.
     pub fn connection_state(&self) -> ConnectionPhase {
         self.phase
+    }
+
+    /// `RTCDtlsTransport.state` of `transport` (`None` for a transport the session never
+    /// created).
+    pub fn dtls_transport_state(&self, transport: TransportId) -> Option<DtlsTransportState> {
+        let t = self.transports.iter().find(|t| t.id == transport)?;
+        Some(t.states().1)
     }
 
     /// Carries out one session effect; the media ones (negotiated streams, stop sending, BYE)

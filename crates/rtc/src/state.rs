@@ -52,7 +52,21 @@ impl IceState {
     }
 }
 
-pub use crate::connection::DtlsTransportState;
+/// `RTCDtlsTransportState` (webrtc-pc §5.5) of one of the connection's transports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DtlsTransportState {
+    /// `"new"`: DTLS has not started (no address yet, or waiting for the remote description).
+    New,
+    /// `"connecting"`: ICE checks and the DTLS handshake are running.
+    Connecting,
+    /// `"connected"`: the handshake completed and the peer's certificate matched.
+    Connected,
+    /// `"closed"`: released by the session (no live m-section uses it, e.g. bundled away)
+    /// or closed by the peer's close_notify.
+    Closed,
+    /// `"failed"`: the handshake or ICE failed (`Connection::transport_error` says why).
+    Failed,
+}
 
 /// webrtc-pc `RTCPeerConnectionState`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
