@@ -1,6 +1,17 @@
 //! `tacet-rtc`: tacet's transports — ICE, DTLS, SCTP data channels and SRTP media under a
 //! [`tacet_session::Session`], built on the sans-IO `rtc-*` machines.
 //!
+//! # The application's API
+//!
+//! [`PeerConnection`] runs one connection in its own tokio task with a W3C-shaped async API
+//! (its docs map each webrtc-pc member to a method): offer/answer, candidates, tracks
+//! ([`TrackSender`] writes encoded Opus/VP8 frames or RTP payloads; [`TrackReceiver`] yields RTP,
+//! frames and the track's end), transceivers, `stop()`, `stop_media()`, data channels, stats and
+//! events. [`PeerConnection::with_signaling`] attaches a [`Signaling`] hook ([`channel_pair`] in
+//! process, [`TcpSignaling`] as aiortc's `TcpSocketSignaling`) and then negotiates by itself:
+//! `stop()` and its kin return once both sides applied the change. The `tacet-peer` binary is a
+//! scriptable command-line peer on top of it. `docs/transport.md` explains the whole crate.
+//!
 //! # The pure step
 //!
 //! A [`Connection`] owns one peer connection's machines: the session; per transport (the
