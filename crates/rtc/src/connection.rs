@@ -7,6 +7,7 @@
 //! is one per connection and runs over whichever transport's DTLS is connected.
 
 mod rtp;
+mod tag_move;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -22,7 +23,10 @@ use tacet_session::{
 };
 
 use crate::certificate::Certificate;
-use crate::data::{ChannelId, ChannelOptions, ChannelStats, DataEvent, Message, Sctp};
+use crate::data::{
+    ChannelId, ChannelOptions, ChannelStats, DataEvent, HOLD_WINDOW, Message, QUIESCE, Sctp,
+    SctpOnReplacement,
+};
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, SctpLoss, TransportError};
 use crate::frames::{Assembler, Frame, Packetizer};
@@ -133,6 +137,16 @@ pub enum Event {
     },
     /// The SCTP association is established.
     SctpConnected,
+    /// The peer aborted the SCTP association; its data channels stay open and wait (up to
+    /// ten seconds) for a new association to take them over — Chromium's way of moving them
+    /// to a replaced transport (`docs/transport.md`, "Association restart"). Sends are kept.
+    SctpRestarting,
+    /// A new association took the data channels over; `resent` messages went again on it
+    /// (those the aborted one had not delivered, then those sent while restarting).
+    SctpRestarted {
+        /// Messages written to the new association from the kept ones.
+        resent: usize,
+    },
     /// The SCTP association ended; reported once.
     SctpLost {
         /// Why.
@@ -216,6 +230,13 @@ pub struct Connection {
     assemblers: HashMap<TransceiverId, Assembler>,
     /// How many of the session's data channels have a connection channel.
     mirrored: usize,
+    /// The association's last transport ended while this side's tag-moving offer was
+    /// pending: the loss, held for the answer (`carrier_ended`).
+    deferred_loss: Option<SctpLoss>,
+    /// Carry the SCTP association to a replacing transport, or restart it (Chromium).
+    sctp_on_replacement: SctpOnReplacement,
+    /// When a tag-moving offer may go out even with messages unacknowledged.
+    announce_deadline: Option<Instant>,
     happenings: Vec<(TransportId, Happening)>,
     /// The last `connectionState` reported.
     phase: ConnectionPhase,
@@ -254,6 +275,9 @@ impl Connection {
             packetizers: HashMap::new(),
             assemblers: HashMap::new(),
             mirrored: 0,
+            deferred_loss: None,
+            sctp_on_replacement: SctpOnReplacement::Carry,
+            announce_deadline: None,
             happenings: Vec::new(),
             phase: ConnectionPhase::New,
             transmits: VecDeque::new(),
@@ -299,6 +323,12 @@ impl Connection {
     /// A data channel's options (for a channel the peer opened: what it asked for).
     pub fn channel_options(&self, channel: ChannelId) -> Option<&ChannelOptions> {
         self.sctp.options(channel)
+    }
+
+    /// What this side does with its SCTP association when a transport is replaced
+    /// ([`SctpOnReplacement`]; `Carry` unless set).
+    pub fn set_sctp_on_replacement(&mut self, policy: SctpOnReplacement) {
+        self.sctp_on_replacement = policy;
     }
 
     /// The connection's channel for a channel the session created.
@@ -349,6 +379,10 @@ impl Connection {
                 for (old, new) in self.handovers.handle_timeout(now) {
                     self.handed_over(now, old, new);
                 }
+                if self.announce_deadline.is_some_and(|at| at <= now) {
+                    // The offer may go (may_announce_offer); nothing more to wake for.
+                    self.announce_deadline = None;
+                }
                 Ok(())
             }
             Input::Command(Command::SetLocalAddress { transport, addr }) => {
@@ -388,9 +422,18 @@ impl Connection {
             .transports
             .iter_mut()
             .filter_map(Transport::poll_timeout);
+        // The hold's end, once no tag-moving offer is pending (while one is, the answer ends it);
+        // and the end of the wait before a tag-moving offer goes out.
+        let hold_ends = self
+            .sctp
+            .holding_since()
+            .filter(|_| !tag_move::pending_offer_moves_tag(&self.session))
+            .map(|since| since + HOLD_WINDOW);
         transports
             .chain(self.sctp.poll_timeout())
             .chain(self.handovers.poll_timeout())
+            .chain(hold_ends)
+            .chain(self.announce_deadline)
             .min()
     }
 
@@ -528,6 +571,9 @@ impl Connection {
                 let Some(event) = self.sctp.poll_event() else {
                     break;
                 };
+                if event == DataEvent::Restarting {
+                    self.restart_on_successor(now);
+                }
                 self.events.push_back(match event {
                     DataEvent::Connected => Event::SctpConnected,
                     DataEvent::Open { channel, label } => Event::DataChannelOpen { channel, label },
@@ -538,6 +584,8 @@ impl Connection {
                         Event::DataChannelMessage { channel, message }
                     }
                     DataEvent::Closed { channel } => Event::DataChannelClosed { channel },
+                    DataEvent::Restarting => Event::SctpRestarting,
+                    DataEvent::Restarted { resent } => Event::SctpRestarted { resent },
                     DataEvent::Lost(reason) => Event::SctpLost { reason },
                 });
             }
@@ -547,6 +595,8 @@ impl Connection {
                 };
                 self.events.push_back(Event::Session(event));
             }
+            self.settle_deferred_loss();
+            moved |= self.drive_hold(now);
             self.watch_phase();
             if !moved {
                 return;
@@ -586,6 +636,9 @@ impl Connection {
                 // Make-before-break (handover.rs): the old transport keeps carrying.
                 self.create_transport(new);
                 self.handovers.begin(old, new);
+                if self.sctp_on_replacement == SctpOnReplacement::Restart {
+                    self.sctp.abort_to_restart(now);
+                }
             }
             Effect::TransportReleased { transport } => {
                 self.close_transport(now, transport);
@@ -749,10 +802,93 @@ impl Connection {
 
     /// A transport failed or the peer closed it: when no transport that could carry the
     /// association is left, the association is lost (its retransmissions never end it: see
-    /// `data::transport_config`). A transport still starting could carry it, so it counts.
+    /// `data::transport_config`). A transport still starting could carry it, so it counts —
+    /// and so does the one this side's pending offer asks for when it moves a BUNDLE tag:
+    /// Firefox closes the transport the tag leaves (close_notify) as soon as it applies such an
+    /// offer, before it answers with the new one (docs/browsers.md), so the loss waits for the
+    /// answer ([`Connection::settle_deferred_loss`]).
     fn carrier_ended(&mut self, loss: SctpLoss) {
-        if !self.transports.iter().any(Transport::is_live) {
+        if self.transports.iter().any(Transport::is_live) {
+            return;
+        }
+        if tag_move::own_offer_moves_tag(&self.session) {
+            self.deferred_loss = Some(loss);
+        } else {
             self.sctp.lose(loss);
+        }
+    }
+
+    /// A loss [`carrier_ended`](Connection::carrier_ended) held for the answer to this side's
+    /// tag-moving offer: once no such offer is pending (answered, rolled back), it stands
+    /// unless a transport came to carry the association.
+    fn settle_deferred_loss(&mut self) {
+        if self.deferred_loss.is_none() || tag_move::own_offer_moves_tag(&self.session) {
+            return;
+        }
+        if let Some(loss) = self.deferred_loss.take()
+            && !self.transports.iter().any(Transport::is_live)
+        {
+            self.sctp.lose(loss);
+        }
+    }
+
+    /// Holds data-channel sends while an offer that moves a BUNDLE tag is pending, and
+    /// releases them once no replacement is being made (`data/hold.rs` has the table) or the
+    /// hold is too long. Whether kept messages were written.
+    fn drive_hold(&mut self, now: Instant) -> bool {
+        if tag_move::pending_offer_moves_tag(&self.session) {
+            if !self.sctp.is_holding() && tag_move::own_offer_moves_tag(&self.session) {
+                // Wake when the wait for acknowledgements before the offer ends.
+                self.announce_deadline = Some(now + QUIESCE);
+            }
+            self.sctp.hold(now);
+            return false;
+        }
+        let Some(since) = self.sctp.holding_since() else {
+            return false;
+        };
+        // Once this side has switched to every replacing transport, the peer has applied the
+        // answer: a peer that restarts the association sent its ABORT before (data/hold.rs).
+        if !self.handovers.is_making() || now >= since + HOLD_WINDOW {
+            self.sctp.release(now);
+            return true;
+        }
+        false
+    }
+
+    /// Whether this side's offer may go to the peer now. An offer that moves a BUNDLE tag
+    /// waits (at most half a second) until the peer has acknowledged every data-channel
+    /// message written before it: a peer that moves its channels to a new association when it
+    /// applies the offer (Chromium) drops what its old one takes after that (`data/hold.rs`).
+    /// [`PeerConnection`](crate::PeerConnection)'s negotiation asks before it sends; an
+    /// application that signals by itself should too.
+    pub fn may_announce_offer(&self, now: Instant) -> bool {
+        if !tag_move::own_offer_moves_tag(&self.session) || self.sctp.unacknowledged() == 0 {
+            return true;
+        }
+        self.sctp
+            .holding_since()
+            .is_none_or(|since| now >= since + QUIESCE)
+    }
+
+    /// The peer aborted the association ("Restart" in data.rs): when the transport replacing
+    /// the carrier is already up, the new association starts on it now (otherwise its DTLS
+    /// coming up starts it).
+    fn restart_on_successor(&mut self, now: Instant) {
+        let Some(carrier) = self.carrier() else {
+            return;
+        };
+        let successor = self.handovers.successor(carrier);
+        if successor == carrier {
+            return;
+        }
+        if let Some(role) = self
+            .transports
+            .iter()
+            .find(|t| t.id == successor && t.is_connected())
+            .and_then(|t| t.role)
+        {
+            self.sctp.start(now, role);
         }
     }
 

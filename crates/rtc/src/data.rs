@@ -15,6 +15,19 @@
 //!   resets its own in answer (rtc-sctp does), and each side's channel is closed when its
 //!   incoming stream is reset.
 //!
+//! **Restart.** Chromium does not carry an association across a transport replacement (a BUNDLE
+//! tag move): it ABORTs it ("User-Initiated Abort") and opens a new one on the new transport,
+//! re-binding its open channels by stream id without DCEP (its own peers do the same). So a
+//! peer's ABORT of an established association does not close the channels at once: the
+//! association is *restarting* for [`RESTART_WINDOW`]. Sends are kept; the next transport whose
+//! DTLS comes up starts a new association (INIT from the DTLS client, accepted from the server,
+//! as at the start); once it is up, every channel's stream is opened on it with its reliability
+//! and the messages the old one had not delivered (`resend.rs`, exact thanks to
+//! `immediate_sack.rs`) go first, then the kept ones. No new association in the window (or no
+//! transport left) is the loss the ABORT announced (`SctpLoss::PeerAborted`). This departs from
+//! RFC 9260 §9.1 (an ABORT ends the association and webrtc-pc would close every channel) for the
+//! one purpose Chromium uses it; `docs/transport.md` has the sequence.
+//!
 //! Trap: rtc-sctp reports a reset stream and a lost association with the same event
 //! (`AssociationLost { reason: Reset, id }`, once per stream). The association's own state
 //! tells them apart: a stream loss while the association is open closes that channel; one
@@ -23,7 +36,7 @@
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
@@ -39,6 +52,17 @@ use tacet_session::{DataChannelId, DtlsRole};
 
 use crate::error::{Error, SctpLoss};
 
+mod hold;
+mod immediate_sack;
+mod resend;
+mod restart;
+
+pub(crate) use hold::{HOLD_WINDOW, QUIESCE};
+pub use restart::SctpOnReplacement;
+
+use immediate_sack::request_immediate_sack;
+use resend::SendLog;
+
 /// The addresses the SCTP endpoint believes in. The association runs over whichever DTLS
 /// transport is live; it never sees a 5-tuple (so a transport can change under it).
 const SCTP_LOCAL: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 3)), 5000);
@@ -49,6 +73,12 @@ const DRAIN: usize = 4096;
 
 /// At most this many associations answer retransmitted INITs at once (the oldest goes).
 const ANSWERING: usize = 4;
+
+/// How long after a peer's ABORT a new association may take over the channels (module docs,
+/// "Restart"): a renegotiation, then ICE and DTLS on the new transport, then the SCTP
+/// handshake — a second or less where it works, with room for a lost DTLS flight (1 s) and a
+/// lost INIT (RTO.Initial, 1 s), twice.
+pub(crate) const RESTART_WINDOW: Duration = Duration::from_secs(10);
 
 /// Identifies a data channel of a connection (local or opened by the peer).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,6 +136,13 @@ pub(crate) enum DataEvent {
     },
     Closed {
         channel: ChannelId,
+    },
+    /// The peer aborted the association; its channels wait for a new one ("Restart").
+    Restarting,
+    /// A new association took over the channels; `resent` messages the old one had not
+    /// delivered went again.
+    Restarted {
+        resent: usize,
     },
     Lost(SctpLoss),
 }
@@ -194,9 +231,24 @@ pub(crate) struct Sctp {
     pub(crate) dropped: u64,
     /// The association was established.
     up: bool,
+    /// The DTLS role of the transport the association's handshake runs on: its client sends
+    /// INIT, its server answers retransmitted ones (`role` keeps the first transport's, for
+    /// stream ids).
+    handshake_role: Option<DtlsRole>,
     /// Streams that became readable before the association was established (their messages
     /// are read once it is; see [`Sctp::pump`]).
     early: Vec<u16>,
+    /// Messages written and not acknowledged, then (while restarting) the ones kept.
+    log: SendLog,
+    /// The peer aborted the established association at this time; a new one is awaited
+    /// ("Restart").
+    restarting: Option<Instant>,
+    /// This side's ABORT, on its way out while the association it ends goes.
+    abort_packets: Vec<Bytes>,
+    /// Messages the application sent while held or restarting, not written yet.
+    kept: SendLog,
+    /// Sends are held since then: a description moving a tag is pending (`hold.rs`).
+    holding: Option<Instant>,
 }
 
 impl Sctp {
@@ -222,7 +274,13 @@ impl Sctp {
             lost: false,
             dropped: 0,
             up: false,
+            handshake_role: None,
             early: Vec::new(),
+            log: SendLog::default(),
+            restarting: None,
+            abort_packets: Vec::new(),
+            kept: SendLog::default(),
+            holding: None,
         }
     }
 
@@ -272,12 +330,18 @@ impl Sctp {
 
     /// The first DTLS transport is up. The DTLS client initiates the association; the server
     /// accepts it (rtc and browsers do the same). A later transport reuses the association:
-    /// there is one per connection.
+    /// there is one per connection — unless the peer aborted it and a new one is awaited
+    /// ("Restart"), which this transport starts.
     pub(crate) fn start(&mut self, now: Instant, role: DtlsRole) {
+        if self.restarting.is_some() {
+            self.renew(now, role);
+            return;
+        }
         if self.role.is_some() {
             return;
         }
         self.role = Some(role);
+        self.handshake_role = Some(role);
         // RFC 8832 §6: even stream ids for the DTLS client, odd for the server.
         self.next_stream = match role {
             DtlsRole::Client => 0,
@@ -309,7 +373,7 @@ impl Sctp {
             Some((handle, DatagramEvent::NewAssociation(association))) => {
                 if self.association.is_none() {
                     self.association = Some((handle, association));
-                } else if !self.up && self.role == Some(DtlsRole::Server) {
+                } else if !self.up && self.handshake_role == Some(DtlsRole::Server) {
                     // The peer retransmitted its INIT: our INIT ACK was lost (or is late).
                     // RFC 9260 §5.1 answers every INIT with an INIT ACK, but rtc-sctp 0.21.1
                     // routes an INIT (verification tag 0) to no existing association and
@@ -353,6 +417,15 @@ impl Sctp {
     }
 
     pub(crate) fn handle_timeout(&mut self, now: Instant) {
+        if self
+            .restarting
+            .is_some_and(|since| now >= since + RESTART_WINDOW)
+        {
+            // No new association took the channels over: the ABORT was the end.
+            self.association = None;
+            self.answering.clear();
+            self.report_loss(SctpLoss::PeerAborted);
+        }
         for (_, association) in self.association.iter_mut().chain(&mut self.answering) {
             if association.poll_timeout().is_some_and(|at| at <= now) {
                 association.handle_timeout(now);
@@ -362,10 +435,15 @@ impl Sctp {
     }
 
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
+        let restart_ends = self
+            .restarting
+            .filter(|_| !self.lost)
+            .map(|since| since + RESTART_WINDOW);
         self.association
             .iter()
             .chain(&self.answering)
             .filter_map(|(_, a)| a.poll_timeout())
+            .chain(restart_ends)
             .min()
     }
 
@@ -376,7 +454,9 @@ impl Sctp {
                 if let Some(transmit) = association.poll_transmit(now)
                     && let Payload::RawEncode(packets) = transmit.message
                 {
-                    self.transmits.extend(packets);
+                    // Each DATA chunk asks for an immediate SACK (immediate_sack.rs).
+                    self.transmits
+                        .extend(packets.into_iter().map(request_immediate_sack));
                     break;
                 }
             }
@@ -391,12 +471,14 @@ impl Sctp {
     /// Ends a running association for `loss` (no transport is left to carry it): reported
     /// once; later sends fail (`Error::Sctp`); nothing more goes out.
     pub(crate) fn lose(&mut self, loss: SctpLoss) {
-        let Some((_, association)) = self.association.as_mut() else {
+        if self.association.is_none() && self.restarting.is_none() {
             return;
-        };
-        // A no-op on a closed association; rtc-sctp's own per-stream reports of this close
-        // find the loss already reported.
-        let _ = association.close(AssociationError::TransportError);
+        }
+        if let Some((_, association)) = self.association.as_mut() {
+            // A no-op on a closed association; rtc-sctp's own per-stream reports of this
+            // close find the loss already reported.
+            let _ = association.close(AssociationError::TransportError);
+        }
         self.transmits.clear();
         self.report_loss(loss);
     }
@@ -412,6 +494,7 @@ impl Sctp {
         }
         // No loss to report either: this side ended it.
         self.lost = true;
+        self.restarting = None;
         for channel in &mut self.channels {
             channel.state = State::Closed;
         }
@@ -419,6 +502,7 @@ impl Sctp {
 
     /// Takes what the association reports: connection, readable streams, loss.
     fn pump(&mut self, now: Instant) {
+        let mut aborted = false;
         for _ in 0..DRAIN {
             let Some((_, association)) = self.association.as_mut() else {
                 return;
@@ -430,7 +514,11 @@ impl Sctp {
                 SctpEvent::Connected => {
                     self.up = true;
                     self.answering.clear();
-                    self.events.push_back(DataEvent::Connected);
+                    if self.restarting.take().is_some() {
+                        self.take_over(now);
+                    } else {
+                        self.events.push_back(DataEvent::Connected);
+                    }
                     self.dial_pending(now);
                     for id in std::mem::take(&mut self.early) {
                         self.read_stream(now, id);
@@ -455,6 +543,18 @@ impl Sctp {
                 }
                 // rtc-sctp reports the end once per stream it unregisters, and a stream reset
                 // the same way: the association is lost when it is closed, and reported once.
+                // The peer aborted an established association: perhaps to move the channels
+                // to a new one (module docs, "Restart").
+                SctpEvent::AssociationLost {
+                    reason: AssociationError::AssociationClosed,
+                    ..
+                } if association.is_closed() && self.up && !self.lost => {
+                    aborted = true;
+                    break;
+                }
+                SctpEvent::Stream(StreamEvent::BufferedAmountReleased { id, n_bytes }) => {
+                    self.log.released(id, n_bytes);
+                }
                 SctpEvent::AssociationLost { reason, .. } if association.is_closed() => {
                     self.report_loss(match reason {
                         AssociationError::AssociationClosed => SctpLoss::PeerAborted,
@@ -486,6 +586,9 @@ impl Sctp {
                 self.endpoint.handle_event(*handle, event);
             }
         }
+        if aborted {
+            self.begin_restart(now);
+        }
     }
 
     /// The peer reset its outgoing stream `id` (RFC 8831 §6.7): the channel is closed (rtc-sctp
@@ -500,6 +603,8 @@ impl Sctp {
         };
         channel.state = State::Closed;
         let channel = channel.id;
+        self.log.forget(id);
+        self.kept.forget(id);
         self.events.push_back(DataEvent::Closed { channel });
     }
 
@@ -548,6 +653,9 @@ impl Sctp {
             return;
         }
         self.lost = true;
+        self.restarting = None;
+        self.holding = None;
+        self.kept = SendLog::default();
         self.events.push_back(DataEvent::Lost(loss));
         for channel in &mut self.channels {
             if channel.state != State::Closed {
@@ -586,10 +694,18 @@ impl Sctp {
             let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
             let _ =
                 stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
+            drop(stream);
             // DCEP queues one DATA_CHANNEL_OPEN; the bound only guards the loop.
             for _ in 0..DRAIN {
                 let Some(out) = dcep.poll_write() else { break };
-                let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
+                let _ = write(
+                    association,
+                    &mut self.log,
+                    now,
+                    stream_id,
+                    out.ppi,
+                    out.payload.freeze(),
+                );
             }
             self.next_stream = stream_id.saturating_add(2);
             channel.stream = Some(stream_id);
@@ -715,9 +831,14 @@ impl Sctp {
         };
         for _ in 0..DRAIN {
             let Some(out) = dcep.poll_write() else { break };
-            if let Ok(mut stream) = association.stream(id) {
-                let _ = stream.write_chunk_with_ppi(now, &out.payload.freeze(), out.ppi);
-            }
+            let _ = write(
+                association,
+                &mut self.log,
+                now,
+                id,
+                out.ppi,
+                out.payload.freeze(),
+            );
         }
     }
 
@@ -743,14 +864,15 @@ impl Sctp {
                 max: self.max_message_size,
             });
         }
+        if self.restarting.is_some() || self.holding.is_some() {
+            // Kept for the association that takes the channels over ("Restart"), or until
+            // the peer's choice is known (`hold.rs`).
+            self.kept.record(stream_id, ppi, payload);
+            return Ok(());
+        }
         let (_, association) = self.association.as_mut().ok_or(Error::ChannelNotOpen(id))?;
-        let mut stream = association
-            .stream(stream_id)
-            .map_err(|e| Error::Sctp(e.to_string()))?;
-        stream
-            .write_chunk_with_ppi(now, &payload, ppi)
-            .map_err(|e| Error::Sctp(e.to_string()))?;
-        Ok(())
+        write(association, &mut self.log, now, stream_id, ppi, payload)
+            .map_err(|e| Error::Sctp(e.to_string()))
     }
 }
 
@@ -803,6 +925,24 @@ pub(crate) fn transport_config(sctp_port: u16, max_message_size: u32) -> Transpo
             max_reconfig_retrans: usize::MAX,
             ..TimerConfig::default()
         })
+}
+
+/// Writes one message to `stream`, and logs it until the association releases it
+/// (`resend.rs`): every write goes through here, so the log counts what the stream's buffered
+/// amount counts.
+fn write(
+    association: &mut Association,
+    log: &mut SendLog,
+    now: Instant,
+    stream: u16,
+    ppi: Ppid,
+    payload: Bytes,
+) -> Result<(), rtc_shared::error::Error> {
+    association
+        .stream(stream)?
+        .write_chunk_with_ppi(now, &payload, ppi)?;
+    log.record(stream, ppi, payload);
+    Ok(())
 }
 
 /// A message as SCTP carries it: PPID and bytes (RFC 8831 §6.6 for the empty ones).

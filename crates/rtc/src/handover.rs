@@ -123,6 +123,13 @@ impl<Id: Copy + PartialEq> Handovers<Id> {
         newest
     }
 
+    /// Whether some replacement is still being made: this side has not switched to it.
+    pub(crate) fn is_making(&self) -> bool {
+        self.list
+            .iter()
+            .any(|h| matches!(h.stage, Stage::Making { .. }))
+    }
+
     /// Whether `transport` is being replaced (it still carries or receives, but only for the
     /// peer it is connected to).
     pub(crate) fn is_retiring(&self, transport: Id) -> bool {

@@ -79,7 +79,7 @@ mod tracks;
 mod transport;
 
 pub use connection::{Command, Connection, Event, Input, Stats};
-pub use data::{ChannelId, ChannelOptions, ChannelStats, Message};
+pub use data::{ChannelId, ChannelOptions, ChannelStats, Message, SctpOnReplacement};
 pub use error::{Error, FingerprintFailure, SctpLoss, TransportError};
 pub use frames::Frame;
 pub use media::{MediaPayload, RtpPacket, TrackStats};

@@ -133,11 +133,21 @@ impl Negotiator {
     }
 
     /// The next message to send: a description is read from the session now, so it carries
-    /// the candidates gathered since it was set.
-    pub(crate) fn poll_message(&mut self, connection: &Connection) -> Option<SignalMessage> {
+    /// the candidates gathered since it was set. An offer that moves a BUNDLE tag waits until
+    /// the connection says it may go ([`Connection::may_announce_offer`]); what follows it
+    /// waits with it.
+    pub(crate) fn poll_message(
+        &mut self,
+        connection: &Connection,
+        now: Instant,
+    ) -> Option<SignalMessage> {
         loop {
             match self.outbox.pop_front()? {
                 Outgoing::Message(message) => return Some(message),
+                Outgoing::LocalDescription if !connection.may_announce_offer(now) => {
+                    self.outbox.push_front(Outgoing::LocalDescription);
+                    return None;
+                }
                 Outgoing::LocalDescription => {
                     if let Some(description) = connection.session().local_description() {
                         return Some(SignalMessage::Description(Box::new(description.clone())));

@@ -200,12 +200,12 @@ async fn negotiate<S: Signaling>(
     outlet: &mut Outlet,
     n: &mut Negotiation<S>,
 ) -> Result<(), SignalingError> {
-    while let Some(message) = n.negotiator.poll_message(connection) {
+    while let Some(message) = n.negotiator.poll_message(connection, now()) {
         n.signaling.send(message).await?;
     }
     n.negotiator.offer_if_needed(connection, now());
     drain(connection, ip, sockets, datagrams, outlet).await;
-    while let Some(message) = n.negotiator.poll_message(connection) {
+    while let Some(message) = n.negotiator.poll_message(connection, now()) {
         n.signaling.send(message).await?;
     }
     Ok(())

@@ -1,0 +1,161 @@
+//! A new association takes over the channels of one the peer aborted (the parent module's
+//! "Restart"; Chromium's way of moving its data channels to a replaced transport).
+//!
+//! | when | what happens |
+//! |---|---|
+//! | the peer ABORTs an established association | restarting: the association goes, the channels stay open, the unacknowledged messages stay in the log, sends are kept there |
+//! | a transport's DTLS comes up while restarting | `renew`: a new association — INIT when this side is that transport's DTLS client; the peer's INIT accepted either way |
+//! | the new association is established | `take_over`: every open channel's stream is opened on it with its reliability, the log is written to it in order; `Restarted` |
+//! | [`RESTART_WINDOW`](super::RESTART_WINDOW) passes, or no transport is left | the ABORT's loss is reported (`SctpLoss::PeerAborted`), every channel closes |
+//! | this side's `close()` | as any time: ABORT, channels closed |
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rtc_datachannel::data_channel::DataChannel;
+use rtc_sctp::{ClientConfig, PayloadProtocolIdentifier as Ppid, ServerConfig, TransportConfig};
+use tacet_session::DtlsRole;
+
+use super::{DataEvent, SCTP_PEER, Sctp, State, write};
+
+/// What this side does with its SCTP association when a transport is replaced (a BUNDLE tag
+/// move; `docs/transport.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SctpOnReplacement {
+    /// The association moves to the new transport (make-before-break, `handover.rs`): the
+    /// SCTP of RFC 8261 runs over whichever DTLS transport carries it. tacet's default.
+    #[default]
+    Carry,
+    /// The association is aborted and a new one takes the channels over on the new
+    /// transport, by stream id — what Chromium does. tacet keeps the channels either way when
+    /// the peer does this; the policy lets tacet play Chromium's part (tests, and peers that
+    /// expect it).
+    Restart,
+}
+
+impl Sctp {
+    /// [`SctpOnReplacement::Restart`]: this side ABORTs its established association
+    /// (Chromium's "User-Initiated Abort" on a tag move) and keeps the channels for a new one
+    /// on the replacing transport. The ABORT goes out on the transport that carries now.
+    pub(crate) fn abort_to_restart(&mut self, now: Instant) {
+        if !self.up || self.lost || self.restarting.is_some() {
+            return;
+        }
+        if let Some((_, association)) = self.association.as_mut() {
+            let _ = association.abort();
+            // The ABORT leaves before the association goes (bounded like every drain).
+            for _ in 0..super::DRAIN {
+                let Some(transmit) = association.poll_transmit(now) else {
+                    break;
+                };
+                if let rtc_sctp::Payload::RawEncode(packets) = transmit.message {
+                    self.abort_packets.extend(packets);
+                }
+            }
+        }
+        self.begin_restart(now);
+    }
+
+    /// The peer aborted the established association (or this side did, above): keep the
+    /// channels for a new one.
+    pub(super) fn begin_restart(&mut self, now: Instant) {
+        self.association = None;
+        self.answering.clear();
+        self.early.clear();
+        self.transmits.clear();
+        self.transmits.extend(self.abort_packets.drain(..));
+        self.up = false;
+        self.restarting = Some(now);
+        self.events.push_back(DataEvent::Restarting);
+    }
+
+    /// A transport's DTLS came up while restarting: the new association starts on it, as the
+    /// first one did (the DTLS client sends INIT). The peer's INIT is accepted whatever this
+    /// side's role: Chromium sends one from both ends, and this side's INIT, when it sends one,
+    /// resolves the collision (RFC 9260 §5.2.1) as at the start.
+    pub(super) fn renew(&mut self, now: Instant, role: DtlsRole) {
+        if self.association.is_some() {
+            // A new association is already under way.
+            return;
+        }
+        self.handshake_role = Some(role);
+        let server = ServerConfig::new(TransportConfig::clone(&self.config));
+        self.endpoint.set_server_config(Some(Arc::new(server)));
+        if role == DtlsRole::Client
+            && let Ok(made) = self.endpoint.connect(
+                now,
+                ClientConfig {
+                    transport: Arc::clone(&self.config),
+                },
+                SCTP_PEER,
+            )
+        {
+            self.association = Some(made);
+        }
+    }
+
+    /// The new association is established: every channel still open runs on it (same stream,
+    /// same reliability, no DCEP: the peer re-binds by stream id), and what the old one did
+    /// not deliver goes first, then what was sent since.
+    pub(super) fn take_over(&mut self, now: Instant) {
+        let Some((_, association)) = self.association.as_mut() else {
+            return;
+        };
+        for channel in &mut self.channels {
+            let Some(id) = channel.stream else { continue };
+            match channel.state {
+                State::Opening | State::Open => {
+                    let stream = match association.open_stream(id, Ppid::Binary) {
+                        Ok(stream) => Some(stream),
+                        // The peer's first DATA on it came first and opened it.
+                        Err(_) => association.stream(id).ok(),
+                    };
+                    if let Some(mut stream) = stream {
+                        let (channel_type, parameter) = channel.options.dcep();
+                        let (unordered, reliability) =
+                            DataChannel::get_reliability_params(channel_type);
+                        let _ = stream.set_reliability_params(unordered, reliability, parameter);
+                    }
+                }
+                // Its outgoing reset went with the old association: nothing to close any more.
+                State::Closing => {
+                    channel.state = State::Closed;
+                    self.events.push_back(DataEvent::Closed {
+                        channel: channel.id,
+                    });
+                }
+                State::Pending | State::Closed => {}
+            }
+        }
+        // The unacknowledged first, then what was kept since: the order they were sent in.
+        let kept: Vec<_> = self
+            .log
+            .take()
+            .into_iter()
+            .chain(self.kept.take())
+            .collect();
+        let mut resent = 0;
+        for message in kept {
+            let open = self
+                .channels
+                .iter()
+                .any(|c| c.stream == Some(message.stream) && c.state != State::Closed);
+            if open {
+                // A write the new association refuses is lost like any refused send.
+                if write(
+                    association,
+                    &mut self.log,
+                    now,
+                    message.stream,
+                    message.ppi,
+                    message.payload,
+                )
+                .is_ok()
+                {
+                    resent += 1;
+                }
+            }
+        }
+        self.events.push_back(DataEvent::Restarted { resent });
+    }
+}
