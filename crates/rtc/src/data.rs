@@ -688,13 +688,9 @@ impl Sctp {
             let Ok(mut dcep) = DataChannel::dial(config.clone(), handle.0, stream_id) else {
                 continue;
             };
-            let Ok(mut stream) = association.open_stream(stream_id, Ppid::Dcep) else {
+            if !open_stream(association, stream_id, &channel.options) {
                 continue;
-            };
-            let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
-            let _ =
-                stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
-            drop(stream);
+            }
             // DCEP queues one DATA_CHANNEL_OPEN; the bound only guards the loop.
             for _ in 0..DRAIN {
                 let Some(out) = dcep.poll_write() else { break };
@@ -925,6 +921,22 @@ pub(crate) fn transport_config(sctp_port: u16, max_message_size: u32) -> Transpo
             max_reconfig_retrans: usize::MAX,
             ..TimerConfig::default()
         })
+}
+
+/// Opens `stream` on the association (or takes the one the peer's DATA opened) with a
+/// channel's reliability (RFC 8832 §5.1 through rtc-datachannel's mapping). Whether it could.
+fn open_stream(association: &mut Association, stream: u16, options: &ChannelOptions) -> bool {
+    let mut opened = match association.open_stream(stream, Ppid::Binary) {
+        Ok(opened) => opened,
+        Err(_) => match association.stream(stream) {
+            Ok(existing) => existing,
+            Err(_) => return false,
+        },
+    };
+    let (channel_type, parameter) = options.dcep();
+    let (unordered, reliability) = DataChannel::get_reliability_params(channel_type);
+    let _ = opened.set_reliability_params(unordered, reliability, parameter);
+    true
 }
 
 /// Writes one message to `stream`, and logs it until the association releases it

@@ -12,11 +12,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use rtc_datachannel::data_channel::DataChannel;
-use rtc_sctp::{ClientConfig, PayloadProtocolIdentifier as Ppid, ServerConfig, TransportConfig};
+use rtc_sctp::{ClientConfig, ServerConfig, TransportConfig};
 use tacet_session::DtlsRole;
 
-use super::{DataEvent, SCTP_PEER, Sctp, State, write};
+use super::{DataEvent, SCTP_PEER, Sctp, State, open_stream, write};
 
 /// What this side does with its SCTP association when a transport is replaced (a BUNDLE tag
 /// move; `docs/transport.md`).
@@ -105,17 +104,7 @@ impl Sctp {
             let Some(id) = channel.stream else { continue };
             match channel.state {
                 State::Opening | State::Open => {
-                    let stream = match association.open_stream(id, Ppid::Binary) {
-                        Ok(stream) => Some(stream),
-                        // The peer's first DATA on it came first and opened it.
-                        Err(_) => association.stream(id).ok(),
-                    };
-                    if let Some(mut stream) = stream {
-                        let (channel_type, parameter) = channel.options.dcep();
-                        let (unordered, reliability) =
-                            DataChannel::get_reliability_params(channel_type);
-                        let _ = stream.set_reliability_params(unordered, reliability, parameter);
-                    }
+                    open_stream(association, id, &channel.options);
                 }
                 // Its outgoing reset went with the old association: nothing to close any more.
                 State::Closing => {
