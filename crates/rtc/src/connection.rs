@@ -637,7 +637,7 @@ impl Connection {
                 self.create_transport(new);
                 self.handovers.begin(old, new);
                 if self.sctp_on_replacement == SctpOnReplacement::Restart {
-                    self.sctp.abort_to_restart(now);
+                    self.sctp.restart_when_acknowledged(now);
                 }
             }
             Effect::TransportReleased { transport } => {
@@ -767,8 +767,19 @@ impl Connection {
                 self.handovers.connected(now, id, role == DtlsRole::Client);
             }
             Happening::Data(bytes) => {
+                let packet = bytes.freeze();
+                if self.sctp.is_peer_restart(&packet) {
+                    // A new association on the replacing transport (data/restart.rs).
+                    let role = self
+                        .transports
+                        .iter()
+                        .find(|t| t.id == id)
+                        .and_then(|t| t.role);
+                    self.sctp
+                        .peer_restarted(now, role.unwrap_or(DtlsRole::Server));
+                }
                 // SCTP from either transport of a replacement is the same association's.
-                self.sctp.handle_packet(now, bytes.freeze());
+                self.sctp.handle_packet(now, packet);
                 if let Some((old, new)) = self.handovers.received(id) {
                     self.handed_over(now, old, new);
                 }
@@ -871,15 +882,20 @@ impl Connection {
             .is_none_or(|since| now >= since + QUIESCE)
     }
 
-    /// The peer aborted the association ("Restart" in data.rs): when the transport replacing
-    /// the carrier is already up, the new association starts on it now (otherwise its DTLS
-    /// coming up starts it).
+    /// The association was aborted ("Restart" in data.rs): the new association starts now on
+    /// the transport that replaces the carrier when that one is up, or on the carrier itself
+    /// when no replacement is pending (the replacement is done, or there is none). While this
+    /// side's tag-moving offer waits for its answer, or a replacement's DTLS is not up yet,
+    /// the replacing transport's DTLS coming up starts it: an INIT on the transport the peer
+    /// is leaving would reach its old association.
     fn restart_on_successor(&mut self, now: Instant) {
         let Some(carrier) = self.carrier() else {
             return;
         };
         let successor = self.handovers.successor(carrier);
-        if successor == carrier {
+        let waiting = successor == carrier
+            && (self.handovers.is_making() || tag_move::pending_offer_moves_tag(&self.session));
+        if waiting {
             return;
         }
         if let Some(role) = self

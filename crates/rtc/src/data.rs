@@ -52,6 +52,7 @@ use tacet_session::{DataChannelId, DtlsRole};
 
 use crate::error::{Error, SctpLoss};
 
+mod chunks;
 mod hold;
 mod immediate_sack;
 mod resend;
@@ -249,6 +250,14 @@ pub(crate) struct Sctp {
     kept: SendLog,
     /// Sends are held since then: a description moving a tag is pending (`hold.rs`).
     holding: Option<Instant>,
+    /// This side restarts the association once the peer acknowledged everything, or then
+    /// (`SctpOnReplacement::Restart`).
+    abort_due: Option<Instant>,
+    /// This side aborted the association it restarts (it sends an INIT whatever its role).
+    aborted_itself: bool,
+    /// The verification tag the peer chose for the established association (read from the
+    /// packets this side sends), to tell a restarting peer's INIT from a late copy.
+    peer_tag: Option<u32>,
 }
 
 impl Sctp {
@@ -281,6 +290,9 @@ impl Sctp {
             abort_packets: Vec::new(),
             kept: SendLog::default(),
             holding: None,
+            abort_due: None,
+            aborted_itself: false,
+            peer_tag: None,
         }
     }
 
@@ -369,6 +381,10 @@ impl Sctp {
 
     /// One SCTP packet out of DTLS.
     pub(crate) fn handle_packet(&mut self, now: Instant, packet: Bytes) {
+        if self.restarting.is_none() {
+            // What the peer acknowledged (resend.rs).
+            self.log.received(&packet);
+        }
         match self.endpoint.handle(now, SCTP_PEER, None, packet) {
             Some((handle, DatagramEvent::NewAssociation(association))) => {
                 if self.association.is_none() {
@@ -444,6 +460,7 @@ impl Sctp {
             .chain(&self.answering)
             .filter_map(|(_, a)| a.poll_timeout())
             .chain(restart_ends)
+            .chain(self.abort_due)
             .min()
     }
 
@@ -454,9 +471,20 @@ impl Sctp {
                 if let Some(transmit) = association.poll_transmit(now)
                     && let Payload::RawEncode(packets) = transmit.message
                 {
-                    // Each DATA chunk asks for an immediate SACK (immediate_sack.rs).
-                    self.transmits
-                        .extend(packets.into_iter().map(request_immediate_sack));
+                    for packet in packets {
+                        // Each DATA chunk asks for an immediate SACK (immediate_sack.rs); the
+                        // log learns which TSN each message got (resend.rs).
+                        let packet = request_immediate_sack(packet);
+                        self.log.sent(&packet);
+                        if self.up
+                            && let Some(tag) = packet.get(4..8)
+                            && tag != [0, 0, 0, 0]
+                        {
+                            self.peer_tag =
+                                Some(u32::from_be_bytes([tag[0], tag[1], tag[2], tag[3]]));
+                        }
+                        self.transmits.push_back(packet);
+                    }
                     break;
                 }
             }
@@ -543,17 +571,15 @@ impl Sctp {
                 }
                 // rtc-sctp reports the end once per stream it unregisters, and a stream reset
                 // the same way: the association is lost when it is closed, and reported once.
-                // The peer aborted an established association: perhaps to move the channels
-                // to a new one (module docs, "Restart").
+                // The peer aborted an established association ("User-Initiated Abort", which
+                // rtc-sctp reports as `Reset`): perhaps to move the channels to a new one
+                // (module docs, "Restart").
                 SctpEvent::AssociationLost {
-                    reason: AssociationError::AssociationClosed,
+                    reason: AssociationError::Reset,
                     ..
                 } if association.is_closed() && self.up && !self.lost => {
                     aborted = true;
                     break;
-                }
-                SctpEvent::Stream(StreamEvent::BufferedAmountReleased { id, n_bytes }) => {
-                    self.log.released(id, n_bytes);
                 }
                 SctpEvent::AssociationLost { reason, .. } if association.is_closed() => {
                     self.report_loss(match reason {
@@ -589,6 +615,7 @@ impl Sctp {
         if aborted {
             self.begin_restart(now);
         }
+        self.abort_if_due(now);
     }
 
     /// The peer reset its outgoing stream `id` (RFC 8831 §6.7): the channel is closed (rtc-sctp
@@ -921,6 +948,12 @@ pub(crate) fn transport_config(sctp_port: u16, max_message_size: u32) -> Transpo
             max_reconfig_retrans: usize::MAX,
             ..TimerConfig::default()
         })
+}
+
+/// Whether `packet` is an SCTP INIT: verification tag 0 and a first chunk of type 1 (RFC
+/// 9260 §3.3.2, §8.5.1: an INIT is the only chunk sent with tag 0 and must be alone).
+pub(crate) fn is_init(packet: &[u8]) -> bool {
+    packet.len() > 12 && packet[4..8] == [0, 0, 0, 0] && packet[12] == 1
 }
 
 /// Opens `stream` on the association (or takes the one the peer's DATA opened) with a

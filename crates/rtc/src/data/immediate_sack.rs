@@ -16,23 +16,25 @@
 
 use bytes::{Bytes, BytesMut};
 
-/// The common header: ports (4), verification tag (4), checksum (4).
-const COMMON_HEADER: usize = 12;
+use super::chunks::{DATA, I_DATA, chunks};
+
 /// Where the checksum is in the common header.
 const CHECKSUM: std::ops::Range<usize> = 8..12;
-/// Chunk types that carry user data: DATA (RFC 9260 §3.3.1) and I-DATA (RFC 8260 §2.1).
-const DATA: u8 = 0;
-const I_DATA: u8 = 64;
-/// The I bit of their flags (RFC 7053 §4.1, RFC 8260 §2.1).
+/// The I bit of DATA and I-DATA flags (RFC 7053 §4.1, RFC 8260 §2.1).
 const IMMEDIATE: u8 = 0x08;
 
 /// `packet` with the I bit set on each DATA and I-DATA chunk, its checksum recomputed; the
 /// packet itself when it has no such chunk without the bit, or does not parse.
 pub(crate) fn request_immediate_sack(packet: Bytes) -> Bytes {
-    let Some(flags) = data_chunk_flags(&packet) else {
+    let Some(flags) = chunks(&packet).map(|all| {
+        all.iter()
+            .filter(|c| (c.kind == DATA || c.kind == I_DATA) && c.flags & IMMEDIATE == 0)
+            .map(|c| c.at + 1)
+            .collect::<Vec<_>>()
+    }) else {
         return packet;
     };
-    if flags.iter().all(|&at| packet[at] & IMMEDIATE != 0) {
+    if flags.is_empty() {
         return packet;
     }
     let mut amended = BytesMut::from(&packet[..]);
@@ -47,49 +49,10 @@ pub(crate) fn request_immediate_sack(packet: Bytes) -> Bytes {
     amended.freeze()
 }
 
-/// The offsets of the flags byte of every DATA and I-DATA chunk, or `None` when the chunks do
-/// not tile the packet (RFC 9260 §3.2: type, flags, length, value padded to 4 bytes).
-fn data_chunk_flags(packet: &[u8]) -> Option<Vec<usize>> {
-    let mut at = COMMON_HEADER;
-    if packet.len() < at {
-        return None;
-    }
-    let mut flags = Vec::new();
-    while at < packet.len() {
-        let header = packet.get(at..at + 4)?;
-        let length = usize::from(u16::from_be_bytes([header[2], header[3]]));
-        if length < 4 || at + length > packet.len() {
-            return None;
-        }
-        if header[0] == DATA || header[0] == I_DATA {
-            flags.push(at + 1);
-        }
-        // The last chunk's padding may be absent (RFC 9260 §3.2 lets a receiver accept it).
-        at = (at + length + 3) & !3;
-    }
-    Some(flags)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::chunks::tests::{data_value, packet};
     use super::*;
-
-    /// A packet: common header, then the chunks (each padded), checksum filled in.
-    fn packet(chunks: &[(u8, u8, &[u8])]) -> Bytes {
-        let mut p = vec![0x13, 0x88, 0x13, 0x88, 1, 2, 3, 4, 0, 0, 0, 0];
-        for (kind, flags, value) in chunks {
-            let length = u16::try_from(4 + value.len()).expect("a small test chunk");
-            p.extend([*kind, *flags]);
-            p.extend(length.to_be_bytes());
-            p.extend(*value);
-            while p.len() % 4 != 0 {
-                p.push(0);
-            }
-        }
-        let checksum = crc32c::crc32c(&p);
-        p[8..12].copy_from_slice(&checksum.to_le_bytes());
-        Bytes::from(p)
-    }
 
     fn checksum_holds(p: &[u8]) -> bool {
         let mut zeroed = p.to_vec();
@@ -100,18 +63,22 @@ mod tests {
     #[test]
     fn data_chunks_get_the_i_bit_and_the_checksum_still_holds() {
         // A SACK (3), a DATA (0, flags B|E = 0x03) and an I-DATA (64).
-        let original = packet(&[
-            (3, 0, &[0; 12]),
-            (0, 0x03, b"hello data"),
-            (64, 0x03, b"xyz"),
-        ]);
+        let data = data_value(1, 0, b"hi");
+        let original = Bytes::from(packet(
+            7,
+            &[
+                (3, 0, &[0; 12]),
+                (DATA, 0x03, &data),
+                (I_DATA, 0x03, b"xyz"),
+            ],
+        ));
         let amended = request_immediate_sack(original.clone());
         assert_ne!(amended, original);
         assert!(checksum_holds(&amended));
         assert_eq!(amended[12 + 1], 0, "the SACK's flags are untouched");
         let data_flags = 12 + 16 + 1;
         assert_eq!(amended[data_flags], 0x03 | IMMEDIATE);
-        let i_data_flags = 12 + 16 + 16 + 1;
+        let i_data_flags = 12 + 16 + 20 + 1;
         assert_eq!(amended[i_data_flags], 0x03 | IMMEDIATE);
         let mut back = amended.to_vec();
         back[data_flags] = 0x03;
@@ -122,23 +89,22 @@ mod tests {
 
     #[test]
     fn packets_without_data_or_already_marked_go_out_unchanged() {
-        let sack = packet(&[(3, 0, &[0; 12])]);
+        let sack = Bytes::from(packet(1, &[(3, 0, &[0; 12])]));
         assert_eq!(request_immediate_sack(sack.clone()), sack);
-        let marked = packet(&[(0, 0x03 | IMMEDIATE, b"m")]);
+        let marked = Bytes::from(packet(
+            1,
+            &[(DATA, 0x03 | IMMEDIATE, &data_value(1, 0, b"m"))],
+        ));
         assert_eq!(request_immediate_sack(marked.clone()), marked);
     }
 
     #[test]
     fn what_does_not_parse_goes_out_unchanged() {
-        let mut truncated = packet(&[(0, 0x03, b"hello")]).to_vec();
+        let mut truncated = packet(1, &[(DATA, 0x03, &data_value(1, 0, b"hello"))]);
         truncated.truncate(truncated.len() - 4);
         let truncated = Bytes::from(truncated);
         assert_eq!(request_immediate_sack(truncated.clone()), truncated);
         let short = Bytes::from_static(&[1, 2, 3]);
         assert_eq!(request_immediate_sack(short.clone()), short);
-        let mut zero_length = packet(&[(0, 0x03, b"hello")]).to_vec();
-        zero_length[14..16].fill(0);
-        let zero_length = Bytes::from(zero_length);
-        assert_eq!(request_immediate_sack(zero_length.clone()), zero_length);
     }
 }

@@ -2,170 +2,198 @@
 //! association can send it again.
 //!
 //! Chromium moves its data channels to a new SCTP association when its transport is replaced
-//! (a BUNDLE tag move; see the parent module's "Restart"): it ABORTs the old association and
-//! re-binds the channels to a new one by stream id. What the old association had not
-//! delivered is gone on its side, so this side sends it again on the new one. "Not
-//! delivered" is known exactly: every DATA chunk tacet sends asks for an immediate SACK
-//! (`immediate_sack.rs`), so whatever the peer took before it aborted was acknowledged before
-//! its ABORT left it (one thread, one path, in order).
+//! (the parent module's "Restart"): it ABORTs the old association and re-binds the channels to
+//! a new one by stream id. What the old association had not delivered is gone on its side, so
+//! this side sends it again on the new one.
 //!
-//! rtc-sctp 0.21.1 does not say which message was acknowledged; it reports the bytes each
-//! stream's send buffer released (`StreamEvent::BufferedAmountReleased`, acknowledged or
-//! abandoned by partial reliability). A stream's messages are released in the order they were
-//! written when nothing is lost, so the log releases that many bytes from the front of the
-//! stream's queue. (A message acknowledged by a gap report while an earlier one is missing is
-//! released early; the earlier one is then counted as acknowledged instead. Both are in
-//! flight only on a lossy path, and an ordered peer has delivered neither; `docs/transport.md`
-//! lists it.)
+//! "Delivered" is read from the peer's SACKs: a message whose last DATA chunk is covered by the
+//! **cumulative** TSN ack was received with everything before it, so an ordered stream
+//! delivered it (RFC 9260 §6.2, §6.6). A message only covered by a gap report is not: it
+//! waits behind a hole, and a peer that aborts drops it. rtc-sctp 0.21.1 says neither which
+//! TSN a message got nor what was acknowledged (its byte counts cannot tell a gap report from
+//! a cumulative ack), so the log reads the DATA chunks going out and the SACKs coming in
+//! (`chunks.rs`): the first transmission of a DATA chunk that ends a message gives the oldest
+//! unsent message of its stream its TSN (a stream's messages go out in order; a
+//! retransmission reuses its TSN). A SACK is believed only from the association it came on
+//! (the first verification tag seen since the log was last emptied).
+//!
+//! Every DATA chunk tacet sends asks for an immediate SACK (`immediate_sack.rs`), so whatever
+//! the peer took before it aborted was acknowledged before its ABORT left it.
 
 use std::collections::VecDeque;
 
 use bytes::Bytes;
 use rtc_sctp::PayloadProtocolIdentifier as Ppid;
 
-/// One message written to a stream: its place among all writes, its PPID and its bytes as
-/// SCTP carries them (what the stream's buffered amount counts).
+use super::chunks::{self, Chunk};
+
+/// One message written to a stream: its PPID and its bytes as SCTP carries them.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Written {
-    order: u64,
     pub(crate) stream: u16,
     pub(crate) ppi: Ppid,
     pub(crate) payload: Bytes,
+    /// The TSN of its last DATA chunk, once that went out.
+    last_tsn: Option<u32>,
 }
 
-/// One stream's unacknowledged messages, oldest first.
-#[derive(Debug, Default)]
-struct StreamLog {
-    stream: u16,
-    queue: VecDeque<Written>,
-    /// Bytes of the front message already released (it was fragmented, part acknowledged).
-    released: usize,
-}
-
-/// The messages written to the association and not yet released by it.
+/// The messages written to the association and not yet cumulatively acknowledged, in the
+/// order they were written.
 #[derive(Debug, Default)]
 pub(crate) struct SendLog {
-    streams: Vec<StreamLog>,
-    next_order: u64,
+    queue: VecDeque<Written>,
+    /// The highest TSN seen going out (a lower or equal one is a retransmission).
+    highest_tsn: Option<u32>,
+    /// The verification tag of the SACKs believed (the current association's).
+    peer_tag: Option<u32>,
 }
 
 impl SendLog {
     /// A message was written to `stream`.
     pub(crate) fn record(&mut self, stream: u16, ppi: Ppid, payload: Bytes) {
-        let order = self.next_order;
-        self.next_order = self.next_order.wrapping_add(1);
-        let written = Written {
-            order,
+        self.queue.push_back(Written {
             stream,
             ppi,
             payload,
-        };
-        match self.streams.iter_mut().find(|s| s.stream == stream) {
-            Some(log) => log.queue.push_back(written),
-            None => self.streams.push(StreamLog {
-                stream,
-                queue: VecDeque::from([written]),
-                released: 0,
-            }),
+            last_tsn: None,
+        });
+    }
+
+    /// An SCTP packet going out: its DATA chunks' TSNs.
+    pub(crate) fn sent(&mut self, packet: &[u8]) {
+        for chunk in chunks::chunks(packet).unwrap_or_default() {
+            self.sent_chunk(&chunk);
         }
     }
 
-    /// The association released `bytes` of `stream`'s buffer (acknowledged or abandoned): the
-    /// oldest messages of the stream covering them go.
-    pub(crate) fn released(&mut self, stream: u16, bytes: usize) {
-        let Some(log) = self.streams.iter_mut().find(|s| s.stream == stream) else {
+    fn sent_chunk(&mut self, chunk: &Chunk<'_>) {
+        let Some((tsn, stream, ends)) = chunks::data(chunk) else {
             return;
         };
-        let mut bytes = bytes;
-        while bytes > 0 {
-            let Some(front) = log.queue.front() else {
-                break;
-            };
-            let left = front.payload.len().saturating_sub(log.released);
-            if bytes >= left {
-                bytes -= left;
-                log.released = 0;
-                log.queue.pop_front();
-            } else {
-                log.released += bytes;
-                bytes = 0;
-            }
+        if self
+            .highest_tsn
+            .is_some_and(|highest| !chunks::tsn_after(tsn, highest))
+        {
+            return;
         }
-        if log.queue.is_empty() {
-            self.streams.retain(|s| s.stream != stream);
+        self.highest_tsn = Some(tsn);
+        if ends
+            && let Some(message) = self
+                .queue
+                .iter_mut()
+                .find(|m| m.stream == stream && m.last_tsn.is_none())
+        {
+            message.last_tsn = Some(tsn);
         }
     }
 
-    /// Every unacknowledged message, in the order they were written; the log is empty after.
+    /// An SCTP packet from the peer: the messages its SACK acknowledges cumulatively go.
+    pub(crate) fn received(&mut self, packet: &[u8]) {
+        let Some(all) = chunks::chunks(packet) else {
+            return;
+        };
+        let Some(cumulative) = all.iter().find_map(chunks::cumulative_ack) else {
+            return;
+        };
+        let Some(tag) = chunks::verification_tag(packet) else {
+            return;
+        };
+        if *self.peer_tag.get_or_insert(tag) != tag {
+            // Another association's SACK (a late one of an aborted association).
+            return;
+        }
+        self.queue.retain(|m| {
+            m.last_tsn
+                .is_none_or(|tsn| chunks::tsn_after(tsn, cumulative))
+        });
+    }
+
+    /// Every message not acknowledged, in the order they were written; the log starts
+    /// afresh (a new association: new TSNs, new tags).
     pub(crate) fn take(&mut self) -> Vec<Written> {
-        let mut all: Vec<Written> = self
-            .streams
-            .drain(..)
-            .flat_map(|log| log.queue.into_iter())
-            .collect();
-        all.sort_by_key(|w| w.order);
-        all
+        self.highest_tsn = None;
+        self.peer_tag = None;
+        self.queue.drain(..).collect()
     }
 
     /// How many messages it holds.
     pub(crate) fn len(&self) -> usize {
-        self.streams.iter().map(|s| s.queue.len()).sum()
+        self.queue.len()
     }
 
     /// Forgets a stream's messages (its channel closed: nothing of it is sent again).
     pub(crate) fn forget(&mut self, stream: u16) {
-        self.streams.retain(|s| s.stream != stream);
+        self.queue.retain(|m| m.stream != stream);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::chunks::tests::{data_value, packet};
+    use super::super::chunks::{DATA, SACK};
     use super::*;
 
     fn text(s: &'static str) -> Bytes {
         Bytes::from_static(s.as_bytes())
     }
 
-    #[test]
-    fn released_bytes_remove_the_oldest_messages_of_their_stream_only() {
-        let mut log = SendLog::default();
-        log.record(0, Ppid::String, text("aaaa"));
-        log.record(2, Ppid::String, text("bb"));
-        log.record(0, Ppid::Binary, text("cccccc"));
-        log.released(0, 4);
-        assert_eq!(log.len(), 2);
-        let left: Vec<_> = log.take().into_iter().map(|w| w.payload).collect();
-        assert_eq!(left, vec![text("bb"), text("cccccc")], "in written order");
-        assert_eq!(log.len(), 0);
+    fn sack(tag: u32, cumulative: u32) -> Vec<u8> {
+        let mut value = cumulative.to_be_bytes().to_vec();
+        value.extend([0, 1, 0, 0, 0, 0, 0, 0]);
+        packet(tag, &[(SACK, 0, &value)])
+    }
+
+    fn left(log: &mut SendLog) -> Vec<Bytes> {
+        log.take().into_iter().map(|w| w.payload).collect()
     }
 
     #[test]
-    fn a_fragmented_message_stays_until_all_its_bytes_are_released() {
+    fn a_cumulative_ack_removes_the_messages_it_covers_on_every_stream() {
+        let mut log = SendLog::default();
+        log.record(0, Ppid::String, text("a"));
+        log.record(2, Ppid::String, text("b"));
+        log.record(0, Ppid::String, text("c"));
+        // One packet: a (TSN 10) and b (TSN 11); then c (TSN 12).
+        log.sent(&packet(
+            5,
+            &[
+                (DATA, 0x03, &data_value(10, 0, b"a")),
+                (DATA, 0x03, &data_value(11, 2, b"b")),
+            ],
+        ));
+        log.sent(&packet(5, &[(DATA, 0x03, &data_value(12, 0, b"c"))]));
+        log.received(&sack(9, 11));
+        assert_eq!(left(&mut log), vec![text("c")]);
+    }
+
+    #[test]
+    fn a_message_is_acknowledged_with_its_last_fragment_and_not_by_a_retransmission() {
         let mut log = SendLog::default();
         log.record(1, Ppid::Binary, text("0123456789"));
         log.record(1, Ppid::Binary, text("xy"));
-        log.released(1, 6);
-        assert_eq!(
-            log.len(),
-            2,
-            "the first message is only partly acknowledged"
-        );
-        log.released(1, 5);
-        let left = log.take();
-        assert_eq!(left.len(), 1);
-        assert_eq!(left[0].payload, text("xy"));
+        // First fragment (B), last fragment (E), then the second message; a retransmission
+        // of TSN 20 changes nothing.
+        log.sent(&packet(5, &[(DATA, 0x02, &data_value(20, 1, b"01234"))]));
+        log.sent(&packet(5, &[(DATA, 0x01, &data_value(21, 1, b"56789"))]));
+        log.sent(&packet(5, &[(DATA, 0x02, &data_value(20, 1, b"01234"))]));
+        log.received(&sack(9, 20));
+        assert_eq!(log.len(), 2, "only the first fragment is acknowledged");
+        log.sent(&packet(5, &[(DATA, 0x03, &data_value(22, 1, b"xy"))]));
+        log.received(&sack(9, 21));
+        assert_eq!(left(&mut log), vec![text("xy")]);
     }
 
     #[test]
-    fn releases_beyond_the_log_and_for_unknown_streams_change_nothing_else() {
+    fn messages_not_yet_sent_and_sacks_of_another_association_stay() {
         let mut log = SendLog::default();
         log.record(3, Ppid::String, text("a"));
-        log.released(5, 100);
-        assert_eq!(log.len(), 1);
-        log.released(3, 100);
-        assert_eq!(log.len(), 0);
         log.record(3, Ppid::String, text("b"));
+        log.sent(&packet(5, &[(DATA, 0x03, &data_value(1, 3, b"a"))]));
+        log.received(&sack(9, 1));
+        log.received(&sack(8, 5));
+        assert_eq!(left(&mut log), vec![text("b")], "b never went out");
+        log.record(3, Ppid::String, text("c"));
         log.forget(3);
-        assert!(log.take().is_empty());
+        assert_eq!(log.len(), 0);
     }
 }
