@@ -814,26 +814,26 @@ impl Connection {
     /// A transport failed or the peer closed it: when no transport that could carry the
     /// association is left, the association is lost (its retransmissions never end it: see
     /// `data::transport_config`). A transport still starting could carry it, so it counts —
-    /// and so does the one this side's pending offer asks for when it moves a BUNDLE tag:
-    /// Firefox closes the transport the tag leaves (close_notify) as soon as it applies such an
-    /// offer, before it answers with the new one (docs/browsers.md), so the loss waits for the
+    /// and so does the one a pending offer that moves a BUNDLE tag may bring: Firefox closes
+    /// the transport the tag leaves (close_notify) as soon as it applies such an offer of
+    /// ours, before it answers with the new one (docs/browsers.md), so the loss waits for the
     /// answer ([`Connection::settle_deferred_loss`]).
     fn carrier_ended(&mut self, loss: SctpLoss) {
         if self.transports.iter().any(Transport::is_live) {
             return;
         }
-        if tag_move::own_offer_moves_tag(&self.session) {
+        if tag_move::pending_offer_moves_tag(&self.session) {
             self.deferred_loss = Some(loss);
         } else {
             self.sctp.lose(loss);
         }
     }
 
-    /// A loss [`carrier_ended`](Connection::carrier_ended) held for the answer to this side's
+    /// A loss [`carrier_ended`](Connection::carrier_ended) held for the answer to a
     /// tag-moving offer: once no such offer is pending (answered, rolled back), it stands
     /// unless a transport came to carry the association.
     fn settle_deferred_loss(&mut self) {
-        if self.deferred_loss.is_none() || tag_move::own_offer_moves_tag(&self.session) {
+        if self.deferred_loss.is_none() || tag_move::pending_offer_moves_tag(&self.session) {
             return;
         }
         if let Some(loss) = self.deferred_loss.take()

@@ -252,4 +252,3 @@ fn a_restart_offered_by_the_restarter_loses_no_message_on_any_faulty_link_for_se
 fn a_restart_answered_by_the_restarter_loses_no_message_on_any_faulty_link_for_seeds_1_to_10() {
     sweep(Side::B, Side::A);
 }
-
