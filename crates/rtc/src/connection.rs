@@ -237,6 +237,8 @@ pub struct Connection {
     sctp_on_replacement: SctpOnReplacement,
     /// When a tag-moving offer may go out even with messages unacknowledged.
     announce_deadline: Option<Instant>,
+    /// This side's ICE role, fixed by the first offer/answer (`start_transports`).
+    ice_controlling: Option<bool>,
     happenings: Vec<(TransportId, Happening)>,
     /// The last `connectionState` reported.
     phase: ConnectionPhase,
@@ -278,6 +280,7 @@ impl Connection {
             deferred_loss: None,
             sctp_on_replacement: SctpOnReplacement::Carry,
             announce_deadline: None,
+            ice_controlling: None,
             happenings: Vec::new(),
             phase: ConnectionPhase::New,
             transmits: VecDeque::new(),
@@ -614,6 +617,13 @@ impl Connection {
         }
     }
 
+    /// webrtc-pc `RTCIceTransport.role` of every transport of the connection: `Some(true)`
+    /// for "controlling", `Some(false)` for "controlled", `None` ("unknown") until the first
+    /// offer/answer started a transport. The first offerer controls, for good.
+    pub fn ice_controlling(&self) -> Option<bool> {
+        self.ice_controlling
+    }
+
     /// webrtc-pc `connectionState`.
     pub fn connection_state(&self) -> ConnectionPhase {
         self.phase
@@ -703,8 +713,12 @@ impl Connection {
             .session
             .current_local_description()
             .or(self.session.local_description());
-        // RFC 8445 §6.1.1: the offerer is the controlling agent.
-        let controlling = local_description.is_some_and(|d| d.sdp_type == SdpType::Offer);
+        // RFC 8445 §6.1.1: the offerer is the controlling agent — of the first offer/answer:
+        // browsers keep a connection's role for every later transport, such as the one a
+        // BUNDLE tag move makes. Taking the role from the later offer made both ends
+        // controlling when the first answerer moved the tag, and in half the runs Firefox's
+        // new transport never left "checking" (docs/browsers.md).
+        let offered_first = local_description.is_some_and(|d| d.sdp_type == SdpType::Offer);
         for transport in self
             .transports
             .iter_mut()
@@ -735,7 +749,8 @@ impl Connection {
                 local_pwd: pwd.as_str().to_owned(),
                 remote,
                 role,
-                controlling,
+                // Fixed when the first transport starts (an answer was applied).
+                controlling: *self.ice_controlling.get_or_insert(offered_first),
             };
             transport.role = Some(role);
             if let Err(error) = transport.start(now, start, &self.certificate, &self.provider) {

@@ -1,8 +1,9 @@
 //! Transport replacement, make-before-break.
 //!
-//! When a BUNDLE tag moves, Chromium builds a new transport (new candidates, the same ICE
-//! credentials and fingerprint, a new DTLS handshake) and carries its SCTP association over to
-//! it (interop-findings §5); tacet does the same under `TagMovePolicy::NewTransport`, and the
+//! When a BUNDLE tag moves, Chromium and Firefox build a new transport (new candidates, the
+//! same ICE credentials and fingerprint, a new DTLS handshake; interop-findings §5, §7) —
+//! Firefox carries its SCTP association over to it, Chromium starts a new one (`data.rs`,
+//! "Restart"); tacet builds one under `TagMovePolicy::NewTransport`, and the
 //! session reports either side's replacement as `Effect::TransportReplaced { old, new }`. The
 //! association is one per connection and rtc-sctp routes packets by verification tag, not by
 //! transport, so moving it is only a matter of where its packets go:

@@ -63,3 +63,44 @@ fn connection_state_goes_connecting_connected_then_closed() {
         net.b_events
     );
 }
+
+#[test]
+fn the_ice_roles_of_the_first_offer_answer_hold_for_a_transport_made_later() {
+    // B answered first, then stops the BUNDLE tag and offers, building a new transport
+    // (Chromium's and Firefox's way). Its new transport stays controlled, as browsers keep a
+    // connection's role: the later offer does not make B controlling.
+    let mut b = net::config();
+    b.tag_move = tacet_session::TagMovePolicy::NewTransport;
+    let mut net = Net::with(net::config(), b);
+    net.session(Side::A, |s| {
+        s.add_transceiver(
+            tacet_track::TrackKind::Audio,
+            tacet_session::TransceiverInit::default(),
+        )
+    })
+    .expect("an audio transceiver");
+    open_chat(&mut net);
+    assert_eq!(net.a.ice_controlling(), Some(true));
+    assert_eq!(net.b.ice_controlling(), Some(false));
+    let audio = net
+        .b
+        .session()
+        .transceiver_by_mid("0")
+        .expect("the audio transceiver")
+        .id();
+    net.session(Side::B, |s| s.transceiver_mut(audio)?.stop())
+        .expect("stop()");
+    net.negotiate(Side::B)
+        .expect("the round that moves the tag");
+    net::trickle_new_candidates(&mut net);
+    let handed_over = net.run_until(Duration::from_secs(10), |n| {
+        [Side::A, Side::B].iter().all(|&side| {
+            n.events(side)
+                .iter()
+                .any(|e| matches!(e, Event::TransportHandedOver { .. }))
+        })
+    });
+    assert!(handed_over, "the new transport connected and took over");
+    assert_eq!(net.a.ice_controlling(), Some(true));
+    assert_eq!(net.b.ice_controlling(), Some(false));
+}
