@@ -38,27 +38,28 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
-use rtc_datachannel::data_channel::{DataChannel, DataChannelConfig, DataChannelMessage};
-use rtc_datachannel::message::message_channel_open::ChannelType;
+use bytes::Bytes;
+use rtc_datachannel::data_channel::DataChannel;
 use rtc_sctp::{
     Association, AssociationError, AssociationEvent, AssociationHandle, ClientConfig,
-    DatagramEvent, Endpoint, EndpointConfig, Event as SctpEvent, Payload,
-    PayloadProtocolIdentifier as Ppid, ServerConfig, StreamEvent, TimerConfig, TransportConfig,
+    DatagramEvent, Endpoint, EndpointConfig, Event as SctpEvent, Payload, ServerConfig,
+    StreamEvent, TimerConfig, TransportConfig,
 };
 use rtc_shared::TransportProtocol;
-use sansio::Protocol as _;
 use tacet_session::{DataChannelId, DtlsRole};
 
-use crate::error::{Error, SctpLoss};
+use crate::error::SctpLoss;
 
+mod channels;
 mod chunks;
 mod hold;
 mod immediate_sack;
+mod message;
 mod resend;
 mod restart;
 
 pub(crate) use hold::{HOLD_WINDOW, QUIESCE};
+pub use message::{ChannelOptions, ChannelStats, Message};
 pub use restart::SctpOnReplacement;
 
 use immediate_sack::request_immediate_sack;
@@ -85,44 +86,6 @@ pub(crate) const RESTART_WINDOW: Duration = Duration::from_secs(10);
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ChannelId(u32);
 
-/// A data-channel message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Message {
-    /// A string message (PPID 51, or 56 when empty).
-    Text(String),
-    /// A binary message (PPID 53, or 57 when empty).
-    Binary(Bytes),
-}
-
-impl Message {
-    /// Its size in bytes (UTF-8 for text), as webrtc-pc counts `bytesSent`/`bytesReceived`.
-    pub fn len(&self) -> usize {
-        match self {
-            Self::Text(text) => text.len(),
-            Self::Binary(data) => data.len(),
-        }
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// One data channel's counters (webrtc-stats RTCDataChannelStats: messagesSent, bytesSent,
-/// messagesReceived, bytesReceived).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ChannelStats {
-    /// Messages the application sent (accepted by `send`).
-    pub messages_sent: u64,
-    /// Their bytes.
-    pub bytes_sent: u64,
-    /// Messages delivered to the application.
-    pub messages_received: u64,
-    /// Their bytes.
-    pub bytes_received: u64,
-}
-
 /// What the association and its channels report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum DataEvent {
@@ -146,46 +109,6 @@ pub(crate) enum DataEvent {
         resent: usize,
     },
     Lost(SctpLoss),
-}
-
-/// webrtc-pc `RTCDataChannelInit`: ordering and reliability (RFC 8831 §6.1, RFC 8832 §5.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChannelOptions {
-    /// `ordered` is `!unordered`: messages may arrive out of order when set.
-    pub unordered: bool,
-    /// `maxRetransmits`: a message is retransmitted at most this many times.
-    pub max_retransmits: Option<u16>,
-    /// `maxPacketLifeTime`: a message is abandoned this many milliseconds after it was sent.
-    pub max_packet_life_time: Option<u16>,
-    /// `protocol`: the subprotocol name carried in DATA_CHANNEL_OPEN.
-    pub protocol: String,
-}
-
-impl ChannelOptions {
-    /// webrtc-pc createDataChannel step 11: both limits set is a TypeError.
-    pub(crate) fn check(&self) -> Result<(), Error> {
-        if self.max_retransmits.is_some() && self.max_packet_life_time.is_some() {
-            return Err(Error::BothReliabilityLimits);
-        }
-        Ok(())
-    }
-
-    /// The DCEP channel type and reliability parameter (RFC 8832 §5.1).
-    fn dcep(&self) -> (ChannelType, u32) {
-        use ChannelType::*;
-        match (
-            self.max_retransmits,
-            self.max_packet_life_time,
-            self.unordered,
-        ) {
-            (Some(n), _, false) => (PartialReliableRexmit, u32::from(n)),
-            (Some(n), _, true) => (PartialReliableRexmitUnordered, u32::from(n)),
-            (None, Some(ms), false) => (PartialReliableTimed, u32::from(ms)),
-            (None, Some(ms), true) => (PartialReliableTimedUnordered, u32::from(ms)),
-            (None, None, false) => (Reliable, 0),
-            (None, None, true) => (ReliableUnordered, 0),
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,38 +223,6 @@ impl Sctp {
         let id = ChannelId(self.next_id);
         self.next_id = self.next_id.saturating_add(1);
         id
-    }
-
-    /// A channel the application created through the session; opened once SCTP is up.
-    pub(crate) fn create(
-        &mut self,
-        now: Instant,
-        label: &str,
-        session: DataChannelId,
-        options: ChannelOptions,
-    ) -> ChannelId {
-        let id = self.next_channel_id();
-        self.channels.push(Channel {
-            id,
-            label: label.to_owned(),
-            options,
-            session: Some(session),
-            stream: None,
-            state: State::Pending,
-            dcep: None,
-        });
-        if self.is_connected() {
-            self.dial_pending(now);
-        }
-        id
-    }
-
-    /// The connection's channel for the session's `id`.
-    pub(crate) fn channel_of(&self, id: DataChannelId) -> Option<ChannelId> {
-        self.channels
-            .iter()
-            .find(|c| c.session == Some(id))
-            .map(|c| c.id)
     }
 
     fn is_connected(&self) -> bool {
@@ -618,62 +509,6 @@ impl Sctp {
         self.abort_if_due(now);
     }
 
-    /// The peer reset its outgoing stream `id` (RFC 8831 §6.7): the channel is closed (rtc-sctp
-    /// resets ours in answer, so a channel the peer closes closes on both sides).
-    fn stream_closed(&mut self, id: u16) {
-        let Some(channel) = self
-            .channels
-            .iter_mut()
-            .find(|c| c.stream == Some(id) && c.state != State::Closed)
-        else {
-            return;
-        };
-        channel.state = State::Closed;
-        let channel = channel.id;
-        self.log.forget(id);
-        self.kept.forget(id);
-        self.events.push_back(DataEvent::Closed { channel });
-    }
-
-    /// webrtc-pc `RTCDataChannel.close()`: reset the outgoing stream (RFC 8831 §6.7); the
-    /// channel is closed when the peer resets its own. Closing a closing or closed channel does
-    /// nothing (webrtc-pc close() step 2).
-    pub(crate) fn close(&mut self, now: Instant, id: ChannelId) -> Result<(), Error> {
-        let channel = self
-            .channels
-            .iter_mut()
-            .find(|c| c.id == id)
-            .ok_or(Error::NoSuchChannel(id))?;
-        match (channel.state, channel.stream) {
-            (State::Closing | State::Closed, _) => return Ok(()),
-            (State::Pending, _) | (_, None) => {
-                // Never opened on the wire: nothing to reset.
-                channel.state = State::Closed;
-                self.events.push_back(DataEvent::Closed { channel: id });
-                return Ok(());
-            }
-            (State::Opening | State::Open, Some(stream)) => {
-                channel.state = State::Closing;
-                if let Some((_, association)) = self.association.as_mut()
-                    && let Ok(mut s) = association.stream(stream)
-                {
-                    s.close(now).map_err(|e| Error::Sctp(e.to_string()))?;
-                }
-            }
-        }
-        self.pump(now);
-        Ok(())
-    }
-
-    /// A channel's options: the application's for a local channel, the peer's
-    /// DATA_CHANNEL_OPEN for a remote one (webrtc-pc `ordered`, `maxRetransmits`, ...).
-    pub(crate) fn options(&self, id: ChannelId) -> Option<&ChannelOptions> {
-        self.channels
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| &c.options)
-    }
-
     /// Reports the association's end, the first time only: every channel is closed with it.
     fn report_loss(&mut self, loss: SctpLoss) {
         if self.lost {
@@ -690,235 +525,6 @@ impl Sctp {
                 let channel = channel.id;
                 self.events.push_back(DataEvent::Closed { channel });
             }
-        }
-    }
-
-    /// Opens every pending local channel: its stream, its reliability, DATA_CHANNEL_OPEN.
-    fn dial_pending(&mut self, now: Instant) {
-        let Some((handle, association)) = self.association.as_mut() else {
-            return;
-        };
-        for channel in self
-            .channels
-            .iter_mut()
-            .filter(|c| c.state == State::Pending)
-        {
-            let stream_id = self.next_stream;
-            let (channel_type, reliability_parameter) = channel.options.dcep();
-            let config = DataChannelConfig {
-                label: channel.label.clone(),
-                protocol: channel.options.protocol.clone(),
-                channel_type,
-                reliability_parameter,
-                ..DataChannelConfig::default()
-            };
-            let Ok(mut dcep) = DataChannel::dial(config.clone(), handle.0, stream_id) else {
-                continue;
-            };
-            if !open_stream(association, stream_id, &channel.options) {
-                continue;
-            }
-            // DCEP queues one DATA_CHANNEL_OPEN; the bound only guards the loop.
-            for _ in 0..DRAIN {
-                let Some(out) = dcep.poll_write() else { break };
-                let _ = write(
-                    association,
-                    &mut self.log,
-                    now,
-                    stream_id,
-                    out.ppi,
-                    out.payload.freeze(),
-                );
-            }
-            self.next_stream = stream_id.saturating_add(2);
-            channel.stream = Some(stream_id);
-            channel.dcep = Some(dcep);
-            channel.state = State::Opening;
-        }
-    }
-
-    /// Reads every complete message of stream `id` (bounded).
-    fn read_stream(&mut self, now: Instant, id: u16) {
-        for _ in 0..DRAIN {
-            let Some((_, association)) = self.association.as_mut() else {
-                return;
-            };
-            let Ok(mut stream) = association.stream(id) else {
-                return;
-            };
-            let chunks = match stream.read_sctp() {
-                Ok(Some(chunks)) => chunks,
-                Ok(None) | Err(_) => return,
-            };
-            match chunks.to_payload(self.max_message_size) {
-                Ok(payload) => self.deliver(now, id, chunks.ppi, payload),
-                Err(_) => self.dropped += 1,
-            }
-        }
-    }
-
-    /// One user message of stream `id`.
-    fn deliver(&mut self, now: Instant, id: u16, ppi: Ppid, payload: BytesMut) {
-        let Some(index) = self.channels.iter().position(|c| c.stream == Some(id)) else {
-            self.accept(now, id, ppi, &payload);
-            return;
-        };
-        let channel = &mut self.channels[index];
-        if ppi == Ppid::Dcep {
-            if let Some(dcep) = channel.dcep.as_mut() {
-                let message = DataChannelMessage {
-                    stream_id: id,
-                    ppi,
-                    payload,
-                    ..DataChannelMessage::default()
-                };
-                if dcep.handle_read(message).is_err() {
-                    self.dropped += 1;
-                }
-                if channel.state == State::Opening && dcep.is_handshake_complete() {
-                    channel.state = State::Open;
-                    let (channel, label) = (channel.id, channel.label.clone());
-                    self.events.push_back(DataEvent::Open { channel, label });
-                }
-            }
-            self.flush_dcep(now, index);
-            return;
-        }
-        let Some(message) = user_message(ppi, payload) else {
-            self.dropped += 1;
-            return;
-        };
-        if channel.state == State::Opening {
-            // RFC 8832 lets user data precede the ack: a peer sending on it has the channel.
-            channel.state = State::Open;
-            let (c, label) = (channel.id, channel.label.clone());
-            self.events.push_back(DataEvent::Open { channel: c, label });
-        }
-        let channel = channel.id;
-        self.events
-            .push_back(DataEvent::Message { channel, message });
-    }
-
-    /// The first message of a stream the peer opened: DATA_CHANNEL_OPEN accepts a channel.
-    fn accept(&mut self, now: Instant, id: u16, ppi: Ppid, payload: &[u8]) {
-        let Some((handle, association)) = self.association.as_mut() else {
-            return;
-        };
-        // RFC 8832 §6: the peer opens ids of the other parity than ours.
-        let peer_parity = match self.role {
-            Some(DtlsRole::Client) => 1,
-            Some(DtlsRole::Server) => 0,
-            None => 2,
-        };
-        if id % 2 != peer_parity {
-            self.dropped += 1;
-            return;
-        }
-        let Ok(dcep) =
-            DataChannel::accept(DataChannelConfig::default(), handle.0, id, ppi, payload)
-        else {
-            self.dropped += 1;
-            return;
-        };
-        if let Ok(mut stream) = association.stream(id) {
-            let config = dcep.config();
-            let (unordered, reliability) = DataChannel::get_reliability_params(config.channel_type);
-            let _ =
-                stream.set_reliability_params(unordered, reliability, config.reliability_parameter);
-        }
-        let channel = self.next_channel_id();
-        let label = dcep.config().label.clone();
-        let options = ChannelOptions::from_dcep(dcep.config());
-        self.channels.push(Channel {
-            id: channel,
-            label: label.clone(),
-            options,
-            session: None,
-            stream: Some(id),
-            state: State::Open,
-            dcep: Some(dcep),
-        });
-        self.flush_dcep(now, self.channels.len() - 1);
-        self.events.push_back(DataEvent::Open { channel, label });
-    }
-
-    /// Writes what the channel's DCEP machine queued (an ack).
-    fn flush_dcep(&mut self, now: Instant, index: usize) {
-        let (Some((_, association)), Some(channel)) =
-            (self.association.as_mut(), self.channels.get_mut(index))
-        else {
-            return;
-        };
-        let (Some(dcep), Some(id)) = (channel.dcep.as_mut(), channel.stream) else {
-            return;
-        };
-        for _ in 0..DRAIN {
-            let Some(out) = dcep.poll_write() else { break };
-            let _ = write(
-                association,
-                &mut self.log,
-                now,
-                id,
-                out.ppi,
-                out.payload.freeze(),
-            );
-        }
-    }
-
-    /// webrtc-pc `send()`.
-    pub(crate) fn send(
-        &mut self,
-        now: Instant,
-        id: ChannelId,
-        message: Message,
-    ) -> Result<(), Error> {
-        let channel = self
-            .channels
-            .iter()
-            .find(|c| c.id == id)
-            .ok_or(Error::NoSuchChannel(id))?;
-        let (State::Open, Some(stream_id)) = (channel.state, channel.stream) else {
-            return Err(Error::ChannelNotOpen(id));
-        };
-        let (ppi, payload) = wire(message);
-        if payload.len() > self.max_message_size {
-            return Err(Error::MessageTooLarge {
-                size: payload.len(),
-                max: self.max_message_size,
-            });
-        }
-        if self.restarting.is_some() || self.holding.is_some() {
-            // Kept for the association that takes the channels over ("Restart"), or until
-            // the peer's choice is known (`hold.rs`).
-            self.kept.record(stream_id, ppi, payload);
-            return Ok(());
-        }
-        let (_, association) = self.association.as_mut().ok_or(Error::ChannelNotOpen(id))?;
-        write(association, &mut self.log, now, stream_id, ppi, payload)
-            .map_err(|e| Error::Sctp(e.to_string()))
-    }
-}
-
-impl ChannelOptions {
-    /// The options a peer's DATA_CHANNEL_OPEN asked for.
-    fn from_dcep(config: &DataChannelConfig) -> Self {
-        use ChannelType::*;
-        let limit = u16::try_from(config.reliability_parameter).unwrap_or(u16::MAX);
-        let (unordered, retransmits, lifetime) = match config.channel_type {
-            ReliableUnordered => (true, None, None),
-            PartialReliableRexmit => (false, Some(limit), None),
-            PartialReliableRexmitUnordered => (true, Some(limit), None),
-            PartialReliableTimed => (false, None, Some(limit)),
-            PartialReliableTimedUnordered => (true, None, Some(limit)),
-            // Reliable, and any type a later rtc-datachannel adds: reliable and ordered, the
-            // strongest guarantee (RFC 8832 §5.1 defines no other).
-            _ => (false, None, None),
-        };
-        Self {
-            unordered,
-            max_retransmits: retransmits,
-            max_packet_life_time: lifetime,
-            protocol: config.protocol.clone(),
         }
     }
 }
@@ -956,91 +562,9 @@ pub(crate) fn is_init(packet: &[u8]) -> bool {
     packet.len() > 12 && packet[4..8] == [0, 0, 0, 0] && packet[12] == 1
 }
 
-/// Opens `stream` on the association (or takes the one the peer's DATA opened) with a
-/// channel's reliability (RFC 8832 §5.1 through rtc-datachannel's mapping). Whether it could.
-fn open_stream(association: &mut Association, stream: u16, options: &ChannelOptions) -> bool {
-    let mut opened = match association.open_stream(stream, Ppid::Binary) {
-        Ok(opened) => opened,
-        Err(_) => match association.stream(stream) {
-            Ok(existing) => existing,
-            Err(_) => return false,
-        },
-    };
-    let (channel_type, parameter) = options.dcep();
-    let (unordered, reliability) = DataChannel::get_reliability_params(channel_type);
-    let _ = opened.set_reliability_params(unordered, reliability, parameter);
-    true
-}
-
-/// Writes one message to `stream`, and logs it until the association releases it
-/// (`resend.rs`): every write goes through here, so the log counts what the stream's buffered
-/// amount counts.
-fn write(
-    association: &mut Association,
-    log: &mut SendLog,
-    now: Instant,
-    stream: u16,
-    ppi: Ppid,
-    payload: Bytes,
-) -> Result<(), rtc_shared::error::Error> {
-    association
-        .stream(stream)?
-        .write_chunk_with_ppi(now, &payload, ppi)?;
-    log.record(stream, ppi, payload);
-    Ok(())
-}
-
-/// A message as SCTP carries it: PPID and bytes (RFC 8831 §6.6 for the empty ones).
-fn wire(message: Message) -> (Ppid, Bytes) {
-    match message {
-        Message::Text(text) if text.is_empty() => (Ppid::StringEmpty, Bytes::from_static(&[0])),
-        Message::Text(text) => (Ppid::String, Bytes::from(text)),
-        Message::Binary(data) if data.is_empty() => (Ppid::BinaryEmpty, Bytes::from_static(&[0])),
-        Message::Binary(data) => (Ppid::Binary, data),
-    }
-}
-
-/// A user message from its PPID and bytes; `None` for a PPID that is not one (or text that is
-/// not UTF-8, RFC 8831 §6.6).
-fn user_message(ppi: Ppid, payload: BytesMut) -> Option<Message> {
-    match ppi {
-        Ppid::String => String::from_utf8(payload.to_vec()).ok().map(Message::Text),
-        Ppid::Binary => Some(Message::Binary(payload.freeze())),
-        Ppid::StringEmpty => Some(Message::Text(String::new())),
-        Ppid::BinaryEmpty => Some(Message::Binary(Bytes::new())),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn empty_messages_travel_as_one_byte_with_their_own_ppid() {
-        assert_eq!(
-            wire(Message::Text(String::new())),
-            (Ppid::StringEmpty, Bytes::from_static(&[0]))
-        );
-        assert_eq!(
-            wire(Message::Binary(Bytes::new())),
-            (Ppid::BinaryEmpty, Bytes::from_static(&[0]))
-        );
-        assert_eq!(
-            user_message(Ppid::StringEmpty, BytesMut::from(&[0][..])),
-            Some(Message::Text(String::new()))
-        );
-        assert_eq!(
-            user_message(Ppid::String, BytesMut::from(&b"hi"[..])),
-            Some(Message::Text("hi".into()))
-        );
-        assert_eq!(
-            user_message(Ppid::String, BytesMut::from(&[0xff][..])),
-            None,
-            "not UTF-8"
-        );
-        assert_eq!(user_message(Ppid::Dcep, BytesMut::from(&[3][..])), None);
-    }
 
     #[test]
     fn retransmissions_are_unlimited_by_choice() {

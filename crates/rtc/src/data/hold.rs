@@ -27,7 +27,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Sctp, write};
+use super::Sctp;
+use super::channels::write;
 
 /// The longest hold: a renegotiation, ICE and DTLS on a new transport and an SCTP handshake,
 /// with room for lost flights (as `RESTART_WINDOW`).

@@ -15,7 +15,8 @@ use std::time::Instant;
 use rtc_sctp::{ClientConfig, ServerConfig, TransportConfig};
 use tacet_session::DtlsRole;
 
-use super::{DataEvent, SCTP_PEER, Sctp, State, is_init, open_stream, write};
+use super::channels::{open_stream, write};
+use super::{DataEvent, SCTP_PEER, Sctp, State, is_init};
 
 /// What this side does with its SCTP association when a transport is replaced (a BUNDLE tag
 /// move; `docs/transport.md`).
