@@ -6,8 +6,12 @@
 //! and a DTLS endpoint, a released one is closed, `close()` aborts SCTP. The SCTP association
 //! is one per connection and runs over whichever transport's DTLS is connected.
 
+mod association;
+mod io;
 mod rtp;
 mod tag_move;
+
+pub use io::{Command, Event, Input};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -24,15 +28,14 @@ use tacet_session::{
 
 use crate::certificate::Certificate;
 use crate::data::{
-    ChannelId, ChannelOptions, ChannelStats, DataEvent, HOLD_WINDOW, Message, QUIESCE, Sctp,
-    SctpOnReplacement,
+    ChannelId, ChannelOptions, ChannelStats, DataEvent, HOLD_WINDOW, Sctp, SctpOnReplacement,
 };
 use crate::demux::{Protocol, classify};
 use crate::error::{Error, SctpLoss, TransportError};
-use crate::frames::{Assembler, Frame, Packetizer};
+use crate::frames::{Assembler, Packetizer};
 use crate::handover::Handovers;
-use crate::media::{Media, RtpPacket, TrackStats};
-use crate::state::{ConnectionPhase, DtlsTransportState, IceState, connection_phase};
+use crate::media::{Media, TrackStats};
+use crate::state::{ConnectionPhase, DtlsTransportState, connection_phase};
 use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 
 /// Upper bound of the passes of one settle (each pass drains every machine once); the
@@ -40,145 +43,6 @@ use crate::transport::{Happening, Phase, Start, Transmit, Transport};
 const PASSES: usize = 64;
 /// Upper bound of the items taken from one queue in one pass.
 const DRAIN: usize = 4096;
-
-/// One input to the pure step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input {
-    /// A datagram arrived on `local` (one of the transports' addresses) from `remote`.
-    Datagram {
-        /// The local address it arrived on.
-        local: SocketAddr,
-        /// The sender.
-        remote: SocketAddr,
-        /// The bytes.
-        data: Bytes,
-    },
-    /// The deadline of [`Connection::poll_timeout`] was reached.
-    Timeout,
-    /// The application asks for something.
-    Command(Command),
-}
-
-/// What the application asks the connection for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Command {
-    /// The local address for a transport, after [`Event::AddressNeeded`]: its host candidate
-    /// (RFC 8445 §5.1.1.1), reported to the session (`add_local_candidate`).
-    SetLocalAddress {
-        /// The transport.
-        transport: TransportId,
-        /// The address (the shell binds a socket on it; tests use 127.0.0.1 ports).
-        addr: SocketAddr,
-    },
-    /// webrtc-pc `RTCDataChannel.close()`: the channel's outgoing stream is reset (RFC 8831
-    /// §6.7); [`Event::DataChannelClosed`] follows on both sides.
-    CloseChannel {
-        /// The channel.
-        channel: ChannelId,
-    },
-    /// webrtc-pc `RTCDataChannel.send()`.
-    Send {
-        /// The channel.
-        channel: ChannelId,
-        /// The message.
-        message: Message,
-    },
-}
-
-/// What the connection tells the application.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// The session created a transport: give it a local address
-    /// ([`Command::SetLocalAddress`]).
-    AddressNeeded {
-        /// The transport.
-        transport: TransportId,
-    },
-    /// webrtc-pc `icecandidate`: a transport gathered its host candidate (it is also in the
-    /// local description from now on). Give it to the peer's `addIceCandidate` (trickle), or
-    /// send the local description read after this event (non-trickle).
-    LocalCandidate(RemoteCandidate),
-    /// A transport's ICE state changed (webrtc-pc `RTCIceTransport` statechange).
-    IceStateChange {
-        /// The transport.
-        transport: TransportId,
-        /// Its new state.
-        state: IceState,
-    },
-    /// The connection's state changed (webrtc-pc `connectionstatechange`; `state.rs` has the
-    /// table it follows).
-    ConnectionStateChange(ConnectionPhase),
-    /// The transport's DTLS handshake completed (the peer's certificate matched).
-    TransportConnected {
-        /// The transport.
-        transport: TransportId,
-    },
-    /// The transport failed; nothing more is fed to it.
-    TransportFailed {
-        /// The transport.
-        transport: TransportId,
-        /// Why.
-        error: TransportError,
-    },
-    /// The peer closed the transport's DTLS (close_notify).
-    TransportClosed {
-        /// The transport.
-        transport: TransportId,
-    },
-    /// A replacement is done (make-before-break, `docs/transport.md`): the SCTP association
-    /// runs on `new`, and `old` was closed (close_notify).
-    TransportHandedOver {
-        /// The replaced transport, now closed.
-        old: TransportId,
-        /// The transport that carries the connection now.
-        new: TransportId,
-    },
-    /// The SCTP association is established.
-    SctpConnected,
-    /// The peer aborted the SCTP association; its data channels stay open and wait (up to
-    /// ten seconds) for a new association to take them over — Chromium's way of moving them
-    /// to a replaced transport (`docs/transport.md`, "Association restart"). Sends are kept.
-    SctpRestarting,
-    /// A new association took the data channels over; `resent` messages went again on it
-    /// (those the aborted one had not delivered, then those sent while restarting).
-    SctpRestarted {
-        /// Messages written to the new association from the kept ones.
-        resent: usize,
-    },
-    /// The SCTP association ended; reported once.
-    SctpLost {
-        /// Why.
-        reason: SctpLoss,
-    },
-    /// A data channel is open: a local one acknowledged, or one the peer opened.
-    DataChannelOpen {
-        /// The channel.
-        channel: ChannelId,
-        /// Its label.
-        label: String,
-    },
-    /// A whole encoded frame a receiver assembled from RTP (Opus, VP8; after the
-    /// [`Event::Rtp`] of its last packet).
-    Frame(Frame),
-    /// A message on a data channel.
-    DataChannelMessage {
-        /// The channel.
-        channel: ChannelId,
-        /// The message.
-        message: Message,
-    },
-    /// A data channel closed: by either side's `close()`, or with the association.
-    DataChannelClosed {
-        /// The channel.
-        channel: ChannelId,
-    },
-    /// An RTP packet for a transceiver's receiver (unprotected, routed by RFC 9143 §9.2).
-    Rtp(RtpPacket),
-    /// An event of the session (negotiation-needed, track, ended, mode, ...).
-    Session(tacet_session::Event),
-}
 
 /// Datagrams counted by what happened to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -823,103 +687,6 @@ impl Connection {
                 transport: id,
                 state,
             }),
-        }
-    }
-
-    /// A transport failed or the peer closed it: when no transport that could carry the
-    /// association is left, the association is lost (its retransmissions never end it: see
-    /// `data::transport_config`). A transport still starting could carry it, so it counts —
-    /// and so does the one a pending offer that moves a BUNDLE tag may bring: Firefox closes
-    /// the transport the tag leaves (close_notify) as soon as it applies such an offer of
-    /// ours, before it answers with the new one (docs/browsers.md), so the loss waits for the
-    /// answer ([`Connection::settle_deferred_loss`]).
-    fn carrier_ended(&mut self, loss: SctpLoss) {
-        if self.transports.iter().any(Transport::is_live) {
-            return;
-        }
-        if tag_move::pending_offer_moves_tag(&self.session) {
-            self.deferred_loss = Some(loss);
-        } else {
-            self.sctp.lose(loss);
-        }
-    }
-
-    /// A loss [`carrier_ended`](Connection::carrier_ended) held for the answer to a
-    /// tag-moving offer: once no such offer is pending (answered, rolled back), it stands
-    /// unless a transport came to carry the association.
-    fn settle_deferred_loss(&mut self) {
-        if self.deferred_loss.is_none() || tag_move::pending_offer_moves_tag(&self.session) {
-            return;
-        }
-        if let Some(loss) = self.deferred_loss.take()
-            && !self.transports.iter().any(Transport::is_live)
-        {
-            self.sctp.lose(loss);
-        }
-    }
-
-    /// Holds data-channel sends while an offer that moves a BUNDLE tag is pending, and
-    /// releases them once no replacement is being made (`data/hold.rs` has the table) or the
-    /// hold is too long. Whether kept messages were written.
-    fn drive_hold(&mut self, now: Instant) -> bool {
-        if tag_move::pending_offer_moves_tag(&self.session) {
-            if !self.sctp.is_holding() && tag_move::own_offer_moves_tag(&self.session) {
-                // Wake when the wait for acknowledgements before the offer ends.
-                self.announce_deadline = Some(now + QUIESCE);
-            }
-            self.sctp.hold(now);
-            return false;
-        }
-        let Some(since) = self.sctp.holding_since() else {
-            return false;
-        };
-        // Once this side has switched to every replacing transport, the peer has applied the
-        // answer: a peer that restarts the association sent its ABORT before (data/hold.rs).
-        if !self.handovers.is_making() || now >= since + HOLD_WINDOW {
-            self.sctp.release(now);
-            return true;
-        }
-        false
-    }
-
-    /// Whether this side's offer may go to the peer now. An offer that moves a BUNDLE tag
-    /// waits (at most half a second) until the peer has acknowledged every data-channel
-    /// message written before it: a peer that moves its channels to a new association when it
-    /// applies the offer (Chromium) drops what its old one takes after that (`data/hold.rs`).
-    /// [`PeerConnection`](crate::PeerConnection)'s negotiation asks before it sends; an
-    /// application that signals by itself should too.
-    pub fn may_announce_offer(&self, now: Instant) -> bool {
-        if !tag_move::own_offer_moves_tag(&self.session) || self.sctp.unacknowledged() == 0 {
-            return true;
-        }
-        self.sctp
-            .holding_since()
-            .is_none_or(|since| now >= since + QUIESCE)
-    }
-
-    /// The association was aborted ("Restart" in data.rs): the new association starts now on
-    /// the transport that replaces the carrier when that one is up, or on the carrier itself
-    /// when no replacement is pending (the replacement is done, or there is none). While this
-    /// side's tag-moving offer waits for its answer, or a replacement's DTLS is not up yet,
-    /// the replacing transport's DTLS coming up starts it: an INIT on the transport the peer
-    /// is leaving would reach its old association.
-    fn restart_on_successor(&mut self, now: Instant) {
-        let Some(carrier) = self.carrier() else {
-            return;
-        };
-        let successor = self.handovers.successor(carrier);
-        let waiting = successor == carrier
-            && (self.handovers.is_making() || tag_move::pending_offer_moves_tag(&self.session));
-        if waiting {
-            return;
-        }
-        if let Some(role) = self
-            .transports
-            .iter()
-            .find(|t| t.id == successor && t.is_connected())
-            .and_then(|t| t.role)
-        {
-            self.sctp.start(now, role);
         }
     }
 
