@@ -8,7 +8,7 @@
 import { Tally, message, end } from './chat.js';
 
 const cfg = JSON.parse(new URLSearchParams(location.search).get('cfg'));
-const CHAT_EVERY_MS = 20;
+const CHAT_EVERY_MS = cfg.chatInterval || 20;
 const REPORT_EVERY_MS = 1000;
 /** How long the closer waits for the peer's end of messages (tacet-peer: CLOSER_WAIT). */
 const CLOSER_WAIT_MS = 3000;
@@ -257,6 +257,13 @@ let chatSent = 0;
 let chatTimer = null;
 let endSent = false;
 let channelClosed = false;
+// Chromium workaround (docs/browsers.md): a send while the SCTP transport that a BUNDLE-tag
+// move put in place has not started makes Chromium close the channel ("Transport is not
+// started"), so a tick finds `pc.sctp.state` other than "connected" holds its message (the
+// next number waits, none is skipped). How many ticks were held and for how long is reported.
+let heldTicks = 0;
+let heldMs = 0;
+let heldSince = null;
 
 function onChannel(dc) {
   if (channel || closing) return;
@@ -267,6 +274,15 @@ function onChannel(dc) {
     if (!cfg.datachannel) return;
     chatTimer = setInterval(() => {
       if (dc.readyState !== 'open') return;
+      if (pc.sctp && pc.sctp.state !== 'connected') {
+        heldTicks += 1;
+        heldSince ??= performance.now();
+        return;
+      }
+      if (heldSince !== null) {
+        heldMs += performance.now() - heldSince;
+        heldSince = null;
+      }
       dc.send(message(cfg.origin, chatSent));
       chatSent += 1;
     }, CHAT_EVERY_MS);
@@ -274,7 +290,7 @@ function onChannel(dc) {
   if (dc.readyState === 'open') opened();
   else dc.onopen = opened;
   dc.onmessage = ({ data }) => {
-    if (typeof data === 'string') tally.onText(cfg.origin, data);
+    if (typeof data === 'string') tally.onText(cfg.origin, data, performance.now());
     else tally.other += 1;
   };
   dc.onerror = (e) => emit('datachannel_error', { label: dc.label, error: String(e.error?.message ?? e.error ?? e) });
@@ -325,6 +341,7 @@ async function report(last) {
   if (channel) {
     emit('datachannel', {
       ...tally.report(channel.label, chatSent, endSent), state: channel.readyState, final: last,
+      held_ticks: heldTicks, held_ms: Math.round(heldMs),
     });
   }
 }
