@@ -63,6 +63,7 @@ use serde_json::Value;
 
 use crate::{cargo, root, step};
 
+mod browser;
 mod report;
 mod scenario;
 mod verdict;
@@ -80,6 +81,8 @@ const DOC: &str = "docs/interop.md";
 const LABEL: &str = "interop";
 /// A run that has not ended this long after its start is killed and fails.
 const DEADLINE: Duration = Duration::from_secs(45);
+/// The same against a browser, which takes 2–6 s to launch before it connects.
+const BROWSER_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Parsed `[--pair P] [--scenario S]`: a filtered run prints its table and writes nothing.
 #[derive(Debug, Default)]
@@ -98,8 +101,8 @@ fn filter(args: &[String]) -> Result<Filter, String> {
             ("--scenario", Some(s)) => filter.scenario = Some(s),
             _ => {
                 return Err(format!(
-                    "usage: cargo xtask interop [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc] \
-                     [--scenario NAME], not {flag:?}"
+                    "usage: cargo xtask interop [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc|\
+                     tacet-chromium|tacet-firefox] [--scenario NAME], not {flag:?}"
                 ));
             }
         }
@@ -171,13 +174,22 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .iter()
         .filter(|s| filter.scenario.as_ref().is_none_or(|f| f == s.name))
         .collect();
-    if pairings.is_empty() || scenarios.is_empty() {
+    let runs = scenarios
+        .iter()
+        .flat_map(|s| pairings.iter().map(|p| p.runs(s)))
+        .sum::<u32>();
+    if runs == 0 {
         return Err(format!("interop: nothing matches {filter:?}"));
     }
     let python = python();
     let needs = |k: Kind| pairings.iter().any(|p| p.subject == k || p.peer == k);
     if needs(Kind::Aiortc) {
         require_aiortc(&python)?;
+    }
+    for browser in [Kind::Chromium, Kind::Firefox] {
+        if needs(browser) {
+            browser::require(browser)?;
+        }
     }
     let tacet_peer = if needs(Kind::Tacet) {
         Some(build_tacet_peer()?)
@@ -194,31 +206,38 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut results = Vec::new();
     for scenario in &scenarios {
-        for pairing in pairings.iter().filter(|p| p.runs(scenario)) {
-            let name = format!(
-                "{}/{}/{}",
-                scenario.name,
-                pairing.pair_name(),
-                pairing.role.arg()
-            );
-            eprintln!("==> interop {name}");
-            let (verdict, took) = run_one(&programs, scenario, *pairing, &name)?;
-            eprintln!(
-                "==> interop {name}: {} ({:.1} s){}",
-                if verdict.passed() { "pass" } else { "FAIL" },
-                took.as_secs_f32(),
-                verdict
-                    .failures
-                    .iter()
-                    .map(|f| format!("\n      {f}"))
-                    .collect::<String>()
-            );
-            results.push(report::Row {
-                scenario: **scenario,
-                pairing: *pairing,
-                verdict,
-                took,
-            });
+        for pairing in &pairings {
+            let times = pairing.runs(scenario);
+            for run in 1..=times {
+                let mut name = format!(
+                    "{}/{}/{}",
+                    scenario.name,
+                    pairing.pair_name(),
+                    pairing.role.arg()
+                );
+                if times > 1 {
+                    name.push_str(&format!("/{run}"));
+                }
+                eprintln!("==> interop {name}");
+                let (verdict, took) = run_one(&programs, scenario, *pairing, &name)?;
+                eprintln!(
+                    "==> interop {name}: {} ({:.1} s){}",
+                    if verdict.passed() { "pass" } else { "FAIL" },
+                    took.as_secs_f32(),
+                    verdict
+                        .failures
+                        .iter()
+                        .map(|f| format!("\n      {f}"))
+                        .collect::<String>()
+                );
+                results.push(report::Row {
+                    scenario: **scenario,
+                    pairing: *pairing,
+                    run: (run, times),
+                    verdict,
+                    took,
+                });
+            }
         }
     }
     let doc = report::render(&results, AIORTC_VERSION);
@@ -255,7 +274,8 @@ struct Programs {
 }
 
 impl Programs {
-    fn command(&self, kind: Kind, role: &str, port: u16, script: &str) -> Command {
+    /// The command of a `kind` peer whose other side is `other`.
+    fn command(&self, kind: Kind, other: Kind, role: &str, port: u16, script: &str) -> Command {
         let mut command = match kind {
             Kind::Tacet => Command::new(
                 self.tacet_peer
@@ -267,7 +287,17 @@ impl Programs {
                 c.arg(&self.aiortc_peer);
                 c
             }
+            Kind::Chromium | Kind::Firefox => {
+                let mut c = browser::command(kind, role, port, LABEL, script);
+                c.stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                return c;
+            }
         };
+        if kind == Kind::Tacet && other.is_browser() {
+            command.args(browser::tacet_flags());
+        }
         command.args([
             role,
             "--signaling",
@@ -391,9 +421,20 @@ fn run_one(
     let port = free_port()?;
     let subject_role = pairing.role.arg();
     let peer_role = pairing.role.other().arg();
-    let subject_cmd =
-        programs.command(pairing.subject, subject_role, port, scenario.subject_script);
-    let peer_cmd = programs.command(pairing.peer, peer_role, port, scenario.peer_script);
+    let subject_cmd = programs.command(
+        pairing.subject,
+        pairing.peer,
+        subject_role,
+        port,
+        scenario.subject_script,
+    );
+    let peer_cmd = programs.command(
+        pairing.peer,
+        pairing.subject,
+        peer_role,
+        port,
+        scenario.peer_script,
+    );
     let t0 = Instant::now();
     let mut started: BTreeMap<&str, Running> = BTreeMap::new();
     let order = if pairing.role == scenario::Role::Offer {
@@ -404,7 +445,12 @@ fn run_one(
     for (who, command) in order {
         started.insert(who, start(command, t0, dir.join(who))?);
     }
-    let deadline = t0 + DEADLINE;
+    let deadline = t0
+        + if pairing.peer.is_browser() {
+            BROWSER_DEADLINE
+        } else {
+            DEADLINE
+        };
     let subject = finish(
         started.remove("subject").expect("invariant: started above"),
         deadline,
