@@ -1,5 +1,17 @@
-//! `cargo xtask interop [--pair P] [--scenario S]`: tacet-peer against aiortc 1.16 and against
-//! itself, over loopback, and the matrix in `docs/interop.md` (issue 13).
+//! `cargo xtask interop [--pair P] [--scenario S]`: tacet-peer against aiortc 1.16, against
+//! itself, and against headless Chromium and Firefox, over loopback, and the matrix in
+//! `docs/interop.md` (issues 13 and 14).
+//!
+//! The browser pairings (`tacet-chromium`, `tacet-firefox`, module `browser`) run
+//! `node tests/browser/run.mjs chromium|firefox offer|answer ...` as the peer process: it serves
+//! `tests/browser/page/` on 127.0.0.1, launches Debian's browser through its driver, bridges the
+//! page's signaling to tacet-peer's TCP lines and prints the page's events in the vocabulary
+//! below (docs/browsers.md). They run issue 14's scenarios (`Scenario::browser_runs` times each:
+//! ten for the BUNDLE-tag stop), the numbered messages every 20 ms, tacet-peer with
+//! `--report-channel-loss` so that a lost channel is a reported `datachannel_lost{cause}` and
+//! the rest of the run is still judged. The browser's own script knows `stop tag`, `stop
+//! non-tag` too. Node, the driver in the version `tests/browser/package.json` pins, or the
+//! browser missing fails the suite naming it.
 //!
 //! An xtask command rather than a `cargo test` file: the suite needs aiortc in a venv
 //! (`.ci/run` installs it) and its absence must fail loudly, which a test in
@@ -36,11 +48,15 @@
 //!   `{received, lost, duplicates, out_of_order, end, complete}` for the peer's numbered stream;
 //! - `action{action, at, took, ok, error?, mid?}` once a scripted action (not `close`) is done
 //!   (so it started `took` seconds before its line arrived);
+//! - `signaling_state{state}`; `datachannel_lost{label, cause, reason}` (tacet-peer
+//!   `--report-channel-loss`: `peer-closed` or `sctp-lost`); `datachannel_closed{label,
+//!   while_closing}` (a browser's channel closed); `browser{version}` (the runner);
 //! - `bye{direction: sent|received}`; `closed{failed_actions}`, the last line before the exit.
 //!
-//! Numbered messages (tacet-peer's chat.rs): once the channel is open each side sends the text
-//! `"<origin> <n>"` (its role `offer`/`answer`, n = 0, 1, 2, ...) every 50 ms, and when it
-//! stops `"<origin> end <count>"`. A receiver counts the other origin's stream; it is
+//! Numbered messages (tacet-peer's chat.rs, the page's chat.js): once the channel is open each
+//! side sends the text `"<origin> <n>"` (its role `offer`/`answer`, or the browser's name; n =
+//! 0, 1, 2, ...) every 50 ms (20 ms against a browser), and when it stops `"<origin> end
+//! <count>"`; `from_peer.max_gap_ms` is the longest time between two new numbers arriving. A receiver counts the other origin's stream; it is
 //! `complete` when the end marker has come, announcing exactly the count received, with no
 //! number lost, duplicated or out of order. Close procedure: the closer stops its messages,
 //! sends its end marker, sends `{"type":"bye"}`, waits (3 s at most) for the peer's end

@@ -341,7 +341,8 @@ async function report(last) {
   if (channel) {
     emit('datachannel', {
       ...tally.report(channel.label, chatSent, endSent), state: channel.readyState, final: last,
-      held_ticks: heldTicks, held_ms: Math.round(heldMs),
+      held_ticks: heldTicks,
+      held_ms: Math.round(heldMs + (heldSince === null ? 0 : performance.now() - heldSince)),
     });
   }
 }
@@ -393,13 +394,14 @@ async function act(step) {
     const targets = verb === 'stop-media' ? candidates : candidates.slice(0, 1);
     if (!targets.length) throw new Error(`no live transceiver for "${step.action}" (tag ${tag})`);
     const mids = targets.map((t) => t.mid);
+    const kinds = targets.map(mediaKind);
     for (const t of targets) {
       stoppedHere.add(t);
       t.stop();
       for (const s of sentTracks) if (s.transceiver === t) s.ended = true;
     }
     if (!(await until(settled, ACTION_PATIENCE_MS))) throw new Error(`not negotiated within ${ACTION_PATIENCE_MS} ms (signaling ${pc.signalingState})`);
-    return verb === 'stop-media' ? { stopped: mids.length, mids } : { mid: mids[0], tag };
+    return verb === 'stop-media' ? { stopped: mids.length, mids } : { mid: mids[0], kind: kinds[0], tag };
   }
   if (verb === 'add') {
     const s = await navigator.mediaDevices.getUserMedia({ [what]: true });

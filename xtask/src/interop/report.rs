@@ -136,10 +136,15 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
             } else {
                 row.pairing.role.to_string()
             };
-            let outcome = match &c.closure {
-                Some(closure) => format!("{}; {closure}", v.outcome),
-                None => v.outcome.clone(),
-            };
+            let mut outcome = v.outcome.clone();
+            if let Some(closure) = &c.closure {
+                outcome.push_str(&format!("; {closure}"));
+            }
+            if let Some(held) = c.held_ms {
+                outcome.push_str(&format!(
+                    "; the page held its sends {held} ms (SCTP transport not connected)"
+                ));
+            }
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} / {} | {}/{} | {}/{} | {}/{} | {} | \

@@ -46,7 +46,7 @@ pub(super) fn ok(event: &Value) -> bool {
 }
 
 /// When an action started: its report's arrival less the `took` it reports.
-fn action_start(line: &Line) -> Duration {
+pub(super) fn action_start(line: &Line) -> Duration {
     let took = line
         .event
         .get("took")
@@ -162,6 +162,9 @@ pub(crate) struct Counts {
     pub(crate) max_gap_ms: (Option<u64>, Option<u64>),
     /// The browser's version, when the peer is one.
     pub(crate) peer_version: Option<String>,
+    /// How long a browser page held its sends while its SCTP transport was not connected (the
+    /// Chromium workaround of docs/browsers.md), when it did.
+    pub(crate) held_ms: Option<u64>,
     /// The data channel's closure before the close, accepted (the one case issue 14 allows).
     pub(crate) closure: Option<String>,
     /// Video frames per second each side received before the action (subject, peer).
@@ -336,6 +339,10 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
             p.pointer("/from_peer/max_gap_ms").and_then(Value::as_u64),
             s.pointer("/from_peer/max_gap_ms").and_then(Value::as_u64),
         );
+        v.counts.held_ms = p
+            .get("held_ms")
+            .and_then(Value::as_u64)
+            .filter(|ms| *ms > 0);
     }
     match (subject.final_channel(), peer.final_channel()) {
         (Some(s), Some(p)) if matches!(closure, Some(Ok(_))) => {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{Run, Side, Verdict, from_peer, ok, str_of};
+use super::{Run, Side, Verdict, action_start, from_peer, ok, str_of};
 use crate::interop::scenario::{Action, Kind, Pairing, Scenario};
 
 /// A browser's `stop video` that failed because the other side's stop came first (its offer
@@ -62,7 +62,7 @@ pub(super) fn channel_closure(
         },
     );
     let by = peer_closed.map_or_else(
-        || format!("{} kept its channel open", pairing.peer.name()),
+        || format!("{} reported no closure of its channel", pairing.peer.name()),
         |at| {
             format!(
                 "{} closed its channel {} ms after the action",
@@ -135,10 +135,12 @@ pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
                 .unwrap_or("no report")
         )
     });
-    let mut outcome_at = run.action_at;
+    // Either side may stop first: the outcomes are looked for from the earlier stop's start.
+    let start = theirs.map_or(run.action_at, |l| action_start(l).min(run.action_at));
+    let mut outcome_at = start;
     for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
         match side
-            .first("track_ended", &[("kind", "video")], run.action_at)
+            .first("track_ended", &[("kind", "video")], start)
             .filter(|l| l.at < run.end)
         {
             Some(ended) => outcome_at = outcome_at.max(ended.at),
@@ -155,7 +157,7 @@ pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
             format!("the {who} was not stable before the close (last state {last:?})")
         });
     }
-    v.counts.outcome_after = outcome_at.checked_sub(run.action_at);
+    v.counts.outcome_after = outcome_at.checked_sub(start);
     run.flowing_both_ways(v, "audio", outcome_at, "both stops");
     v.check(run.subject.warnings() == 0, || {
         format!("{} warnings against a browser", run.subject.warnings())
