@@ -303,21 +303,10 @@ impl Programs {
                 c.arg(&self.aiortc_peer);
                 c
             }
-            Kind::Chromium | Kind::Firefox => {
-                let mut c = browser::command(kind, role, port, LABEL, script);
-                c.stdin(Stdio::null())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
-                return c;
-            }
+            Kind::Chromium | Kind::Firefox => browser::command(kind),
         };
-        if kind == Kind::Tacet && other.is_browser() {
-            command.args(browser::tacet_flags());
-        }
         command.args([
             role,
-            "--signaling",
-            "tcp-socket",
             "--signaling-host",
             "127.0.0.1",
             "--signaling-port",
@@ -326,8 +315,15 @@ impl Programs {
             "audio,video",
             "--datachannel",
             LABEL,
-            "--json",
         ]);
+        if kind.is_browser() {
+            command.args(browser::runner_flags());
+        } else {
+            command.args(["--signaling", "tcp-socket", "--json"]);
+        }
+        if kind == Kind::Tacet && other.is_browser() {
+            command.args(browser::tacet_flags());
+        }
         if !script.is_empty() {
             command.args(["--script", script]);
         }

@@ -91,30 +91,23 @@ pub(crate) fn require(kind: Kind) -> Result<(), String> {
     }
 }
 
-/// `node tests/browser/run.mjs <browser> <role> ...`: the page sends audio and video from the
-/// browser's fake devices and numbered messages on `label`, and plays `script`.
-pub(crate) fn command(kind: Kind, role: &str, port: u16, label: &str, script: &str) -> Command {
+/// `node tests/browser/run.mjs <browser>`: the caller adds the flags it shares with tacet-peer
+/// (role, signaling address, `--send`, `--datachannel`, `--script`); the page sends audio and
+/// video from the browser's fake devices.
+pub(crate) fn command(kind: Kind) -> Command {
     let mut command = Command::new("node");
-    command.arg(runner()).args([
-        kind.name(),
-        role,
-        "--signaling-host",
-        "127.0.0.1",
-        "--signaling-port",
-        &port.to_string(),
-        "--send",
-        "audio,video",
-        "--datachannel",
-        label,
+    command.arg(runner()).arg(kind.name());
+    command
+}
+
+/// The runner's own flags: the pace of the numbered messages, and its give-up time.
+pub(crate) fn runner_flags() -> [&'static str; 4] {
+    [
         "--chat-interval",
         CHAT_INTERVAL_MS,
         "--timeout",
         RUNNER_TIMEOUT_S,
-    ]);
-    if !script.is_empty() {
-        command.args(["--script", script]);
-    }
-    command
+    ]
 }
 
 /// tacet-peer's extra flags against a browser: the browsers' pace of numbered messages, and a

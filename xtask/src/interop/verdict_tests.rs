@@ -19,16 +19,17 @@ fn run(action: Action, pairing: Pairing, subject: &Side, peer: &Side) -> Verdict
     judge(&scenario(action), pairing, subject, peer)
 }
 
-const TACET_AIORTC: Pairing = Pairing {
-    subject: Kind::Tacet,
-    peer: Kind::Aiortc,
-    role: Role::Offer,
-};
-const TACET_TACET: Pairing = Pairing {
-    subject: Kind::Tacet,
-    peer: Kind::Tacet,
-    role: Role::Answer,
-};
+/// tacet as the subject, in `role`, against `peer`.
+const fn tacet_with(peer: Kind, role: Role) -> Pairing {
+    Pairing {
+        subject: Kind::Tacet,
+        peer,
+        role,
+    }
+}
+
+const TACET_AIORTC: Pairing = tacet_with(Kind::Aiortc, Role::Offer);
+const TACET_TACET: Pairing = tacet_with(Kind::Tacet, Role::Answer);
 
 /// A `datachannel` report: `sent` of ours, `received` of the peer's, its end marker.
 fn channel(sent: u64, received: u64, end: Option<u64>, last: bool) -> Value {
@@ -393,16 +394,8 @@ fn stop_media_must_leave_the_subject_data_only() {
     assert!(v.passed(), "{:?}", v.failures);
 }
 
-const TACET_FIREFOX: Pairing = Pairing {
-    subject: Kind::Tacet,
-    peer: Kind::Firefox,
-    role: Role::Answer,
-};
-const TACET_CHROMIUM: Pairing = Pairing {
-    subject: Kind::Tacet,
-    peer: Kind::Chromium,
-    role: Role::Offer,
-};
+const TACET_FIREFOX: Pairing = tacet_with(Kind::Firefox, Role::Answer);
+const TACET_CHROMIUM: Pairing = tacet_with(Kind::Chromium, Role::Offer);
 
 /// The browser stops its BUNDLE tag (audio, mid 0) at 2 s; tacet's audio track ends as
 /// remote-rejected. With `closed`, the browser closes its channel at 2.25 s (Firefox, by

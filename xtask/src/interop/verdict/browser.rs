@@ -8,6 +8,10 @@ use serde_json::Value;
 use super::{Run, Side, Verdict, action_start, from_peer, ok, str_of};
 use crate::interop::scenario::{Action, Kind, Pairing, Scenario};
 
+/// How much later than it happened a page's event can reach the harness (it goes by HTTP to the
+/// runner, then on its stdout).
+const PAGE_REPORT_SLACK: Duration = Duration::from_millis(200);
+
 /// A browser's `stop video` that failed because the other side's stop came first (its offer
 /// stopped the transceiver before the browser's own script ran: no glare, the script's timing).
 pub(super) fn glare_stop_preempted(side: &Side) -> bool {
@@ -136,7 +140,13 @@ pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
         )
     });
     // Either side may stop first: the outcomes are looked for from the earlier stop's start.
-    let start = theirs.map_or(run.action_at, |l| action_start(l).min(run.action_at));
+    // A browser's start is its report's arrival less its `took`, so it is late by the report's
+    // trip from the page (tens of ms) while the track it stopped ends inside `stop()`.
+    let start = theirs.map_or(run.action_at, |l| {
+        action_start(l)
+            .saturating_sub(PAGE_REPORT_SLACK)
+            .min(run.action_at)
+    });
     let mut outcome_at = start;
     for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
         match side
