@@ -31,6 +31,7 @@ OPTIONS (as tacet-peer's):
     --send KINDS              audio, video or audio,video (the browser's fake devices)
     --datachannel LABEL       create (offer) or accept (answer) channel LABEL and send
                               "<origin> <n>" every 20 ms, then "<origin> end <count>"
+    --chat-interval MS        the pace of the numbered messages (default 20, issue 14's)
     --origin WORD             the origin word of the numbered messages (default: the browser)
     --script SCRIPT           steps timed from the first connected state, separated by ';':
                               <time> stop audio|video|tag|non-tag, <time> stop-media,
@@ -54,6 +55,7 @@ function parseArgs(argv) {
   const a = {
     host: '127.0.0.1', port: 1234, send: [], datachannel: null, origin: null, script: [],
     polite: null, bundlePolicy: 'balanced', timeout: 120, headed: false, trickleEarly: false,
+    chatInterval: 20,
   };
   const usage = (m) => { process.stderr.write(`run.mjs: ${m} (--help lists the flags)\n`); process.exit(2); };
   for (let i = 0; i < argv.length; i += 1) {
@@ -70,6 +72,7 @@ function parseArgs(argv) {
       case '--send': a.send = value().split(',').map((k) => k.trim()).filter(Boolean); break;
       case '--datachannel': a.datachannel = value(); break;
       case '--origin': a.origin = value(); break;
+      case '--chat-interval': a.chatInterval = Number(value()); break;
       case '--script': a.script = parseScript(value(), usage); break;
       case '--polite': a.polite = true; break;
       case '--impolite': a.polite = false; break;
@@ -84,6 +87,7 @@ function parseArgs(argv) {
   if (!a.role) usage('no role: give offer or answer');
   if (!(a.port > 0 && a.port < 65536)) usage('--signaling-port is not a port');
   for (const k of a.send) if (k !== 'audio' && k !== 'video') usage(`--send: unknown kind "${k}"`);
+  if (!(Number.isInteger(a.chatInterval) && a.chatInterval > 0)) usage('--chat-interval is not a number of milliseconds');
   a.origin ??= a.browser;
   a.polite ??= a.role === 'answer';
   return a;
@@ -339,7 +343,7 @@ async function main() {
   const cfg = {
     browser: args.browser, role: args.role, polite: args.polite, send: args.send,
     datachannel: args.datachannel, origin: args.origin, script: args.script,
-    bundlePolicy: args.bundlePolicy, trickleEarly: args.trickleEarly,
+    bundlePolicy: args.bundlePolicy, trickleEarly: args.trickleEarly, chatInterval: args.chatInterval,
   };
   const url = `http://127.0.0.1:${server.address().port}/?cfg=${encodeURIComponent(JSON.stringify(cfg))}`;
   const timeout = setTimeout(() => finish({ fatal: `no clean close within ${args.timeout} s` }), args.timeout * 1000);

@@ -1,5 +1,17 @@
-//! `cargo xtask interop [--pair P] [--scenario S]`: tacet-peer against aiortc 1.16 and against
-//! itself, over loopback, and the matrix in `docs/interop.md` (issue 13).
+//! `cargo xtask interop [--pair P] [--scenario S]`: tacet-peer against aiortc 1.16, against
+//! itself, and against headless Chromium and Firefox, over loopback, and the matrix in
+//! `docs/interop.md` (issues 13 and 14).
+//!
+//! The browser pairings (`tacet-chromium`, `tacet-firefox`, module `browser`) run
+//! `node tests/browser/run.mjs chromium|firefox offer|answer ...` as the peer process: it serves
+//! `tests/browser/page/` on 127.0.0.1, launches Debian's browser through its driver, bridges the
+//! page's signaling to tacet-peer's TCP lines and prints the page's events in the vocabulary
+//! below (docs/browsers.md). They run issue 14's scenarios (`Scenario::browser_runs` times each:
+//! ten for the BUNDLE-tag stop), the numbered messages every 20 ms, tacet-peer with
+//! `--report-channel-loss` so that a lost channel is a reported `datachannel_lost{cause}` and
+//! the rest of the run is still judged. The browser's own script knows `stop tag`, `stop
+//! non-tag` too. Node, the driver in the version `tests/browser/package.json` pins, or the
+//! browser missing fails the suite naming it.
 //!
 //! An xtask command rather than a `cargo test` file: the suite needs aiortc in a venv
 //! (`.ci/run` installs it) and its absence must fail loudly, which a test in
@@ -36,11 +48,15 @@
 //!   `{received, lost, duplicates, out_of_order, end, complete}` for the peer's numbered stream;
 //! - `action{action, at, took, ok, error?, mid?}` once a scripted action (not `close`) is done
 //!   (so it started `took` seconds before its line arrived);
+//! - `signaling_state{state}`; `datachannel_lost{label, cause, reason}` (tacet-peer
+//!   `--report-channel-loss`: `peer-closed` or `sctp-lost`); `datachannel_closed{label,
+//!   while_closing}` (a browser's channel closed); `browser{version}` (the runner);
 //! - `bye{direction: sent|received}`; `closed{failed_actions}`, the last line before the exit.
 //!
-//! Numbered messages (tacet-peer's chat.rs): once the channel is open each side sends the text
-//! `"<origin> <n>"` (its role `offer`/`answer`, n = 0, 1, 2, ...) every 50 ms, and when it
-//! stops `"<origin> end <count>"`. A receiver counts the other origin's stream; it is
+//! Numbered messages (tacet-peer's chat.rs, the page's chat.js): once the channel is open each
+//! side sends the text `"<origin> <n>"` (its role `offer`/`answer`, or the browser's name; n =
+//! 0, 1, 2, ...) every 50 ms (20 ms against a browser), and when it stops `"<origin> end
+//! <count>"`; `from_peer.max_gap_ms` is the longest time between two new numbers arriving. A receiver counts the other origin's stream; it is
 //! `complete` when the end marker has come, announcing exactly the count received, with no
 //! number lost, duplicated or out of order. Close procedure: the closer stops its messages,
 //! sends its end marker, sends `{"type":"bye"}`, waits (3 s at most) for the peer's end
@@ -63,6 +79,7 @@ use serde_json::Value;
 
 use crate::{cargo, root, step};
 
+mod browser;
 mod report;
 mod scenario;
 mod verdict;
@@ -80,6 +97,8 @@ const DOC: &str = "docs/interop.md";
 const LABEL: &str = "interop";
 /// A run that has not ended this long after its start is killed and fails.
 const DEADLINE: Duration = Duration::from_secs(45);
+/// The same against a browser, which takes 2–6 s to launch before it connects.
+const BROWSER_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Parsed `[--pair P] [--scenario S]`: a filtered run prints its table and writes nothing.
 #[derive(Debug, Default)]
@@ -98,8 +117,8 @@ fn filter(args: &[String]) -> Result<Filter, String> {
             ("--scenario", Some(s)) => filter.scenario = Some(s),
             _ => {
                 return Err(format!(
-                    "usage: cargo xtask interop [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc] \
-                     [--scenario NAME], not {flag:?}"
+                    "usage: cargo xtask interop [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc|\
+                     tacet-chromium|tacet-firefox] [--scenario NAME], not {flag:?}"
                 ));
             }
         }
@@ -171,13 +190,22 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .iter()
         .filter(|s| filter.scenario.as_ref().is_none_or(|f| f == s.name))
         .collect();
-    if pairings.is_empty() || scenarios.is_empty() {
+    let runs = scenarios
+        .iter()
+        .flat_map(|s| pairings.iter().map(|p| p.runs(s)))
+        .sum::<u32>();
+    if runs == 0 {
         return Err(format!("interop: nothing matches {filter:?}"));
     }
     let python = python();
     let needs = |k: Kind| pairings.iter().any(|p| p.subject == k || p.peer == k);
     if needs(Kind::Aiortc) {
         require_aiortc(&python)?;
+    }
+    for browser in [Kind::Chromium, Kind::Firefox] {
+        if needs(browser) {
+            browser::require(browser)?;
+        }
     }
     let tacet_peer = if needs(Kind::Tacet) {
         Some(build_tacet_peer()?)
@@ -194,31 +222,38 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut results = Vec::new();
     for scenario in &scenarios {
-        for pairing in pairings.iter().filter(|p| p.runs(scenario)) {
-            let name = format!(
-                "{}/{}/{}",
-                scenario.name,
-                pairing.pair_name(),
-                pairing.role.arg()
-            );
-            eprintln!("==> interop {name}");
-            let (verdict, took) = run_one(&programs, scenario, *pairing, &name)?;
-            eprintln!(
-                "==> interop {name}: {} ({:.1} s){}",
-                if verdict.passed() { "pass" } else { "FAIL" },
-                took.as_secs_f32(),
-                verdict
-                    .failures
-                    .iter()
-                    .map(|f| format!("\n      {f}"))
-                    .collect::<String>()
-            );
-            results.push(report::Row {
-                scenario: **scenario,
-                pairing: *pairing,
-                verdict,
-                took,
-            });
+        for pairing in &pairings {
+            let times = pairing.runs(scenario);
+            for run in 1..=times {
+                let mut name = format!(
+                    "{}/{}/{}",
+                    scenario.name,
+                    pairing.pair_name(),
+                    pairing.role.arg()
+                );
+                if times > 1 {
+                    name.push_str(&format!("/{run}"));
+                }
+                eprintln!("==> interop {name}");
+                let (verdict, took) = run_one(&programs, scenario, *pairing, &name)?;
+                eprintln!(
+                    "==> interop {name}: {} ({:.1} s){}",
+                    if verdict.passed() { "pass" } else { "FAIL" },
+                    took.as_secs_f32(),
+                    verdict
+                        .failures
+                        .iter()
+                        .map(|f| format!("\n      {f}"))
+                        .collect::<String>()
+                );
+                results.push(report::Row {
+                    scenario: **scenario,
+                    pairing: *pairing,
+                    run: (run, times),
+                    verdict,
+                    took,
+                });
+            }
         }
     }
     let doc = report::render(&results, AIORTC_VERSION);
@@ -255,7 +290,8 @@ struct Programs {
 }
 
 impl Programs {
-    fn command(&self, kind: Kind, role: &str, port: u16, script: &str) -> Command {
+    /// The command of a `kind` peer whose other side is `other`.
+    fn command(&self, kind: Kind, other: Kind, role: &str, port: u16, script: &str) -> Command {
         let mut command = match kind {
             Kind::Tacet => Command::new(
                 self.tacet_peer
@@ -267,11 +303,10 @@ impl Programs {
                 c.arg(&self.aiortc_peer);
                 c
             }
+            Kind::Chromium | Kind::Firefox => browser::command(kind),
         };
         command.args([
             role,
-            "--signaling",
-            "tcp-socket",
             "--signaling-host",
             "127.0.0.1",
             "--signaling-port",
@@ -280,8 +315,15 @@ impl Programs {
             "audio,video",
             "--datachannel",
             LABEL,
-            "--json",
         ]);
+        if kind.is_browser() {
+            command.args(browser::runner_flags());
+        } else {
+            command.args(["--signaling", "tcp-socket", "--json"]);
+        }
+        if kind == Kind::Tacet && other.is_browser() {
+            command.args(browser::tacet_flags());
+        }
         if !script.is_empty() {
             command.args(["--script", script]);
         }
@@ -391,9 +433,20 @@ fn run_one(
     let port = free_port()?;
     let subject_role = pairing.role.arg();
     let peer_role = pairing.role.other().arg();
-    let subject_cmd =
-        programs.command(pairing.subject, subject_role, port, scenario.subject_script);
-    let peer_cmd = programs.command(pairing.peer, peer_role, port, scenario.peer_script);
+    let subject_cmd = programs.command(
+        pairing.subject,
+        pairing.peer,
+        subject_role,
+        port,
+        scenario.subject_script,
+    );
+    let peer_cmd = programs.command(
+        pairing.peer,
+        pairing.subject,
+        peer_role,
+        port,
+        scenario.peer_script,
+    );
     let t0 = Instant::now();
     let mut started: BTreeMap<&str, Running> = BTreeMap::new();
     let order = if pairing.role == scenario::Role::Offer {
@@ -404,7 +457,12 @@ fn run_one(
     for (who, command) in order {
         started.insert(who, start(command, t0, dir.join(who))?);
     }
-    let deadline = t0 + DEADLINE;
+    let deadline = t0
+        + if pairing.peer.is_browser() {
+            BROWSER_DEADLINE
+        } else {
+            DEADLINE
+        };
     let subject = finish(
         started.remove("subject").expect("invariant: started above"),
         deadline,

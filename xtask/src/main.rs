@@ -2,7 +2,8 @@
 //!
 //! - `ci`   — the whole gate, in order, stopping at the first failure: rustfmt, clippy,
 //!   tests, the README's first command (the stop story), the interop matrix against aiortc
-//!   (`interop`; aiortc missing is a failure), the conformance table
+//!   and the browsers (`interop`; aiortc, node, a browser or its driver missing is a
+//!   failure), the conformance table
 //!   (`conformance --check`), spec traceability (`spec --check`), the public API listings
 //!   (`api --check`), docs, the benchmark crate's lints and tests, a fuzz smoke run.
 //!   `.ci/run` calls exactly this.
@@ -21,7 +22,8 @@
 //!   citing them (`docs/spec.md`); fails on a rule no test cites or a citation of an unknown
 //!   rule, and with `--check` on a stale file.
 //! - `interop [--pair P] [--scenario S]` — runs `tacet-peer` against aiortc 1.16 (a venv
-//!   `.ci/run` installs) and against itself, scenario by scenario, and writes the matrix to
+//!   `.ci/run` installs), against itself, and against headless Chromium and Firefox (issue 14;
+//!   `tests/browser/run.mjs`), scenario by scenario, and writes the matrix to
 //!   `docs/interop.md` (a filtered run prints it instead); fails on any failed run.
 //! - `api [--check]` — writes the public API of each public crate to `docs/api/<crate>.md`,
 //!   read from the sources (stable toolchain); `--check` fails when a listing is stale.
@@ -84,9 +86,10 @@ commands:
          per proptest in release (default 100000)
   spec   [--check] list the stop rules and the tests citing them (docs/spec.md); fails on a
          rule no test cites or a citation of an unknown rule (--check: also on a stale file)
-  interop  [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc] [--scenario NAME] run tacet-peer
-           against aiortc 1.16 (.venv-interop, or $TACET_INTEROP_PYTHON) and itself; writes
-           docs/interop.md after a full run; fails on any failed run or a missing aiortc
+  interop  [--pair tacet-aiortc|tacet-tacet|aiortc-aiortc|tacet-chromium|tacet-firefox]
+           [--scenario NAME] run tacet-peer against aiortc 1.16 (.venv-interop, or
+           $TACET_INTEROP_PYTHON), itself, Chromium and Firefox (tests/browser); writes
+           docs/interop.md after a full run; fails on any failed run or a missing prerequisite
   api    [--check] write the public API of each public crate to docs/api/<crate>.md
          (--check: fail if a listing is not what the code gives)";
 
@@ -250,8 +253,9 @@ fn ci() -> Result<(), String> {
     story.args(README_FIRST_COMMAND);
     step("README's first command (stop story)", story)?;
 
-    // tacet-peer against aiortc 1.16 and itself (docs/interop.md is rewritten by the run).
-    // aiortc missing fails here: `.ci/run` installs it.
+    // tacet-peer against aiortc 1.16, itself and the browsers (docs/interop.md is rewritten
+    // by the run). aiortc, node, a browser or its driver missing fails here: `.ci/run`
+    // installs them.
     interop::run(&[])?;
 
     // The WPT table: every claimed test exists and passes, and docs/conformance.md is current.

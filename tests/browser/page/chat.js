@@ -3,7 +3,8 @@
 // when it stops, "<origin> end <count>". A receiver sorts what arrives by origin (its own
 // origin back is an echo; another origin is the peer's stream) and checks each stream for
 // loss, duplicates and order. The report has the same fields as tacet-peer's `datachannel`
-// event, so one judge reads both sides.
+// event, so one judge reads both sides. Each stream also keeps the longest time between two
+// new numbers arriving (`max_gap_ms`, chat.rs's too).
 
 /** A number further ahead than this is not a message of the stream (chat.rs AHEAD). */
 const AHEAD = 2 ** 20;
@@ -17,10 +18,12 @@ export class Stream {
     this.end = null;
     this.next = 0;
     this.seen = new Set();
+    this.lastAt = null;
+    this.maxGap = null;
   }
 
-  /** Message `n` arrived; false when it is too far ahead to be one of the stream's. */
-  on(n) {
+  /** Message `n` arrived at `at` (ms); false when it is too far ahead to be one of the stream's. */
+  on(n, at) {
     if (n > this.next + AHEAD) return false;
     if (this.seen.has(n)) {
       this.duplicates += 1;
@@ -28,6 +31,8 @@ export class Stream {
     }
     this.seen.add(n);
     this.received += 1;
+    if (this.lastAt !== null) this.maxGap = Math.max(this.maxGap ?? 0, at - this.lastAt);
+    this.lastAt = at;
     if (n >= this.next) {
       this.lost += n - this.next;
       this.next = n + 1;
@@ -48,6 +53,7 @@ export class Stream {
     return {
       received: this.received, lost: this.lost, duplicates: this.duplicates,
       out_of_order: this.out_of_order, end: this.end, complete: this.complete(),
+      max_gap_ms: this.maxGap === null ? null : Math.round(this.maxGap),
     };
   }
 }
@@ -77,7 +83,8 @@ export class Tally {
     this.echoed = 0;
   }
 
-  onText(me, text) {
+  /** A text message arrived at `at` (ms, performance.now()). */
+  onText(me, text, at) {
     const numbered = read(text);
     if (!numbered) {
       this.other += 1;
@@ -99,7 +106,7 @@ export class Tally {
       counted = stream.end === null;
       if (counted) stream.end = numbered.end;
     } else {
-      counted = stream.on(numbered.n);
+      counted = stream.on(numbered.n, at);
     }
     if (!counted) this.other += 1;
   }

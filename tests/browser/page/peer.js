@@ -8,7 +8,7 @@
 import { Tally, message, end } from './chat.js';
 
 const cfg = JSON.parse(new URLSearchParams(location.search).get('cfg'));
-const CHAT_EVERY_MS = 20;
+const CHAT_EVERY_MS = cfg.chatInterval || 20;
 const REPORT_EVERY_MS = 1000;
 /** How long the closer waits for the peer's end of messages (tacet-peer: CLOSER_WAIT). */
 const CLOSER_WAIT_MS = 3000;
@@ -257,6 +257,13 @@ let chatSent = 0;
 let chatTimer = null;
 let endSent = false;
 let channelClosed = false;
+// Chromium workaround (docs/browsers.md): a send while the SCTP transport that a BUNDLE-tag
+// move put in place has not started makes Chromium close the channel ("Transport is not
+// started"), so a tick finds `pc.sctp.state` other than "connected" holds its message (the
+// next number waits, none is skipped). How many ticks were held and for how long is reported.
+let heldTicks = 0;
+let heldMs = 0;
+let heldSince = null;
 
 function onChannel(dc) {
   if (channel || closing) return;
@@ -267,6 +274,15 @@ function onChannel(dc) {
     if (!cfg.datachannel) return;
     chatTimer = setInterval(() => {
       if (dc.readyState !== 'open') return;
+      if (pc.sctp && pc.sctp.state !== 'connected') {
+        heldTicks += 1;
+        heldSince ??= performance.now();
+        return;
+      }
+      if (heldSince !== null) {
+        heldMs += performance.now() - heldSince;
+        heldSince = null;
+      }
       dc.send(message(cfg.origin, chatSent));
       chatSent += 1;
     }, CHAT_EVERY_MS);
@@ -274,7 +290,7 @@ function onChannel(dc) {
   if (dc.readyState === 'open') opened();
   else dc.onopen = opened;
   dc.onmessage = ({ data }) => {
-    if (typeof data === 'string') tally.onText(cfg.origin, data);
+    if (typeof data === 'string') tally.onText(cfg.origin, data, performance.now());
     else tally.other += 1;
   };
   dc.onerror = (e) => emit('datachannel_error', { label: dc.label, error: String(e.error?.message ?? e.error ?? e) });
@@ -325,6 +341,8 @@ async function report(last) {
   if (channel) {
     emit('datachannel', {
       ...tally.report(channel.label, chatSent, endSent), state: channel.readyState, final: last,
+      held_ticks: heldTicks,
+      held_ms: Math.round(heldMs + (heldSince === null ? 0 : performance.now() - heldSince)),
     });
   }
 }
@@ -376,13 +394,14 @@ async function act(step) {
     const targets = verb === 'stop-media' ? candidates : candidates.slice(0, 1);
     if (!targets.length) throw new Error(`no live transceiver for "${step.action}" (tag ${tag})`);
     const mids = targets.map((t) => t.mid);
+    const kinds = targets.map(mediaKind);
     for (const t of targets) {
       stoppedHere.add(t);
       t.stop();
       for (const s of sentTracks) if (s.transceiver === t) s.ended = true;
     }
     if (!(await until(settled, ACTION_PATIENCE_MS))) throw new Error(`not negotiated within ${ACTION_PATIENCE_MS} ms (signaling ${pc.signalingState})`);
-    return verb === 'stop-media' ? { stopped: mids.length, mids } : { mid: mids[0], tag };
+    return verb === 'stop-media' ? { stopped: mids.length, mids } : { mid: mids[0], kind: kinds[0], tag };
   }
   if (verb === 'add') {
     const s = await navigator.mediaDevices.getUserMedia({ [what]: true });

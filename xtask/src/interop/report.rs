@@ -1,4 +1,5 @@
-//! `docs/interop.md`: the matrix of one run of the interop suite.
+//! `docs/interop.md`: the matrix of one run of the interop suite (aiortc, tacet itself, and the
+//! browsers of issue 14).
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -10,12 +11,18 @@ use super::verdict::Verdict;
 pub(crate) struct Row {
     pub(crate) scenario: Scenario,
     pub(crate) pairing: Pairing,
+    /// Which run of how many in a row (issue 14 runs the BUNDLE-tag stop ten times).
+    pub(crate) run: (u32, u32),
     pub(crate) verdict: Verdict,
     pub(crate) took: Duration,
 }
 
 fn ms(d: Option<Duration>) -> String {
     d.map_or("—".to_owned(), |d| format!("{} ms", d.as_millis()))
+}
+
+fn gap(ms: Option<u64>) -> String {
+    ms.map_or("—".to_owned(), |ms| ms.to_string())
 }
 
 fn peers(p: Pairing) -> String {
@@ -27,9 +34,34 @@ fn peers(p: Pairing) -> String {
     format!("{} ↔ {}{control}", p.subject.name(), p.peer.name())
 }
 
+/// The browsers' versions the runs reported, e.g. "chromium 156.0.8078.129".
+fn browser_versions(rows: &[Row]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for row in rows.iter().filter(|r| r.pairing.peer.is_browser()) {
+        let name = format!(
+            "{} {}",
+            row.pairing.peer.name(),
+            row.verdict
+                .counts
+                .peer_version
+                .as_deref()
+                .unwrap_or("(version not reported)")
+        );
+        if !seen.iter().any(|s| s.starts_with(row.pairing.peer.name())) {
+            seen.push(name);
+        }
+    }
+    if seen.is_empty() {
+        "no browser run".to_owned()
+    } else {
+        seen.join(", ")
+    }
+}
+
 /// The whole document.
 pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
     let passed = rows.iter().filter(|r| r.verdict.passed()).count();
+    let browsers = browser_versions(rows);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -40,10 +72,22 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
          127.0.0.1. The *subject* runs the scenario's script; the *peer* is the other side; the \
          role is the subject's in the first offer/answer. aiortc ↔ aiortc rows are a control: \
          what aiortc does with itself.\n\n\
+         Issue 14's rows: `tacet-peer` against Debian's browsers ({browsers}), headless, each \
+         driven by `tests/browser/run.mjs` (Chromium through playwright-core, Firefox through \
+         puppeteer-core over WebDriver BiDi) on the page `tests/browser/page/` (perfect \
+         negotiation, fake camera and microphone; docs/browsers.md). Against a browser the \
+         numbered messages go every **20 ms** (aiortc and tacet rows: 50 ms), tacet-peer runs \
+         with `--report-channel-loss`, and the scenarios are issue 14's 1–7 (numbered in the \
+         headings), the BUNDLE-tag stop ten times in a row per browser and role, each run \
+         judged on its own. A data channel that closes before the close fails the run, except \
+         where issue 14 accepts it: Firefox closing its own channel when it stops its BUNDLE \
+         tag (by design), reported by tacet with a typed cause.\n\n\
          Every run checks: both processes connect, exit 0 (3, a failed scripted action, only \
-         for an `add video` aiortc refused) and report `closed`; media (audio and video, both \
+         for an `add video` aiortc refused, or a browser's glare stop that found its video \
+         already stopped by tacet's offer) and report `closed`; media (audio and video, both \
          ways) flows before the action (encoded frames counted per second by the receiver); the \
-         data channel carries numbered messages both ways, every 50 ms, from open to close, with \
+         data channel carries numbered messages both ways, every 50 ms (20 ms against a browser), \
+         from open to close, with \
          **zero loss and no duplicates** (each side receives every number of the other's once, \
          in order, up to the end marker announcing the count the other sent), also after the \
          action; then the scenario's remote outcome. Against aiortc, tacet must warn (tolerant \
@@ -63,12 +107,15 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
         let _ = write!(
             out,
             "## `{}`: {}\n\nsubject script `{}`{}\n\n\
-             | peers | subject role | result | remote outcome | connect | stop → outcome | \
-             video fps (subject/peer) | messages subject→peer | messages peer→subject | \
-             warnings | run |\n\
-             |---|---|---|---|---|---|---|---|---|---|---|\n",
+             | peers | subject role | result | remote outcome | connect | renegotiation | \
+             stop → outcome | longest gap ms (subject→peer / peer→subject) | video fps \
+             (subject/peer) | messages subject→peer | messages peer→subject | warnings | run |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
             scenario.name,
-            scenario.title,
+            match scenario.issue14 {
+                Some(n) => format!("{} (issue 14: scenario {n})", scenario.title),
+                None => scenario.title.to_owned(),
+            },
             scenario.subject_script,
             if scenario.peer_script.is_empty() {
                 String::new()
@@ -76,7 +123,7 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
                 format!(", peer script `{}`", scenario.peer_script)
             }
         );
-        for row in rows {
+        for row in &rows {
             let v = &row.verdict;
             let c = &v.counts;
             let result = if v.passed() {
@@ -84,15 +131,33 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
             } else {
                 format!("**FAIL**: {}", v.failures.join("; "))
             };
+            let role = if row.run.1 > 1 {
+                format!("{} (run {}/{})", row.pairing.role, row.run.0, row.run.1)
+            } else {
+                row.pairing.role.to_string()
+            };
+            let mut outcome = v.outcome.clone();
+            if let Some(closure) = &c.closure {
+                outcome.push_str(&format!("; {closure}"));
+            }
+            if let Some(held) = c.held_ms {
+                outcome.push_str(&format!(
+                    "; the page held its sends {held} ms (SCTP transport not connected)"
+                ));
+            }
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {}/{} | {}/{} | {}/{} | {} | {:.1} s |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} / {} | {}/{} | {}/{} | {}/{} | {} | \
+                 {:.1} s |",
                 peers(row.pairing),
-                row.pairing.role,
+                role,
                 result.replace('|', "\\|"),
-                v.outcome.replace('|', "\\|"),
+                outcome.replace('|', "\\|"),
                 ms(c.connect),
+                ms(c.renegotiation),
                 ms(c.outcome_after),
+                gap(c.max_gap_ms.0),
+                gap(c.max_gap_ms.1),
                 c.video_fps.0,
                 c.video_fps.1,
                 c.messages.1,
@@ -103,13 +168,43 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
                 row.took.as_secs_f32(),
             );
         }
+        let repeated: Vec<&&Row> = rows.iter().filter(|r| r.run.1 > 1).collect();
+        let mut groups: Vec<(Pairing, u32)> = Vec::new();
+        for row in &repeated {
+            if !groups.iter().any(|(p, _)| *p == row.pairing) {
+                groups.push((row.pairing, row.run.1));
+            }
+        }
+        if !groups.is_empty() {
+            out.push('\n');
+        }
+        for (pairing, times) in groups {
+            let group = repeated.iter().filter(|r| r.pairing == pairing);
+            let (ok, worst_gap) = group.fold((0, None::<u64>), |(ok, worst), r| {
+                let c = &r.verdict.counts;
+                let gaps = [c.max_gap_ms.0, c.max_gap_ms.1].into_iter().flatten().max();
+                (ok + usize::from(r.verdict.passed()), worst.max(gaps))
+            });
+            let _ = writeln!(
+                out,
+                "- {}, subject {}: **{ok} of {times}** runs in a row passed; longest gap in any \
+                 run {} ms.",
+                peers(pairing),
+                pairing.role,
+                gap(worst_gap)
+            );
+        }
         out.push('\n');
     }
     out.push_str(
         "Messages are shown received/sent. Timings are from one run on the machine that \
-         generated this file (2 cores); `connect` is from the subject's start to its \
-         `connected`, `stop → outcome` from the action's start to the remote outcome (the \
-         peer's track ended, or the subject's track muted or ended).\n",
+         generated this file (2 cores); `connect` is from the first answer leaving the \
+         answerer to the subject's `connected`; `renegotiation` from the acting side's first offer after \
+         its action started to that side's next `stable` (the answer applied); `stop → \
+         outcome` from the action's start to the remote outcome (the peer's track ended, or \
+         the subject's track muted or ended); `longest gap` is the longest time between two \
+         new numbered messages arriving, as the receiving side measured it (so across the stop \
+         too).\n",
     );
     out
 }

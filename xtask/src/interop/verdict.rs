@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use super::scenario::{Action, Kind, Pairing, Scenario};
 
+mod browser;
+
 /// One event line, stamped with its arrival at the harness (one clock for both peers).
 #[derive(Clone, Debug)]
 pub(crate) struct Line {
@@ -25,26 +27,26 @@ pub(crate) struct Side {
     pub(crate) stderr: String,
 }
 
-fn str_of<'a>(event: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn str_of<'a>(event: &'a Value, key: &str) -> Option<&'a str> {
     event.get(key).and_then(Value::as_str)
 }
 
-fn num_of(event: &Value, key: &str) -> u64 {
+pub(super) fn num_of(event: &Value, key: &str) -> u64 {
     event.get(key).and_then(Value::as_u64).unwrap_or(0)
 }
 
 /// A count of the `from_peer` stream of a `datachannel` report.
-fn from_peer(event: &Value, key: &str) -> u64 {
+pub(super) fn from_peer(event: &Value, key: &str) -> u64 {
     event.get("from_peer").map_or(0, |s| num_of(s, key))
 }
 
 /// Whether an `action` report says it succeeded.
-fn ok(event: &Value) -> bool {
+pub(super) fn ok(event: &Value) -> bool {
     event.get("ok").and_then(Value::as_bool) == Some(true)
 }
 
 /// When an action started: its report's arrival less the `took` it reports.
-fn action_start(line: &Line) -> Duration {
+pub(super) fn action_start(line: &Line) -> Duration {
     let took = line
         .event
         .get("took")
@@ -55,7 +57,7 @@ fn action_start(line: &Line) -> Duration {
 }
 
 impl Side {
-    fn events<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Line> + use<'a> {
+    pub(super) fn events<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Line> + use<'a> {
         let name = name.to_owned();
         self.lines
             .iter()
@@ -63,7 +65,12 @@ impl Side {
     }
 
     /// The first `name` event whose fields match `fields`, at or after `from`.
-    fn first(&self, name: &str, fields: &[(&str, &str)], from: Duration) -> Option<&Line> {
+    pub(super) fn first(
+        &self,
+        name: &str,
+        fields: &[(&str, &str)],
+        from: Duration,
+    ) -> Option<&Line> {
         self.events(name)
             .find(|l| l.at >= from && fields.iter().all(|(k, v)| str_of(&l.event, k) == Some(*v)))
     }
@@ -86,7 +93,13 @@ impl Side {
     /// The most frames received in one second within `[from, to)` on the tracks whose
     /// `field` (`kind` or `mid`) is `value` (the per-second `media` reports of received
     /// tracks; the final report at the close is not a second's count).
-    fn frames_per_second(&self, field: &str, value: &str, from: Duration, to: Duration) -> u64 {
+    pub(super) fn frames_per_second(
+        &self,
+        field: &str,
+        value: &str,
+        from: Duration,
+        to: Duration,
+    ) -> u64 {
         self.events("media")
             .filter(|l| {
                 l.at >= from
@@ -100,14 +113,14 @@ impl Side {
             .unwrap_or(0)
     }
 
-    fn final_channel(&self) -> Option<&Value> {
+    pub(super) fn final_channel(&self) -> Option<&Value> {
         self.events("datachannel")
             .map(|l| &l.event)
             .find(|e| e.get("final").and_then(Value::as_bool) == Some(true))
     }
 
     /// The peer's messages received by the last per-second data-channel report before `at`.
-    fn received_before(&self, at: Duration) -> u64 {
+    pub(super) fn received_before(&self, at: Duration) -> u64 {
         self.events("datachannel")
             .filter(|l| l.at < at)
             .map(|l| from_peer(&l.event, "received"))
@@ -116,7 +129,7 @@ impl Side {
     }
 
     /// The scripted action `name`'s report, at or after `from`.
-    fn action(&self, name: &str, from: Duration) -> Option<&Line> {
+    pub(super) fn action(&self, name: &str, from: Duration) -> Option<&Line> {
         self.first("action", &[("action", name)], from)
     }
 
@@ -126,7 +139,7 @@ impl Side {
         self.events("action").next().map(action_start)
     }
 
-    fn warnings(&self) -> usize {
+    pub(super) fn warnings(&self) -> usize {
         self.events("warning").count()
     }
 
@@ -139,8 +152,21 @@ impl Side {
 /// The key counts of a run, for the matrix.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Counts {
-    /// From the subject's start to its `connected`.
+    /// From the first answer leaving the answerer to the subject's `connected`.
     pub(crate) connect: Option<Duration>,
+    /// The action's renegotiation: from the acting side's first offer after the action's
+    /// start to that side's next `stable` (the answer applied).
+    pub(crate) renegotiation: Option<Duration>,
+    /// The longest time between two new numbered messages arriving, in ms: subject→peer (as
+    /// the peer saw it), peer→subject (as the subject saw it).
+    pub(crate) max_gap_ms: (Option<u64>, Option<u64>),
+    /// The browser's version, when the peer is one.
+    pub(crate) peer_version: Option<String>,
+    /// How long a browser page held its sends while its SCTP transport was not connected (the
+    /// Chromium workaround of docs/browsers.md), when it did.
+    pub(crate) held_ms: Option<u64>,
+    /// The data channel's closure before the close, accepted (the one case issue 14 allows).
+    pub(crate) closure: Option<String>,
     /// Video frames per second each side received before the action (subject, peer).
     pub(crate) video_fps: (u64, u64),
     /// From the action's start to its remote outcome.
@@ -151,7 +177,7 @@ pub(crate) struct Counts {
     pub(crate) warnings: usize,
 }
 
-/// The judgement of one
+/// The judgement of one run.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Verdict {
     pub(crate) failures: Vec<String>,
@@ -165,7 +191,7 @@ impl Verdict {
         self.failures.is_empty()
     }
 
-    fn check(&mut self, ok: bool, failure: impl FnOnce() -> String) {
+    pub(super) fn check(&mut self, ok: bool, failure: impl FnOnce() -> String) {
         if !ok {
             self.failures.push(failure());
         }
@@ -186,7 +212,11 @@ fn expected_exit(scenario: &Scenario, side: &Side, subject: bool) -> i32 {
     let refused = side
         .action("add video", Duration::ZERO)
         .is_some_and(|l| !ok(&l.event));
-    if subject && scenario.action == Action::StopThenAddVideo && refused {
+    if (subject && scenario.action == Action::StopThenAddVideo && refused)
+        || (!subject
+            && scenario.action == Action::BothStopVideo
+            && browser::glare_stop_preempted(side))
+    {
         3
     } else {
         0
@@ -227,14 +257,32 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
             || format!("{who}'s data channel never opened"),
         );
     }
-    v.counts.connect = subject.connected_at();
+    // From the first answer leaving the answerer (not the offer: a browser answering gets
+    // tacet's offer before it has even launched) to the subject's `connected`.
+    let answerer = if pairing.role == super::scenario::Role::Offer {
+        peer
+    } else {
+        subject
+    };
+    v.counts.connect = answerer
+        .first(
+            "sdp",
+            &[("direction", "sent"), ("type", "answer")],
+            Duration::ZERO,
+        )
+        .zip(subject.connected_at())
+        .and_then(|(answer, connected)| connected.checked_sub(answer.at));
     v.counts.warnings = subject.warnings();
+    v.counts.peer_version = peer
+        .first("browser", &[], Duration::ZERO)
+        .and_then(|l| str_of(&l.event, "version"))
+        .map(str::to_owned);
     let end = subject.bye_at().unwrap_or(Duration::MAX);
 
     // The action's start: the subject's (or, for a peer stop, the peer's) first scripted action
     // (`close` is not reported as one); for Connect, the close.
     let (actor, actor_name) = match scenario.action {
-        Action::PeerStopsVideo => (peer, "peer"),
+        Action::PeerStopsVideo | Action::PeerStopsTag => (peer, "peer"),
         _ => (subject, "subject"),
     };
     let action_at = match scenario.action {
@@ -246,6 +294,18 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
             .push(format!("the {actor_name} never reported its action"));
         return v;
     };
+    v.counts.renegotiation = actor
+        .first(
+            "sdp",
+            &[("direction", "sent"), ("type", "offer")],
+            action_at,
+        )
+        .filter(|_| scenario.action != Action::Connect)
+        .and_then(|offer| {
+            actor
+                .first("signaling_state", &[("state", "stable")], offer.at)
+                .map(|stable| stable.at - offer.at)
+        });
 
     // Media flowing before the action, both kinds, both ways.
     for kind in ["audio", "video"] {
@@ -265,8 +325,39 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
     }
 
     // The data channel: zero loss and no duplicates both ways (every number once, in order,
-    // up to the end marker's count), and messages after the action.
+    // up to the end marker's count), and messages after the action — unless it closed before
+    // the close in the one case issue 14 accepts (browser::channel_closure).
+    let closure = browser::channel_closure(scenario, pairing, subject, peer, action_at, end);
+    if let Some(closure) = &closure {
+        match closure {
+            Ok(accepted) => v.counts.closure = Some(accepted.clone()),
+            Err(failure) => v.failures.push(failure.clone()),
+        }
+    }
+    if let (Some(s), Some(p)) = (subject.final_channel(), peer.final_channel()) {
+        v.counts.max_gap_ms = (
+            p.pointer("/from_peer/max_gap_ms").and_then(Value::as_u64),
+            s.pointer("/from_peer/max_gap_ms").and_then(Value::as_u64),
+        );
+        v.counts.held_ms = p
+            .get("held_ms")
+            .and_then(Value::as_u64)
+            .filter(|ms| *ms > 0);
+    }
     match (subject.final_channel(), peer.final_channel()) {
+        (Some(s), Some(p)) if matches!(closure, Some(Ok(_))) => {
+            v.counts.messages = (
+                num_of(s, "sent"),
+                from_peer(p, "received"),
+                num_of(p, "sent"),
+                from_peer(s, "received"),
+            );
+            browser::check_until_closure(
+                &mut v,
+                [("subject", s, subject), ("peer", p, peer)],
+                action_at,
+            );
+        }
         (Some(s), Some(p)) => {
             v.counts.messages = (
                 num_of(s, "sent"),
@@ -331,12 +422,30 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
 }
 
 /// One run as the outcome checks see it: who, and the action's start and the close's.
-struct Run<'a> {
+pub(super) struct Run<'a> {
     pairing: Pairing,
     subject: &'a Side,
     peer: &'a Side,
     action_at: Duration,
     end: Duration,
+}
+
+impl Run<'_> {
+    /// Frames of `kind` received per second by both sides after `from`, each checked > 0.
+    pub(super) fn flowing_both_ways(
+        &self,
+        v: &mut Verdict,
+        kind: &str,
+        from: Duration,
+        after_what: &str,
+    ) {
+        for (who, side) in [("subject", self.subject), ("peer", self.peer)] {
+            v.check(
+                side.frames_per_second("kind", kind, from, self.end) > 0,
+                || format!("{who} received no {kind} frames after {after_what}"),
+            );
+        }
+    }
 }
 
 /// The scenario's remote outcome.
@@ -351,7 +460,23 @@ fn outcome(scenario: &Scenario, run: &Run<'_>, v: &mut Verdict) {
         Action::Stop(_) | Action::StopThenAddVideo => (&["video"], "stop video"),
         Action::StopMedia => (&["audio", "video"], "stop-media"),
         Action::PeerStopsVideo => {
-            peer_stop(run, v);
+            peer_stop(run, v, "stop video", "video");
+            return;
+        }
+        Action::PeerStopsTag => {
+            // The tag's kind, as the browser reported its action (mid 0 is audio here).
+            let kind = run
+                .peer
+                .action("stop tag", Duration::ZERO)
+                .and_then(|l| str_of(&l.event, "kind"))
+                .unwrap_or("audio")
+                .to_owned();
+            peer_stop(run, v, "stop tag", &kind);
+            v.outcome.push_str(" (the BUNDLE tag moved)");
+            return;
+        }
+        Action::BothStopVideo => {
+            browser::glare(run, v);
             return;
         }
     };
@@ -366,6 +491,15 @@ fn outcome(scenario: &Scenario, run: &Run<'_>, v: &mut Verdict) {
         {
             Some(ended) if ended.at < run.end => {
                 outcome_at = outcome_at.max(ended.at);
+                if run.pairing.peer.is_browser() {
+                    let cause = str_of(&ended.event, "cause");
+                    v.check(cause == Some("remote-rejected"), || {
+                        format!(
+                            "the peer's {kind} track ended with cause {cause:?}, not \
+                             remote-rejected"
+                        )
+                    });
+                }
                 let mid = str_of(&ended.event, "mid").unwrap_or_default();
                 let after =
                     run.peer
@@ -381,12 +515,7 @@ fn outcome(scenario: &Scenario, run: &Run<'_>, v: &mut Verdict) {
     }
     v.counts.outcome_after = outcome_at.checked_sub(run.action_at);
     for kind in ["audio", "video"].iter().filter(|k| !stopped.contains(k)) {
-        for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
-            v.check(
-                side.frames_per_second("kind", kind, outcome_at, run.end) > 0,
-                || format!("{who} received no {kind} frames after the stop"),
-            );
-        }
+        run.flowing_both_ways(v, kind, outcome_at, "the stop");
     }
     let done = run.subject.action(action, Duration::ZERO);
     v.check(done.is_some_and(|l| ok(&l.event)), || {
@@ -488,22 +617,26 @@ fn recycle(run: &Run<'_>, v: &mut Verdict) {
     }
 }
 
-/// The peer stopped its video transceiver. aiortc sends a BYE and changes no SDP: tacet reports
-/// the remote sender stopped (its track muted, not ended). A tacet peer renegotiates with port
-/// 0: the subject's track ends. An aiortc subject (control) ends its track on the BYE.
-fn peer_stop(run: &Run<'_>, v: &mut Verdict) {
+/// The peer stopped its transceiver of `kind` by `action` (`stop video`, or a browser's
+/// `stop tag`). aiortc sends a BYE and changes no SDP: tacet reports the remote sender stopped
+/// (its track muted, not ended). A tacet or browser peer renegotiates with port 0: the
+/// subject's track ends (against a browser, with cause `remote-rejected`, issue 14). An aiortc
+/// subject (control) ends its track on the BYE. The other kind keeps flowing both ways.
+fn peer_stop(run: &Run<'_>, v: &mut Verdict, action: &str, kind: &str) {
     let (event, expected) = match (run.pairing.subject, run.pairing.peer) {
         (Kind::Tacet, Kind::Aiortc) => ("track_muted", "muted"),
         _ => ("track_ended", "ended"),
     };
-    let stop = run.peer.action("stop video", Duration::ZERO);
+    let survivor = if kind == "audio" { "video" } else { "audio" };
+    let stop = run.peer.action(action, Duration::ZERO);
     v.check(stop.is_some_and(|l| ok(&l.event)), || {
-        "the peer's `stop video` did not complete".to_owned()
+        format!(
+            "the peer's `{action}` did not complete: {}",
+            stop.and_then(|l| str_of(&l.event, "error"))
+                .unwrap_or("no report")
+        )
     });
-    match run
-        .subject
-        .first(event, &[("kind", "video")], run.action_at)
-    {
+    match run.subject.first(event, &[("kind", kind)], run.action_at) {
         Some(seen) if seen.at < run.end => {
             v.counts.outcome_after = seen.at.checked_sub(run.action_at);
             let mid = str_of(&seen.event, "mid").unwrap_or_default();
@@ -511,30 +644,40 @@ fn peer_stop(run: &Run<'_>, v: &mut Verdict) {
                 .subject
                 .frames_per_second("mid", mid, seen.at + REPORT_SLACK, run.end);
             v.check(after == 0, || {
-                format!("the subject still received {after} video frames/s after it was {expected}")
+                format!(
+                    "the subject still received {after} {kind} frames/s after it was {expected}"
+                )
             });
             if expected == "muted" {
                 let ended = run
                     .subject
-                    .first("track_ended", &[("kind", "video")], run.action_at);
+                    .first("track_ended", &[("kind", kind)], run.action_at);
                 v.check(ended.is_none_or(|e| e.at >= run.end), || {
-                    "the subject's video track ended on a BYE (only muted is right)".to_owned()
+                    format!("the subject's {kind} track ended on a BYE (only muted is right)")
+                });
+            }
+            if run.pairing.peer.is_browser() {
+                let cause = str_of(&seen.event, "cause");
+                v.check(cause == Some("remote-rejected"), || {
+                    format!(
+                        "the subject's {kind} track ended with cause {cause:?}, not remote-rejected"
+                    )
                 });
             }
         }
         _ => v.failures.push(format!(
-            "the subject's video track was not {expected} before the close"
+            "the subject's {kind} track was not {expected} before the close"
         )),
     }
-    for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
-        let from = v
-            .counts
-            .outcome_after
-            .map_or(run.action_at, |d| run.action_at + d);
-        v.check(
-            side.frames_per_second("kind", "audio", from, run.end) > 0,
-            || format!("{who} received no audio frames after the peer's stop"),
-        );
+    let from = v
+        .counts
+        .outcome_after
+        .map_or(run.action_at, |d| run.action_at + d);
+    run.flowing_both_ways(v, survivor, from, "the peer's stop");
+    if run.pairing.peer.is_browser() {
+        v.check(run.subject.warnings() == 0, || {
+            format!("{} warnings against a browser", run.subject.warnings())
+        });
     }
-    v.outcome = format!("subject's video track {expected}");
+    v.outcome = format!("subject's {kind} track {expected}");
 }

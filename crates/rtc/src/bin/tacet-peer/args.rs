@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use tacet_track::TrackKind;
 
@@ -35,6 +36,12 @@ OPTIONS:
     --datachannel LABEL       the offerer creates channel LABEL, the answerer accepts it; both
                               send numbered messages (\"<role> <n>\", every 50 ms, then
                               \"<role> end <count>\" on close) and check the peer's
+    --chat-interval MS        the pace of the numbered messages in milliseconds (default 50;
+                              the browser suite uses 20, as its pages do)
+    --report-channel-loss     when the peer closes the numbered messages' channel, or the
+                              SCTP association is lost, report it (a datachannel_lost event
+                              with a cause) and go on with the run (media, script, a clean
+                              close); without it the run ends there with exit status 1
     --echo-data               echo every received data-channel message back unchanged
     --script SCRIPT           steps timed from the first connected state, separated by ';':
                               <time> stop audio|video   stop that transceiver, renegotiate
@@ -106,7 +113,14 @@ pub(crate) struct Args {
     pub(crate) json: bool,
     pub(crate) strict: bool,
     pub(crate) polite: bool,
+    /// The pace of the numbered messages.
+    pub(crate) chat_interval: Duration,
+    /// A lost chat channel or SCTP association is reported and the run goes on.
+    pub(crate) report_channel_loss: bool,
 }
+
+/// The numbered messages' pace unless `--chat-interval` says otherwise (issue 13's).
+const CHAT_INTERVAL: Duration = Duration::from_millis(50);
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
@@ -146,7 +160,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, Us
     let mut send = None;
     let mut datachannel = None;
     let mut script = None;
+    let mut chat_interval = None;
     let (mut echo_data, mut json, mut strict, mut polite) = (false, false, false, false);
+    let mut report_channel_loss = false;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value)),
@@ -181,8 +197,9 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, Us
             "--json" => switch(&mut json)?,
             "--strict" => switch(&mut strict)?,
             "--polite" => switch(&mut polite)?,
+            "--report-channel-loss" => switch(&mut report_channel_loss)?,
             "--signaling" | "--signaling-host" | "--signaling-port" | "--bind" | "--send"
-            | "--datachannel" | "--script" => {
+            | "--datachannel" | "--script" | "--chat-interval" => {
                 let value = match inline {
                     Some(value) => value.to_owned(),
                     None => args
@@ -196,6 +213,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, Us
                     "--bind" => &mut bind,
                     "--send" => &mut send,
                     "--datachannel" => &mut datachannel,
+                    "--chat-interval" => &mut chat_interval,
                     _ => &mut script,
                 };
                 if slot.replace(value).is_some() {
@@ -249,6 +267,19 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, Us
         None => Vec::new(),
         Some(text) => script::parse(&text).map_err(|e| usage(e.to_string()))?,
     };
+    let chat_interval = match chat_interval {
+        None => CHAT_INTERVAL,
+        Some(ms) => ms
+            .parse()
+            .ok()
+            .filter(|ms| (1..=60_000).contains(ms))
+            .map(Duration::from_millis)
+            .ok_or_else(|| {
+                usage(format!(
+                    "--chat-interval \"{ms}\" is not a number of milliseconds (1 to 60000)"
+                ))
+            })?,
+    };
     Ok(Parsed::Run(Box::new(Args {
         side,
         signaling,
@@ -260,6 +291,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, Us
         json,
         strict,
         polite,
+        chat_interval,
+        report_channel_loss,
     })))
 }
 
@@ -288,8 +321,6 @@ fn parse_kinds(kinds: &str) -> Result<Vec<TrackKind>, UsageError> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code")]
-
-    use std::time::Duration;
 
     use super::*;
     use crate::script::Action;
@@ -342,6 +373,8 @@ mod tests {
         assert_eq!(args.send, vec![TrackKind::Audio, TrackKind::Video]);
         assert_eq!(args.datachannel.as_deref(), Some("chat"));
         assert!(args.echo_data && args.json && !args.strict && !args.polite);
+        assert_eq!(args.chat_interval, Duration::from_millis(50));
+        assert!(!args.report_channel_loss);
         assert_eq!(args.script.len(), 2);
         assert_eq!(args.script[1].at, Duration::from_secs(8));
         assert_eq!(args.script[1].action, Action::Close);
@@ -363,6 +396,9 @@ mod tests {
         );
         assert_eq!(args.send, vec![TrackKind::Video]);
         assert!(args.strict && args.polite);
+        let args = run("offer --chat-interval=20 --report-channel-loss").unwrap();
+        assert_eq!(args.chat_interval, Duration::from_millis(20));
+        assert!(args.report_channel_loss);
         assert_eq!(
             run("offer --bind ::1").unwrap().bind,
             "::1".parse::<IpAddr>().unwrap()
@@ -388,6 +424,8 @@ mod tests {
             "--json",
             "--strict",
             "--polite",
+            "--chat-interval",
+            "--report-channel-loss",
             "--help",
             "offer",
             "answer",
@@ -457,6 +495,18 @@ mod tests {
                 "is not an IP address",
             ),
             (&["offer", "--datachannel", ""][..], "needs a label"),
+            (
+                &["offer", "--chat-interval", "0"][..],
+                "--chat-interval \"0\" is not a number of milliseconds",
+            ),
+            (
+                &["offer", "--chat-interval", "20ms"][..],
+                "is not a number of milliseconds",
+            ),
+            (
+                &["offer", "--report-channel-loss=yes"][..],
+                "--report-channel-loss takes no value",
+            ),
             (
                 &["offer", "--script", "2s stop data"][..],
                 "--script: step 1",

@@ -5,7 +5,11 @@
 //! end <count>"` with how many it sent. A receiver sorts what arrives: its own origin back is
 //! an echo of its messages (the peer runs `--echo-data`); another origin is the peer's stream.
 //! Each stream is checked for loss, duplicates and order against its numbers, and is complete
-//! when its end has come with exactly the count it announces and nothing is wrong.
+//! when its end has come with exactly the count it announces and nothing is wrong. Each stream
+//! also keeps the longest time between two consecutive new numbers arriving (`max_gap_ms`): how
+//! long the channel was silent, across a stop that moves the BUNDLE tag for instance.
+
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -26,6 +30,10 @@ pub(crate) struct Stream {
     next: u64,
     /// Which numbers arrived (bit per number).
     seen: Vec<bool>,
+    /// When the last new number arrived.
+    last_at: Option<Duration>,
+    /// The longest time between two new numbers arriving.
+    pub(crate) max_gap: Option<Duration>,
 }
 
 /// A number further ahead than this is not a message of the stream (a count this large would
@@ -33,8 +41,9 @@ pub(crate) struct Stream {
 const AHEAD: u64 = 1 << 20;
 
 impl Stream {
-    /// Message `n` arrived; `false` when it is too far ahead to be one of the stream's.
-    fn on(&mut self, n: u64) -> bool {
+    /// Message `n` arrived at `at` (time since the peer's start); `false` when it is too far
+    /// ahead to be one of the stream's.
+    fn on(&mut self, n: u64, at: Duration) -> bool {
         if n > self.next.saturating_add(AHEAD) {
             return false;
         }
@@ -49,6 +58,10 @@ impl Stream {
             return true;
         }
         self.received += 1;
+        if let Some(last) = self.last_at.replace(at) {
+            let gap = at.saturating_sub(last);
+            self.max_gap = Some(self.max_gap.map_or(gap, |max| max.max(gap)));
+        }
         if n >= self.next {
             self.lost += n - self.next;
             self.next = n + 1;
@@ -77,6 +90,7 @@ impl Stream {
             "out_of_order": self.out_of_order,
             "end": self.end,
             "complete": self.complete(),
+            "max_gap_ms": self.max_gap.map(|g| u64::try_from(g.as_millis()).unwrap_or(u64::MAX)),
         })
     }
 }
@@ -125,8 +139,8 @@ pub(crate) fn end(origin: &str, count: u64) -> String {
 }
 
 impl Tally {
-    /// Counts a text message received by `me`.
-    pub(crate) fn on_text(&mut self, me: &str, text: &str) {
+    /// Counts a text message received by `me` at `at` (time since the peer's start).
+    pub(crate) fn on_text(&mut self, me: &str, text: &str, at: Duration) {
         let Some(numbered) = read(text) else {
             self.other += 1;
             return;
@@ -148,7 +162,7 @@ impl Tally {
             &mut self.from_peer
         };
         let counted = match numbered {
-            Numbered::Message(_, n) => stream.on(n),
+            Numbered::Message(_, n) => stream.on(n, at),
             Numbered::End(_, count) => stream.end.replace(count).is_none(),
         };
         if !counted {
@@ -177,10 +191,27 @@ mod tests {
 
     fn tally(texts: &[&str]) -> Tally {
         let mut tally = Tally::default();
-        for text in texts {
-            tally.on_text("offer", text);
+        for (i, text) in (0u64..).zip(texts) {
+            tally.on_text("offer", text, Duration::from_millis(20 * i));
         }
         tally
+    }
+
+    #[test]
+    fn the_longest_silence_between_new_numbers_is_kept() {
+        let mut t = Tally::default();
+        let ms = Duration::from_millis;
+        t.on_text("offer", "answer 0", ms(1_000));
+        assert_eq!(t.from_peer.max_gap, None, "one message is no interval");
+        t.on_text("offer", "answer 1", ms(1_020));
+        t.on_text("offer", "answer 2", ms(1_350));
+        // A duplicate and an end marker are not new numbers: they do not end a silence.
+        t.on_text("offer", "answer 2", ms(1_400));
+        t.on_text("offer", "answer 3", ms(1_420));
+        t.on_text("offer", "answer end 4", ms(3_000));
+        assert_eq!(t.from_peer.max_gap, Some(ms(330)));
+        assert_eq!(t.from_peer.report()["max_gap_ms"], 330);
+        assert_eq!(Stream::default().report()["max_gap_ms"], Value::Null);
     }
 
     #[test]

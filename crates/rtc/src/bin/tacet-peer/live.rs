@@ -20,8 +20,6 @@ use crate::chat::{self, Tally};
 use crate::pump::{ByeRequest, PeerEnd};
 use crate::run::{Notice, Outcome, Shared, play, start_local};
 
-/// The pace of numbered data-channel messages.
-const CHAT_EVERY: Duration = Duration::from_millis(50);
 /// How long the closing side waits for the peer's end of messages.
 const CLOSER_WAIT: Duration = Duration::from_secs(3);
 /// How long the side told `bye` waits for the closer's end of messages.
@@ -59,6 +57,11 @@ pub(crate) struct Peer {
     chat_sent: Arc<AtomicU64>,
     chat_task: Option<(oneshot::Sender<()>, JoinHandle<Option<Error>>)>,
     end_sent: bool,
+    /// The chat channel or the SCTP association was lost and reported
+    /// (`--report-channel-loss`): no end marker goes or is awaited.
+    chat_lost: bool,
+    /// The peer's start, the clock of the chat's arrival times.
+    started: Instant,
     trigger: Option<Trigger>,
     closing: bool,
     /// The peer closed the connection, or its signaling went, while we were closing.
@@ -90,6 +93,8 @@ impl Peer {
             chat_sent: Arc::new(AtomicU64::new(0)),
             chat_task: None,
             end_sent: false,
+            chat_lost: false,
+            started: Instant::now(),
             trigger: None,
             closing: false,
             peer_closed: false,
@@ -109,7 +114,7 @@ impl Peer {
         self.serve(None, |p| p.trigger.is_some()).await?;
         self.closing = true;
         let sent = self.stop_chat().await;
-        let chatting = self.chat.is_some();
+        let chatting = self.chat.is_some() && !self.chat_lost;
         match self.trigger {
             Some(Trigger::Script) => {
                 if chatting {
@@ -238,9 +243,17 @@ impl Peer {
             Event::SctpLost { reason } => {
                 out.event("sctp_lost", json!({"reason": reason.to_string()}));
                 if !self.closing {
-                    return Err(format!("data: the SCTP association ended: {reason}"));
+                    if !self.args.report_channel_loss {
+                        return Err(format!("data: the SCTP association ended: {reason}"));
+                    }
+                    self.lose_chat(
+                        "sctp-lost",
+                        &format!("the SCTP association ended: {reason}"),
+                    )
+                    .await;
+                } else {
+                    self.peer_closed = true;
                 }
-                self.peer_closed = true;
             }
             Event::TransportFailed { error, .. } => {
                 out.event("transport_failed", json!({"error": error.to_string()}));
@@ -260,10 +273,16 @@ impl Peer {
                     .map(|(_, l)| l.clone());
                 out.event("datachannel_closed", json!({"label": label}));
                 if label.is_some() {
-                    if !self.closing {
+                    if self.closing {
+                        self.peer_closed = true;
+                    } else if self.args.report_channel_loss {
+                        if !self.chat_lost {
+                            self.lose_chat("peer-closed", "the peer closed the channel")
+                                .await;
+                        }
+                    } else {
                         return Err("data: the data channel closed before the end".to_owned());
                     }
-                    self.peer_closed = true;
                 }
             }
             Event::Frame(frame) => self
@@ -384,6 +403,7 @@ impl Peer {
                 Arc::clone(&self.shared),
                 channel,
                 self.me(),
+                self.args.chat_interval,
                 Arc::clone(&self.chat_sent),
                 stopped,
             );
@@ -391,10 +411,35 @@ impl Peer {
         }
     }
 
+    /// `--report-channel-loss`: the chat is over before the close, for `cause` (`peer-closed`,
+    /// `sctp-lost`). Reported once, with the counts so far; the numbered messages stop and the
+    /// run goes on (media, script, close without an end marker).
+    async fn lose_chat(&mut self, cause: &str, reason: &str) {
+        if self.chat_lost {
+            return;
+        }
+        self.chat_lost = true;
+        let sent = self.stop_chat().await;
+        let label = self.chat.as_ref().map(|(_, label)| label.clone());
+        self.shared.out.event(
+            "datachannel_lost",
+            json!({
+                "label": label,
+                "cause": cause,
+                "reason": reason,
+                "sent": sent,
+                "from_peer": {"received": self.tally.from_peer.received},
+            }),
+        );
+    }
+
     async fn on_message(&mut self, channel: ChannelId, message: Message) {
         if self.chat.as_ref().is_some_and(|(c, _)| *c == channel) {
             match &message {
-                Message::Text(text) => self.tally.on_text(self.args.side.as_str(), text),
+                Message::Text(text) => {
+                    self.tally
+                        .on_text(self.args.side.as_str(), text, self.started.elapsed());
+                }
                 Message::Binary(_) => self.tally.other += 1,
             }
         }
@@ -451,17 +496,18 @@ impl Peer {
     }
 }
 
-/// Sends numbered messages on `channel` every 50 ms until stopped; the error that ended it
+/// Sends numbered messages on `channel` every `every` until stopped; the error that ended it
 /// early, if one did.
 fn talk(
     shared: Arc<Shared>,
     channel: ChannelId,
     me: &'static str,
+    every: Duration,
     sent: Arc<AtomicU64>,
     mut stop: oneshot::Receiver<()>,
 ) -> JoinHandle<Option<Error>> {
     tokio::spawn(async move {
-        let mut ticks = interval(CHAT_EVERY);
+        let mut ticks = interval(every);
         loop {
             tokio::select! {
                 _ = &mut stop => return None,

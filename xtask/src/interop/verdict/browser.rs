@@ -1,0 +1,192 @@
+//! The checks only runs against a browser need (issue 14): a data channel that closed before
+//! the close, glare, a browser's scripted stop that found nothing left to stop.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::{Run, Side, Verdict, action_start, from_peer, ok, str_of};
+use crate::interop::scenario::{Action, Kind, Pairing, Scenario};
+
+/// How much later than it happened a page's event can reach the harness (it goes by HTTP to the
+/// runner, then on its stdout).
+const PAGE_REPORT_SLACK: Duration = Duration::from_millis(200);
+
+/// A browser's `stop video` that failed because the other side's stop came first (its offer
+/// stopped the transceiver before the browser's own script ran: no glare, the script's timing).
+pub(super) fn glare_stop_preempted(side: &Side) -> bool {
+    side.action("stop video", Duration::ZERO).is_some_and(|l| {
+        !ok(&l.event)
+            && str_of(&l.event, "error").is_some_and(|e| e.contains("no live transceiver"))
+    })
+}
+
+/// Whether a side's data channel closed before the close: the subject's `datachannel_lost`
+/// (tacet-peer `--report-channel-loss`, with its cause), the browser's `datachannel_closed`
+/// while it was not closing.
+fn lost(side: &Side, end: Duration) -> Option<&Value> {
+    side.first("datachannel_lost", &[], Duration::ZERO)
+        .filter(|l| l.at < end)
+        .map(|l| &l.event)
+}
+
+fn browser_closed(side: &Side, end: Duration) -> Option<Duration> {
+    side.events("datachannel_closed")
+        .find(|l| {
+            l.at < end && l.event.get("while_closing").and_then(Value::as_bool) == Some(false)
+        })
+        .map(|l| l.at)
+}
+
+/// The data channel closed before the close: `None` when it did not; `Ok(what happened)` in the
+/// one case issue 14 accepts — Firefox stopped its own BUNDLE tag and closed its channel (by
+/// design, interop-findings §7), and tacet reported the closure with a typed cause; `Err(why
+/// not)` otherwise (against Chromium, or when tacet closed it, any closure is a failure).
+pub(super) fn channel_closure(
+    scenario: &Scenario,
+    pairing: Pairing,
+    subject: &Side,
+    peer: &Side,
+    action_at: Duration,
+    end: Duration,
+) -> Option<Result<String, String>> {
+    let tacet_lost = lost(subject, end);
+    let peer_closed = browser_closed(peer, end);
+    if tacet_lost.is_none() && peer_closed.is_none() {
+        return None;
+    }
+    let described = tacet_lost.map_or_else(
+        || "tacet reported no loss".to_owned(),
+        |e| {
+            format!(
+                "tacet: {} ({})",
+                str_of(e, "cause").unwrap_or("no cause"),
+                str_of(e, "reason").unwrap_or("no reason")
+            )
+        },
+    );
+    let by = peer_closed.map_or_else(
+        || format!("{} reported no closure of its channel", pairing.peer.name()),
+        |at| {
+            format!(
+                "{} closed its channel {} ms after the action",
+                pairing.peer.name(),
+                at.saturating_sub(action_at).as_millis()
+            )
+        },
+    );
+    let firefox_own_tag = scenario.action == Action::PeerStopsTag && pairing.peer == Kind::Firefox;
+    let typed = tacet_lost
+        .and_then(|e| str_of(e, "cause"))
+        .is_some_and(|c| matches!(c, "peer-closed" | "sctp-lost"));
+    if firefox_own_tag && peer_closed.is_some_and(|at| at >= action_at) && typed {
+        Some(Ok(format!(
+            "data channel closed by Firefox as it stopped its tag ({by}), reported ({described})"
+        )))
+    } else {
+        Some(Err(format!(
+            "the data channel closed before the close: {described}; {by}"
+        )))
+    }
+}
+
+/// The data checks of a run whose channel closed in the accepted way: what arrived before the
+/// closure arrived once, in order, with no hole, and messages flowed both ways before the
+/// action.
+pub(super) fn check_until_closure(
+    v: &mut Verdict,
+    sides: [(&str, &Value, &Side); 2],
+    action_at: Duration,
+) {
+    for (who, mine, side) in sides {
+        let (lost, duplicates, reordered) = (
+            from_peer(mine, "lost"),
+            from_peer(mine, "duplicates"),
+            from_peer(mine, "out_of_order"),
+        );
+        v.check(lost == 0 && duplicates == 0 && reordered == 0, || {
+            format!(
+                "{who} saw {lost} missing, {duplicates} duplicated and {reordered} reordered \
+                 messages before the closure"
+            )
+        });
+        v.check(side.received_before(action_at) > 0, || {
+            format!("{who} received no message before the action")
+        });
+    }
+}
+
+/// Glare: both sides stop video at the same scripted moment. Both end stable, both video
+/// tracks ended, audio keeps flowing both ways; the subject's stop succeeded, the browser's
+/// too or found its video already stopped by the subject's offer (then the offers did not
+/// cross: the outcome says so).
+pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
+    let mine = run.subject.action("stop video", Duration::ZERO);
+    v.check(mine.is_some_and(|l| ok(&l.event)), || {
+        format!(
+            "the subject's `stop video` did not complete: {}",
+            mine.and_then(|l| str_of(&l.event, "error"))
+                .unwrap_or("no report")
+        )
+    });
+    let theirs = run.peer.action("stop video", Duration::ZERO);
+    let preempted = glare_stop_preempted(run.peer);
+    v.check(theirs.is_some_and(|l| ok(&l.event)) || preempted, || {
+        format!(
+            "the peer's `stop video` did not complete: {}",
+            theirs
+                .and_then(|l| str_of(&l.event, "error"))
+                .unwrap_or("no report")
+        )
+    });
+    // Either side may stop first: the outcomes are looked for from the earlier stop's start.
+    // A browser's start is its report's arrival less its `took`, so it is late by the report's
+    // trip from the page (tens of ms) while the track it stopped ends inside `stop()`.
+    let start = theirs.map_or(run.action_at, |l| {
+        action_start(l)
+            .saturating_sub(PAGE_REPORT_SLACK)
+            .min(run.action_at)
+    });
+    let mut outcome_at = start;
+    for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
+        match side
+            .first("track_ended", &[("kind", "video")], start)
+            .filter(|l| l.at < run.end)
+        {
+            Some(ended) => outcome_at = outcome_at.max(ended.at),
+            None => v.failures.push(format!(
+                "the {who}'s video track did not end before the close"
+            )),
+        }
+        let last = side
+            .events("signaling_state")
+            .filter(|l| l.at < run.end && str_of(&l.event, "state") != Some("closed"))
+            .last()
+            .and_then(|l| str_of(&l.event, "state"));
+        v.check(last == Some("stable"), || {
+            format!("the {who} was not stable before the close (last state {last:?})")
+        });
+    }
+    v.counts.outcome_after = outcome_at.checked_sub(start);
+    run.flowing_both_ways(v, "audio", outcome_at, "both stops");
+    v.check(run.subject.warnings() == 0, || {
+        format!("{} warnings against a browser", run.subject.warnings())
+    });
+    let offered = |side: &Side| {
+        side.first(
+            "sdp",
+            &[("direction", "sent"), ("type", "offer")],
+            run.action_at,
+        )
+        .is_some_and(|l| l.at < run.end)
+    };
+    v.outcome = if preempted {
+        "both video tracks ended; no collision: the subject's offer stopped the browser's video \
+         before its own stop ran"
+            .to_owned()
+    } else if offered(run.subject) && offered(run.peer) {
+        "both video tracks ended; the offers crossed (glare), both stable".to_owned()
+    } else {
+        "both video tracks ended; one offer carried both stops, both stable".to_owned()
+    };
+}
