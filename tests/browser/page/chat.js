@@ -4,7 +4,8 @@
 // origin back is an echo; another origin is the peer's stream) and checks each stream for
 // loss, duplicates and order. The report has the same fields as tacet-peer's `datachannel`
 // event, so one judge reads both sides. Each stream also keeps the longest time between two
-// new numbers arriving (`max_gap_ms`, chat.rs's too).
+// new numbers arriving (`max_gap_ms`, chat.rs's too) and the first and last number that did not
+// arrive (`missing`).
 
 /** A number further ahead than this is not a message of the stream (chat.rs AHEAD). */
 const AHEAD = 2 ** 20;
@@ -49,8 +50,22 @@ export class Stream {
       this.duplicates === 0 && this.out_of_order === 0;
   }
 
+  /** The first and the last number below the next expected one that has not arrived. */
+  missing() {
+    let first = null;
+    let last = null;
+    for (let n = 0; n < this.next; n += 1) {
+      if (!this.seen.has(n)) {
+        first ??= n;
+        last = n;
+      }
+    }
+    return first === null ? null : [first, last];
+  }
+
   report() {
     return {
+      missing: this.missing(),
       received: this.received, lost: this.lost, duplicates: this.duplicates,
       out_of_order: this.out_of_order, end: this.end, complete: this.complete(),
       max_gap_ms: this.maxGap === null ? null : Math.round(this.maxGap),

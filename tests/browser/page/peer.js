@@ -88,7 +88,13 @@ async function addLocalTracks() {
   }
 }
 
-/** Sends the local description once gathering is done (or GATHER_WAIT_MS passed). */
+/**
+ * Sends the local description: at once, with the candidates gathered so far (later ones
+ * trickle), as browser applications do; with cfg.gatherFirst once gathering is done (or
+ * GATHER_WAIT_MS passed). At once matters when the page moves its BUNDLE tag: Chromium drops
+ * what its old SCTP association receives from its setLocalDescription until the peer has the
+ * offer (docs/browsers.md), so the sooner the offer goes the less is lost.
+ */
 // Candidates are held while a description is on its way: they are in it when it goes (the
 // snapshot below), and one sent ahead of its description would name a transport the peer
 // does not know yet (a new BUNDLE tag's).
@@ -98,8 +104,10 @@ async function sendLocalDescription() {
   const type = pc.localDescription.type;
   describing += 1;
   try {
-    await sleep(50);
-    await until(() => pc.iceGatheringState === 'complete', GATHER_WAIT_MS);
+    if (cfg.gatherFirst) {
+      await sleep(50);
+      await until(() => pc.iceGatheringState === 'complete', GATHER_WAIT_MS);
+    }
     // A polite offerer may have rolled back while it waited: that offer is gone.
     if (!pc.localDescription || pc.localDescription.type !== type) return;
     if (type === 'offer' && pc.signalingState !== 'have-local-offer') return;
@@ -110,12 +118,26 @@ async function sendLocalDescription() {
   }
 }
 
+// Chromium workaround, second half (docs/browsers.md): Chromium switches its channels to the
+// new SCTP transport inside the setLocalDescription/setRemoteDescription call that moves the
+// BUNDLE tag and starts that transport later in the same call; a send posted in between
+// closes the channel. So no message is sent while a description is being applied.
+let applyingDescription = 0;
+async function applying(apply) {
+  applyingDescription += 1;
+  try {
+    return await apply();
+  } finally {
+    applyingDescription -= 1;
+  }
+}
+
 pc.onnegotiationneeded = async () => {
   if (cfg.role === 'answer' && !gotFirstOffer) return; // the offerer speaks first
   if (closing) return;
   try {
     makingOffer = true;
-    await pc.setLocalDescription();
+    await applying(() => pc.setLocalDescription());
     await sendLocalDescription();
   } catch (e) {
     log(`offer failed: ${e}`);
@@ -144,7 +166,11 @@ pc.onconnectionstatechange = () => {
   }
 };
 pc.oniceconnectionstatechange = () => emit('ice_state', { state: pc.iceConnectionState });
-pc.onsignalingstatechange = () => emit('signaling_state', { state: pc.signalingState });
+// peer_next: the number after the highest of the peer's messages received so far — a judge
+// places messages lost while this side's tag move was pending with it.
+pc.onsignalingstatechange = () => emit('signaling_state', {
+  state: pc.signalingState, peer_next: tally.from_peer.next,
+});
 
 pc.ontrack = ({ track, transceiver, streams }) => {
   const got = {
@@ -196,7 +222,7 @@ async function onSignal(msg) {
     isSettingRemoteAnswerPending = msg.type === 'answer';
     latestRemoteSdp = msg.sdp;
     try {
-      await pc.setRemoteDescription({ type: msg.type, sdp: msg.sdp });
+      await applying(() => pc.setRemoteDescription({ type: msg.type, sdp: msg.sdp }));
     } catch (e) {
       isSettingRemoteAnswerPending = false;
       emit('refused', { direction: 'sent', type: msg.type, reason: String(e) });
@@ -210,7 +236,7 @@ async function onSignal(msg) {
         // The answerer's tracks reuse the offer's transceivers (webrtc-pc addTrack).
         if (cfg.role === 'answer') await addLocalTracks();
       }
-      await pc.setLocalDescription();
+      await applying(() => pc.setLocalDescription());
       await sendLocalDescription();
     }
   } else if (msg.type === 'candidate') {
@@ -259,8 +285,9 @@ let endSent = false;
 let channelClosed = false;
 // Chromium workaround (docs/browsers.md): a send while the SCTP transport that a BUNDLE-tag
 // move put in place has not started makes Chromium close the channel ("Transport is not
-// started"), so a tick finds `pc.sctp.state` other than "connected" holds its message (the
-// next number waits, none is skipped). How many ticks were held and for how long is reported.
+// started"), so a tick that finds `pc.sctp.state` other than "connected", or a description
+// being applied (`applying`), holds its message (the next number waits, none is skipped). How
+// many ticks were held and for how long is reported.
 let heldTicks = 0;
 let heldMs = 0;
 let heldSince = null;
@@ -274,7 +301,7 @@ function onChannel(dc) {
     if (!cfg.datachannel) return;
     chatTimer = setInterval(() => {
       if (dc.readyState !== 'open') return;
-      if (pc.sctp && pc.sctp.state !== 'connected') {
+      if (applyingDescription > 0 || (pc.sctp && pc.sctp.state !== 'connected')) {
         heldTicks += 1;
         heldSince ??= performance.now();
         return;

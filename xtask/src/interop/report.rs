@@ -140,6 +140,9 @@ pub(crate) fn render(rows: &[Row], aiortc: &str) -> String {
             if let Some(closure) = &c.closure {
                 outcome.push_str(&format!("; {closure}"));
             }
+            if let Some(drops) = &c.browser_drops {
+                outcome.push_str(&format!("; {drops}"));
+            }
             if let Some(held) = c.held_ms {
                 outcome.push_str(&format!(
                     "; the page held its sends {held} ms (SCTP transport not connected)"

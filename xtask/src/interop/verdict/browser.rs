@@ -190,3 +190,65 @@ pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
         "both video tracks ended; one offer carried both stops, both stable".to_owned()
     };
 }
+
+/// Where Chromium may drop tacet's messages when it moves its own BUNDLE tag (scenario 3):
+/// from its `setLocalDescription` of the offer, its old SCTP association acknowledges what
+/// arrives and drops it (its data channels were moved to the new association), and tacet
+/// learns of the move only when the offer arrives (docs/browsers.md, docs/transport.md). The
+/// window, in tacet's message numbers: from the first number the page had not received when it
+/// reported `have-local-offer` (`peer_next`) to the count tacet had sent when it reported
+/// `have-remote-offer` (`chat_sent`). `None` for any other scenario or browser.
+pub(super) fn chromium_drop_window(
+    scenario: &Scenario,
+    pairing: Pairing,
+    subject: &Side,
+    peer: &Side,
+    action_at: Duration,
+) -> Option<(u64, u64)> {
+    if scenario.action != Action::PeerStopsTag || pairing.peer != Kind::Chromium {
+        return None;
+    }
+    let offered = peer.first(
+        "signaling_state",
+        &[("state", "have-local-offer")],
+        action_at.saturating_sub(PAGE_REPORT_SLACK),
+    )?;
+    let from = offered.event.get("peer_next").and_then(Value::as_u64)?;
+    let known = subject.first(
+        "signaling_state",
+        &[("state", "have-remote-offer")],
+        action_at.saturating_sub(PAGE_REPORT_SLACK),
+    )?;
+    let until = known.event.get("chat_sent").and_then(Value::as_u64)?;
+    Some((from, until))
+}
+
+/// The browser's count of tacet's messages when Chromium may have dropped some in `window`:
+/// nothing duplicated or reordered, every number up to the end marker arrived but those in
+/// the window. Returns how many were dropped.
+pub(super) fn check_chromium_drops(v: &mut Verdict, mine: &Value, window: (u64, u64)) -> u64 {
+    let count = |key: &str| from_peer(mine, key);
+    let (lost, received) = (count("lost"), count("received"));
+    let end = mine.pointer("/from_peer/end").and_then(Value::as_u64);
+    let missing = mine
+        .pointer("/from_peer/missing")
+        .and_then(Value::as_array)
+        .and_then(|m| Some((m.first()?.as_u64()?, m.get(1)?.as_u64()?)));
+    v.check(
+        count("duplicates") == 0 && count("out_of_order") == 0,
+        || "peer saw duplicated or reordered messages".to_owned(),
+    );
+    v.check(end == Some(received + lost), || {
+        format!("peer did not get the end marker counting {received} received and {lost} lost")
+    });
+    if let Some((first, last)) = missing {
+        v.check(window.0 <= first && last < window.1, || {
+            format!(
+                "peer lost messages {first}..={last}, outside Chromium's window {}..{} (its \
+                 setLocalDescription to tacet's receipt of the offer)",
+                window.0, window.1
+            )
+        });
+    }
+    lost
+}

@@ -7,7 +7,8 @@
 //! Each stream is checked for loss, duplicates and order against its numbers, and is complete
 //! when its end has come with exactly the count it announces and nothing is wrong. Each stream
 //! also keeps the longest time between two consecutive new numbers arriving (`max_gap_ms`): how
-//! long the channel was silent, across a stop that moves the BUNDLE tag for instance.
+//! long the channel was silent, across a stop that moves the BUNDLE tag for instance — and
+//! the first and last number that did not arrive (`missing`).
 
 use std::time::Duration;
 
@@ -82,8 +83,18 @@ impl Stream {
             && self.out_of_order == 0
     }
 
+    /// The first and the last number below the next expected one that has not arrived: where
+    /// the messages were lost (a judge checks they fall where a peer can lose them).
+    fn missing(&self) -> Option<(usize, usize)> {
+        let below = self.seen.get(..usize::try_from(self.next).ok()?)?;
+        let first = below.iter().position(|seen| !seen)?;
+        let last = below.iter().rposition(|seen| !seen)?;
+        Some((first, last))
+    }
+
     fn report(&self) -> Value {
         json!({
+            "missing": self.missing().map(|(first, last)| [first, last]),
             "received": self.received,
             "lost": self.lost,
             "duplicates": self.duplicates,
@@ -212,6 +223,18 @@ mod tests {
         assert_eq!(t.from_peer.max_gap, Some(ms(330)));
         assert_eq!(t.from_peer.report()["max_gap_ms"], 330);
         assert_eq!(Stream::default().report()["max_gap_ms"], Value::Null);
+    }
+
+    #[test]
+    fn the_first_and_last_number_that_did_not_arrive_are_reported() {
+        let t = tally(&["answer 0", "answer 2", "answer 3", "answer 6", "answer 4"]);
+        assert_eq!(
+            t.from_peer.report()["missing"],
+            json!([1, 5]),
+            "4 came late"
+        );
+        let whole = tally(&["answer 0", "answer 1"]);
+        assert_eq!(whole.from_peer.report()["missing"], Value::Null);
     }
 
     #[test]

@@ -240,6 +240,12 @@ impl Peer {
                 out.event("ice_state", json!({"state": ice_name(state)}));
             }
             Event::SctpConnected => out.event("sctp_connected", json!({})),
+            // The peer aborted the association to move the channels to a new one (Chromium's
+            // BUNDLE tag move); the channels stay open meanwhile.
+            Event::SctpRestarting => out.event("sctp_restarting", json!({})),
+            Event::SctpRestarted { resent } => {
+                out.event("sctp_restarted", json!({"resent": resent}))
+            }
             Event::SctpLost { reason } => {
                 out.event("sctp_lost", json!({"reason": reason.to_string()}));
                 if !self.closing {
@@ -299,7 +305,13 @@ impl Peer {
         let out = Arc::clone(&self.shared.out);
         match event {
             SessionEvent::SignalingStateChange(state) => {
-                out.event("signaling_state", json!({"state": state.as_str()}));
+                // How many numbered messages went before it: a judge places lost messages
+                // with it (a peer that drops what comes while its own tag move is pending).
+                let chat_sent = self.chat_sent.load(Ordering::Relaxed);
+                out.event(
+                    "signaling_state",
+                    json!({"state": state.as_str(), "chat_sent": chat_sent}),
+                );
                 if state == SignalingState::HaveRemoteOffer {
                     self.saw_remote_offer = true;
                 }
