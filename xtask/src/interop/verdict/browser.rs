@@ -197,7 +197,8 @@ pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
 /// learns of the move only when the offer arrives (docs/browsers.md, docs/transport.md). The
 /// window, in tacet's message numbers: from the first number the page had not received when it
 /// reported `have-local-offer` (`peer_next`) to the count tacet had sent when it reported
-/// `have-remote-offer` (`chat_sent`). `None` for any other scenario or browser.
+/// `have-remote-offer` (`chat_sent`, and the one being sent then). `None` for any other
+/// scenario or browser.
 pub(super) fn chromium_drop_window(
     scenario: &Scenario,
     pairing: Pairing,
@@ -219,7 +220,9 @@ pub(super) fn chromium_drop_window(
         &[("state", "have-remote-offer")],
         action_at.saturating_sub(PAGE_REPORT_SLACK),
     )?;
-    let until = known.event.get("chat_sent").and_then(Value::as_u64)?;
+    // The message being sent as tacet applied the offer counts as sent before (tacet-peer
+    // counts a message once its send returned).
+    let until = known.event.get("chat_sent").and_then(Value::as_u64)? + 1;
     Some((from, until))
 }
 
