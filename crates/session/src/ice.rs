@@ -210,6 +210,10 @@ impl Session {
             ) {
                 Trickled::Stored => Ok(RemoteCandidateOutcome::Stored),
                 Trickled::Known(id) => Ok(RemoteCandidateOutcome::Delivered(id)),
+                Trickled::Replaced(new, replaced) => {
+                    s.queues.effect(replaced);
+                    Ok(RemoteCandidateOutcome::Delivered(new))
+                }
                 Trickled::New(id) => {
                     s.queues.effect(Effect::RemoteCandidate {
                         transport: id,

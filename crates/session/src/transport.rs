@@ -46,6 +46,10 @@ pub struct TransportState {
     /// Made by this endpoint for a tag move ([`TagMovePolicy::NewTransport`]): the transport
     /// it replaces when the answer is applied.
     replaces: Option<TransportId>,
+    /// Kept across a tag move on the word of the new tag section's m-line address alone (no
+    /// candidate there yet: trickle ICE); the first candidate trickled for the tag confirms
+    /// it or shows a new transport (`remote_candidate`).
+    tentative: bool,
 }
 
 impl TransportState {
@@ -86,12 +90,15 @@ impl TransportState {
 }
 
 /// What [`Transports::remote_candidate`] did with a trickled candidate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Trickled {
     /// Left in the remote description for the answer to read.
     Stored,
     /// Already given to this transport.
     Known(TransportId),
+    /// It shows the peer replaced a transport kept tentatively: the new transport, and the
+    /// `Effect::TransportReplaced` for the I/O layer (the candidate in its remote facts).
+    Replaced(TransportId, Effect),
     /// Given to this transport now: the I/O layer is to be told.
     New(TransportId),
 }
@@ -211,6 +218,7 @@ impl Transports {
             released: false,
             known,
             replaces: None,
+            tentative: false,
         });
         id
     }
@@ -366,6 +374,11 @@ impl Transports {
                     }
                 }
             }
+            // Chromium's re-offer after it stops its tag, made before gathering, shows the old
+            // transport's address on the new tag and no candidate; its new transport's
+            // candidates trickle after the answer. Kept on that word alone, the transport waits
+            // for them (`remote_candidate`).
+            t.tentative = retagged && !described.lists_addresses();
             t.members = group;
             t.known.learn(&described);
             if facts.is_some() {
@@ -478,6 +491,16 @@ impl Transports {
         if moving_here {
             return Trickled::Stored;
         }
+        if let Some(candidate) = candidate
+            && t.tentative
+            && t.tag.as_str() == mid
+        {
+            if t.known.is_new_socket(candidate) {
+                let id = t.id;
+                return self.replace_tentative(id, candidate);
+            }
+            t.tentative = false;
+        }
         let Some(known) = t.remote.as_mut() else {
             return Trickled::Stored;
         };
@@ -486,9 +509,44 @@ impl Transports {
                 return Trickled::Known(t.id);
             }
             known.candidates.push(candidate.clone());
-            t.known.learn_candidate(candidate);
+            // Only what is trickled for the tag describes the transport: a peer that offered
+            // with balanced bundle policy gathered for each section until the answer bundled
+            // them, and trickles those candidates for their own mids — addresses of
+            // transports it then discards. Learnt, they made Chromium's later re-offer, which
+            // repeats them on its new tag, look like the kept transport (decision 0006).
+            if t.tag.as_str() == mid {
+                t.known.learn_candidate(candidate);
+            }
         }
         Trickled::New(t.id)
+    }
+
+    /// The transport `id`, kept tentatively across a tag move, is replaced: the peer trickled
+    /// `candidate`, a new socket, for its tag (decision 0006, "tentative"). The new transport
+    /// has the old one's ICE credentials, fingerprint and role (Chromium keeps them) and the
+    /// candidate; the I/O layer replaces make-before-break as after an answer.
+    fn replace_tentative(&mut self, id: TransportId, candidate: &Candidate) -> Trickled {
+        let Some(t) = self.all.iter_mut().find(|t| t.id == id) else {
+            return Trickled::Stored;
+        };
+        t.released = true;
+        t.tentative = false;
+        let (tag, members, role) = (t.tag.clone(), t.members.clone(), t.role);
+        let mut remote = t.remote.clone().unwrap_or_else(empty_remote);
+        remote.candidates = vec![candidate.clone()];
+        let mut known = Known::default();
+        known.learn_candidate(candidate);
+        let new = self.create(tag.clone(), members, Some(remote.clone()), known, role);
+        Trickled::Replaced(
+            new,
+            Effect::TransportReplaced {
+                old: id,
+                new,
+                tag,
+                remote,
+                role: role.unwrap_or(DtlsRole::Client),
+            },
+        )
     }
 
     /// The DTLS role already established on the live transports, if any.

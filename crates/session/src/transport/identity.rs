@@ -146,6 +146,14 @@ impl Described {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Known(BTreeSet<Endpoint>);
 
+impl Described {
+    /// Whether it lists a transport address among its candidates (else only its m-line's
+    /// default address, if any, can tell which transport it is).
+    pub(crate) fn lists_addresses(&self) -> bool {
+        !self.candidates.is_empty()
+    }
+}
+
 impl Known {
     /// What `described` says, learnt.
     pub(crate) fn learn(&mut self, described: &Described) {
@@ -156,6 +164,22 @@ impl Known {
     /// A trickled candidate, learnt.
     pub(crate) fn learn_candidate(&mut self, candidate: &Candidate) {
         self.0.extend(Endpoint::of_candidate(candidate));
+    }
+
+    /// Whether `candidate` is a host candidate on an address the transport is known by, at a
+    /// port it is not: a new socket on the same interface — a new transport, since a kept one
+    /// gathers no new host candidate on an address it already has (a kept transport's late
+    /// candidates are server-reflexive or relayed ones, or host ones on another interface).
+    pub(crate) fn is_new_socket(&self, candidate: &Candidate) -> bool {
+        let Some(endpoint) = Endpoint::of_candidate(candidate) else {
+            return false;
+        };
+        candidate.kind().eq_ignore_ascii_case("host")
+            && !self.0.contains(&endpoint)
+            && self
+                .0
+                .iter()
+                .any(|known| known.protocol == endpoint.protocol && known.host == endpoint.host)
     }
 
     /// Whether `new_tag`, the section a group's tag moved to, describes another transport than
