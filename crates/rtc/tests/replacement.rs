@@ -85,14 +85,7 @@ fn run(scenario: Scenario) -> [Replacement; 2] {
     // section. Messages flow while the stop is pending, right through the round and the new
     // transport's ICE and DTLS, and after.
     let stopper = scenario.offerer;
-    let audio = net
-        .conn(stopper)
-        .session()
-        .transceiver_by_mid("0")
-        .expect("the audio transceiver")
-        .id();
-    net.session(stopper, |s| s.transceiver_mut(audio)?.stop())
-        .expect("stop()");
+    net::stop_audio_tag(&mut net, stopper);
     exchange(&mut net, chat, load.before, load.pending);
     let marks = [net.a_events.len(), net.b_events.len()];
     net.negotiate(stopper)
@@ -257,14 +250,7 @@ fn the_old_transport_ignores_the_new_transports_checks() {
     })
     .expect("an audio transceiver");
     let chat = open_chat(&mut net);
-    let audio = net
-        .a
-        .session()
-        .transceiver_by_mid("0")
-        .expect("the audio transceiver")
-        .id();
-    net.session(Side::A, |s| s.transceiver_mut(audio)?.stop())
-        .expect("stop()");
+    net::stop_audio_tag(&mut net, Side::A);
     net.negotiate(Side::A)
         .expect("the round that moves the tag");
     exchange(&mut net, chat, 0, 100);

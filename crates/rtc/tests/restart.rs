@@ -113,14 +113,7 @@ fn run(scenario: Scenario) -> Net {
 
     // Audio (mid 0) is the BUNDLE tag: stopping it moves the tag to the data section.
     let stopper = scenario.offerer;
-    let audio = net
-        .conn(stopper)
-        .session()
-        .transceiver_by_mid("0")
-        .expect("the audio transceiver")
-        .id();
-    net.session(stopper, |s| s.transceiver_mut(audio)?.stop())
-        .expect("stop()");
+    net::stop_audio_tag(&mut net, stopper);
     exchange(&mut net, chat, load, load);
     net.negotiate(stopper)
         .expect("the round that moves the tag");

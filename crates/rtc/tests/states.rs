@@ -82,14 +82,7 @@ fn the_ice_roles_of_the_first_offer_answer_hold_for_a_transport_made_later() {
     open_chat(&mut net);
     assert_eq!(net.a.ice_controlling(), Some(true));
     assert_eq!(net.b.ice_controlling(), Some(false));
-    let audio = net
-        .b
-        .session()
-        .transceiver_by_mid("0")
-        .expect("the audio transceiver")
-        .id();
-    net.session(Side::B, |s| s.transceiver_mut(audio)?.stop())
-        .expect("stop()");
+    net::stop_audio_tag(&mut net, Side::B);
     net.negotiate(Side::B)
         .expect("the round that moves the tag");
     net::trickle_new_candidates(&mut net);

@@ -23,25 +23,13 @@ fn chat_over_audio(net: &mut Net) -> (ChannelId, ChannelId) {
     open_chat(net)
 }
 
-/// `side` stops its audio transceiver, the tag.
-fn stop_tag(net: &mut Net, side: Side) {
-    let audio = net
-        .conn(side)
-        .session()
-        .transceiver_by_mid("0")
-        .expect("the audio transceiver")
-        .id();
-    net.session(side, |s| s.transceiver_mut(audio)?.stop())
-        .expect("stop()");
-}
-
 #[test]
 fn messages_sent_while_a_tag_moving_offer_is_pending_wait_for_the_answer_then_all_arrive() {
     let mut net = Net::new();
     let chat = chat_over_audio(&mut net);
     exchange(&mut net, chat, 0, 10);
     net.run_for(Duration::from_millis(100));
-    stop_tag(&mut net, Side::A);
+    net::stop_audio_tag(&mut net, Side::A);
     let offer = net.set_local_offer(Side::A).expect("the offer");
     // A holds from its setLocalDescription: what it sends now is not written to the
     // association the peer may be about to leave.
@@ -83,7 +71,7 @@ fn a_tag_moving_offer_may_go_once_every_message_written_before_it_is_acknowledge
     exchange(&mut net, chat, 0, 4);
     net.run_for(Duration::from_millis(100));
     net.send(Side::A, chat.0, "a4".into());
-    stop_tag(&mut net, Side::A);
+    net::stop_audio_tag(&mut net, Side::A);
     net.set_local_offer(Side::A).expect("the offer");
     let now = net.now;
     assert!(
@@ -105,7 +93,7 @@ fn a_tag_moving_offer_waits_half_a_second_at_most_for_acknowledgements() {
     net.run_for(Duration::from_millis(100));
     net.down = true;
     net.send(Side::A, chat.0, "lost for now".into());
-    stop_tag(&mut net, Side::A);
+    net::stop_audio_tag(&mut net, Side::A);
     net.set_local_offer(Side::A).expect("the offer");
     let set_at = net.now;
     net.run_until(Duration::from_secs(2), |n| n.a.may_announce_offer(n.now));
@@ -143,7 +131,7 @@ fn the_association_outlives_its_last_transport_while_a_tag_moving_offer_is_pendi
     let chat = chat_over_audio(&mut net);
     exchange(&mut net, chat, 0, 10);
     net.run_for(Duration::from_millis(100));
-    stop_tag(&mut net, Side::A);
+    net::stop_audio_tag(&mut net, Side::A);
     let offer = net.set_local_offer(Side::A).expect("the offer");
     net.set_remote(Side::B, SdpType::Offer, &offer)
         .expect("B applies the offer");

@@ -10,6 +10,7 @@ use sansio::Protocol as _;
 use tacet_session::{DataChannelId, DtlsRole};
 
 use super::message::{user_message, wire};
+use super::resend::Written;
 use super::{Channel, ChannelId, ChannelOptions, DRAIN, DataEvent, Message, Sctp, SendLog, State};
 use crate::error::Error;
 
@@ -127,18 +128,8 @@ impl Sctp {
             if !open_stream(association, stream_id, &channel.options) {
                 continue;
             }
-            // DCEP queues one DATA_CHANNEL_OPEN; the bound only guards the loop.
-            for _ in 0..DRAIN {
-                let Some(out) = dcep.poll_write() else { break };
-                let _ = write(
-                    association,
-                    &mut self.log,
-                    now,
-                    stream_id,
-                    out.ppi,
-                    out.payload.freeze(),
-                );
-            }
+            // DCEP queues one DATA_CHANNEL_OPEN.
+            write_dcep(association, &mut self.log, now, stream_id, &mut dcep);
             self.next_stream = stream_id.saturating_add(2);
             channel.stream = Some(stream_id);
             channel.dcep = Some(dcep);
@@ -261,17 +252,7 @@ impl Sctp {
         let (Some(dcep), Some(id)) = (channel.dcep.as_mut(), channel.stream) else {
             return;
         };
-        for _ in 0..DRAIN {
-            let Some(out) = dcep.poll_write() else { break };
-            let _ = write(
-                association,
-                &mut self.log,
-                now,
-                id,
-                out.ppi,
-                out.payload.freeze(),
-            );
-        }
+        write_dcep(association, &mut self.log, now, id, dcep);
     }
 
     /// webrtc-pc `send()`.
@@ -308,6 +289,48 @@ impl Sctp {
     }
 }
 
+/// Writes what a channel's DCEP machine queued (an OPEN or an ACK) to its stream (bounded).
+fn write_dcep(
+    association: &mut Association,
+    log: &mut SendLog,
+    now: Instant,
+    stream: u16,
+    dcep: &mut DataChannel,
+) {
+    for _ in 0..DRAIN {
+        let Some(out) = dcep.poll_write() else { break };
+        // A refused write is lost like any refused send; DCEP does not retry.
+        let _ = write(association, log, now, stream, out.ppi, out.payload.freeze());
+    }
+}
+
+/// Writes `messages` in order, those `keep` says to; how many the association took (a write it
+/// refuses is lost like any refused send).
+pub(super) fn write_all(
+    association: &mut Association,
+    log: &mut SendLog,
+    now: Instant,
+    messages: Vec<Written>,
+    keep: impl Fn(u16) -> bool,
+) -> usize {
+    let mut written = 0;
+    for message in messages.into_iter().filter(|m| keep(m.stream)) {
+        if write(
+            association,
+            log,
+            now,
+            message.stream,
+            message.ppi,
+            message.payload,
+        )
+        .is_ok()
+        {
+            written += 1;
+        }
+    }
+    written
+}
+
 /// Opens `stream` on the association (or takes the one the peer's DATA opened) with a
 /// channel's reliability (RFC 8832 §5.1 through rtc-datachannel's mapping). Whether it could.
 pub(super) fn open_stream(
@@ -328,10 +351,9 @@ pub(super) fn open_stream(
     true
 }
 
-/// Writes one message to `stream`, and logs it until the association releases it
-/// (`resend.rs`): every write goes through here, so the log counts what the stream's buffered
-/// amount counts.
-pub(super) fn write(
+/// Writes one message to `stream` and logs it until the peer acknowledges it (`resend.rs`):
+/// every write goes through here, so the log sees every message the association carries.
+fn write(
     association: &mut Association,
     log: &mut SendLog,
     now: Instant,

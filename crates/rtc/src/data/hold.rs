@@ -28,7 +28,7 @@
 use std::time::{Duration, Instant};
 
 use super::Sctp;
-use super::channels::write;
+use super::channels::write_all;
 
 /// The longest hold: a renegotiation, ICE and DTLS on a new transport and an SCTP handshake,
 /// with room for lost flights (as `RESTART_WINDOW`).
@@ -73,17 +73,7 @@ impl Sctp {
         let Some((_, association)) = self.association.as_mut() else {
             return;
         };
-        for message in self.kept.take() {
-            // A write the association refuses is lost like any refused send.
-            let _ = write(
-                association,
-                &mut self.log,
-                now,
-                message.stream,
-                message.ppi,
-                message.payload,
-            );
-        }
+        write_all(association, &mut self.log, now, self.kept.take(), |_| true);
         self.pump(now);
     }
 

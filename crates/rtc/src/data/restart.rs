@@ -15,7 +15,7 @@ use std::time::Instant;
 use rtc_sctp::{ClientConfig, ServerConfig, TransportConfig};
 use tacet_session::DtlsRole;
 
-use super::channels::{open_stream, write};
+use super::channels::{open_stream, write_all};
 use super::{DataEvent, SCTP_PEER, Sctp, State, is_init};
 
 /// What this side does with its SCTP association when a transport is replaced (a BUNDLE tag
@@ -183,28 +183,13 @@ impl Sctp {
             .chain(self.kept.take())
             .collect();
         self.aborted_itself = false;
-        let mut resent = 0;
-        for message in kept {
-            let open = self
-                .channels
+        let channels = &self.channels;
+        let open = |stream: u16| {
+            channels
                 .iter()
-                .any(|c| c.stream == Some(message.stream) && c.state != State::Closed);
-            if open {
-                // A write the new association refuses is lost like any refused send.
-                if write(
-                    association,
-                    &mut self.log,
-                    now,
-                    message.stream,
-                    message.ppi,
-                    message.payload,
-                )
-                .is_ok()
-                {
-                    resent += 1;
-                }
-            }
-        }
+                .any(|c| c.stream == Some(stream) && c.state != State::Closed)
+        };
+        let resent = write_all(association, &mut self.log, now, kept, open);
         self.events.push_back(DataEvent::Restarted { resent });
     }
 }

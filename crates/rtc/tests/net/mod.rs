@@ -520,6 +520,19 @@ pub(crate) fn open_chat(net: &mut Net) -> (ChannelId, ChannelId) {
     (a, b)
 }
 
+/// `side` stops its audio transceiver (mid 0, the BUNDLE tag in the scenarios that add audio
+/// first): the tag moves to the next live section.
+pub(crate) fn stop_audio_tag(net: &mut Net, side: Side) {
+    let audio = net
+        .conn(side)
+        .session()
+        .transceiver_by_mid("0")
+        .expect("the audio transceiver")
+        .id();
+    net.session(side, |s| s.transceiver_mut(audio)?.stop())
+        .expect("stop()");
+}
+
 /// Sends `count` numbered messages each way starting at `from`, `per_tick` per side between
 /// 5 ms steps of the link.
 pub(crate) fn exchange(net: &mut Net, (a, b): (ChannelId, ChannelId), from: usize, count: usize) {
