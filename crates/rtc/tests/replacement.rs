@@ -8,8 +8,6 @@
 
 mod net;
 
-use std::time::Duration;
-
 use net::{
     FAULTY_LINKS, Link, Net, Side, all_arrive, config, exchange, open_chat, trickle_new_candidates,
 };
@@ -64,21 +62,8 @@ struct Replacement {
 }
 
 fn run(scenario: Scenario) -> [Replacement; 2] {
-    let mut a = config();
-    let mut b = config();
-    match scenario.replacer {
-        Side::A => a.tag_move = TagMovePolicy::NewTransport,
-        Side::B => b.tag_move = TagMovePolicy::NewTransport,
-    }
-    let mut net = Net::with(a, b);
-    let link = scenario.link;
-    net.faulty(scenario.seed, link.loss, link.reorder, link.duplicate);
-    net.session(Side::A, |s| {
-        s.add_transceiver(TrackKind::Audio, TransceiverInit::default())
-    })
-    .expect("an audio transceiver");
+    let (mut net, chat) = net::over_audio_tag(scenario.replacer, scenario.link, scenario.seed);
     let load = scenario.load;
-    let chat = open_chat(&mut net);
     exchange(&mut net, chat, 0, load.before);
 
     // The audio section (mid 0) is the BUNDLE tag; stopping it moves the tag to the data
@@ -91,17 +76,14 @@ fn run(scenario: Scenario) -> [Replacement; 2] {
     net.negotiate(stopper)
         .expect("the round that moves the tag");
     trickle_new_candidates(&mut net);
-    // Batches each way, 100 ms apart, until both sides have handed over (bounded: a minute of
-    // batches; under loss a DTLS flight waits for its retransmission timer), then the rest.
-    let mut sent = load.before + load.pending;
-    for _ in 0..600 {
-        if handed_over(&net, Side::A) && handed_over(&net, Side::B) {
-            break;
-        }
-        exchange(&mut net, chat, sent, load.batch);
-        sent += load.batch;
-        net.run_for(Duration::from_millis(100));
-    }
+    // Batches each way until both sides have handed over, then the rest.
+    let sent = net::exchange_until(
+        &mut net,
+        chat,
+        load.before + load.pending,
+        load.batch,
+        |n| handed_over(n, Side::A) && handed_over(n, Side::B),
+    );
     exchange(&mut net, chat, sent, load.after);
     all_arrive(&mut net, chat, sent + load.after);
 

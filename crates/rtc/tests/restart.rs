@@ -11,12 +11,9 @@ mod net;
 
 use std::time::Duration;
 
-use net::{
-    FAULTY_LINKS, Link, Net, Side, config, exchange, numbered, open_chat, trickle_new_candidates,
-};
+use net::{FAULTY_LINKS, Link, Net, Side, exchange, numbered, trickle_new_candidates};
 use tacet_rtc::{ChannelId, Event, Message, SctpOnReplacement};
-use tacet_session::{Mode, TagMovePolicy, TransceiverInit};
-use tacet_track::TrackKind;
+use tacet_session::Mode;
 
 #[derive(Clone, Copy, Debug)]
 struct Scenario {
@@ -92,23 +89,11 @@ fn restarted(net: &Net, side: Side) -> bool {
 }
 
 fn run(scenario: Scenario) -> Net {
-    let mut a = config();
-    let mut b = config();
-    match scenario.restarter {
-        Side::A => a.tag_move = TagMovePolicy::NewTransport,
-        Side::B => b.tag_move = TagMovePolicy::NewTransport,
-    }
-    let mut net = Net::with(a, b);
+    let (mut net, chat) = net::over_audio_tag(scenario.restarter, scenario.link, scenario.seed);
     net.conn(scenario.restarter)
         .set_sctp_on_replacement(SctpOnReplacement::Restart);
     let link = scenario.link;
-    net.faulty(scenario.seed, link.loss, link.reorder, link.duplicate);
-    net.session(Side::A, |s| {
-        s.add_transceiver(TrackKind::Audio, TransceiverInit::default())
-    })
-    .expect("an audio transceiver");
     let load = scenario.load;
-    let chat = open_chat(&mut net);
     exchange(&mut net, chat, 0, load);
 
     // Audio (mid 0) is the BUNDLE tag: stopping it moves the tag to the data section.
@@ -118,17 +103,10 @@ fn run(scenario: Scenario) -> Net {
     net.negotiate(stopper)
         .expect("the round that moves the tag");
     trickle_new_candidates(&mut net);
-    let mut sent = 2 * load;
-    // Batches each way, 100 ms apart, until both sides run on a new association (bounded:
-    // under loss a DTLS flight or an INIT waits for its retransmission timer).
-    for _ in 0..600 {
-        if restarted(&net, Side::A) && restarted(&net, Side::B) {
-            break;
-        }
-        exchange(&mut net, chat, sent, load);
-        sent += load;
-        net.run_for(Duration::from_millis(100));
-    }
+    // Batches each way until both sides run on a new association.
+    let sent = net::exchange_until(&mut net, chat, 2 * load, load, |n| {
+        restarted(n, Side::A) && restarted(n, Side::B)
+    });
     exchange(&mut net, chat, sent, load);
     let total = sent + load;
     let faulty = link.loss > 0 || link.reorder > 0;

@@ -520,6 +520,51 @@ pub(crate) fn open_chat(net: &mut Net) -> (ChannelId, ChannelId) {
     (a, b)
 }
 
+/// A connection whose BUNDLE tag is an audio section (A adds audio; mid 0), `mover` running
+/// `TagMovePolicy::NewTransport` (tacet playing Chromium's or Firefox's part), over a link
+/// with the given faults; the chat channel open.
+pub(crate) fn over_audio_tag(mover: Side, link: Link, seed: u64) -> (Net, (ChannelId, ChannelId)) {
+    let mut a = config();
+    let mut b = config();
+    match mover {
+        Side::A => a.tag_move = tacet_session::TagMovePolicy::NewTransport,
+        Side::B => b.tag_move = tacet_session::TagMovePolicy::NewTransport,
+    }
+    let mut net = Net::with(a, b);
+    net.faulty(seed, link.loss, link.reorder, link.duplicate);
+    net.session(Side::A, |s| {
+        s.add_transceiver(
+            tacet_track::TrackKind::Audio,
+            tacet_session::TransceiverInit::default(),
+        )
+    })
+    .expect("an audio transceiver");
+    let chat = open_chat(&mut net);
+    (net, chat)
+}
+
+/// Batches of `batch` numbered messages each way from `from`, 100 ms apart, until `done`
+/// holds (bounded: a minute of batches; under loss a DTLS flight or an INIT waits for its
+/// retransmission timer). The next number.
+pub(crate) fn exchange_until(
+    net: &mut Net,
+    chat: (ChannelId, ChannelId),
+    from: usize,
+    batch: usize,
+    done: impl Fn(&Net) -> bool,
+) -> usize {
+    let mut sent = from;
+    for _ in 0..600 {
+        if done(net) {
+            break;
+        }
+        exchange(net, chat, sent, batch);
+        sent += batch;
+        net.run_for(Duration::from_millis(100));
+    }
+    sent
+}
+
 /// `side` stops its audio transceiver (mid 0, the BUNDLE tag in the scenarios that add audio
 /// first): the tag moves to the next live section.
 pub(crate) fn stop_audio_tag(net: &mut Net, side: Side) {
