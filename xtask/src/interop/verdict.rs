@@ -210,15 +210,14 @@ const REPORT_SLACK: Duration = Duration::from_millis(1_500);
 
 /// The exit status a side must end with: 0, or 3 (closed cleanly after a failed scripted
 /// action) for a subject whose `add video` the peer refused in the recycle scenario — whether
-/// that refusal is acceptable is [`recycle`]'s judgement.
+/// that refusal is acceptable is [`recycle`]'s judgement — and for a side whose glare stop the
+/// other side's came before ([`browser::glare`] judges it).
 fn expected_exit(scenario: &Scenario, side: &Side, subject: bool) -> i32 {
     let refused = side
         .action("add video", Duration::ZERO)
         .is_some_and(|l| !ok(&l.event));
     if (subject && scenario.action == Action::StopThenAddVideo && refused)
-        || (!subject
-            && scenario.action == Action::BothStopVideo
-            && browser::glare_stop_preempted(side))
+        || (scenario.action == Action::BothStopVideo && browser::glare_stop_preempted(side))
     {
         3
     } else {

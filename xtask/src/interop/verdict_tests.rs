@@ -583,10 +583,44 @@ fn glare_passes_when_both_end_stable_with_video_gone() {
     );
 }
 
+#[test]
+fn glare_passes_when_the_browsers_offer_stopped_tacets_video_first() {
+    let (mut subject, mut peer) = glare(None);
+    subject.exit = Some(3);
+    for line in &mut subject.lines {
+        if line.event["event"] == "action" {
+            line.event["ok"] = json!(false);
+            line.event["error"] = json!("no live video transceiver to stop");
+        }
+    }
+    let v = run(Action::BothStopVideo, TACET_CHROMIUM, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+    assert!(
+        v.outcome
+            .contains("the browser's offer stopped the subject's video"),
+        "{}",
+        v.outcome
+    );
+    // Both preempted: nobody stopped anything, a failure.
+    peer.exit = Some(3);
+    for line in &mut peer.lines {
+        if line.event["event"] == "action" {
+            line.event["ok"] = json!(false);
+            line.event["error"] = json!("no live transceiver for \"stop video\"");
+        }
+    }
+    let v = run(Action::BothStopVideo, TACET_CHROMIUM, &subject, &peer);
+    assert!(
+        v.failures
+            .contains(&"neither side's `stop video` found a live transceiver".to_owned()),
+        "{:?}",
+        v.failures
+    );
+}
+
 /// Scenario 3 against Chromium: the page applies its tag-moving offer having received tacet's
 /// messages up to 29 (`peer_next` 30), tacet applies it having sent 34 and sending the 35th
-/// (`chat_sent` 34); the page
-/// lost `missing` of tacet's 100 messages.
+/// (`chat_sent` 34); the page lost `missing` of tacet's 100 messages.
 fn chromium_drops(missing: Option<(u64, u64)>) -> Verdict {
     let (mut subject, mut peer) = browser_stops_tag(false, false);
     peer.lines.push(Line {

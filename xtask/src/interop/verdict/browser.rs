@@ -12,12 +12,14 @@ use crate::interop::scenario::{Action, Kind, Pairing, Scenario};
 /// runner, then on its stdout).
 const PAGE_REPORT_SLACK: Duration = Duration::from_millis(200);
 
-/// A browser's `stop video` that failed because the other side's stop came first (its offer
-/// stopped the transceiver before the browser's own script ran: no glare, the script's timing).
+/// A side's `stop video` that failed because the other side's stop came first (its offer
+/// stopped the transceiver before this side's own script ran: no glare, the script's timing).
+/// The page says "no live transceiver", tacet-peer "no live video transceiver to stop".
 pub(super) fn glare_stop_preempted(side: &Side) -> bool {
     side.action("stop video", Duration::ZERO).is_some_and(|l| {
         !ok(&l.event)
-            && str_of(&l.event, "error").is_some_and(|e| e.contains("no live transceiver"))
+            && str_of(&l.event, "error")
+                .is_some_and(|e| e.contains("no live") && e.contains("transceiver"))
     })
 }
 
@@ -117,20 +119,27 @@ pub(super) fn check_until_closure(
 }
 
 /// Glare: both sides stop video at the same scripted moment. Both end stable, both video
-/// tracks ended, audio keeps flowing both ways; the subject's stop succeeded, the browser's
-/// too or found its video already stopped by the subject's offer (then the offers did not
-/// cross: the outcome says so).
+/// tracks ended, audio keeps flowing both ways; each side's stop succeeded or found its video
+/// already stopped by the other's offer (then the offers did not cross: the outcome says so),
+/// not both.
 pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
     let mine = run.subject.action("stop video", Duration::ZERO);
-    v.check(mine.is_some_and(|l| ok(&l.event)), || {
-        format!(
-            "the subject's `stop video` did not complete: {}",
-            mine.and_then(|l| str_of(&l.event, "error"))
-                .unwrap_or("no report")
-        )
-    });
+    let subject_preempted = glare_stop_preempted(run.subject);
+    v.check(
+        mine.is_some_and(|l| ok(&l.event)) || subject_preempted,
+        || {
+            format!(
+                "the subject's `stop video` did not complete: {}",
+                mine.and_then(|l| str_of(&l.event, "error"))
+                    .unwrap_or("no report")
+            )
+        },
+    );
     let theirs = run.peer.action("stop video", Duration::ZERO);
     let preempted = glare_stop_preempted(run.peer);
+    v.check(!(preempted && subject_preempted), || {
+        "neither side's `stop video` found a live transceiver".to_owned()
+    });
     v.check(theirs.is_some_and(|l| ok(&l.event)) || preempted, || {
         format!(
             "the peer's `stop video` did not complete: {}",
@@ -182,6 +191,10 @@ pub(super) fn glare(run: &Run<'_>, v: &mut Verdict) {
     };
     v.outcome = if preempted {
         "both video tracks ended; no collision: the subject's offer stopped the browser's video \
+         before its own stop ran"
+            .to_owned()
+    } else if subject_preempted {
+        "both video tracks ended; no collision: the browser's offer stopped the subject's video \
          before its own stop ran"
             .to_owned()
     } else if offered(run.subject) && offered(run.peer) {
