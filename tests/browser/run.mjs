@@ -41,6 +41,9 @@ OPTIONS (as tacet-peer's):
     --bundle-policy POLICY    balanced (default), max-bundle or max-compat
     --trickle-early           send candidates as they are gathered, even ahead of the
                               description they belong to (by default they wait for it)
+    --gather-first            send a description once ICE gathering is complete (2 s at
+                              most), candidates in it; by default it goes at once, as
+                              browser applications do, and later candidates trickle
     --timeout SECONDS         give up after this long (default 120); exit 1
     --headed                  show the browser window
 
@@ -55,7 +58,7 @@ function parseArgs(argv) {
   const a = {
     host: '127.0.0.1', port: 1234, send: [], datachannel: null, origin: null, script: [],
     polite: null, bundlePolicy: 'balanced', timeout: 120, headed: false, trickleEarly: false,
-    chatInterval: 20,
+    gatherFirst: false, chatInterval: 20,
   };
   const usage = (m) => { process.stderr.write(`run.mjs: ${m} (--help lists the flags)\n`); process.exit(2); };
   for (let i = 0; i < argv.length; i += 1) {
@@ -80,6 +83,7 @@ function parseArgs(argv) {
       case '--timeout': a.timeout = Number(value()); break;
       case '--headed': a.headed = true; break;
       case '--trickle-early': a.trickleEarly = true; break;
+      case '--gather-first': a.gatherFirst = true; break;
       default: usage(`unexpected argument "${argv[i]}"`);
     }
   }
@@ -343,7 +347,7 @@ async function main() {
   const cfg = {
     browser: args.browser, role: args.role, polite: args.polite, send: args.send,
     datachannel: args.datachannel, origin: args.origin, script: args.script,
-    bundlePolicy: args.bundlePolicy, trickleEarly: args.trickleEarly,
+    bundlePolicy: args.bundlePolicy, trickleEarly: args.trickleEarly, gatherFirst: args.gatherFirst,
     chatInterval: args.chatInterval,
   };
   const url = `http://127.0.0.1:${server.address().port}/?cfg=${encodeURIComponent(JSON.stringify(cfg))}`;

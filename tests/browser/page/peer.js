@@ -89,12 +89,11 @@ async function addLocalTracks() {
 }
 
 /**
- * Sends the local description once gathering is done (or GATHER_WAIT_MS passed).
- *
- * Not at once, as many applications do: Chromium's re-offer after it stops its BUNDLE tag,
- * made before gathering, shows the old transport's address on the new tag and no candidate,
- * and tacet — deciding at its answer whether the peer replaced its transport (decision 0006) —
- * keeps its transport while Chromium replaced its own (docs/browsers.md, "not done").
+ * Sends the local description: at once, with the candidates gathered so far (later ones
+ * trickle), as browser applications do; with cfg.gatherFirst once gathering is done (or
+ * GATHER_WAIT_MS passed). At once matters when the page moves its BUNDLE tag: Chromium drops
+ * what its old SCTP association receives from its setLocalDescription until the peer has the
+ * offer (docs/browsers.md), so the sooner the offer goes the less is lost.
  */
 // Candidates are held while a description is on its way: they are in it when it goes (the
 // snapshot below), and one sent ahead of its description would name a transport the peer
@@ -105,8 +104,10 @@ async function sendLocalDescription() {
   const type = pc.localDescription.type;
   describing += 1;
   try {
-    await sleep(50);
-    await until(() => pc.iceGatheringState === 'complete', GATHER_WAIT_MS);
+    if (cfg.gatherFirst) {
+      await sleep(50);
+      await until(() => pc.iceGatheringState === 'complete', GATHER_WAIT_MS);
+    }
     // A polite offerer may have rolled back while it waited: that offer is gone.
     if (!pc.localDescription || pc.localDescription.type !== type) return;
     if (type === 'offer' && pc.signalingState !== 'have-local-offer') return;
