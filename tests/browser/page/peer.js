@@ -168,8 +168,16 @@ pc.onconnectionstatechange = () => {
 pc.oniceconnectionstatechange = () => emit('ice_state', { state: pc.iceConnectionState });
 // peer_next: the number after the highest of the peer's messages received so far — a judge
 // places messages lost while this side's tag move was pending with it.
+// transceivers: getTransceivers() once a negotiation is done (stable) — a stopped transceiver is
+// gone from it (webrtc-pc), which a judge checks — with mid, kind and currentDirection.
 pc.onsignalingstatechange = () => emit('signaling_state', {
-  state: pc.signalingState, peer_next: tally.from_peer.next,
+  state: pc.signalingState,
+  peer_next: tally.from_peer.next,
+  ...(pc.signalingState === 'stable' ? {
+    transceivers: pc.getTransceivers().map((t) => ({
+      mid: t.mid, kind: t.receiver.track.kind, direction: t.currentDirection,
+    })),
+  } : {}),
 });
 
 pc.ontrack = ({ track, transceiver, streams }) => {

@@ -442,6 +442,9 @@ pub(crate) fn judge(scenario: &Scenario, pairing: Pairing, subject: &Side, peer:
         end,
     };
     outcome(scenario, &run, &mut v);
+    if pairing.peer.is_browser() {
+        browser::check_transceivers_gone(&run, scenario.action, &mut v);
+    }
     v
 }
 

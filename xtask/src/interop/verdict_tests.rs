@@ -131,6 +131,20 @@ impl Build {
     }
 }
 
+/// A `signaling_state` `stable` at `ms` listing the transceivers left (kind, mid), as both
+/// tacet-peer and the page report `getTransceivers()` once a negotiation is done.
+fn negotiated(side: &mut Side, ms: u64, left: &[(&str, &str)]) {
+    let transceivers: Vec<Value> = left
+        .iter()
+        .map(|(kind, mid)| json!({"kind": kind, "mid": mid, "direction": "sendrecv"}))
+        .collect();
+    side.lines.push(Line {
+        at: Duration::from_millis(ms),
+        event: json!({"event": "signaling_state", "state": "stable", "transceivers": transceivers}),
+    });
+    side.lines.sort_by_key(|l| l.at);
+}
+
 fn full_media() -> Vec<(&'static str, u64)> {
     vec![("audio", 6), ("video", 6)]
 }
@@ -211,7 +225,11 @@ fn stop_video(warn: bool, peer_video_ends: bool) -> (Side, Side) {
             json!({"event": "track_ended", "mid": "1", "kind": "video", "cause": "other"}),
         );
     }
-    (subject.done(), peer.done())
+    let (mut subject, mut peer) = (subject.done(), peer.done());
+    for side in [&mut subject, &mut peer] {
+        negotiated(side, 2400, &[("audio", "0")]);
+    }
+    (subject, peer)
 }
 
 #[test]
@@ -428,7 +446,11 @@ fn browser_stops_tag(closed: bool, reported: bool) -> (Side, Side) {
                    "reason": "the peer closed the channel"}),
         );
     }
-    (subject.done(), peer.done())
+    let (mut subject, mut peer) = (subject.done(), peer.done());
+    for side in [&mut subject, &mut peer] {
+        negotiated(side, 2400, &[("video", "1")]);
+    }
+    (subject, peer)
 }
 
 #[test]
@@ -542,7 +564,11 @@ fn glare(peer_error: Option<&str>) -> (Side, Side) {
             )
         }
     };
-    (subject.done(), peer.done())
+    let (mut subject, mut peer) = (subject.done(), peer.done());
+    for side in [&mut subject, &mut peer] {
+        negotiated(side, 2400, &[("audio", "0")]);
+    }
+    (subject, peer)
 }
 
 #[test]
@@ -689,4 +715,36 @@ fn messages_lost_outside_chromiums_window_fail_the_run() {
     });
     let v = run(Action::PeerStopsTag, TACET_FIREFOX, &subject, &peer);
     assert!(!v.passed());
+}
+
+#[test]
+fn a_stopped_transceiver_left_after_negotiation_fails_against_a_browser() {
+    let (subject, mut peer) = stop_video(false, true);
+    for line in &mut peer.lines {
+        if line.event["event"] == "track_ended" {
+            line.event["cause"] = json!("remote-rejected");
+        }
+    }
+    let v = run(Action::Stop("video"), TACET_FIREFOX, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+    // The browser still lists its video transceiver once negotiated.
+    negotiated(&mut peer, 2500, &[("audio", "0"), ("video", "1")]);
+    let v = run(Action::Stop("video"), TACET_FIREFOX, &subject, &peer);
+    assert_eq!(
+        v.failures,
+        ["the peer still has a stopped transceiver after negotiation: video mid 1"]
+    );
+    // No list at all: a failure too.
+    let (mut subject, peer) = stop_video(false, true);
+    subject
+        .lines
+        .retain(|l| l.event["event"] != "signaling_state");
+    let v = run(Action::Stop("video"), TACET_FIREFOX, &subject, &peer);
+    assert!(
+        v.failures.contains(
+            &"the subject reported no transceivers at a stable state after the action".to_owned()
+        ),
+        "{:?}",
+        v.failures
+    );
 }

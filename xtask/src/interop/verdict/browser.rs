@@ -268,3 +268,61 @@ pub(super) fn check_chromium_drops(v: &mut Verdict, mine: &Value, window: (u64, 
     }
     lost
 }
+
+/// The kinds whose transceivers a scenario stops for good (none for the one that adds video
+/// again, nor for connect).
+fn stopped_kinds(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::Stop("audio") | Action::PeerStopsTag => &["audio"],
+        Action::Stop(_) | Action::PeerStopsVideo | Action::BothStopVideo => &["video"],
+        Action::StopMedia => &["audio", "video"],
+        Action::Connect | Action::StopThenAddVideo => &[],
+    }
+}
+
+/// Issue 14: the stopped transceiver "is gone after negotiation on both sides" (webrtc-pc:
+/// a stopped transceiver is removed from the set once an answer is applied; `stop-media`
+/// leaves no media transceiver). Each side's last `signaling_state` `stable` before the close
+/// lists its `getTransceivers()`: none of a stopped kind may be there.
+pub(super) fn check_transceivers_gone(run: &Run<'_>, action: Action, v: &mut Verdict) {
+    let kinds = stopped_kinds(action);
+    if kinds.is_empty() {
+        return;
+    }
+    for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
+        let last = side
+            .events("signaling_state")
+            .filter(|l| {
+                l.at >= run.action_at
+                    && l.at < run.end
+                    && str_of(&l.event, "state") == Some("stable")
+            })
+            .last();
+        let Some(listed) = last
+            .and_then(|l| l.event.get("transceivers"))
+            .and_then(Value::as_array)
+        else {
+            v.failures.push(format!(
+                "the {who} reported no transceivers at a stable state after the action"
+            ));
+            continue;
+        };
+        let left: Vec<String> = listed
+            .iter()
+            .filter(|t| str_of(t, "kind").is_some_and(|k| kinds.contains(&k)))
+            .map(|t| {
+                format!(
+                    "{} mid {}",
+                    str_of(t, "kind").unwrap_or("?"),
+                    str_of(t, "mid").unwrap_or("none")
+                )
+            })
+            .collect();
+        v.check(left.is_empty(), || {
+            format!(
+                "the {who} still has a stopped transceiver after negotiation: {}",
+                left.join(", ")
+            )
+        });
+    }
+}
