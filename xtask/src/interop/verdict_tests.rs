@@ -748,3 +748,21 @@ fn a_stopped_transceiver_left_after_negotiation_fails_against_a_browser() {
         v.failures
     );
 }
+
+#[test]
+fn in_glare_the_transceivers_are_looked_for_from_the_earlier_stop() {
+    // The browser's offer came first: both sides were stable with the video gone (2.4 s)
+    // before tacet's own stop ran and found nothing to stop (reported at 2.5 s).
+    let (mut subject, peer) = glare(None);
+    subject.exit = Some(3);
+    for line in &mut subject.lines {
+        if line.event["event"] == "action" {
+            line.at = Duration::from_millis(2500);
+            line.event["ok"] = json!(false);
+            line.event["error"] = json!("no live video transceiver to stop");
+        }
+    }
+    subject.lines.sort_by_key(|l| l.at);
+    let v = run(Action::BothStopVideo, TACET_CHROMIUM, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+}

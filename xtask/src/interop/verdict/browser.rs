@@ -289,13 +289,24 @@ pub(super) fn check_transceivers_gone(run: &Run<'_>, action: Action, v: &mut Ver
     if kinds.is_empty() {
         return;
     }
+    // In glare either side may stop first (see `glare`): from the earlier stop's start.
+    let from = match action {
+        Action::BothStopVideo => {
+            run.peer
+                .action("stop video", Duration::ZERO)
+                .map_or(run.action_at, |l| {
+                    action_start(l)
+                        .saturating_sub(PAGE_REPORT_SLACK)
+                        .min(run.action_at)
+                })
+        }
+        _ => run.action_at,
+    };
     for (who, side) in [("subject", run.subject), ("peer", run.peer)] {
         let last = side
             .events("signaling_state")
             .filter(|l| {
-                l.at >= run.action_at
-                    && l.at < run.end
-                    && str_of(&l.event, "state") == Some("stable")
+                l.at >= from && l.at < run.end && str_of(&l.event, "state") == Some("stable")
             })
             .last();
         let Some(listed) = last
