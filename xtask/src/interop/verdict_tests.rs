@@ -766,3 +766,19 @@ fn in_glare_the_transceivers_are_looked_for_from_the_earlier_stop() {
     let v = run(Action::BothStopVideo, TACET_CHROMIUM, &subject, &peer);
     assert!(v.passed(), "{:?}", v.failures);
 }
+
+#[test]
+fn a_remote_end_just_before_the_reported_start_of_the_stop_counts() {
+    // tacet-peer prints its action's report a few ms after the stop began, so the start the
+    // harness computes (arrival less `took`) can come after the browser's track ended.
+    let (subject, mut peer) = stop_video(false, true);
+    for line in &mut peer.lines {
+        if line.event["event"] == "track_ended" {
+            line.at = Duration::from_millis(1990);
+            line.event["cause"] = json!("remote-rejected");
+        }
+    }
+    peer.lines.sort_by_key(|l| l.at);
+    let v = run(Action::Stop("video"), TACET_CHROMIUM, &subject, &peer);
+    assert!(v.passed(), "{:?}", v.failures);
+}
