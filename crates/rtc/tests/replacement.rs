@@ -211,7 +211,8 @@ fn the_answerer_replacing_its_transport_loses_no_message() {
 
 // Roles crossed: B, the first round's answerer (DTLS client, ICE controlled), stops the tag
 // and offers with a new transport; the new transport keeps the DTLS roles (A answers passive,
-// RFC 8842 §5.5) while B's agent is now the controlling one.
+// RFC 8842 §5.5) and the ICE roles of the first offer/answer (B's agent stays controlled, as
+// browsers keep a connection's role; states.rs).
 #[test]
 fn the_first_answerer_replacing_its_transport_in_its_own_offer_loses_no_message() {
     at_0_and_5_percent_loss(Side::B, Side::B);
