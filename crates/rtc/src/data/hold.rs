@@ -15,7 +15,7 @@
 //! | what comes | the kept messages |
 //! |---|---|
 //! | the round ends with no transport replaced (the tag moved on the same transport: tacet's and aiortc's default) | written to the association |
-//! | a replacement, and the peer's first packet on the new transport shows it carried the association (the handover is done) | written to the association |
+//! | a replacement, and this side has switched to the new transport (make-before-break, `handover.rs`): the peer applied the answer by then, so a peer that restarts had sent its ABORT (Chromium aborts when it applies the answer, before its new DTLS is up) — none came, so it carried the association (Firefox, tacet) | written to the association |
 //! | the peer's ABORT: a new association takes the channels over | written to the new one (after the unacknowledged ones; `restart.rs`) |
 //! | [`HOLD_WINDOW`] passes | written to whatever association there is |
 //!
