@@ -62,7 +62,7 @@ pub(crate) use hold::{HOLD_WINDOW, QUIESCE};
 pub use message::{ChannelOptions, ChannelStats, Message};
 pub use restart::SctpOnReplacement;
 
-use immediate_sack::request_immediate_sack;
+use immediate_sack::{request_immediate_sack, unmarked_data_flags};
 use resend::SendLog;
 
 /// The addresses the SCTP endpoint believes in. The association runs over whichever DTLS
@@ -365,8 +365,12 @@ impl Sctp {
                     for packet in packets {
                         // Each DATA chunk asks for an immediate SACK (immediate_sack.rs); the
                         // log learns which TSN each message got (resend.rs).
-                        let packet = request_immediate_sack(packet);
-                        self.log.sent(&packet);
+                        // Read once: the log takes the TSNs, the amendment the flags.
+                        let flags = chunks::chunks(&packet).map_or_else(Vec::new, |all| {
+                            self.log.sent(&all);
+                            unmarked_data_flags(&all)
+                        });
+                        let packet = request_immediate_sack(packet, &flags);
                         if self.up
                             && let Some(tag) = packet.get(4..8)
                             && tag != [0, 0, 0, 0]

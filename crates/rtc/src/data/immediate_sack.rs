@@ -16,29 +16,30 @@
 
 use bytes::{Bytes, BytesMut};
 
-use super::chunks::{DATA, I_DATA, chunks};
+use super::chunks::{Chunk, DATA, I_DATA};
 
 /// Where the checksum is in the common header.
 const CHECKSUM: std::ops::Range<usize> = 8..12;
 /// The I bit of DATA and I-DATA flags (RFC 7053 §4.1, RFC 8260 §2.1).
 const IMMEDIATE: u8 = 0x08;
 
-/// `packet` with the I bit set on each DATA and I-DATA chunk, its checksum recomputed; the
-/// packet itself when it has no such chunk without the bit, or does not parse.
-pub(crate) fn request_immediate_sack(packet: Bytes) -> Bytes {
-    let Some(flags) = chunks(&packet).map(|all| {
-        all.iter()
-            .filter(|c| (c.kind == DATA || c.kind == I_DATA) && c.flags & IMMEDIATE == 0)
-            .map(|c| c.at + 1)
-            .collect::<Vec<_>>()
-    }) else {
-        return packet;
-    };
+/// Where the flags of the DATA and I-DATA chunks without the I bit are, among a packet's
+/// chunks (read once by the caller, who also gives them to the send log).
+pub(crate) fn unmarked_data_flags(all: &[Chunk<'_>]) -> Vec<usize> {
+    all.iter()
+        .filter(|c| (c.kind == DATA || c.kind == I_DATA) && c.flags & IMMEDIATE == 0)
+        .map(|c| c.at + 1)
+        .collect()
+}
+
+/// `packet` with the I bit set at the flag offsets `flags` ([`unmarked_data_flags`]), its
+/// checksum recomputed; the packet itself when there is none.
+pub(crate) fn request_immediate_sack(packet: Bytes, flags: &[usize]) -> Bytes {
     if flags.is_empty() {
         return packet;
     }
     let mut amended = BytesMut::from(&packet[..]);
-    for at in flags {
+    for &at in flags {
         amended[at] |= IMMEDIATE;
     }
     amended[CHECKSUM].fill(0);
@@ -51,8 +52,15 @@ pub(crate) fn request_immediate_sack(packet: Bytes) -> Bytes {
 
 #[cfg(test)]
 mod tests {
+    use super::super::chunks::chunks;
     use super::super::chunks::tests::{data_value, packet};
     use super::*;
+
+    /// What the connection does with a packet going out: read its chunks, mark them.
+    fn amend(packet: Bytes) -> Bytes {
+        let flags = chunks(&packet).map_or_else(Vec::new, |all| unmarked_data_flags(&all));
+        request_immediate_sack(packet, &flags)
+    }
 
     fn checksum_holds(p: &[u8]) -> bool {
         let mut zeroed = p.to_vec();
@@ -72,7 +80,7 @@ mod tests {
                 (I_DATA, 0x03, b"xyz"),
             ],
         ));
-        let amended = request_immediate_sack(original.clone());
+        let amended = amend(original.clone());
         assert_ne!(amended, original);
         assert!(checksum_holds(&amended));
         assert_eq!(amended[12 + 1], 0, "the SACK's flags are untouched");
@@ -90,12 +98,12 @@ mod tests {
     #[test]
     fn packets_without_data_or_already_marked_go_out_unchanged() {
         let sack = Bytes::from(packet(1, &[(3, 0, &[0; 12])]));
-        assert_eq!(request_immediate_sack(sack.clone()), sack);
+        assert_eq!(amend(sack.clone()), sack);
         let marked = Bytes::from(packet(
             1,
             &[(DATA, 0x03 | IMMEDIATE, &data_value(1, 0, b"m"))],
         ));
-        assert_eq!(request_immediate_sack(marked.clone()), marked);
+        assert_eq!(amend(marked.clone()), marked);
     }
 
     #[test]
@@ -103,8 +111,8 @@ mod tests {
         let mut truncated = packet(1, &[(DATA, 0x03, &data_value(1, 0, b"hello"))]);
         truncated.truncate(truncated.len() - 4);
         let truncated = Bytes::from(truncated);
-        assert_eq!(request_immediate_sack(truncated.clone()), truncated);
+        assert_eq!(amend(truncated.clone()), truncated);
         let short = Bytes::from_static(&[1, 2, 3]);
-        assert_eq!(request_immediate_sack(short.clone()), short);
+        assert_eq!(amend(short.clone()), short);
     }
 }

@@ -59,10 +59,10 @@ impl SendLog {
         });
     }
 
-    /// An SCTP packet going out: its DATA chunks' TSNs.
-    pub(crate) fn sent(&mut self, packet: &[u8]) {
-        for chunk in chunks::chunks(packet).unwrap_or_default() {
-            self.sent_chunk(&chunk);
+    /// The chunks of an SCTP packet going out: its DATA chunks' TSNs.
+    pub(crate) fn sent(&mut self, all: &[Chunk<'_>]) {
+        for chunk in all {
+            self.sent_chunk(chunk);
         }
     }
 
@@ -143,6 +143,10 @@ mod tests {
         packet(tag, &[(SACK, 0, &value)])
     }
 
+    fn sent(log: &mut SendLog, packet: &[u8]) {
+        log.sent(&chunks::chunks(packet).expect("a test packet parses"));
+    }
+
     fn left(log: &mut SendLog) -> Vec<Bytes> {
         log.take().into_iter().map(|w| w.payload).collect()
     }
@@ -154,14 +158,20 @@ mod tests {
         log.record(2, Ppid::String, text("b"));
         log.record(0, Ppid::String, text("c"));
         // One packet: a (TSN 10) and b (TSN 11); then c (TSN 12).
-        log.sent(&packet(
-            5,
-            &[
-                (DATA, 0x03, &data_value(10, 0, b"a")),
-                (DATA, 0x03, &data_value(11, 2, b"b")),
-            ],
-        ));
-        log.sent(&packet(5, &[(DATA, 0x03, &data_value(12, 0, b"c"))]));
+        sent(
+            &mut log,
+            &packet(
+                5,
+                &[
+                    (DATA, 0x03, &data_value(10, 0, b"a")),
+                    (DATA, 0x03, &data_value(11, 2, b"b")),
+                ],
+            ),
+        );
+        sent(
+            &mut log,
+            &packet(5, &[(DATA, 0x03, &data_value(12, 0, b"c"))]),
+        );
         log.received(&sack(9, 11));
         assert_eq!(left(&mut log), vec![text("c")]);
     }
@@ -173,12 +183,24 @@ mod tests {
         log.record(1, Ppid::Binary, text("xy"));
         // First fragment (B), last fragment (E), then the second message; a retransmission
         // of TSN 20 changes nothing.
-        log.sent(&packet(5, &[(DATA, 0x02, &data_value(20, 1, b"01234"))]));
-        log.sent(&packet(5, &[(DATA, 0x01, &data_value(21, 1, b"56789"))]));
-        log.sent(&packet(5, &[(DATA, 0x02, &data_value(20, 1, b"01234"))]));
+        sent(
+            &mut log,
+            &packet(5, &[(DATA, 0x02, &data_value(20, 1, b"01234"))]),
+        );
+        sent(
+            &mut log,
+            &packet(5, &[(DATA, 0x01, &data_value(21, 1, b"56789"))]),
+        );
+        sent(
+            &mut log,
+            &packet(5, &[(DATA, 0x02, &data_value(20, 1, b"01234"))]),
+        );
         log.received(&sack(9, 20));
         assert_eq!(log.len(), 2, "only the first fragment is acknowledged");
-        log.sent(&packet(5, &[(DATA, 0x03, &data_value(22, 1, b"xy"))]));
+        sent(
+            &mut log,
+            &packet(5, &[(DATA, 0x03, &data_value(22, 1, b"xy"))]),
+        );
         log.received(&sack(9, 21));
         assert_eq!(left(&mut log), vec![text("xy")]);
     }
@@ -188,7 +210,10 @@ mod tests {
         let mut log = SendLog::default();
         log.record(3, Ppid::String, text("a"));
         log.record(3, Ppid::String, text("b"));
-        log.sent(&packet(5, &[(DATA, 0x03, &data_value(1, 3, b"a"))]));
+        sent(
+            &mut log,
+            &packet(5, &[(DATA, 0x03, &data_value(1, 3, b"a"))]),
+        );
         log.received(&sack(9, 1));
         log.received(&sack(8, 5));
         assert_eq!(left(&mut log), vec![text("b")], "b never went out");
