@@ -18,6 +18,7 @@
 mod serve;
 mod story;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 /// What `--help` prints: the story's flags, then the page's.
@@ -32,7 +33,7 @@ fn help() -> String {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{}", help());
+        let _ = std::io::stdout().write_all(help().as_bytes());
         return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
