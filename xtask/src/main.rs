@@ -70,10 +70,10 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci     rustfmt --check, clippy -D warnings, tests, the README's first command (stop story),
-         the interop matrix (aiortc 1.16 required), conformance --check, spec --check, api --check, rustdoc -D warnings, the bench
-         crate's clippy and tests, a 20 s fuzz smoke run per target (stops at the first
-         failure)
+  ci     rustfmt --check, clippy -D warnings, tests, conformance --check, spec --check,
+         api --check, rustdoc -D warnings, the bench crate's clippy and tests, a 20 s fuzz
+         smoke run per target, the README's first command (stop story), then the interop
+         matrix (aiortc 1.16 and the browsers required); stops at the first failure
   docs   regenerate the generated sections of docs/
   conformance  [--check] run the WPT conformance tests and write docs/conformance.md
                (--check: fail if it is not current); fails if a row claims what no test
@@ -247,17 +247,6 @@ fn ci() -> Result<(), String> {
         .env("CI", "true");
     step("tests", test)?;
 
-    // The README's first command, exactly as a reader types it: the stop story between two
-    // sessions, which checks every step against the spec and fails on the first mismatch.
-    let mut story = cargo();
-    story.args(README_FIRST_COMMAND);
-    step("README's first command (stop story)", story)?;
-
-    // tacet-peer against aiortc 1.16, itself and the browsers (docs/interop.md is rewritten
-    // by the run). aiortc, node, a browser or its driver missing fails here: `.ci/run`
-    // installs them.
-    interop::run(&[])?;
-
     // The WPT table: every claimed test exists and passes, and docs/conformance.md is current.
     conformance::run(conformance::Mode::Check)?;
 
@@ -298,6 +287,19 @@ fn ci() -> Result<(), String> {
     step("bench crate tests", bench_tests)?;
 
     fuzz::run(CI_FUZZ_SECONDS)?;
+
+    // The README's first command, exactly as a reader types it: the stop story between two
+    // sessions, which checks every step against the spec and fails on the first mismatch.
+    let mut story = cargo();
+    story.args(README_FIRST_COMMAND);
+    step("README's first command (stop story)", story)?;
+
+    // Last, the steps with real peers and browsers (the longest, and the ones a machine's
+    // load can disturb), so a failure there never hides the result of a step above.
+    // tacet-peer against aiortc 1.16, itself and the browsers (docs/interop.md is rewritten
+    // by the run). aiortc, node, a browser or its driver missing fails here: `.ci/run`
+    // installs them.
+    interop::run(&[])?;
 
     eprintln!(
         "\nxtask ci: all steps passed in {:.0} s",
