@@ -90,14 +90,30 @@ async function shot(name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
-const snapshot = () => page.evaluate(() => ({
+// What the page shows: the badge and the table as rendered (DOM), the counts from window.demo.
+let mostFrames = 0;
+async function snapshot() {
+  const s = await page.evaluate(read);
+  // A count that went down would hide frames decoded after a stop.
+  check(s.framesDecoded >= mostFrames, `the decoded-frame count went down: ${mostFrames} -> ${s.framesDecoded} (${JSON.stringify(s.video)})`);
+  mostFrames = s.framesDecoded;
+  check(s.badge === s.state, `the indicator shows ${JSON.stringify(s.badge)} while the state is ${JSON.stringify(s.state)}`);
+  return s;
+}
+const read = () => ({
+  badge: document.getElementById('state').textContent,
+  rows: [...document.querySelectorAll('#transceivers tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)),
+  offerDiff: document.getElementById('offer-diff').textContent,
+  answerDiff: document.getElementById('answer-diff').textContent,
+  video: [...window.demo.video.values()],
+  collisions: window.demo.collisions,
   state: window.demo.state,
   chat: { ...window.demo.chat, fromTacet: [...window.demo.chat.fromTacet], echoes: [...window.demo.chat.echoes] },
   framesDecoded: window.demo.framesDecoded,
   transceivers: window.demo.transceivers,
   tags: window.demo.descriptions.map((d) => ({ type: d.type, from: d.from, tag: d.tag })),
   errors: [...window.demo.errors],
-}));
+});
 async function until(what, cond, ms = STEP_MS) {
   const deadline = performance.now() + ms;
   let last = null;
@@ -113,7 +129,9 @@ async function until(what, cond, ms = STEP_MS) {
 function check(cond, reason) {
   if (!cond) throw new Error(reason);
 }
-const live = (s, kind) => s.transceivers.filter((r) => r.kind === kind && !r.stopped && r.currentDirection && r.currentDirection !== 'stopped');
+// The table's live rows of `kind` (columns: mid, kind, direction, currentDirection, stopped).
+const live = (s, kind) => s.rows.filter(([, k, , current, stopped]) => k === kind && stopped === 'no' && current !== '-' && current !== 'stopped');
+const stoppedRows = (s, kind) => s.rows.filter(([, k, , , stopped]) => k === kind && stopped !== 'no');
 
 /** Echoed video frames decode: the count grows by `n` within the step's time. */
 async function framesGrow(what, n = 15) {
@@ -171,13 +189,15 @@ async function main() {
   await chatFlows('media + data');
   await framesGrow('media + data');
   await waitLine(/^page offers: .*audio.*video|^page offers: .*video.*audio/, 1000);
+  s = await snapshot();
+  check(/BUNDLE 0 1 2/.test(s.offerDiff) && /BUNDLE 0 1 2/.test(s.answerDiff), `the SDP diff does not show the media offer and answer: ${s.offerDiff} / ${s.answerDiff}`);
   const media = await shot('media-flowing');
   fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
   fs.copyFileSync(media, README_SHOT);
 
   // 2. The page stops its video: frames stop, audio and chat go on.
   await page.click('#stop-video');
-  s = await until('stop video (page)', (x) => live(x, 'video').length === 0 && x.transceivers.some((r) => r.kind === 'video' && r.stopped) && x.state === 'media + data');
+  s = await until('stop video (page)', (x) => live(x, 'video').length === 0 && stoppedRows(x, 'video').length === 1 && x.state === 'media + data');
   await framesStill('after stop video');
   await chatFlows('after stop video');
   await shot('video-stopped');
@@ -217,14 +237,27 @@ async function main() {
   await framesGrow('video added by tacet');
   await shot('terminal-add-video');
 
-  // 7. The page stops all media: data-only again.
-  await page.click('#stop-media');
-  s = await until('stop all media (page)', (x) => x.state === 'data-only' && live(x, 'video').length === 0 && live(x, 'audio').length === 0);
+  // 7. The page adds a second video: two live videos, both echoed.
+  await page.click('#add-video');
+  s = await until('a second video (page)', (x) => x.state === 'media + data' && live(x, 'video').length === 2);
+  await framesGrow('two videos');
+
+  // 8. Both sides at once: the terminal stops tacet's video while the page stops all media.
+  // Perfect negotiation sorts it out whichever offer goes first (when they cross, the page
+  // ignores tacet's and tacet rolls its own back, then offers what is still to do): in the end
+  // every media transceiver is stopped, data-only.
+  from = lines.length;
+  const collisionsBefore = (await snapshot()).collisions;
+  command('stop video');
+  await page.evaluate(() => document.getElementById('stop-media').click());
+  s = await until('stop all media (page) with stop video (terminal)', (x) => x.state === 'data-only' && live(x, 'video').length === 0 && live(x, 'audio').length === 0);
   await framesStill('after stop all media');
   await chatFlows('after stop all media');
+  const glare = lines.slice(from).filter((l) => l.startsWith('glare:')).length;
+  note(`both sides at once: ${s.collisions - collisionsBefore} of tacet's offers ignored by the page, ${glare} rolled back by tacet`);
   await shot('all-media-stopped');
 
-  // 8. Every numbered message echoed, in order, through every renegotiation.
+  // 9. Every numbered message echoed, in order, through every renegotiation.
   await page.uncheck('#numbered');
   const sent = (await snapshot()).chat.sent;
   s = await until('the last numbered echoes', (x) => x.chat.echoed >= sent, 5000);
@@ -232,7 +265,7 @@ async function main() {
     `numbered chat: ${sent} sent, ${s.chat.echoed} echoed, ${s.chat.lost} lost, ${s.chat.outOfOrder} out of order`);
   note(`chat: ${sent} numbered messages echoed in order, none lost`);
 
-  // 9. The BUNDLE tag: the data mid in every offer and answer, whoever offered.
+  // 10. The BUNDLE tag: the data mid in every offer and answer, whoever offered.
   const moved = s.tags.filter((t) => t.tag !== dataMid);
   check(moved.length === 0, `the BUNDLE tag was not the data mid ${dataMid} in ${JSON.stringify(moved)}`);
   const tacetOffers = s.tags.filter((t) => t.type === 'offer' && t.from === 'tacet').length;
@@ -240,7 +273,7 @@ async function main() {
   note(`BUNDLE tag ${dataMid} in all ${s.tags.length} descriptions (${tacetOffers} offers from tacet)`);
   check(!lines.some((l) => /BUNDLE tag moved/.test(l)), 'tacet saw the BUNDLE tag move');
 
-  // 10. Close from the page: tacet hears the goodbye and closes.
+  // 11. Close from the page: tacet hears the goodbye and closes.
   from = lines.length;
   await page.click('#close');
   s = await until('close (page)', (x) => x.state === 'closed', 5000);

@@ -28,6 +28,7 @@ const demo = {
   framesPainted: 0,
   transceivers: [],
   negotiations: 0,
+  collisions: 0, // tacet's offers this page ignored because its own was out (glare)
 };
 window.demo = demo;
 
@@ -105,6 +106,7 @@ async function onSignal(msg) {
     const collision = msg.type === 'offer' && !readyForOffer;
     ignoreOffer = collision; // impolite: our offer wins, tacet rolls its own back
     if (ignoreOffer) {
+      demo.collisions += 1;
       event('tacet\'s offer collided with ours: ignored (this page is impolite)');
       return;
     }
@@ -200,7 +202,7 @@ pc.ontrack = ({ track, transceiver }) => {
   event(`echo track: ${track.kind} (mid ${transceiver.mid})`);
   if (track.kind === 'video') {
     $('echo').srcObject = new MediaStream([track]);
-    demo.video.set(transceiver, { mid: transceiver.mid, framesDecoded: 0, live: true });
+    if (!demo.video.has(transceiver)) demo.video.set(transceiver, { mid: transceiver.mid, framesDecoded: 0, live: true });
   } else {
     $('echo-audio').srcObject = new MediaStream([track]);
   }
@@ -343,6 +345,7 @@ async function close(sayBye) {
 
 // ---- What the page shows: the state, the transceiver table, the SDP diff.
 const seen = []; // every transceiver ever seen: a stopped one stays in the table, struck out
+const mids = new Map(); // transceiver -> the last mid it had
 function update() {
   const state = closed || pc.connectionState === 'closed' ? 'closed'
     : pc.connectionState === 'failed' ? 'failed'
@@ -356,12 +359,24 @@ function update() {
   badge.dataset.state = state;
   badge.className = `state ${{ 'media + data': 'media', 'data-only': 'data-only' }[state] || state}`;
 
-  for (const t of pc.getTransceivers()) if (!seen.includes(t)) seen.push(t);
+  // A transceiver loses its mid once stopped and removed: the table keeps the last one it had.
+  // Rows are by mid (a rejected m-line in a remote offer can make Chromium create a stopped
+  // transceiver for a mid it already had), the latest transceiver of each mid shown.
   const present = pc.getTransceivers();
-  demo.transceivers = seen.map((t) => ({
-    mid: t.mid, kind: kindOf(t), direction: t.direction, currentDirection: t.currentDirection,
+  for (const t of present) {
+    if (t.mid !== null) mids.set(t, t.mid);
+    if (!seen.includes(t)) seen.push(t);
+  }
+  const byMid = new Map();
+  for (const t of seen) if (mids.has(t)) byMid.set(mids.get(t), t);
+  demo.transceivers = [...byMid.entries()].map(([mid, t]) => ({
+    mid, kind: kindOf(t), direction: t.direction, currentDirection: t.currentDirection,
     stopped: t.currentDirection === 'stopped' || !present.includes(t), removed: !present.includes(t),
   }));
+  // Added and not negotiated yet: no mid so far.
+  for (const t of present.filter((x) => !mids.has(x) && x.direction !== 'stopped')) {
+    demo.transceivers.push({ mid: null, kind: kindOf(t), direction: t.direction, currentDirection: t.currentDirection, stopped: false, removed: false });
+  }
   const body = $('transceivers').tBodies[0];
   body.replaceChildren(...demo.transceivers.map((r) => {
     const tr = document.createElement('tr');

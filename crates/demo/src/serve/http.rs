@@ -73,6 +73,7 @@ impl Response {
     fn bytes(&self) -> Vec<u8> {
         let reason = match self.status {
             200 => "OK",
+            204 => "No Content",
             400 => "Bad Request",
             404 => "Not Found",
             405 => "Method Not Allowed",
@@ -205,6 +206,12 @@ pub(crate) async fn respond(request: Request, inputs: &mpsc::Sender<Input>) -> R
         ("GET" | "HEAD", Some((kind, text)), _) => Response::ok(kind, text),
         (_, Some(_), _) => refuse(405, &format!("{} {}: only GET", request.method, request.path)),
         ("POST", None, "/offer") => offer(request.body, inputs).await,
+        // Browsers ask for it unprompted; the page has none.
+        ("GET", None, "/favicon.ico") => Response {
+            status: 204,
+            content_type: "text/plain",
+            body: String::new(),
+        },
         (_, None, "/offer") => refuse(405, "/offer takes POST (the page's first offer)"),
         (_, None, path) => refuse(404, &format!("no such page: {path}")),
     }

@@ -76,6 +76,9 @@ impl Negotiation {
     ) -> Result<(SessionDescription, Vec<TransceiverId>), String> {
         let echo = pc
             .with_session(move |s| {
+                if s.signaling_state() == SignalingState::HaveLocalOffer {
+                    say("glare: the page's offer crossed tacet's; tacet (polite) rolls its own back");
+                }
                 // Implicit rollback of a colliding offer of ours: tacet is polite.
                 s.set_remote_description(offer)
                     .map_err(|e| format!("page: its offer cannot be applied: {e}"))?;
