@@ -107,6 +107,7 @@ const read = () => ({
   answerDiff: document.getElementById('answer-diff').textContent,
   video: [...window.demo.video.values()],
   collisions: window.demo.collisions,
+  keyframesRelayed: window.demo.keyframesRelayed,
   state: window.demo.state,
   chat: { ...window.demo.chat, fromTacet: [...window.demo.chat.fromTacet], echoes: [...window.demo.chat.echoes] },
   framesDecoded: window.demo.framesDecoded,
@@ -139,8 +140,13 @@ async function framesGrow(what, n = 15) {
   const s = await until(`${what}: echoed video frames decoded`, (x) => x.framesDecoded >= before + n);
   note(`${what}: echoed video decoding (${before} -> ${s.framesDecoded} frames)`);
 }
-/** Echoed video frames stop: the count does not move for 1.5 s. */
+/**
+ * Echoed video frames stop: the count does not move for 1.5 s. The page polls getStats every
+ * 250 ms, so a poll started before the stop may land after it: the baseline is taken after
+ * two polls.
+ */
 async function framesStill(what) {
+  await sleep(500);
   const before = (await snapshot()).framesDecoded;
   await sleep(1500);
   const after = (await snapshot()).framesDecoded;
@@ -282,6 +288,8 @@ async function main() {
   check(s.errors.length === 0, `the page showed errors: ${JSON.stringify(s.errors)}`);
   const tacetErrors = lines.filter((l) => l.startsWith('error:') && !/unknown command "dance"/.test(l));
   check(tacetErrors.length === 0, `tacet-demo printed errors: ${JSON.stringify(tacetErrors)}`);
+  const relays = await page.evaluate(() => window.demo.events.filter((e) => e.includes('keyframe')));
+  note(`keyframe requests relayed by the page: ${s.keyframesRelayed} ${JSON.stringify(relays)}`);
   note(`pass: ${shots} screenshots in ${path.relative(ROOT, SHOTS)}/`);
 }
 

@@ -28,6 +28,7 @@ const demo = {
   framesPainted: 0,
   transceivers: [],
   negotiations: 0,
+  keyframesRelayed: 0, // keyframe requests of the echo relayed to this page's encoder
   collisions: 0, // tacet's offers this page ignored because its own was out (glare)
 };
 window.demo = demo;
@@ -199,6 +200,11 @@ signal.onclose = () => { event('signal channel closed'); update(); };
 
 // ---- Media: the echo.
 pc.ontrack = ({ track, transceiver }) => {
+  if (transceiver.direction === 'stopped' || transceiver.currentDirection === 'stopped') {
+    // Seen from Chromium while its stop of the transceiver is being negotiated.
+    event(`a track event for a stopped transceiver (mid ${transceiver.mid}): ignored`);
+    return;
+  }
   event(`echo track: ${track.kind} (mid ${transceiver.mid})`);
   if (track.kind === 'video') {
     $('echo').srcObject = new MediaStream([track]);
@@ -217,6 +223,43 @@ function countPainted() {
 }
 countPainted();
 
+/**
+ * The browser's keyframe requests for the echo (RTCP PLI) go to tacet, and tacet-rtc does not
+ * hand them to the application, so they cannot be forwarded to this page's encoder. When the
+ * echo's decoder lost its footing (a frame dropped under load, then no decodable frame), it
+ * would stay frozen until the encoder's next keyframe, which may never come. So this page
+ * relays the request itself: when its echo receiver has sent a PLI since the last poll and no
+ * frame was decoded, it asks its own sender for a keyframe — `generateKeyFrame()` where the
+ * browser has it, else by pausing and resuming the encoding (a resumed encoding starts with a
+ * keyframe). At most once a second.
+ */
+async function relayKeyframeRequest(t, v) {
+  const pli = v.inbound ? v.inbound.pliCount || 0 : 0;
+  const stalled = v.framesDecoded === v.lastDecoded;
+  const asked = pli > (v.lastPli ?? pli);
+  v.lastPli = pli;
+  v.lastDecoded = v.framesDecoded;
+  if (!asked || !stalled || performance.now() - (v.relayedAt ?? 0) < 1000) return;
+  v.relayedAt = performance.now();
+  demo.keyframesRelayed += 1;
+  try {
+    if (typeof t.sender.generateKeyFrame === 'function') {
+      await t.sender.generateKeyFrame();
+    } else {
+      const params = t.sender.getParameters();
+      if (!params.encodings.length) return;
+      params.encodings[0].active = false;
+      await t.sender.setParameters(params);
+      const again = t.sender.getParameters();
+      again.encodings[0].active = true;
+      await t.sender.setParameters(again);
+    }
+    event(`the echo of mid ${v.mid} asked for a keyframe: relayed to the camera's encoder`);
+  } catch (e) {
+    event(`keyframe relay failed: ${e}`, 'error');
+  }
+}
+
 /** framesDecoded of every echoed video receiver (a stopped one keeps its last count). */
 async function pollVideo() {
   let total = 0;
@@ -226,15 +269,28 @@ async function pollVideo() {
       try {
         const stats = await t.receiver.getStats();
         for (const r of stats.values()) {
-          if (r.type === 'inbound-rtp') v.framesDecoded = Math.max(v.framesDecoded, r.framesDecoded || 0);
+          if (r.type !== 'inbound-rtp') continue;
+          v.framesDecoded = Math.max(v.framesDecoded, r.framesDecoded || 0);
+          // What a frozen echo is diagnosed with.
+          v.inbound = {
+            packetsReceived: r.packetsReceived, packetsLost: r.packetsLost, framesReceived: r.framesReceived,
+            keyFramesDecoded: r.keyFramesDecoded, framesDropped: r.framesDropped, pliCount: r.pliCount,
+            nackCount: r.nackCount, firCount: r.firCount, freezeCount: r.freezeCount,
+          };
+        }
+        for (const r of (await t.sender.getStats()).values()) {
+          if (r.type === 'outbound-rtp') {
+            v.outbound = { packetsSent: r.packetsSent, framesEncoded: r.framesEncoded, keyFramesEncoded: r.keyFramesEncoded, pliCount: r.pliCount, nackCount: r.nackCount };
+          }
         }
       } catch (e) { /* a receiver stopped meanwhile keeps its count */ }
     }
+    if (v.live) await relayKeyframeRequest(t, v);
     total += v.framesDecoded;
   }
   demo.framesDecoded = total;
   const live = [...demo.video.values()].filter((v) => v.live).length;
-  $('frames').textContent = `echoed video: ${total} frames decoded, ${demo.framesPainted} painted; ${live} live video receiver(s)`;
+  $('frames').textContent = `echoed video: ${total} frames decoded, ${demo.framesPainted} painted; ${live} live video receiver(s); ${demo.keyframesRelayed} keyframe request(s) relayed`;
 }
 
 // ---- The chat.
@@ -300,6 +356,8 @@ function renderChatCounts() {
 // ---- The buttons: each is a change this page offers over the signal channel.
 const isLive = (t) => t.mid !== null && t.direction !== 'stopped' && t.currentDirection !== 'stopped';
 const kindOf = (t) => t.receiver.track.kind;
+/** Media flows on it as negotiated (a local stop counts once its negotiation is done). */
+const negotiatedLive = (t) => t.currentDirection !== null && !['stopped', 'inactive'].includes(t.currentDirection);
 function stop(kinds) {
   const targets = pc.getTransceivers().filter((t) => isLive(t) && kinds.includes(kindOf(t)));
   const chosen = kinds.length === 1 ? targets.slice(0, 1) : targets;
@@ -350,7 +408,7 @@ function update() {
   const state = closed || pc.connectionState === 'closed' ? 'closed'
     : pc.connectionState === 'failed' ? 'failed'
       : signal.readyState !== 'open' || chat.readyState !== 'open' ? 'connecting'
-        : pc.getTransceivers().some((t) => isLive(t) && t.currentDirection && t.currentDirection !== 'inactive') ? 'media + data'
+        : pc.getTransceivers().some(negotiatedLive) ? 'media + data'
           : 'data-only';
   if (state !== demo.state) event(`state: ${state}`);
   demo.state = state;
@@ -381,7 +439,8 @@ function update() {
   body.replaceChildren(...demo.transceivers.map((r) => {
     const tr = document.createElement('tr');
     if (r.stopped) tr.className = 'stopped';
-    for (const v of [r.mid ?? '-', r.kind, r.direction, r.currentDirection ?? '-', r.stopped ? (r.removed ? 'yes (removed)' : 'yes') : 'no']) {
+    const stopped = r.removed ? 'yes (removed)' : r.stopped ? 'yes' : r.direction === 'stopped' ? 'stopping' : 'no';
+    for (const v of [r.mid ?? '-', r.kind, r.direction, r.currentDirection ?? '-', stopped]) {
       const td = document.createElement('td');
       td.textContent = v;
       tr.append(td);

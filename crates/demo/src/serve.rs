@@ -115,8 +115,20 @@ mod tests {
     fn the_port_is_read_and_bad_arguments_say_why() {
         assert_eq!(port(&args("--serve")).unwrap(), 8080);
         assert_eq!(port(&args("--serve --port 0")).unwrap(), 0);
-        assert!(port(&args("--serve --port")).unwrap_err().contains("needs a value"));
-        assert!(port(&args("--serve --port x")).unwrap_err().contains("not a port"));
-        assert!(port(&args("--serve --json")).unwrap_err().contains("unknown argument"));
+        assert!(
+            port(&args("--serve --port"))
+                .unwrap_err()
+                .contains("needs a value")
+        );
+        assert!(
+            port(&args("--serve --port x"))
+                .unwrap_err()
+                .contains("not a port")
+        );
+        assert!(
+            port(&args("--serve --json"))
+                .unwrap_err()
+                .contains("unknown argument")
+        );
     }
 }

@@ -83,7 +83,9 @@ pub(crate) async fn read_stdin(inputs: mpsc::Sender<Input>) {
             // The end of stdin (or a read error) ends the commands, not the page.
             Ok(None) => return,
             Err(error) => {
-                say(&format!("error: local: reading stdin: {error}; no more commands"));
+                say(&format!(
+                    "error: local: reading stdin: {error}; no more commands"
+                ));
                 return;
             }
         };

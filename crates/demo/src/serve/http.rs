@@ -128,7 +128,10 @@ pub(crate) fn parse_head(head: &str) -> Result<(String, String, usize), Response
         };
         let name = name.trim().to_ascii_lowercase();
         if name == "transfer-encoding" {
-            return Err(refuse(400, "chunked bodies are not accepted: send Content-Length"));
+            return Err(refuse(
+                400,
+                "chunked bodies are not accepted: send Content-Length",
+            ));
         }
         if name == "content-length" {
             let n: usize = value
@@ -146,7 +149,10 @@ pub(crate) fn parse_head(head: &str) -> Result<(String, String, usize), Response
     }
     let length = length.unwrap_or(0);
     if length > MAX_BODY {
-        return Err(refuse(413, &format!("a body of {length} bytes (at most {MAX_BODY})")));
+        return Err(refuse(
+            413,
+            &format!("a body of {length} bytes (at most {MAX_BODY})"),
+        ));
     }
     Ok((method.to_owned(), path, length))
 }
@@ -176,7 +182,10 @@ async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
     let (method, path, length) = parse_head(head)?;
     let mut body = buffer[head_end..].to_vec();
     if body.len() > length {
-        return Err(refuse(400, "more bytes than Content-Length (one request per connection)"));
+        return Err(refuse(
+            400,
+            "more bytes than Content-Length (one request per connection)",
+        ));
     }
     while body.len() < length {
         let n = stream
@@ -189,7 +198,10 @@ async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
         body.extend_from_slice(&chunk[..n]);
     }
     if body.len() > length {
-        return Err(refuse(400, "more bytes than Content-Length (one request per connection)"));
+        return Err(refuse(
+            400,
+            "more bytes than Content-Length (one request per connection)",
+        ));
     }
     Ok(Request { method, path, body })
 }
@@ -204,7 +216,10 @@ pub(crate) async fn respond(request: Request, inputs: &mpsc::Sender<Input>) -> R
     };
     match (request.method.as_str(), asset, request.path.as_str()) {
         ("GET" | "HEAD", Some((kind, text)), _) => Response::ok(kind, text),
-        (_, Some(_), _) => refuse(405, &format!("{} {}: only GET", request.method, request.path)),
+        (_, Some(_), _) => refuse(
+            405,
+            &format!("{} {}: only GET", request.method, request.path),
+        ),
         ("POST", None, "/offer") => offer(request.body, inputs).await,
         // Browsers ask for it unprompted; the page has none.
         ("GET", None, "/favicon.ico") => Response {
@@ -254,21 +269,25 @@ pub(crate) async fn serve(listener: TcpListener, inputs: mpsc::Sender<Input>) {
         };
         let inputs = inputs.clone();
         tokio::spawn(async move {
-            let response = match tokio::time::timeout(READ_PATIENCE, read_request(&mut stream)).await {
-                Ok(Ok(request)) => {
-                    let line = format!("{} {}", request.method, request.path);
-                    let response = respond(request, &inputs).await;
-                    if response.status >= 400 {
-                        say(&format!("http: {line} from {from}: {}", response.status));
+            let response =
+                match tokio::time::timeout(READ_PATIENCE, read_request(&mut stream)).await {
+                    Ok(Ok(request)) => {
+                        let line = format!("{} {}", request.method, request.path);
+                        let response = respond(request, &inputs).await;
+                        if response.status >= 400 {
+                            say(&format!("http: {line} from {from}: {}", response.status));
+                        }
+                        response
                     }
-                    response
-                }
-                Ok(Err(response)) => {
-                    say(&format!("http: a bad request from {from}: {}", response.body.trim_end()));
-                    response
-                }
-                Err(_) => refuse(408, "the request did not arrive in time"),
-            };
+                    Ok(Err(response)) => {
+                        say(&format!(
+                            "http: a bad request from {from}: {}",
+                            response.body.trim_end()
+                        ));
+                        response
+                    }
+                    Err(_) => refuse(408, "the request did not arrive in time"),
+                };
             let _ = stream.write_all(&response.bytes()).await;
             let _ = stream.shutdown().await;
         });
@@ -284,9 +303,15 @@ mod tests {
     #[test]
     fn a_get_and_a_post_head_are_read() {
         let head = "GET /app.js?x=1 HTTP/1.1\r\nHost: a\r\n\r\n";
-        assert_eq!(parse_head(head).unwrap(), ("GET".into(), "/app.js".into(), 0));
+        assert_eq!(
+            parse_head(head).unwrap(),
+            ("GET".into(), "/app.js".into(), 0)
+        );
         let head = "POST /offer HTTP/1.1\r\nContent-Length: 12\r\n\r\n";
-        assert_eq!(parse_head(head).unwrap(), ("POST".into(), "/offer".into(), 12));
+        assert_eq!(
+            parse_head(head).unwrap(),
+            ("POST".into(), "/offer".into(), 12)
+        );
     }
 
     #[test]
@@ -297,9 +322,21 @@ mod tests {
             ("GET x HTTP/1.1\r\n\r\n", 400, "absolute path"),
             ("GET / HTTP/1.1\r\nnocolon\r\n\r\n", 400, "without ':'"),
             ("POST /offer HTTP/1.1\r\n\r\n", 411, "Content-Length"),
-            ("POST /offer HTTP/1.1\r\nContent-Length: x\r\n\r\n", 400, "Content-Length"),
-            ("POST /offer HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", 413, "bytes"),
-            ("POST /offer HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "chunked"),
+            (
+                "POST /offer HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+                400,
+                "Content-Length",
+            ),
+            (
+                "POST /offer HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n",
+                413,
+                "bytes",
+            ),
+            (
+                "POST /offer HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                400,
+                "chunked",
+            ),
         ];
         for (head, status, words) in cases {
             let response = parse_head(head).unwrap_err();

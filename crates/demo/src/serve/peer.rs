@@ -101,8 +101,12 @@ async fn connect(peer: &mut Option<Peer>, text: &str) -> Result<String, Refusal>
         say("a new page connects: the last one's connection closes");
         let _ = old.pc.close().await;
     }
-    let placeholder = Fingerprint::new("sha-256", &[0; 32])
-        .map_err(|e| refused(500, format!("local (tacet): a placeholder fingerprint: {e}")))?;
+    let placeholder = Fingerprint::new("sha-256", &[0; 32]).map_err(|e| {
+        refused(
+            500,
+            format!("local (tacet): a placeholder fingerprint: {e}"),
+        )
+    })?;
     let mut session = SessionConfig::new(placeholder);
     // Browsers bend a few rules tacet reads tolerantly (tacet-peer's default too).
     session.peer_policy = PeerPolicy::Tolerant;
@@ -111,8 +115,12 @@ async fn connect(peer: &mut Option<Peer>, text: &str) -> Result<String, Refusal>
         ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
         seed: RandomState::new().hash_one("tacet-demo"),
     };
-    let mut pc = PeerConnection::new(config)
-        .map_err(|e| refused(500, format!("local (tacet): cannot start a connection: {e}")))?;
+    let mut pc = PeerConnection::new(config).map_err(|e| {
+        refused(
+            500,
+            format!("local (tacet): cannot start a connection: {e}"),
+        )
+    })?;
     let events = pc.take_events();
     let mut p = Peer {
         pc,
@@ -123,21 +131,22 @@ async fn connect(peer: &mut Option<Peer>, text: &str) -> Result<String, Refusal>
         closed: false,
     };
     say(&format!("page offers: {}", p.negotiation.summary(&offer)));
-    let (answer, echo) = p
-        .negotiation
-        .answer(&p.pc, offer)
-        .await
-        .map_err(|reason| {
-            let status = if reason.starts_with("page") { 422 } else { 500 };
-            say(&format!("error: {reason}"));
-            refused(status, reason)
-        })?;
+    let (answer, echo) = p.negotiation.answer(&p.pc, offer).await.map_err(|reason| {
+        let status = if reason.starts_with("page") { 422 } else { 500 };
+        say(&format!("error: {reason}"));
+        refused(status, reason)
+    })?;
     for id in echo {
         p.echo(id).await;
     }
-    say(&format!("tacet answers: {}", p.negotiation.summary(&answer)));
+    say(&format!(
+        "tacet answers: {}",
+        p.negotiation.summary(&answer)
+    ));
     *peer = Some(p);
-    Ok(encode_line(Some(&SignalMessage::Description(Box::new(answer)))))
+    Ok(encode_line(Some(&SignalMessage::Description(Box::new(
+        answer,
+    )))))
 }
 
 impl Peer {
@@ -188,7 +197,10 @@ impl Peer {
                 for id in echo {
                     self.echo(id).await;
                 }
-                say(&format!("tacet answers: {}", self.negotiation.summary(&answer)));
+                say(&format!(
+                    "tacet answers: {}",
+                    self.negotiation.summary(&answer)
+                ));
                 let answer = SignalMessage::Description(answer);
                 self.negotiation.send(&self.pc, Some(&answer)).await;
             }
@@ -209,8 +221,14 @@ impl Peer {
         if !text.starts_with('#') {
             say(&format!("chat from page: {text}"));
         }
-        if let Err(e) = self.pc.send(chat, Message::Text(format!("echo: {text}"))).await {
-            say(&format!("error: local (tacet): the chat echo was not sent: {e}"));
+        if let Err(e) = self
+            .pc
+            .send(chat, Message::Text(format!("echo: {text}")))
+            .await
+        {
+            say(&format!(
+                "error: local (tacet): the chat echo was not sent: {e}"
+            ));
         }
     }
 
@@ -242,7 +260,11 @@ impl Peer {
             Command::StopVideo => self.stop_one(TrackKind::Video).await,
             Command::StopAudio => self.stop_one(TrackKind::Audio).await,
             Command::StopMedia => {
-                match self.pc.with_session(tacet_session::Session::stop_media).await {
+                match self
+                    .pc
+                    .with_session(tacet_session::Session::stop_media)
+                    .await
+                {
                     Ok(Ok(stopped)) if stopped.is_empty() => {
                         say("error: no audio or video to stop (already data-only)");
                     }
@@ -254,7 +276,9 @@ impl Peer {
             Command::AddVideo => {
                 let added = self
                     .pc
-                    .with_session(|s| s.add_transceiver(TrackKind::Video, TransceiverInit::default()))
+                    .with_session(|s| {
+                        s.add_transceiver(TrackKind::Video, TransceiverInit::default())
+                    })
                     .await;
                 match added {
                     Ok(Ok(id)) => {

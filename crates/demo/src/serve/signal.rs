@@ -19,8 +19,8 @@ use tacet_rtc::signaling::{SignalMessage, decode_line, encode_line};
 use tacet_rtc::{ChannelId, Message, PeerConnection};
 use tacet_sdp::{SdpType, SessionDescription};
 use tacet_session::{Direction, SignalingState, TransceiverId};
-use tacet_transceiver_fsm::TransceiverDirection;
 use tacet_track::TrackKind;
+use tacet_transceiver_fsm::TransceiverDirection;
 
 use super::say;
 
@@ -116,7 +116,9 @@ impl Negotiation {
             Ok(Some(message)) => message,
             Ok(None) => return Heard::Bye,
             Err(reason) => {
-                say(&format!("error: page: a signaling message tacet cannot read: {reason}"));
+                say(&format!(
+                    "error: page: a signaling message tacet cannot read: {reason}"
+                ));
                 return Heard::Done;
             }
         };
@@ -161,7 +163,9 @@ impl Negotiation {
                 Heard::Done
             }
             SignalMessage::Refused { reason } => {
-                say(&format!("page refused tacet's offer: {reason}; tacet rolls it back"));
+                say(&format!(
+                    "page refused tacet's offer: {reason}; tacet rolls it back"
+                ));
                 self.held = true;
                 let rolled = pc
                     .with_session(|s| {
@@ -229,7 +233,8 @@ impl Negotiation {
     /// Tells the page its description was refused, and why.
     async fn refuse(&self, pc: &PeerConnection, reason: String) {
         say(&format!("error: {reason}"));
-        self.send(pc, Some(&SignalMessage::Refused { reason })).await;
+        self.send(pc, Some(&SignalMessage::Refused { reason }))
+            .await;
     }
 
     /// The local description as it is now (with the candidates gathered so far).
@@ -251,7 +256,10 @@ impl Negotiation {
         let tag = group.first().map(|m| (*m).to_owned());
         let mut line = format!("BUNDLE [{}]", group.join(" "));
         for m in &description.media {
-            let mid = m.mid().map(ToString::to_string).unwrap_or_else(|| "-".into());
+            let mid = m
+                .mid()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| "-".into());
             line.push_str(&format!(" | {mid} {} port {}", m.kind, m.port));
             if !m.is_data() {
                 line.push_str(&format!(" {}", m.direction()));
