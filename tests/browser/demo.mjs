@@ -254,8 +254,10 @@ async function main() {
   // every media transceiver is stopped, data-only.
   from = lines.length;
   const collisionsBefore = (await snapshot()).collisions;
-  command('stop video');
+  // The page's click first: its offer is being made (setLocalDescription) while tacet makes its
+  // own, so in most runs the two offers cross.
   await page.evaluate(() => document.getElementById('stop-media').click());
+  command('stop video');
   s = await until('stop all media (page) with stop video (terminal)', (x) => x.state === 'data-only' && live(x, 'video').length === 0 && live(x, 'audio').length === 0);
   await framesStill('after stop all media');
   await chatFlows('after stop all media');

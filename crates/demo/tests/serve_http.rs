@@ -99,8 +99,16 @@ async fn the_page_and_bad_requests() {
         (b"GET /nope HTTP/1.1\r\n\r\n", 404, "no such page"),
         (b"DELETE / HTTP/1.1\r\n\r\n", 405, "only GET"),
         (b"POST /offer HTTP/1.1\r\n\r\n", 411, "Content-Length"),
-        (b"POST /offer HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcdef", 400, "more bytes"),
-        (b"GET / HTTP/1.1\r\nbroken header\r\n\r\n", 400, "without ':'"),
+        (
+            b"POST /offer HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcdef",
+            400,
+            "more bytes",
+        ),
+        (
+            b"GET / HTTP/1.1\r\nbroken header\r\n\r\n",
+            400,
+            "without ':'",
+        ),
     ];
     for (request, status, words) in cases {
         let (got, body) = demo.raw(request).await;
@@ -110,7 +118,9 @@ async fn the_page_and_bad_requests() {
     let (status, body) = demo.post("/offer", "not json").await;
     assert_eq!(status, 400);
     assert!(body.contains("page: the offer"), "{body}");
-    let (status, body) = demo.post("/offer", r#"{"type":"answer","sdp":"v=0"}"#).await;
+    let (status, body) = demo
+        .post("/offer", r#"{"type":"answer","sdp":"v=0"}"#)
+        .await;
     assert_eq!(status, 400, "{body}");
     // Still serving after all that.
     assert_eq!(demo.raw(b"GET /style.css HTTP/1.1\r\n\r\n").await.0, 200);
@@ -130,8 +140,7 @@ async fn a_data_only_offer_is_answered_over_http() {
     assert_eq!(status, 200, "{answer}");
     let json: serde_json::Value = serde_json::from_str(&answer).unwrap();
     assert_eq!(json["type"], "answer");
-    let answer =
-        SessionDescription::parse(SdpType::Answer, json["sdp"].as_str().unwrap()).unwrap();
+    let answer = SessionDescription::parse(SdpType::Answer, json["sdp"].as_str().unwrap()).unwrap();
     let data = &answer.description.media;
     assert_eq!(data.len(), 1);
     assert!(data[0].is_data());
@@ -143,7 +152,11 @@ async fn a_data_only_offer_is_answered_over_http() {
         .mids()
         .collect();
     assert_eq!(group, ["0"]);
-    assert!(demo.line("tacet answers: BUNDLE [0]").await.contains("application"));
+    assert!(
+        demo.line("tacet answers: BUNDLE [0]")
+            .await
+            .contains("application")
+    );
 
     // A terminal command tacet cannot read: an error line, nothing else.
     let stdin = demo.child.stdin.as_mut().unwrap();
