@@ -18,6 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { chromiumArgs } from './chromium.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const SHOTS = path.join(ROOT, 'target', 'demo-screenshots');
@@ -172,14 +174,8 @@ async function main() {
     executablePath: '/usr/bin/chromium',
     headless: !headed,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    // Autoplay: the echo's <video> plays without a click.
+    args: [...chromiumArgs(), '--autoplay-policy=no-user-gesture-required'],
   });
   page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', (e) => note(`page error: ${e.message}`));

@@ -157,10 +157,30 @@ pub(crate) fn parse_head(head: &str) -> Result<(String, String, usize), Response
     Ok((method.to_owned(), path, length))
 }
 
+/// Reads more bytes of the request into `buffer`; `part` names where the request was cut.
+async fn read_more(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+    part: &str,
+) -> Result<(), Response> {
+    let mut chunk = [0u8; 4096];
+    let n = stream
+        .read(&mut chunk)
+        .await
+        .map_err(|e| refuse(400, &format!("reading the {part}: {e}")))?;
+    if n == 0 {
+        return Err(refuse(
+            400,
+            &format!("the connection closed inside the {part}"),
+        ));
+    }
+    buffer.extend_from_slice(&chunk[..n]);
+    Ok(())
+}
+
 /// Reads one request from `stream`.
 async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
     let mut buffer = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
     let head_end = loop {
         if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
             break i + 4;
@@ -168,34 +188,14 @@ async fn read_request(stream: &mut TcpStream) -> Result<Request, Response> {
         if buffer.len() > MAX_HEAD {
             return Err(refuse(431, &format!("a head longer than {MAX_HEAD} bytes")));
         }
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| refuse(400, &format!("reading the request: {e}")))?;
-        if n == 0 {
-            return Err(refuse(400, "the connection closed inside the request head"));
-        }
-        buffer.extend_from_slice(&chunk[..n]);
+        read_more(stream, &mut buffer, "request head").await?;
     };
     let head = std::str::from_utf8(&buffer[..head_end])
         .map_err(|_| refuse(400, "the request head is not UTF-8"))?;
     let (method, path, length) = parse_head(head)?;
     let mut body = buffer[head_end..].to_vec();
-    if body.len() > length {
-        return Err(refuse(
-            400,
-            "more bytes than Content-Length (one request per connection)",
-        ));
-    }
     while body.len() < length {
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| refuse(400, &format!("reading the body: {e}")))?;
-        if n == 0 {
-            return Err(refuse(400, "the connection closed inside the body"));
-        }
-        body.extend_from_slice(&chunk[..n]);
+        read_more(stream, &mut body, "body").await?;
     }
     if body.len() > length {
         return Err(refuse(
