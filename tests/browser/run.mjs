@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { chromiumArgs } from './chromium.mjs';
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const HELP = `\
 run.mjs: a browser as a WebRTC peer of tacet-peer
@@ -298,18 +300,7 @@ async function launch(url) {
     const context = await chromium.launchPersistentContext(dir, {
       executablePath: '/usr/bin/chromium',
       headless: !args.headed,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-        // Loopback candidates need this and the fake-UI flag together.
-        '--allow-loopback-in-peer-connection',
-        // TACET_CHROMIUM_LOG=1 DEBUG=pw:browser: WebRTC's own log on stderr, for diagnosis.
-        ...(process.env.TACET_CHROMIUM_LOG ? [
-          '--enable-logging=stderr', '--v=0', '--vmodule=*/webrtc/*=1',
-        ] : []),
-      ],
+      args: chromiumArgs(),
     });
     const page = context.pages()[0] ?? await context.newPage();
     page.on('console', (m) => warn(`console: ${m.text()}`));
