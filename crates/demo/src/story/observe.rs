@@ -134,9 +134,31 @@ impl PeerState {
         }
     }
 
+    /// What media is live: `audio+video`, `audio only`, `video only`, or `data-only` when no
+    /// active transceiver has a negotiated direction that moves media.
+    pub(crate) fn media(&self) -> String {
+        let live = |kind: &str| {
+            self.transceivers.iter().any(|t| {
+                t.kind == kind
+                    && t.phase == "active"
+                    && t.current
+                        .as_deref()
+                        .is_some_and(|c| c != "inactive" && c != "stopped")
+            })
+        };
+        match (live("audio"), live("video")) {
+            (true, true) => "audio+video",
+            (true, false) => "audio only",
+            (false, true) => "video only",
+            (false, false) => "data-only",
+        }
+        .to_owned()
+    }
+
     pub(crate) fn json(&self) -> Value {
         json!({
             "peer": self.name, "signaling": self.signaling, "mode": self.mode,
+            "media": self.media(),
             "transceivers": self.transceivers.iter().map(|t| json!({
                 "kind": t.kind, "mid": t.mid, "direction": t.direction,
                 "current_direction": t.current, "lifecycle": t.phase,

@@ -351,7 +351,8 @@ pub(crate) async fn measure(
         ticks.tick().await;
         let now = [a.received().await, b.received().await];
         let mut flows = Vec::new();
-        for to in 0..2 {
+        // The first peer's media first: alice→bob, then bob→alice.
+        for to in [1, 0] {
             for kind in ["audio", "video"] {
                 let count = |m: &BTreeMap<String, u64>| m.get(kind).copied().unwrap_or(0);
                 flows.push(Flow {

@@ -152,6 +152,17 @@ pub(crate) fn mode(step: usize, snapshot: &Snapshot, peer: &str, mode: &str) -> 
     )
 }
 
+/// `peer`'s live media is `media` (`audio+video`, `audio only`, `video only`, `data-only`).
+pub(crate) fn media(step: usize, snapshot: &Snapshot, peer: &str, media: &str) -> Check {
+    let seen = snapshot.peer(peer).map(|p| p.media());
+    Check::new(
+        step,
+        format!("{peer}'s media mode is {media}"),
+        seen.as_deref() == Some(media),
+        seen.unwrap_or_else(|| "no such peer".to_owned()),
+    )
+}
+
 /// Every live transceiver of `peer` negotiated `sendrecv`, and it has `count` of them.
 pub(crate) fn sendrecv(step: usize, snapshot: &Snapshot, peer: &str, count: usize) -> Check {
     let seen: Vec<String> = snapshot
@@ -476,6 +487,8 @@ mod tests {
             negotiated: Negotiated::default(),
         };
         assert!(mode(4, &snapshot, "bob", "data-only").passed);
+        assert!(media(4, &snapshot, "bob", "data-only").passed);
+        assert!(!media(4, &snapshot, "bob", "audio only").passed);
         assert!(!mode(4, &snapshot, "alice", "data-only").passed);
         assert!(!sendrecv(2, &snapshot, "bob", 2).passed);
         assert!(sendrecv(5, &snapshot, "bob", 0).passed);

@@ -123,9 +123,12 @@ fn mid_of(negotiated: &Negotiated, kind: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The driver's mode, and the other's when it has one.
-fn modes(run: &mut Run, snapshot: &Snapshot, differences: Differences, mode: &str) {
+/// The driver's session mode and live media, and the other's mode when it has one.
+fn modes(run: &mut Run, snapshot: &Snapshot, differences: Differences, mode: &str, media: &str) {
     let step = run.current();
+    if let Some(driver) = snapshot.peers.first() {
+        run.check(script::media(step, snapshot, &driver.name, media));
+    }
     let names: Vec<String> = snapshot.peers.iter().map(|p| p.name.clone()).collect();
     for (i, name) in names.iter().enumerate() {
         if i == 0 || differences.has_mode {
@@ -210,7 +213,7 @@ pub(crate) async fn play_to_close(
         mid_of(&s.negotiated, "application"),
     );
     run.check(script::bundle(1, &s.negotiated, &[&audio, &video, &data]));
-    modes(run, &s, differences, "media+data");
+    modes(run, &s, differences, "media+data", "audio+video");
 
     // 2. Media flows.
     run.step(2).await;
@@ -243,7 +246,7 @@ pub(crate) async fn play_to_close(
     run.check(script::ended(3, me, &driver.ended(), "video"));
     run.check(script::rejected(3, &s.negotiated, &video, "video"));
     run.check(script::bundle(3, &s.negotiated, &[&audio, &data]));
-    modes(run, &s, differences, "media+data");
+    modes(run, &s, differences, "media+data", "audio only");
     let window = measure(run, driver, other, WINDOW_S).await;
     run.check(script::silent(3, &window, Some("video")));
     for to in [me, them.as_str()] {
@@ -265,7 +268,7 @@ pub(crate) async fn play_to_close(
     run.check(script::ended(4, &them, &other.ended(), "audio"));
     run.check(script::rejected(4, &s.negotiated, &audio, "audio"));
     run.check(script::bundle(4, &s.negotiated, &[&data]));
-    modes(run, &s, differences, "data-only");
+    modes(run, &s, differences, "data-only", "data-only");
     let restarted = driver.restarts() - restarts;
     if differences.association_may_restart {
         run.note(&format!(
@@ -290,7 +293,7 @@ pub(crate) async fn play_to_close(
     let window = measure(run, driver, other, WINDOW_S + 1).await;
     run.check(script::silent(5, &window, None));
     let s = snapshot(driver, other).await;
-    modes(run, &s, differences, "data-only");
+    modes(run, &s, differences, "data-only", "data-only");
     chat_since(run, [driver.chat_counts(), other.chat_counts()], &chat0);
 
     // 6. Add video again: a stopped m-line's slot is recycled.
@@ -347,7 +350,7 @@ pub(crate) async fn play_to_close(
     run.check(check);
     let new = new.unwrap_or_default();
     run.check(script::bundle(6, &s.negotiated, &[&data, &new]));
-    modes(run, &s, differences, "media+data");
+    modes(run, &s, differences, "media+data", "video only");
     let window = measure(run, driver, other, WINDOW_S).await;
     arrives(run, &window, &them, "video", live);
     if differences.sends_back_added {
@@ -387,7 +390,7 @@ async fn refused_under_data_tag<T>(
     sleep(differences.settle()).await;
     let s = snapshot(driver, other).await;
     run.snapshot(&s);
-    modes(run, &s, differences, "data-only");
+    modes(run, &s, differences, "data-only", "data-only");
     let window = measure(run, driver, other, WINDOW_S).await;
     run.check(script::silent(6, &window, None));
     chat_since(run, [driver.chat_counts(), other.chat_counts()], chat0);
@@ -436,6 +439,6 @@ pub(crate) async fn play(run: &mut Run) -> Result<(), String> {
     }
     let s = snapshot(&alice, &*bob).await;
     run.snapshot(&s);
-    modes(run, &s, Differences::TACET, "closed");
+    modes(run, &s, Differences::TACET, "closed", "data-only");
     Ok(())
 }

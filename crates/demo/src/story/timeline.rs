@@ -191,11 +191,17 @@ pub(crate) struct Text {
     tty: bool,
     /// A rate line is on screen without its newline.
     live: bool,
+    /// The step under way, for the live line's progress mark.
+    step: usize,
 }
 
 impl Text {
     pub(crate) fn new(tty: bool) -> Self {
-        Self { tty, live: false }
+        Self {
+            tty,
+            live: false,
+            step: 0,
+        }
     }
 
     fn line(&mut self, line: &str) {
@@ -219,6 +225,7 @@ impl Text {
 
 impl Report for Text {
     fn step(&mut self, n: usize) {
+        self.step = n;
         let title = STEPS.get(n - 1).copied().unwrap_or("?");
         let header = format!("[{n}/{}] {title}", STEPS.len());
         self.line("");
@@ -250,9 +257,10 @@ impl Report for Text {
                 })
                 .collect();
             self.line(&format!(
-                "  {:<6} {} · {} · {}",
+                "  {:<6} {} · {} · {} · {}",
                 peer.name,
                 peer.signaling,
+                peer.media(),
                 peer.mode,
                 if transceivers.is_empty() {
                     "no transceivers".to_owned()
@@ -289,7 +297,14 @@ impl Report for Text {
         let line = rate_line(sample);
         if self.tty {
             let mut out = std::io::stdout().lock();
-            let _ = write!(out, "\r\x1b[2K{line}");
+            // The progress mark leads the live line: where the story is while it measures.
+            let _ = write!(
+                out,
+                "\r\x1b[2K\x1b[1m[{}/{}]\x1b[0m {}",
+                self.step,
+                STEPS.len(),
+                line.trim_start()
+            );
             let _ = out.flush();
             self.live = true;
         } else {
