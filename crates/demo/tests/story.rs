@@ -21,17 +21,27 @@ fn run(args: &[&str], input: &[u8]) -> Output {
     child.wait_with_output().expect("the binary ends")
 }
 
-#[test]
-fn every_expectation_passes_in_the_json_events() {
-    let out = run(&["--json"], b"");
+/// Runs the story, which must exit 0 and write no escape code (its stdout is a pipe here);
+/// its stdout and stderr.
+fn passing(args: &[&str], input: &[u8]) -> (String, String) {
+    let out = run(args, input);
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         out.status.success(),
         "exit {:?}\n{stdout}\n{stderr}",
         out.status
     );
-    assert!(!stdout.contains('\x1b'), "no escape codes in --json");
+    assert!(
+        !stdout.contains('\x1b'),
+        "no escape codes when stdout is a pipe"
+    );
+    (stdout, stderr)
+}
+
+#[test]
+fn every_expectation_passes_in_the_json_events() {
+    let (stdout, _) = passing(&["--json"], b"");
     let events: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
@@ -79,15 +89,7 @@ fn every_expectation_passes_in_the_json_events() {
 
 #[test]
 fn a_piped_timeline_is_plain_and_step_goes_on_when_input_ends() {
-    let out = run(&["--step"], b"\n\n\n");
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "exit {:?}\n{stdout}\n{stderr}",
-        out.status
-    );
-    assert!(!stdout.contains('\x1b'), "no escape codes when piped");
+    let (stdout, stderr) = passing(&["--step"], b"\n\n\n");
     for header in [
         "[1/7] connect (audio, video, chat)",
         "[3/7] stop video (not the BUNDLE tag)",
@@ -111,4 +113,21 @@ fn a_bad_flag_is_refused_with_status_2() {
     let out = run(&["--peer", "safari"], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("chromium or firefox"));
+}
+
+#[test]
+fn a_missing_browser_prerequisite_is_named_and_fails() {
+    // Without node on PATH the browser story cannot run: it says so, it does not skip.
+    let out = Command::new(env!("CARGO_BIN_EXE_tacet-demo"))
+        .args(["--peer", "firefox"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("missing prerequisite: node") && stderr.contains("bash .ci/run"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "nothing was played");
 }

@@ -148,7 +148,7 @@ pub(crate) fn mode(step: usize, snapshot: &Snapshot, peer: &str, mode: &str) -> 
         step,
         format!("{peer}'s mode is {mode}"),
         seen.as_deref() == Some(mode),
-        format!("{}", seen.as_deref().unwrap_or("no such peer")),
+        seen.unwrap_or_else(|| "no such peer".to_owned()),
     )
 }
 
