@@ -257,7 +257,7 @@ impl Report for Text {
                 })
                 .collect();
             self.line(&format!(
-                "  {:<6} {} · {} · {} · {}",
+                "  {:<6} {} · {} (session {}) · {}",
                 peer.name,
                 peer.signaling,
                 peer.media(),
