@@ -244,7 +244,17 @@ async function onSignal(msg) {
         // The answerer's tracks reuse the offer's transceivers (webrtc-pc addTrack).
         if (cfg.role === 'answer') await addLocalTracks();
       }
-      await applying(() => pc.setLocalDescription());
+      try {
+        await applying(() => pc.setLocalDescription());
+      } catch (e) {
+        // An offer the browser took but cannot answer (Chromium: a video section bundled under
+        // a data-channel BUNDLE tag, "Failed to setup RTCP mux"; docs/demo.md): roll it back
+        // and refuse it, so that the offerer rolls back too instead of waiting for an answer.
+        await applying(() => pc.setRemoteDescription({ type: 'rollback' })).catch((r) => log(`rollback: ${r}`));
+        emit('refused', { direction: 'sent', type: 'answer', reason: String(e) });
+        signal({ type: 'refused', reason: `${cfg.browser} could not answer the offer: ${e}` });
+        return;
+      }
       await sendLocalDescription();
     }
   } else if (msg.type === 'candidate') {
@@ -389,8 +399,15 @@ async function safeStats(senderOrReceiver) {
   }
 }
 function emitMedia(direction, t, now, last, extra = {}) {
-  // A stopped transceiver's stats are gone: its counts stay where they were.
-  if (now.packets < t.last.packets) now = t.last;
+  // Counters that went down were gone (a stopped transceiver's stats: its counts stay where
+  // they were) or restarted (Firefox restarts a live receiver's inbound-rtp counters at a
+  // renegotiation: what it counts from then on adds to what came before).
+  t.raw ??= { frames: 0, packets: 0 };
+  t.base ??= { frames: 0, packets: 0 };
+  if (now.packets < t.raw.packets) t.base = t.last;
+  const raw = now;
+  now = { frames: t.base.frames + raw.frames, packets: t.base.packets + raw.packets };
+  t.raw = raw;
   t.mid = t.transceiver.mid ?? t.mid ?? null;
   emit('media', {
     direction, kind: t.kind, mid: t.mid,
