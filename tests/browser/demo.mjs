@@ -5,10 +5,11 @@
 // shows at each step: the state indicator, the transceiver table, the echoed video's decoded
 // frames (growing while video is live, still after its stop), numbered chat messages echoed by
 // tacet through every renegotiation (none lost, none out of order), the BUNDLE tag (the data
-// mid) in every description. One screenshot per step in target/demo-screenshots/; the one with
-// media flowing also goes to docs/img/demo-page.png.
+// mid) in every description. One screenshot per step in target/demo-screenshots/; with
+// --readme-shot, the one with media flowing also replaces docs/img/demo-page.png (the README's;
+// never by default, so a test run leaves the tracked files alone).
 //
-//   node tests/browser/demo.mjs --demo target/release/tacet-demo [--headed]
+//   node tests/browser/demo.mjs --demo target/release/tacet-demo [--headed] [--readme-shot]
 //
 // Exit status: 0 every check held; 1 one failed (the reason on stderr); 2 a bad command line.
 
@@ -31,15 +32,17 @@ const STEP_MS = 15_000;
 
 // ---- The command line.
 function usage(reason) {
-  process.stderr.write(`demo.mjs: ${reason}\nUSAGE: node tests/browser/demo.mjs --demo PATH [--headed]\n`);
+  process.stderr.write(`demo.mjs: ${reason}\nUSAGE: node tests/browser/demo.mjs --demo PATH [--headed] [--readme-shot]\n`);
   process.exit(2);
 }
 const argv = process.argv.slice(2);
 let demoPath = null;
 let headed = false;
+let readmeShot = false;
 for (let i = 0; i < argv.length; i += 1) {
   if (argv[i] === '--demo') demoPath = argv[(i += 1)];
   else if (argv[i] === '--headed') headed = true;
+  else if (argv[i] === '--readme-shot') readmeShot = true;
   else usage(`unknown argument ${argv[i]}`);
 }
 if (!demoPath) usage('--demo PATH is required');
@@ -194,8 +197,10 @@ async function main() {
   s = await snapshot();
   check(/BUNDLE 0 1 2/.test(s.offerDiff) && /BUNDLE 0 1 2/.test(s.answerDiff), `the SDP diff does not show the media offer and answer: ${s.offerDiff} / ${s.answerDiff}`);
   const media = await shot('media-flowing');
-  fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
-  fs.copyFileSync(media, README_SHOT);
+  if (readmeShot) {
+    fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
+    fs.copyFileSync(media, README_SHOT);
+  }
 
   // 2. The page stops its video: frames stop, audio and chat go on.
   await page.click('#stop-video');

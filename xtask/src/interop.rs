@@ -77,7 +77,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::{cargo, root, step};
+use crate::{cargo, root, step, target_dir};
 
 mod browser;
 mod report;
@@ -171,10 +171,13 @@ fn build_tacet_peer() -> Result<PathBuf, String> {
         "tacet-peer",
     ]);
     step("build tacet-peer", build)?;
-    let target = env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
-    Ok(target.join("debug").join("tacet-peer"))
+    Ok(target_dir().join("debug").join("tacet-peer"))
+}
+
+/// Node, Chromium and playwright-core, as the browser rows need them (for `cargo xtask ci`'s
+/// test of the demo page, which drives the same Chromium).
+pub(crate) fn require_chromium() -> Result<(), String> {
+    browser::require(Kind::Chromium)
 }
 
 /// Runs the matrix (or the filtered part of it); writes `docs/interop.md` after a full run;

@@ -72,8 +72,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   ci     rustfmt --check, clippy -D warnings, tests, conformance --check, spec --check,
          api --check, rustdoc -D warnings, the bench crate's clippy and tests, a 20 s fuzz
-         smoke run per target, the README's first command (stop story), then the interop
-         matrix (aiortc 1.16 and the browsers required); stops at the first failure
+         smoke run per target, the session's stop story, the README's first command (the
+         demo's story), then the demo page's test (headless Chromium) and the interop matrix
+         (aiortc 1.16 and the browsers required); stops at the first failure
   docs   regenerate the generated sections of docs/
   conformance  [--check] run the WPT conformance tests and write docs/conformance.md
                (--check: fail if it is not current); fails if a row claims what no test
@@ -101,9 +102,16 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The README's first command after `cargo`: `cargo run -p tacet-session --example
-/// stop-story` (a test of this file keeps the two the same).
-const README_FIRST_COMMAND: [&str; 5] = ["run", "-p", "tacet-session", "--example", "stop-story"];
+/// The one target directory: `$CARGO_TARGET_DIR`, or `target/` at the root.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// The README's first command after `cargo`: `cargo run --release -p tacet-demo` (a test of
+/// this file keeps the two the same).
+const README_FIRST_COMMAND: [&str; 4] = ["run", "--release", "-p", "tacet-demo"];
 
 /// The seconds each fuzz target runs in `cargo xtask ci`.
 const CI_FUZZ_SECONDS: u64 = 20;
@@ -288,14 +296,40 @@ fn ci() -> Result<(), String> {
 
     fuzz::run(CI_FUZZ_SECONDS)?;
 
-    // The README's first command, exactly as a reader types it: the stop story between two
-    // sessions, which checks every step against the spec and fails on the first mismatch.
-    let mut story = cargo();
-    story.args(README_FIRST_COMMAND);
-    step("README's first command (stop story)", story)?;
+    // The session's stop story on descriptions alone (the example that was the README's first
+    // command before the demo): it checks every step against the spec.
+    let mut session_story = cargo();
+    session_story.args([
+        "run",
+        "--locked",
+        "-p",
+        "tacet-session",
+        "--example",
+        "stop-story",
+    ]);
+    step("the session's stop story (example)", session_story)?;
+
+    // The README's first command, exactly as a reader types it: the demo's story between two
+    // tacet peers over loopback UDP, which exits non-zero if any step's expectation fails.
+    let mut demo = cargo();
+    demo.args(README_FIRST_COMMAND);
+    step("README's first command (the demo's story)", demo)?;
 
     // Last, the steps with real peers and browsers (the longest, and the ones a machine's
     // load can disturb), so a failure there never hides the result of a step above.
+    // The demo page (`tacet-demo --serve`, built by the step above) with headless Chromium as
+    // the other peer: tests/browser/demo.mjs clicks through every button and checks the page.
+    interop::require_chromium()?;
+    let mut page = Command::new("node");
+    page.current_dir(root())
+        .arg("tests/browser/demo.mjs")
+        .arg("--demo")
+        .arg(target_dir().join("release").join("tacet-demo"));
+    step(
+        "the demo page (tests/browser/demo.mjs, headless Chromium)",
+        page,
+    )?;
+
     // tacet-peer against aiortc 1.16, itself and the browsers (docs/interop.md is rewritten
     // by the run). aiortc, node, a browser or its driver missing fails here: `.ci/run`
     // installs them.

@@ -5,7 +5,7 @@
 // (webrtc-pc §10.7), this page the impolite peer, tacet the polite one. Messages on `signal`
 // are aiortc's JSON (tacet-rtc's encode_line/decode_line).
 //
-// Why data-only first (docs/demo-page.md): the data section is then mid 0, the BUNDLE tag, and
+// Why data-only first (docs/demo.md, "The page"): the data section is then mid 0, the BUNDLE tag, and
 // no media stop ever moves the tag — stopping the tag m-line makes Chromium replace its
 // transport and SCTP association, which would cut the very channel this renegotiation crosses.
 //

@@ -13,7 +13,7 @@
 //! so the data section is mid 0 and the BUNDLE tag; the page then adds its camera and
 //! microphone over the data channel. Stopping media never stops the tag, so the transport and
 //! the SCTP association that carry the renegotiation itself are never replaced
-//! (docs/demo-page.md).
+//! (docs/demo.md, "The page").
 
 mod commands;
 mod echo;

@@ -1,16 +1,33 @@
-//! The story against headless Chromium (`--peer chromium`) end to end: every expectation
-//! passes, Chromium's stated differences included. Chromium, node and the npm driver must be
-//! installed (`bash .ci/run` installs them): without them the binary names what is missing and
-//! fails, and so does this test — it never skips.
+//! The story against headless Chromium and Firefox ESR (`--peer chromium|firefox`) end to end:
+//! every expectation passes, each browser's stated differences included. The browser, node and
+//! the npm driver must be installed (`bash .ci/run` installs them): without them the binary
+//! names what is missing and fails, and so does this test — it never skips.
 
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use serde_json::Value;
 
+/// One browser at a time: two stories at once on a 2-core CI machine would measure the
+/// machine's load, not the story.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
 #[test]
 fn the_story_passes_against_chromium() {
+    story_passes_against("chromium");
+}
+
+#[test]
+fn the_story_passes_against_firefox() {
+    story_passes_against("firefox");
+}
+
+fn story_passes_against(browser: &str) {
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let out = Command::new(env!("CARGO_BIN_EXE_tacet-demo"))
-        .args(["--peer", "chromium", "--json"])
+        .args(["--peer", browser, "--json"])
         .stdin(Stdio::null())
         .output()
         .expect("the binary runs");
@@ -36,11 +53,11 @@ fn the_story_passes_against_chromium() {
                 && e["expectation"].as_str().is_some_and(|x| x.contains(what))
         })
     };
-    assert!(said("chromium's audio receiver track ended"));
+    assert!(said(&format!("{browser}'s audio receiver track ended")));
     assert!(said(
         "every message delivered exactly once, in order, both ways"
     ));
-    assert!(said("chromium closed cleanly"));
+    assert!(said(&format!("{browser} closed cleanly")));
     let summary = events
         .iter()
         .find(|e| e["event"] == "summary")
