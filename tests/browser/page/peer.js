@@ -247,9 +247,9 @@ async function onSignal(msg) {
       try {
         await applying(() => pc.setLocalDescription());
       } catch (e) {
-        // An offer the browser took but cannot answer (Chromium: a video section bundled under
-        // a data-channel BUNDLE tag, "Failed to setup RTCP mux"; docs/demo.md): roll it back
-        // and refuse it, so that the offerer rolls back too instead of waiting for an answer.
+        // An offer the browser took but cannot answer (Chromium: a new mid at an m-line index
+        // before the BUNDLE tag, "Failed to setup RTCP mux"; docs/demo.md): roll it back and
+        // refuse it, so that the offerer rolls back too instead of waiting for an answer.
         await applying(() => pc.setRemoteDescription({ type: 'rollback' })).catch((r) => log(`rollback: ${r}`));
         emit('refused', { direction: 'sent', type: 'answer', reason: String(e) });
         signal({ type: 'refused', reason: `${cfg.browser} could not answer the offer: ${e}` });

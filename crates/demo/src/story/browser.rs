@@ -66,7 +66,7 @@ impl Browser {
         Differences {
             has_mode: false,
             sends_back_added: false,
-            answers_rtp_under_data_tag: self == Self::Firefox,
+            answers_new_mid_before_tag: self == Self::Firefox,
             live_counts: false,
             association_may_restart: self == Self::Chromium,
         }

@@ -31,12 +31,13 @@ pub(crate) struct Differences {
     /// It answers a track added later with one of its own (tacet's answerer here does; the
     /// test page adds its tracks at the first offer only, so the re-added video is one-way).
     pub(crate) sends_back_added: bool,
-    /// It can answer an RTP section bundled under a data-channel BUNDLE tag (step 6, after
-    /// the tag moved to the data section). Chromium cannot: its answer fails with "Failed to
-    /// setup RTCP mux" (it takes RTCP multiplexing for the whole bundle from the tag's section,
-    /// and a data section carries no `a=rtcp-mux`; rtcweb-wg/jsep#528), so the test page rolls
-    /// the offer back and refuses it, and tacet rolls back its offer too.
-    pub(crate) answers_rtp_under_data_tag: bool,
+    /// It can answer a later offer whose new mid sits at an m-line index before the BUNDLE tag
+    /// (step 6: the recycled slot 0 comes before the data section, the tag since step 4).
+    /// Chromium cannot: its answer lists the group in m-line order (`3 2` to tacet's `2 3`),
+    /// so the new mid becomes its answer's tag, and applying that answer gives the new mid a
+    /// fresh transport that never saw the offer: "Failed to setup RTCP mux" (docs/demo.md). The
+    /// test page rolls the offer back and refuses it, and tacet rolls back its offer too.
+    pub(crate) answers_new_mid_before_tag: bool,
     /// Its RTP counts are as fresh as the second they are read (tacet's stats); a browser's
     /// come once a second from `getStats`, a report late at worst: they are checked over the
     /// window (any packet at all), not second by second, and read after a longer settle.
@@ -52,7 +53,7 @@ impl Differences {
     pub(crate) const TACET: Self = Self {
         has_mode: true,
         sends_back_added: true,
-        answers_rtp_under_data_tag: true,
+        answers_new_mid_before_tag: true,
         live_counts: true,
         association_may_restart: false,
     };
@@ -311,7 +312,7 @@ pub(crate) async fn play_to_close(
     let add = driver
         .pc
         .add_track(TrackKind::Video, vec!["tacet-demo".to_owned()]);
-    if !differences.answers_rtp_under_data_tag {
+    if !differences.answers_new_mid_before_tag {
         return refused_under_data_tag(run, driver, other, differences, add, &chat0).await;
     }
     let sender = within(add, "add video").await?;
