@@ -584,7 +584,12 @@ fn outcome(scenario: &Scenario, run: &Run<'_>, v: &mut Verdict) {
         // Issue 13: stop-media -> data-only, the session's own mode.
         let data_only = run
             .subject
-            .first("mode", &[("to", "data-only")], run.action_at)
+            // From a little before the computed start, as the stop's other effects are.
+            .first(
+                "mode",
+                &[("to", "data-only")],
+                run.action_at.saturating_sub(ACTION_REPORT_SLACK),
+            )
             .is_some_and(|l| l.at < run.end);
         v.check(data_only, || {
             "the subject never reported mode data-only after stop-media".to_owned()
@@ -605,7 +610,10 @@ fn recycle(run: &Run<'_>, v: &mut Verdict) {
             .push("the subject never reported `add video`".to_owned());
         return;
     };
-    let add_at = action_start(add);
+    // Looked for from a little before the computed start, as the stop's effects are (see
+    // [`outcome`]): the report arrives a few ms after it was written, so an offer made at
+    // once can carry a stamp just before the start so computed (seen: the same millisecond).
+    let add_at = action_start(add).saturating_sub(ACTION_REPORT_SLACK);
     let first_lines = run
         .subject
         .events("sdp")
