@@ -254,6 +254,7 @@ async function main() {
   // ignores tacet's and tacet rolls its own back, then offers what is still to do): in the end
   // every media transceiver is stopped, data-only.
   from = lines.length;
+  const bothAtOnceFrom = from;
   const collisionsBefore = (await snapshot()).collisions;
   // The page's click first: its offer is being made (setLocalDescription) while tacet makes its
   // own, so in most runs the two offers cross.
@@ -264,6 +265,10 @@ async function main() {
   await chatFlows('after stop all media');
   const glare = lines.slice(from).filter((l) => l.startsWith('glare:')).length;
   note(`both sides at once: ${s.collisions - collisionsBefore} of tacet's offers ignored by the page, ${glare} rolled back by tacet`);
+  // When the page's offer reaches tacet before the terminal's command is read (no crossing:
+  // seen on a loaded CI machine), every video is already stopped and the command rightly
+  // refuses with an error line, changing nothing. That line, in this step only, is expected.
+  const bothAtOnceLines = lines.slice(bothAtOnceFrom);
   await shot('all-media-stopped');
 
   // 9. Every numbered message echoed, in order, through every renegotiation.
@@ -289,7 +294,10 @@ async function main() {
   await waitLine(/^closed$/, 5000, from);
   await shot('closed');
   check(s.errors.length === 0, `the page showed errors: ${JSON.stringify(s.errors)}`);
-  const tacetErrors = lines.filter((l) => l.startsWith('error:') && !/unknown command "dance"/.test(l));
+  const expectedRefusal = (l, i) => i >= bothAtOnceFrom && i < bothAtOnceFrom + bothAtOnceLines.length
+    && l === 'error: no live video transceiver to stop';
+  const tacetErrors = lines.filter((l, i) => l.startsWith('error:') && !/unknown command "dance"/.test(l)
+    && !expectedRefusal(l, i));
   check(tacetErrors.length === 0, `tacet-demo printed errors: ${JSON.stringify(tacetErrors)}`);
   const relays = await page.evaluate(() => window.demo.events.filter((e) => e.includes('keyframe')));
   note(`keyframe requests relayed by the page: ${s.keyframesRelayed} ${JSON.stringify(relays)}`);
