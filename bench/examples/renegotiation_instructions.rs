@@ -10,7 +10,7 @@
 //! `measured_round` with `--split`:
 //!
 //!     valgrind --tool=callgrind --toggle-collect='*measured_round*' \
-//!         --dump-after='*measured_round*' --callgrind-out-file=<dir>/cg \
+//!         --dump-after=renegotiation_profile::measured_round --callgrind-out-file=<dir>/cg \
 //!         target/release/examples/renegotiation_profile --split <codec set> <side> all <n>
 //!
 //! so dump `k` holds round `k` alone. In a dump, the round is the total less
@@ -84,7 +84,7 @@ fn count(
         .args([
             "--tool=callgrind",
             "--toggle-collect=*measured_round*",
-            "--dump-after=*measured_round*",
+            "--dump-after=renegotiation_profile::measured_round",
         ])
         .arg(format!("--callgrind-out-file={}", out.display()))
         .arg(profile)

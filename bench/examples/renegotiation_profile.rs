@@ -15,7 +15,7 @@
 //! `renegotiation::Split::outside`, and all text work runs in `renegotiation::sdp_text`: the
 //! round's own count is then `measured_round` less `outside`, its text `sdp_text`
 //! (`examples/renegotiation_instructions.rs` reads them so, one dump per round with
-//! `--dump-after='*measured_round*'`).
+//! `--dump-after=renegotiation_profile::measured_round`).
 
 use std::hint::black_box;
 use std::process::ExitCode;
