@@ -318,7 +318,7 @@ fn main() {
         for &n in &sizes {
             let (offer, answer) = description_bytes(codecs, n);
             println!(
-                "{}, n = {n}: one parsed tacet description holds {offer} bytes per m-section \
+                "- {}, n = {n}: one parsed tacet description holds {offer} bytes per m-section \
                  (round-1 offer), {answer} (its answer)",
                 codecs.name()
             );

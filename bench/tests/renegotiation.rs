@@ -313,3 +313,48 @@ fn offers_are_comparable_in_size() {
         assert!((500..1_000).contains(&bytes), "{bytes} bytes per m-section");
     }
 }
+
+/// The header-extension URIs of the first `kind` (`audio`/`video`) section of `sdp`, sorted.
+fn extensions(sdp: &str, kind: &str) -> Vec<String> {
+    let section = sdp
+        .split("\nm=")
+        .skip(1)
+        .find(|s| s.starts_with(kind))
+        .unwrap_or_default();
+    let mut uris: Vec<String> = section
+        .lines()
+        .filter_map(|l| l.trim_end_matches('\r').strip_prefix("a=extmap:"))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .map(str::to_owned)
+        .collect();
+    uris.sort();
+    uris
+}
+
+/// What the codec-line comparison leaves out, as docs/performance.md states it: str0m writes no
+/// `a=rtcp-rsize` (tacet and rtc do); the header extensions are the same on every side but (Chromium set)
+/// the rtp-stream-id pair str0m offers in audio sections too.
+#[test]
+fn differences_beyond_codec_lines() {
+    const RID: &str = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    const RRID: &str = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    for codecs in CodecSet::ALL {
+        let offers = [
+            first_exchange::<Tacet>(codecs).offer,
+            first_exchange::<Str0m>(codecs).offer,
+            first_exchange::<Rtc>(codecs).offer,
+        ];
+        let rsize = offers.each_ref().map(|o| o.contains("a=rtcp-rsize"));
+        assert_eq!(rsize, [true, false, true], "{}", codecs.name());
+        for kind in ["audio", "video"] {
+            let [tacet, str0m, rtc] = offers.each_ref().map(|o| extensions(o, kind));
+            assert_eq!(tacet, rtc, "{} {kind}", codecs.name());
+            let mut expected = tacet.clone();
+            if codecs == CodecSet::Chromium && kind == "audio" {
+                expected.extend([RID.to_owned(), RRID.to_owned()]);
+                expected.sort();
+            }
+            assert_eq!(str0m, expected, "{} {kind}", codecs.name());
+        }
+    }
+}

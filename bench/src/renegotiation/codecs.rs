@@ -32,20 +32,20 @@ use tacet_session::{Codec, CodecConfig};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CodecSet {
     /// Opus; VP8 with RTX; the mid and transport-cc header extensions. Equal on every side
-    /// but str0m's `a=rtcp-rsize` and its own order of feedback lines.
+    /// but `a=rtcp-rsize`, which str0m does not write (tacet and rtc do).
     Minimal,
     /// str0m 0.25's default (`RtcConfig::new()`): Opus; VP8, two VP9 profiles, seven H264,
     /// H265 and AV1, each with RTX; Chromium's header extensions (str0m's
     /// `ExtensionMap::standard()`, which also offers rtp-stream-id and its repair id in audio
     /// sections). tacet and rtc take str0m's offer as their list, payload types included.
-    /// tacet writes no `a=rtcp-rsize`.
+    /// str0m writes no `a=rtcp-rsize`.
     Str0m,
     /// Chromium 156's list (tacet's [`CodecConfig::default`]): Opus with RED,
     /// telephone-event at 48 and 8 kHz; VP8, VP9 profile 0 and three H264 profiles, each with
-    /// RTX; Chromium's header extensions. str0m writes transport-cc feedback for
-    /// telephone-event and RED too, offers telephone-event at 48 kHz only (not the 8 kHz one)
-    /// with its own fmtp (`0-16`); rtc answers one telephone-event only; the same extension
-    /// differences as [`CodecSet::Str0m`].
+    /// RTX; Chromium's header extensions. str0m offers telephone-event at 48 kHz only (not the
+    /// 8 kHz one) with its own fmtp (`0-16`), writes no `a=rtcp-rsize`, and offers
+    /// rtp-stream-id and its repair id in audio sections too; rtc answers one telephone-event
+    /// only.
     Chromium,
 }
 

@@ -2,7 +2,7 @@
 //! `accept_offer`, `accept_answer`).
 //!
 //! Configured with [`CodecSet::str0m`]. What cannot be made equal: str0m writes its own fixed
-//! `a=rtcp-fb` lists and `a=rtcp-rsize`, puts the candidates in the first m-section only, and
+//! `a=rtcp-fb` lists and no `a=rtcp-rsize`, puts the candidates in the first m-section only, and
 //! appends new m-lines instead of recycling stopped ones.
 
 #![allow(
