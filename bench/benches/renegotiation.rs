@@ -1,11 +1,11 @@
 //! Renegotiation rounds (docs/performance.md, "Renegotiation"): tacet against str0m and
-//! webrtc-rs `rtc`, every side in the same run. Benchmark ids read
-//! `renegotiation/<side>/<round>/<n>`, e.g. `renegotiation/str0m/stop/200`; the throughput is in
-//! m-sections of the round's offer.
+//! webrtc-rs `rtc`, every side in the same run, with every codec set. Benchmark ids read
+//! `renegotiation/<codec set>/<side>/<round>/<n>`, e.g. `renegotiation/minimal/str0m/stop/200`;
+//! the throughput is in m-sections of the round's offer.
 //!
 //!     CARGO_TARGET_DIR=/work/main/target cargo bench --manifest-path bench/Cargo.toml \
 //!         --bench renegotiation
-//!     # one side or round: ... -- 'renegotiation/tacet/stop'
+//!     # one side or round: ... -- 'renegotiation/minimal/tacet/stop'
 //!
 //! Each iteration gets fresh endpoints brought to the round's starting state outside the
 //! measurement (`iter_batched`, one setup per iteration). Sizes go up to 200 by default: at
@@ -17,7 +17,7 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
 use tacet_bench::renegotiation::{
-    Endpoints, Round, Rtc, SIZES, Str0m, Tacet, TacetChromium, expected_sections, ready_for,
+    CodecSet, Endpoints, Round, Rtc, SIZES, Str0m, Tacet, expected_sections, ready_for,
 };
 
 fn max_n() -> usize {
@@ -27,9 +27,14 @@ fn max_n() -> usize {
         .unwrap_or(200)
 }
 
-fn bench<E: Endpoints>(c: &mut Criterion) {
+fn bench<E: Endpoints>(c: &mut Criterion, codecs: CodecSet) {
     for round in Round::ALL {
-        let mut group = c.benchmark_group(format!("renegotiation/{}/{}", E::NAME, round.name()));
+        let mut group = c.benchmark_group(format!(
+            "renegotiation/{}/{}/{}",
+            codecs.name(),
+            E::NAME,
+            round.name()
+        ));
         group
             .sample_size(10)
             .sampling_mode(SamplingMode::Flat)
@@ -38,7 +43,7 @@ fn bench<E: Endpoints>(c: &mut Criterion) {
             group.throughput(Throughput::Elements(expected_sections::<E>(round, n) as u64));
             group.bench_function(BenchmarkId::from_parameter(n), |b| {
                 b.iter_batched(
-                    || ready_for::<E>(round, n),
+                    || ready_for::<E>(codecs, round, n),
                     |mut endpoints| {
                         black_box(endpoints.round(round, n));
                         // Dropped outside the measurement.
@@ -54,9 +59,10 @@ fn bench<E: Endpoints>(c: &mut Criterion) {
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
-    bench::<Tacet>(&mut c);
-    bench::<TacetChromium>(&mut c);
-    bench::<Str0m>(&mut c);
-    bench::<Rtc>(&mut c);
+    for codecs in CodecSet::ALL {
+        bench::<Tacet>(&mut c, codecs);
+        bench::<Str0m>(&mut c, codecs);
+        bench::<Rtc>(&mut c, codecs);
+    }
     c.final_summary();
 }

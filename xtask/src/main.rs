@@ -81,8 +81,9 @@ commands:
                checks (a title without a test, a missing or ignored test)
   fuzz   [--seconds N] build every fuzz target (nightly) and run each N seconds (default 60)
   bench  [criterion args] run the benchmarks against the peers (bench/, outside the workspace)
-  bench  --tables [n...] print the renegotiation tables of docs/performance.md (time, SDP
-         bytes and memory per m-section, every side in one run)
+  bench  --tables [n...] print the renegotiation tables of docs/performance.md, every side
+         and codec set: wall time (SDP text and the rest), parse against sdp-types, memory,
+         allocations, page faults, and instructions (callgrind, n <= 200) if valgrind is there
   model  [--cases N] the model-based test of two sessions and the reference model, N cases
          per proptest in release (default 100000)
   spec   [--check] list the stop rules and the tests citing them (docs/spec.md); fails on a
@@ -200,27 +201,38 @@ fn bench(args: &[String]) -> Result<(), String> {
     step("bench", bench)
 }
 
-/// `bench --tables [n...]`: the renegotiation tables of docs/performance.md (time per round
-/// with SDP bytes, then memory per transceiver), every side in the same process; `n` limits
-/// the sizes (default 2, 20, 200, 2000).
+/// `bench --tables [n...]`: the renegotiation tables of docs/performance.md, every side and
+/// codec set: wall time per round and its split into SDP text and the rest, the SDP parse
+/// against sdp-types (`renegotiation_summary`); memory, allocations and page faults
+/// (`renegotiation_memory`); instructions under callgrind, when valgrind is installed
+/// (`renegotiation_instructions`, sizes up to 200: callgrind at 2000 takes many minutes). `n`
+/// limits the sizes (default 2, 20, 200, 2000).
 fn bench_tables(sizes: &[String]) -> Result<(), String> {
-    for example in ["renegotiation_summary", "renegotiation_memory"] {
-        let mut run = cargo();
-        run.args([
-            "run",
+    let mut build = cargo();
+    build
+        .args([
+            "build",
             "--release",
             "--locked",
             "--manifest-path",
             "bench/Cargo.toml",
-            "--example",
-            example,
-            "--",
+            "--examples",
         ])
-        .args(sizes)
         .env("CARGO_TARGET_DIR", root().join("target"));
+    step("bench examples (release)", build)?;
+    let examples = root().join("target/release/examples");
+    for example in ["renegotiation_summary", "renegotiation_memory"] {
+        let mut run = Command::new(examples.join(example));
+        run.args(sizes);
         step(example, run)?;
     }
-    Ok(())
+    let counted: Vec<&String> = sizes
+        .iter()
+        .filter(|n| n.parse::<usize>().is_ok_and(|n| (20..=200).contains(&n)))
+        .collect();
+    let mut run = Command::new(examples.join("renegotiation_instructions"));
+    run.args(counted);
+    step("renegotiation_instructions", run)
 }
 
 fn ci() -> Result<(), String> {

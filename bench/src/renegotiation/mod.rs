@@ -1,5 +1,6 @@
-//! The renegotiation workload: two endpoints of one implementation run three offer/answer
-//! rounds over SDP text, the same on every side (docs/performance.md, "Renegotiation").
+//! The renegotiation workload: two endpoints of one implementation run four offer/answer
+//! rounds over SDP text, the same on every side and with the same [`CodecSet`]
+//! (docs/performance.md, "Renegotiation rounds").
 //!
 //! - **Round 1, [`Round::Add`]**: the offerer adds `n` sendrecv transceivers, audio and video
 //!   alternating (audio first), each with a track.
@@ -9,26 +10,37 @@
 //! - **Round 3, [`Round::Readd`]**: the offerer adds as many new transceivers as it stopped,
 //!   alternating again (tacet recycles the rejected m-lines; what each peer does is in
 //!   [`Endpoints::RECYCLES`]).
+//! - **Round 4, [`Round::StopTag`]**: the offerer stops another quarter of the round-1
+//!   transceivers, [`tag_stopped_indices`], the first section (the BUNDLE tag) among them.
 //!
 //! A round is the application's changes and one exchange: create the offer and set it locally,
 //! serialize it to text, the answerer parses it and sets it, creates its answer and sets it,
 //! the answer goes back as text and the offerer sets it. Each side drains its event (and I/O)
 //! queues after every call, as an application does, and each side knows one local host
 //! candidate. [`Endpoints`] is that pair of endpoints for one implementation; [`run_round`]
-//! runs a round and checks what it produced.
+//! runs a round and checks what it produced. [`Split`] times the SDP text apart from the rest.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the split of a round reads the wall clock; the pure crates' ban does not apply"
+)]
+
+use std::time::{Duration, Instant};
+
+pub mod codecs;
 pub mod rtc_pair;
 pub mod str0m_pair;
 pub mod tacet_pair;
 
+pub use codecs::CodecSet;
 pub use rtc_pair::Rtc;
 pub use str0m_pair::Str0m;
-pub use tacet_pair::{Tacet, TacetChromium};
+pub use tacet_pair::Tacet;
 
 /// The transceiver counts the bench measures.
 pub const SIZES: [usize; 4] = [2, 20, 200, 2000];
 
-/// One of the three rounds, in the order they run.
+/// One of the four rounds, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Round {
     /// Round 1: add `n` transceivers.
@@ -37,11 +49,13 @@ pub enum Round {
     Stop,
     /// Round 3: add as many as were stopped.
     Readd,
+    /// Round 4: stop another quarter of round 1's, the BUNDLE tag among them.
+    StopTag,
 }
 
 impl Round {
     /// The rounds in order.
-    pub const ALL: [Self; 3] = [Self::Add, Self::Stop, Self::Readd];
+    pub const ALL: [Self; 4] = [Self::Add, Self::Stop, Self::Readd, Self::StopTag];
 
     /// The name used in benchmark ids and tables.
     pub fn name(self) -> &'static str {
@@ -49,6 +63,7 @@ impl Round {
             Self::Add => "add",
             Self::Stop => "stop",
             Self::Readd => "readd",
+            Self::StopTag => "stop-tag",
         }
     }
 
@@ -58,6 +73,7 @@ impl Round {
             Self::Add => &[],
             Self::Stop => &[Self::Add],
             Self::Readd => &[Self::Add, Self::Stop],
+            Self::StopTag => &[Self::Add, Self::Stop, Self::Readd],
         }
     }
 }
@@ -85,6 +101,17 @@ pub fn kind_of(index: usize) -> Kind {
 /// the BUNDLE-tagged first section).
 pub fn stopped_indices(n: usize) -> impl Iterator<Item = usize> {
     (0..n).filter(|i| matches!(i % 8, 1 | 6))
+}
+
+/// The round-1 transceivers round 4 stops: indices `8k` (audio, index 0 the BUNDLE-tagged first
+/// section) and `8k + 3` (video), none of them stopped before.
+pub fn tag_stopped_indices(n: usize) -> impl Iterator<Item = usize> {
+    (0..n).filter(|i| matches!(i % 8, 0 | 3))
+}
+
+/// How many transceivers round 4 stops for `n`.
+pub fn tag_stop_count(n: usize) -> usize {
+    tag_stopped_indices(n).count()
 }
 
 /// The sizes given on the command line, else [`SIZES`] (for the table examples).
@@ -127,12 +154,18 @@ pub trait Endpoints: Sized {
     /// only `a=inactive` (webrtc-rs `rtc` 0.21, which never rejects).
     const STOP_REJECTS: bool;
 
-    /// Two fresh endpoints, nothing negotiated, configured for Opus and VP8 with RTX.
-    fn new() -> Self;
+    /// Two fresh endpoints, nothing negotiated, both configured with `codecs`.
+    fn new(codecs: CodecSet) -> Self;
 
     /// Runs `round` for `n` (the round-1 transceiver count): the offerer's changes and one
-    /// exchange. Panics if any call fails: a failed round must not pass for a fast one.
-    fn round(&mut self, round: Round, n: usize) -> Exchange;
+    /// exchange, the SDP text work timed by `split`. Panics if any call fails: a failed round
+    /// must not pass for a fast one.
+    fn round_split(&mut self, round: Round, n: usize, split: &mut Split) -> Exchange;
+
+    /// [`Self::round_split`] untimed.
+    fn round(&mut self, round: Round, n: usize) -> Exchange {
+        self.round_split(round, n, &mut Split::off())
+    }
 
     /// How many of the answerer's transceivers (or media) are stopped, those already removed
     /// included, for the checks.
@@ -185,7 +218,7 @@ pub struct RoundFacts {
     pub answer: SdpFacts,
 }
 
-/// Runs `round` on `endpoints` and [`check`]s its texts.
+/// Runs `round` on `endpoints` (untimed) and [`check`]s its texts.
 ///
 /// # Panics
 /// If a call fails or a count is wrong.
@@ -200,7 +233,8 @@ pub fn run_round<E: Endpoints>(endpoints: &mut E, round: Round, n: usize) -> Rou
 /// - round 1 rejects nothing and has nothing inactive;
 /// - round 2 marks exactly [`stop_count`] sections stopped in offer and answer: port 0 where
 ///   [`Endpoints::STOP_REJECTS`], else `a=inactive`;
-/// - round 3 leaves none rejected where the implementation recycles, else the round-2 ones.
+/// - round 3 leaves none rejected where the implementation recycles, else the round-2 ones;
+/// - round 4 adds [`tag_stop_count`] stopped sections to those.
 ///
 /// # Panics
 /// If a count is wrong.
@@ -223,12 +257,20 @@ pub fn check<E: Endpoints>(round: Round, n: usize, exchange: &Exchange) -> Round
         "{}",
         what("answer m-sections")
     );
-    let stopped = stop_count(n);
-    let (rejected, inactive) = match round {
-        Round::Add => (0, 0),
-        Round::Stop | Round::Readd if round == Round::Readd && E::RECYCLES => (0, 0),
-        Round::Stop | Round::Readd if E::STOP_REJECTS => (stopped, stopped),
-        Round::Stop | Round::Readd => (0, stopped),
+    // Sections stopped so far and still in the texts: round 2's (until round 3 recycles
+    // them), then round 4's.
+    let stopped = match round {
+        Round::Add => 0,
+        Round::Stop => stop_count(n),
+        Round::Readd if E::RECYCLES => 0,
+        Round::Readd => stop_count(n),
+        Round::StopTag if E::RECYCLES => tag_stop_count(n),
+        Round::StopTag => stop_count(n) + tag_stop_count(n),
+    };
+    let (rejected, inactive) = if E::STOP_REJECTS {
+        (stopped, stopped)
+    } else {
+        (0, stopped)
     };
     for (side, facts) in [("offer", offer), ("answer", answer)] {
         assert_eq!(
@@ -251,16 +293,88 @@ pub fn check<E: Endpoints>(round: Round, n: usize, exchange: &Exchange) -> Round
 pub fn expected_sections<E: Endpoints>(round: Round, n: usize) -> usize {
     match round {
         Round::Add | Round::Stop => n,
-        Round::Readd if E::RECYCLES => n,
-        Round::Readd => n + stop_count(n),
+        Round::Readd | Round::StopTag if E::RECYCLES => n,
+        Round::Readd | Round::StopTag => n + stop_count(n),
     }
 }
 
 /// Fresh endpoints brought to the state just before `round` (the earlier rounds run).
-pub fn ready_for<E: Endpoints>(round: Round, n: usize) -> E {
-    let mut endpoints = E::new();
+pub fn ready_for<E: Endpoints>(codecs: CodecSet, round: Round, n: usize) -> E {
+    let mut endpoints = E::new(codecs);
     for &before in round.before() {
         endpoints.round(before, n);
     }
     endpoints
+}
+
+/// Where a round's wall time goes: the SDP text (writing and parsing the two texts) and the
+/// rest. Off, it only marks the text work for profilers ([`sdp_text`]).
+///
+/// Text work a peer does inside another call (rtc writes its offer inside `create_offer` and
+/// parses every text again in `set*Description`; tacet parses inside
+/// `set_remote_description_text`) is measured by doing the same work once more on the same text
+/// in [`Split::outside`], which the round's time excludes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Split {
+    on: bool,
+    text: Duration,
+    outside: Duration,
+}
+
+impl Split {
+    /// A split that times nothing (the plain round).
+    pub fn off() -> Self {
+        Self::default()
+    }
+
+    /// A split that times the text work.
+    pub fn on() -> Self {
+        Self {
+            on: true,
+            ..Self::default()
+        }
+    }
+
+    /// Runs text work of the round (writing or parsing a text), timed when on.
+    pub fn text<T>(&mut self, work: impl FnOnce() -> T) -> T {
+        if !self.on {
+            return sdp_text(work);
+        }
+        let start = Instant::now();
+        let value = sdp_text(work);
+        self.text += start.elapsed();
+        value
+    }
+
+    /// Runs `replay` only when on, its whole time excluded from the round: it repeats, with
+    /// [`Self::text`], text work the round did inside a call that cannot be timed apart. A
+    /// symbol of its own, for profilers to subtract.
+    #[inline(never)]
+    pub fn outside(&mut self, replay: impl FnOnce(&mut Self)) {
+        if !self.on {
+            return;
+        }
+        let start = Instant::now();
+        replay(self);
+        self.outside += start.elapsed();
+    }
+
+    /// The text work's time.
+    pub fn text_time(&self) -> Duration {
+        self.text
+    }
+
+    /// The time [`Self::outside`] took, to subtract from the round's.
+    pub fn outside_time(&self) -> Duration {
+        self.outside
+    }
+}
+
+/// The text work, a symbol of its own for `valgrind --toggle-collect='*sdp_text*'`.
+#[inline(never)]
+pub fn sdp_text<T>(work: impl FnOnce() -> T) -> T {
+    let value = work();
+    // Not a tail call: a profiler sees the work inside this function.
+    std::hint::black_box(&value);
+    value
 }

@@ -1,10 +1,14 @@
 //! webrtc-rs `rtc` 0.21: two sans-IO `RTCPeerConnection`s.
 //!
-//! Its `MediaEngine` gets exactly tacet's minimal set: Opus/48000/2 (pt 111, `minptime=10;
-//! useinbandfec=1`, transport-cc feedback), VP8 (pt 96, goog-remb, transport-cc, ccm fir, nack,
-//! nack pli) with RTX (pt 97, `apt=96`), and the mid and transport-cc header extensions; no
+//! Its `MediaEngine` gets exactly tacet's list of the [`CodecSet`] ([`CodecSet::rtc`]: every
+//! codec with its payload type, fmtp and feedback, RTX, the header extensions); no
 //! interceptors (they register extensions and feedback of their own). Tracks go in with
 //! `add_track`, stops with `RTCRtpTransceiver::stop`.
+//!
+//! SDP text: `rtc` writes its offer inside `create_offer` and parses each text three times
+//! (`RTCSessionDescription::offer`, which the bench calls, and again in both
+//! `set_local_description` and `set_remote_description`); [`Split`] times the explicit parse in
+//! the round and one write and two parses per text replayed outside it.
 
 #![allow(
     clippy::disallowed_methods,
@@ -14,96 +18,18 @@
 use std::time::Instant;
 
 use rtc::media_stream::MediaStreamTrack;
-use rtc::peer_connection::configuration::media_engine::{
-    MIME_TYPE_OPUS, MIME_TYPE_RTX, MIME_TYPE_VP8, MediaEngine,
-};
 use rtc::peer_connection::event::{RTCPeerConnectionEvent, RTCTrackEvent};
 use rtc::peer_connection::sdp::RTCSessionDescription;
 use rtc::peer_connection::transport::RTCIceCandidateInit;
 use rtc::peer_connection::{RTCPeerConnection, RTCPeerConnectionBuilder};
-use rtc::rtp_transceiver::rtp_sender::{
-    RTCPFeedback, RTCRtpCodec, RTCRtpCodecParameters, RTCRtpEncodingParameters,
-    RTCRtpHeaderExtensionCapability, RtpCodecKind,
-};
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpEncodingParameters, RtpCodecKind};
 use rtc::rtp_transceiver::{RTCRtpSenderId, RTCRtpTransceiverDirection, RTCRtpTransceiverId};
 use rtc::sansio::Protocol;
 
-use super::{Endpoints, Exchange, Kind, Round, stop_count, stopped_indices};
-
-const TWCC: &str = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
-const MID_EXT: &str = "urn:ietf:params:rtp-hdrext:sdes:mid";
-
-fn feedback(typ: &str, parameter: &str) -> RTCPFeedback {
-    RTCPFeedback {
-        typ: typ.to_owned(),
-        parameter: parameter.to_owned(),
-    }
-}
-
-fn codec(
-    mime: &str,
-    clock: u32,
-    channels: u16,
-    fmtp: &str,
-    fb: Vec<RTCPFeedback>,
-    pt: u8,
-) -> RTCRtpCodecParameters {
-    RTCRtpCodecParameters {
-        rtp_codec: RTCRtpCodec {
-            mime_type: mime.to_owned(),
-            clock_rate: clock,
-            channels,
-            sdp_fmtp_line: fmtp.to_owned(),
-            rtcp_feedback: fb,
-        },
-        payload_type: pt,
-    }
-}
-
-/// Opus; VP8 with RTX; mid and transport-cc.
-fn media_engine() -> MediaEngine {
-    let mut engine = MediaEngine::default();
-    let opus = codec(
-        MIME_TYPE_OPUS,
-        48_000,
-        2,
-        "minptime=10;useinbandfec=1",
-        vec![feedback("transport-cc", "")],
-        111,
-    );
-    let video_fb = vec![
-        feedback("goog-remb", ""),
-        feedback("transport-cc", ""),
-        feedback("ccm", "fir"),
-        feedback("nack", ""),
-        feedback("nack", "pli"),
-    ];
-    let vp8 = codec(MIME_TYPE_VP8, 90_000, 0, "", video_fb, 96);
-    let rtx = codec(MIME_TYPE_RTX, 90_000, 0, "apt=96", Vec::new(), 97);
-    engine
-        .register_codec(opus, RtpCodecKind::Audio)
-        .expect("register opus");
-    engine
-        .register_codec(vp8, RtpCodecKind::Video)
-        .expect("register vp8");
-    engine
-        .register_codec(rtx, RtpCodecKind::Video)
-        .expect("register rtx");
-    for kind in [RtpCodecKind::Audio, RtpCodecKind::Video] {
-        for uri in [MID_EXT, TWCC] {
-            engine
-                .register_header_extension(
-                    RTCRtpHeaderExtensionCapability {
-                        uri: uri.to_owned(),
-                    },
-                    kind,
-                    None,
-                )
-                .expect("register extension");
-        }
-    }
-    engine
-}
+use super::{
+    CodecSet, Endpoints, Exchange, Kind, Round, Split, stop_count, stopped_indices,
+    tag_stopped_indices,
+};
 
 /// One `rtc` endpoint and what its event queue told it.
 struct Side {
@@ -113,9 +39,9 @@ struct Side {
 }
 
 impl Side {
-    fn new(port: u16) -> Self {
+    fn new(codecs: CodecSet, port: u16) -> Self {
         let mut pc = RTCPeerConnectionBuilder::new()
-            .with_media_engine(media_engine())
+            .with_media_engine(codecs.rtc())
             .build(Instant::now())
             .expect("build RTCPeerConnection");
         pc.add_local_candidate(RTCIceCandidateInit {
@@ -184,38 +110,53 @@ impl Rtc {
     }
 }
 
+impl Rtc {
+    fn stop(&mut self, indices: impl Iterator<Item = usize>) {
+        for index in indices {
+            let id = RTCRtpTransceiverId::from(self.added[index]);
+            self.offerer
+                .pc
+                .rtp_transceiver(id)
+                .expect("the transceiver exists")
+                .stop()
+                .expect("stop");
+            self.offerer.drain();
+        }
+    }
+}
+
+/// The text work `rtc` does with `description` inside its calls, done again for [`Split`]: the
+/// write in `create_*`, the parses in `set_local_description` and `set_remote_description`.
+fn replay_hidden_text(split: &mut Split, description: &RTCSessionDescription) {
+    let parsed = description.unmarshal().expect("rtc parses its own text");
+    drop(split.text(|| parsed.marshal()));
+    for _ in 0..2 {
+        drop(split.text(|| description.unmarshal()));
+    }
+}
+
 impl Endpoints for Rtc {
     const NAME: &'static str = "rtc";
     const RECYCLES: bool = false;
     const STOP_REJECTS: bool = false;
 
-    fn new() -> Self {
+    fn new(codecs: CodecSet) -> Self {
         Self {
-            offerer: Side::new(40_001),
-            answerer: Side::new(40_002),
+            offerer: Side::new(codecs, 40_001),
+            answerer: Side::new(codecs, 40_002),
             added: Vec::new(),
             tracks: 0,
         }
     }
 
-    fn round(&mut self, round: Round, n: usize) -> Exchange {
+    fn round_split(&mut self, round: Round, n: usize, split: &mut Split) -> Exchange {
         match round {
             Round::Add => self.added = self.add(n),
-            Round::Stop => {
-                for index in stopped_indices(n) {
-                    let id = RTCRtpTransceiverId::from(self.added[index]);
-                    self.offerer
-                        .pc
-                        .rtp_transceiver(id)
-                        .expect("the transceiver exists")
-                        .stop()
-                        .expect("stop");
-                    self.offerer.drain();
-                }
-            }
+            Round::Stop => self.stop(stopped_indices(n)),
             Round::Readd => {
                 self.add(stop_count(n));
             }
+            Round::StopTag => self.stop(tag_stopped_indices(n)),
         }
         let (a, b) = (&mut self.offerer, &mut self.answerer);
         let offer = a.pc.create_offer(None).expect("create_offer");
@@ -223,7 +164,10 @@ impl Endpoints for Rtc {
         a.pc.set_local_description(Instant::now(), offer)
             .expect("set_local_description(offer)");
         a.drain();
-        let offer = RTCSessionDescription::offer(offer_text.clone()).expect("parse offer");
+        let offer = split
+            .text(|| RTCSessionDescription::offer(offer_text.clone()))
+            .expect("parse offer");
+        split.outside(|s| replay_hidden_text(s, &offer));
         b.pc.set_remote_description(Instant::now(), offer)
             .expect("set_remote_description(offer)");
         b.drain();
@@ -232,7 +176,10 @@ impl Endpoints for Rtc {
         b.pc.set_local_description(Instant::now(), answer)
             .expect("set_local_description(answer)");
         b.drain();
-        let answer = RTCSessionDescription::answer(answer_text.clone()).expect("parse answer");
+        let answer = split
+            .text(|| RTCSessionDescription::answer(answer_text.clone()))
+            .expect("parse answer");
+        split.outside(|s| replay_hidden_text(s, &answer));
         a.pc.set_remote_description(Instant::now(), answer)
             .expect("set_remote_description(answer)");
         a.drain();

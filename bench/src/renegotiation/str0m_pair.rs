@@ -1,11 +1,9 @@
 //! str0m 0.25: two `Rtc`s negotiating with its `SdpApi` (`add_media`, `stop_media`, `apply`,
 //! `accept_offer`, `accept_answer`).
 //!
-//! Configured with `clear_codecs().enable_opus(true, false).enable_vp8(true)` (VP8 comes with
-//! RTX) and the extension map cut to mid and transport-cc, the ones tacet's minimal config
-//! offers. What cannot be made equal: str0m writes its own fixed `a=rtcp-fb` lists, puts the
-//! candidates in the first m-section only, and appends new m-lines instead of recycling
-//! stopped ones.
+//! Configured with [`CodecSet::str0m`]. What cannot be made equal: str0m writes its own fixed
+//! `a=rtcp-fb` lists and no `a=rtcp-rsize`, puts the candidates in the first m-section only, and
+//! appends new m-lines instead of recycling stopped ones.
 
 #![allow(
     clippy::disallowed_methods,
@@ -17,10 +15,12 @@ use std::time::Instant;
 
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::media::{Direction, MediaKind, Mid};
-use str0m::rtp::{Extension, ExtensionMap};
-use str0m::{Candidate, Output, RtcConfig};
+use str0m::{Candidate, Output};
 
-use super::{Endpoints, Exchange, Kind, Round, stop_count, stopped_indices};
+use super::{
+    CodecSet, Endpoints, Exchange, Kind, Round, Split, stop_count, stopped_indices,
+    tag_stopped_indices,
+};
 
 /// One str0m endpoint.
 struct Side {
@@ -28,16 +28,8 @@ struct Side {
 }
 
 impl Side {
-    fn new(port: u16) -> Self {
-        let mut exts = ExtensionMap::empty();
-        exts.set(3, Extension::TransportSequenceNumber);
-        exts.set(4, Extension::RtpMid);
-        let mut rtc = RtcConfig::new()
-            .clear_codecs()
-            .enable_opus(true, false)
-            .enable_vp8(true)
-            .set_extension_map(exts)
-            .build(Instant::now());
+    fn new(codecs: CodecSet, port: u16) -> Self {
+        let mut rtc = codecs.str0m().build(Instant::now());
         let addr = SocketAddr::from((Ipv4Addr::new(192, 0, 2, 1), port));
         let candidate = Candidate::host(addr, "udp").expect("a host candidate");
         rtc.add_local_candidate(candidate)
@@ -85,16 +77,16 @@ impl Endpoints for Str0m {
     const RECYCLES: bool = false;
     const STOP_REJECTS: bool = true;
 
-    fn new() -> Self {
+    fn new(codecs: CodecSet) -> Self {
         Self {
-            offerer: Side::new(40_001),
-            answerer: Side::new(40_002),
+            offerer: Side::new(codecs, 40_001),
+            answerer: Side::new(codecs, 40_002),
             added: Vec::new(),
             mids: Vec::new(),
         }
     }
 
-    fn round(&mut self, round: Round, n: usize) -> Exchange {
+    fn round_split(&mut self, round: Round, n: usize, split: &mut Split) -> Exchange {
         // The changes and the offer are one SdpApi transaction in str0m.
         let mut api = self.offerer.rtc.sdp_api();
         match round {
@@ -127,22 +119,31 @@ impl Endpoints for Str0m {
                     api.stop_media(self.added[index]);
                 }
             }
+            Round::StopTag => {
+                for index in tag_stopped_indices(n) {
+                    api.stop_media(self.added[index]);
+                }
+            }
         }
         let (offer, pending) = api.apply().expect("the changes need an offer");
-        let offer_text = offer.to_sdp_string();
+        let offer_text = split.text(|| offer.to_sdp_string());
         self.offerer.drain();
 
-        let offer = SdpOffer::from_sdp_string(&offer_text).expect("str0m parses its offer");
+        let offer = split
+            .text(|| SdpOffer::from_sdp_string(&offer_text))
+            .expect("str0m parses its offer");
         let answer = self
             .answerer
             .rtc
             .sdp_api()
             .accept_offer(offer)
             .expect("accept_offer");
-        let answer_text = answer.to_sdp_string();
+        let answer_text = split.text(|| answer.to_sdp_string());
         self.answerer.drain();
 
-        let answer = SdpAnswer::from_sdp_string(&answer_text).expect("str0m parses its answer");
+        let answer = split
+            .text(|| SdpAnswer::from_sdp_string(&answer_text))
+            .expect("str0m parses its answer");
         self.offerer
             .rtc
             .sdp_api()

@@ -1,10 +1,13 @@
 //! tacet: two [`tacet_session::Session`]s, offerer and answerer.
 
-use tacet_sdp::{Candidate, Fingerprint, SdpType};
+use tacet_sdp::{Candidate, Fingerprint, SdpType, SessionDescription};
 use tacet_session::{CodecConfig, Effect, Event, Session, SessionConfig, TransceiverId};
 use tacet_track::{TrackId, TrackKind};
 
-use super::{Endpoints, Exchange, Kind, Round, stop_count, stopped_indices};
+use super::{
+    CodecSet, Endpoints, Exchange, Kind, Round, Split, stop_count, stopped_indices,
+    tag_stopped_indices,
+};
 
 /// One tacet endpoint: its session and its "I/O layer" (a candidate port per transport).
 #[derive(Debug)]
@@ -58,14 +61,9 @@ impl Side {
     }
 }
 
-/// tacet with [`CodecConfig::minimal`] (Opus; VP8 with RTX), the configuration shared with the
-/// peers.
+/// tacet: two sessions configured with one [`CodecSet`].
 #[derive(Debug)]
 pub struct Tacet(Pair);
-
-/// tacet with its default, Chromium-like codec list ([`CodecConfig::default`]).
-#[derive(Debug)]
-pub struct TacetChromium(Pair);
 
 /// The two sessions, and the offerer's round-1 transceivers (to stop some in round 2).
 #[derive(Debug)]
@@ -119,38 +117,39 @@ impl Pair {
     pub fn change(&mut self, round: Round, n: usize) {
         match round {
             Round::Add => self.add(n),
-            Round::Stop => {
-                for index in stopped_indices(n) {
-                    self.offerer
-                        .session
-                        .transceiver_mut(self.added[index])
-                        .and_then(|mut t| t.stop())
-                        .expect("stop");
-                    self.offerer.drain();
-                }
-            }
+            Round::Stop => self.stop(stopped_indices(n)),
             Round::Readd => self.add(stop_count(n)),
+            Round::StopTag => self.stop(tag_stopped_indices(n)),
         }
     }
 
-    fn round(&mut self, round: Round, n: usize) -> Exchange {
-        self.change(round, n);
-        self.exchange()
+    fn stop(&mut self, indices: impl Iterator<Item = usize>) {
+        for index in indices {
+            self.offerer
+                .session
+                .transceiver_mut(self.added[index])
+                .and_then(|mut t| t.stop())
+                .expect("stop");
+            self.offerer.drain();
+        }
     }
 
-    /// One offer/answer exchange over SDP text, the queues drained after every call.
-    pub fn exchange(&mut self) -> Exchange {
+    /// One offer/answer exchange over SDP text, the queues drained after every call; `split`
+    /// times the writing and, by parsing each text once more, the parsing that
+    /// `set_remote_description_text` does inside.
+    pub fn exchange(&mut self, split: &mut Split) -> Exchange {
         let (a, b) = (&mut self.offerer, &mut self.answerer);
         let offer = a.session.create_offer().expect("createOffer");
-        let offer_text = offer.to_string();
+        let offer_text = split.text(|| offer.to_string());
         a.session.set_local_description(offer).expect("SLD(offer)");
         a.drain();
         b.session
             .set_remote_description_text(SdpType::Offer, &offer_text)
             .expect("SRD(offer)");
+        split.outside(|s| drop(s.text(|| SessionDescription::parse(SdpType::Offer, &offer_text))));
         b.drain();
         let answer = b.session.create_answer().expect("createAnswer");
-        let answer_text = answer.to_string();
+        let answer_text = split.text(|| answer.to_string());
         b.session
             .set_local_description(answer)
             .expect("SLD(answer)");
@@ -158,6 +157,9 @@ impl Pair {
         a.session
             .set_remote_description_text(SdpType::Answer, &answer_text)
             .expect("SRD(answer)");
+        split.outside(|s| {
+            drop(s.text(|| SessionDescription::parse(SdpType::Answer, &answer_text)));
+        });
         a.drain();
         Exchange {
             offer: offer_text,
@@ -197,43 +199,25 @@ impl Tacet {
     }
 }
 
-impl TacetChromium {
-    /// The sessions (for checks).
-    pub fn pair(&self) -> &Pair {
-        &self.0
+impl Endpoints for Tacet {
+    const NAME: &'static str = "tacet";
+    const RECYCLES: bool = true;
+    const STOP_REJECTS: bool = true;
+
+    fn new(codecs: CodecSet) -> Self {
+        Self(Pair::new(codecs.tacet()))
+    }
+
+    fn round_split(&mut self, round: Round, n: usize, split: &mut Split) -> Exchange {
+        self.0.change(round, n);
+        self.0.exchange(split)
+    }
+
+    fn answerer_stopped(&mut self) -> usize {
+        self.0.answerer_stopped()
+    }
+
+    fn offerer_live(&mut self) -> usize {
+        self.0.offerer_live()
     }
 }
-
-/// The two tacet sides differ only in name and codec list.
-macro_rules! tacet_endpoints {
-    ($side:ty, $name:literal, $codecs:expr) => {
-        impl Endpoints for $side {
-            const NAME: &'static str = $name;
-            const RECYCLES: bool = true;
-            const STOP_REJECTS: bool = true;
-
-            fn new() -> Self {
-                Self(Pair::new($codecs))
-            }
-
-            fn round(&mut self, round: Round, n: usize) -> Exchange {
-                self.0.round(round, n)
-            }
-
-            fn answerer_stopped(&mut self) -> usize {
-                self.0.answerer_stopped()
-            }
-
-            fn offerer_live(&mut self) -> usize {
-                self.0.offerer_live()
-            }
-        }
-    };
-}
-
-tacet_endpoints!(Tacet, "tacet", CodecConfig::minimal());
-tacet_endpoints!(
-    TacetChromium,
-    "tacet-chromium-codecs",
-    CodecConfig::default()
-);
