@@ -608,13 +608,20 @@ impl Connection {
             else {
                 continue;
             };
+            // Fixed when the first transport starts (an answer was applied).
+            let controlling = *self.ice_controlling.get_or_insert(offered_first);
+            // A controlling answerer waits for the peer's first check, so that its nomination
+            // does not arrive before the peer has the answer (`Transport::may_start_checks`).
+            let answered = local.sdp_type == SdpType::Answer;
+            if controlling && answered && !transport.may_start_checks(now) {
+                continue;
+            }
             let start = Start {
                 local_ufrag: ufrag.as_str().to_owned(),
                 local_pwd: pwd.as_str().to_owned(),
                 remote,
                 role,
-                // Fixed when the first transport starts (an answer was applied).
-                controlling: *self.ice_controlling.get_or_insert(offered_first),
+                controlling,
             };
             transport.role = Some(role);
             if let Err(error) = transport.start(now, start, &self.certificate, &self.provider) {

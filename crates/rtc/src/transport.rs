@@ -40,6 +40,11 @@ const DTLS_LOCAL: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 
 /// §6: rtc-ice would drop them; RFC 8445 §7.3 says answer them). Beyond this many, dropped.
 const EARLY_CHECKS: usize = 16;
 
+/// How long a transport this side answered as the controlling agent waits for the peer's
+/// first check before it starts its own anyway ([`Transport::may_start_checks`]): a peer that
+/// never checks (ICE lite, RFC 8445 §2.5) is then nominated all the same.
+const PEER_CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Upper bound of the DTLS records without a pair to go on that one `poll_transmit` drops
 /// before it returns (a handshake flight is a few records).
 const UNROUTED_RECORDS: usize = 4096;
@@ -111,6 +116,9 @@ pub(crate) struct Transport {
     early: VecDeque<(Instant, SocketAddr, BytesMut)>,
     /// Remote candidates trickled before the agent existed.
     trickled: Vec<Candidate>,
+    /// Until when a controlling answerer holds its checks back for the peer's first one
+    /// ([`Transport::may_start_checks`]); set the first time it is asked.
+    checks_held_until: Option<Instant>,
     /// Written by the certificate callback when the fingerprint check fails.
     fingerprint_failure: Arc<OnceLock<FingerprintFailure>>,
     /// The pair in use when the transport closed: its close_notify still goes there.
@@ -137,6 +145,7 @@ impl Transport {
             client: None,
             early: VecDeque::new(),
             trickled: Vec::new(),
+            checks_held_until: None,
             fingerprint_failure: Arc::new(OnceLock::new()),
             closing_route: None,
             ice_state: IceState::New,
@@ -283,6 +292,26 @@ impl Transport {
             .build(role == DtlsRole::Client, None)
             .map(Arc::new)
             .map_err(|e| TransportError::Start(e.to_string()))
+    }
+
+    /// Whether a transport this side answered as the **controlling** agent may start its
+    /// checks now: once the peer's first check has arrived, or [`PEER_CHECK_WAIT`] after the
+    /// first time this is asked.
+    ///
+    /// The controlling agent answers only on a later transport (the role is kept from the
+    /// first offer/answer, `Connection::start_transports`), e.g. when the peer moved its
+    /// BUNDLE tag and built a new transport. Its nomination (RFC 8445 §8.1.1: a check with
+    /// USE-CANDIDATE, sent once) could then reach the peer before the peer has applied the
+    /// answer: Firefox queues such a "pre-answer" request, replays it as an ordinary check
+    /// and loses the nomination, and its new transport stays "checking" for good (1 run in 3
+    /// of `peer-stops-tag`, tacet offering, before this). The peer checks only once it has
+    /// applied the answer (the answer brings this side's candidates), so its first check
+    /// shows the nomination will be understood.
+    pub(crate) fn may_start_checks(&mut self, now: Instant) -> bool {
+        if !self.early.is_empty() {
+            return true;
+        }
+        now >= *self.checks_held_until.get_or_insert(now + PEER_CHECK_WAIT)
     }
 
     /// A candidate the peer trickled.
@@ -513,7 +542,11 @@ impl Transport {
         let ice = self.ice.as_mut().and_then(|a| a.poll_timeout());
         let dtls = self.dtls.as_ref().and_then(|d| d.poll_timeout(&DTLS_PEER));
         let kept = self.flight.poll_timeout();
-        [ice, dtls, kept].into_iter().flatten().min()
+        // A held start is decided at its deadline (`Connection::start_transports`).
+        let held = self
+            .checks_held_until
+            .filter(|_| self.phase == Phase::Waiting);
+        [ice, dtls, kept, held].into_iter().flatten().min()
     }
 
     pub(crate) fn handle_timeout(&mut self, now: Instant, out: &mut Vec<Happening>) {

@@ -116,6 +116,8 @@ pub(crate) struct Net {
     /// Every datagram each side put on the link (before loss), in order: for counting media
     /// packets by SSRC.
     pub(crate) wire: Vec<(Side, bytes::Bytes)>,
+    /// Every STUN datagram each side put on the link: (sender, from, to).
+    pub(crate) stun_sent: Vec<(Side, SocketAddr, SocketAddr)>,
 }
 
 pub(crate) fn config() -> SessionConfig {
@@ -150,6 +152,7 @@ impl Net {
             a_sent: 0,
             b_sent: 0,
             wire: Vec::new(),
+            stun_sent: Vec::new(),
         }
     }
 
@@ -218,6 +221,10 @@ impl Net {
                         Side::B => self.b_sent += 1,
                     }
                     self.wire.push((side, transmit.data.clone()));
+                    // RFC 7983 §7: a first byte of 0..=3 is STUN.
+                    if matches!(transmit.data.first(), Some(0..=3)) {
+                        self.stun_sent.push((side, transmit.local, transmit.remote));
+                    }
                     let to = self
                         .addresses
                         .iter()
