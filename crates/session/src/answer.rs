@@ -205,6 +205,8 @@ impl Session {
         )
         .map_err(Error::local_sdp)?;
         sdp.attributes.push(Attribute::MsidSemantic(semantic));
+        // Sections that share an answer write the same codec lines: built once.
+        let mut lines = codecs::Writer::default();
         for (i, offered) in offer.media.iter().enumerate() {
             let mid = offered
                 .mid()
@@ -233,7 +235,14 @@ impl Session {
                     };
                     let offered = vocab::section_direction(offered);
                     let direction = Direction::answer(offered, wanted);
-                    self.media_section(*id, &mid, direction, accepted, extensions, &transport)?
+                    self.media_section(
+                        *id,
+                        &mid,
+                        direction,
+                        (&**accepted, &**extensions),
+                        &transport,
+                        &mut lines,
+                    )?
                 }
                 _ => {
                     let mut data = self.data_section(&mid, &transport)?;

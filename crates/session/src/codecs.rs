@@ -29,11 +29,13 @@ mod h264;
 mod memo;
 mod registry;
 mod remote;
+mod written;
 
 pub(crate) use extensions::{AnswerIds, answer_extensions};
 pub(crate) use memo::Reader;
 pub(crate) use registry::Registry;
 pub(crate) use remote::check_remote;
+pub(crate) use written::Writer;
 
 /// The placeholder for the primary codec's payload type in a RED fmtp (RFC 2198 §5).
 const PRIMARY: &str = "{primary}";
