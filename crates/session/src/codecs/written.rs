@@ -50,6 +50,7 @@ impl<'a> Writer<'a> {
         let pts = write_codecs(section, codecs)?;
         let formats = pts.iter().map(u8::to_string).collect::<Vec<_>>().join(" ");
         if self.codecs.len() < KEPT {
+            // `start` was the length before writing: the range is what was just written.
             let lines = section.attributes.get(start..).unwrap_or_default().to_vec();
             self.codecs.push((codecs, lines, formats.clone()));
         }
@@ -70,6 +71,7 @@ impl<'a> Writer<'a> {
         let start = section.attributes.len();
         write_extensions(section, extensions)?;
         if self.extensions.len() < KEPT {
+            // As for the codecs: the lines just written.
             let lines = section.attributes.get(start..).unwrap_or_default().to_vec();
             self.extensions.push((extensions, lines));
         }
