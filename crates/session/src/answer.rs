@@ -20,6 +20,7 @@ use tacet_sdp::Origin as SdpOrigin;
 use tacet_sdp::{
     Attribute, Fingerprint, MediaKind, MediaSection, SdpType, SessionDescription, Setup,
 };
+use tacet_track::TrackKind;
 use tacet_transceiver_fsm::stop_table::AnswerLine;
 use tacet_transceiver_fsm::{Direction, Mid};
 
@@ -33,8 +34,12 @@ use crate::session::Session;
 use crate::signaling::SignalingState;
 use crate::vocab;
 
-/// The codecs and header extensions an answer accepts for one section.
-type SectionAnswer = (Vec<codecs::NegotiatedCodec>, Vec<(String, u16)>);
+/// The codecs and header extensions an answer accepts for one section (shared by the sections
+/// that offered the same codec lines).
+type SectionAnswer = (Arc<[codecs::NegotiatedCodec]>, Arc<[(String, u16)]>);
+
+/// The most distinct answers kept per offer, as [`codecs::Reader`] bounds its readings.
+const ANSWERS_KEPT: usize = 8;
 
 impl Session {
     /// `createAnswer()`: in have-remote-offer or have-local-pranswer.
@@ -92,20 +97,39 @@ impl Session {
         let mut answers: Vec<Option<SectionAnswer>> = Vec::with_capacity(offer.media.len());
         let mut rejected: Vec<bool> = Vec::with_capacity(offer.media.len());
         let ids = codecs::AnswerIds::new(&self.config.codecs, &self.registry, offer);
+        // A section's answer depends on its media type and its codec lines only (the
+        // configuration and `ids` are the offer's): worked out once per distinct pair.
+        let mut reader = codecs::Reader::default();
+        let mut answered: Vec<(TrackKind, usize, SectionAnswer)> = Vec::new();
         for (section, owner) in offer.media.iter().zip(&owners) {
             let mut reject = section.is_rejected();
             let mut negotiated = None;
             match owner {
                 Owner::Transceiver(id) => {
                     let t = self.transceivers.get(*id)?;
-                    let accepted =
-                        codecs::answer(&self.config.codecs, t.kind, &codecs::read_section(section));
-                    let extensions = codecs::answer_extensions(
-                        &self.config.codecs,
-                        t.kind,
-                        &codecs::read_extensions(section),
-                        &ids,
-                    );
+                    let read = reader.read(section);
+                    let kept = answered
+                        .iter()
+                        .find(|(kind, read_id, _)| *kind == t.kind && *read_id == read.id);
+                    let (accepted, extensions) = match kept {
+                        Some((_, _, answer)) => answer.clone(),
+                        None => {
+                            let accepted: Arc<[codecs::NegotiatedCodec]> =
+                                codecs::answer(&self.config.codecs, t.kind, &read.codecs).into();
+                            let extensions: Arc<[(String, u16)]> = codecs::answer_extensions(
+                                &self.config.codecs,
+                                t.kind,
+                                &read.extensions,
+                                &ids,
+                            )
+                            .into();
+                            let answer = (accepted, extensions);
+                            if answered.len() < ANSWERS_KEPT {
+                                answered.push((t.kind, read.id, answer.clone()));
+                            }
+                            answer
+                        }
+                    };
                     // spec: RFC 9429 §5.3.1 rejection reasons; webrtc-pc createAnswer note (rules 3.3a, 1.3f, 3.3d).
                     reject |= t.fsm.rules().answer == AnswerLine::Rejected || accepted.is_empty();
                     negotiated = Some((accepted, extensions));
@@ -181,6 +205,8 @@ impl Session {
         )
         .map_err(Error::local_sdp)?;
         sdp.attributes.push(Attribute::MsidSemantic(semantic));
+        // Sections that share an answer write the same codec lines: built once.
+        let mut lines = codecs::Writer::default();
         for (i, offered) in offer.media.iter().enumerate() {
             let mid = offered
                 .mid()
@@ -209,7 +235,14 @@ impl Session {
                     };
                     let offered = vocab::section_direction(offered);
                     let direction = Direction::answer(offered, wanted);
-                    self.media_section(*id, &mid, direction, accepted, extensions, &transport)?
+                    self.media_section(
+                        *id,
+                        &mid,
+                        direction,
+                        (&**accepted, &**extensions),
+                        &transport,
+                        &mut lines,
+                    )?
                 }
                 _ => {
                     let mut data = self.data_section(&mid, &transport)?;

@@ -12,7 +12,7 @@ use tacet_track::TrackKind;
 use tacet_transceiver_fsm::stop_table::AfterExchange;
 use tacet_transceiver_fsm::{DescriptionKind, Input, RollbackAction, Section};
 
-use crate::codecs::{self, NegotiatedCodec};
+use crate::codecs;
 use crate::config::{PeerPolicy, UnassociatedStopPolicy};
 use crate::descriptions::{Created, Owner};
 use crate::error::Error;
@@ -59,21 +59,20 @@ enum Checked {
     ByTheParser,
 }
 
+/// The most settled pairs [`SharedCodecs`] keeps (a description with more distinct codec lines
+/// records the rest every time, as before).
+const SETTLED_KEPT: usize = 16;
+
 /// The distinct codec lists one description negotiated: sections of a kind usually negotiate
 /// the same codecs, so their transceivers share one list (less memory per transceiver, and a
-/// snapshot of the session copies a pointer, not the list).
+/// snapshot of the session copies a pointer, not the list). A reading is recorded in the
+/// registry again only while that could change it.
 #[derive(Default)]
-struct SharedCodecs(Vec<Arc<[NegotiatedCodec]>>);
-
-impl SharedCodecs {
-    fn get(&mut self, codecs: Vec<NegotiatedCodec>) -> Arc<[NegotiatedCodec]> {
-        if let Some(same) = self.0.iter().find(|c| ***c == *codecs) {
-            return Arc::clone(same);
-        }
-        let list: Arc<[NegotiatedCodec]> = codecs.into();
-        self.0.push(Arc::clone(&list));
-        list
-    }
+struct SharedCodecs<'a> {
+    reader: codecs::Reader<'a>,
+    /// The (media type, reading) pairs whose last recording left the registry unchanged, and
+    /// the registry has not changed since: recording them again would not change it either.
+    settled: Vec<(TrackKind, usize)>,
 }
 
 impl Session {
@@ -577,23 +576,29 @@ impl Session {
 
     /// Records what a live answer section negotiated for transceiver `id`: its codecs (in the
     /// payload-type registry too) and whether its sender now sends.
-    fn negotiated(
+    fn negotiated<'a>(
         &mut self,
         id: TransceiverId,
-        section: &tacet_sdp::MediaSection,
+        section: &'a tacet_sdp::MediaSection,
         we_send: bool,
-        shared: &mut SharedCodecs,
+        shared: &mut SharedCodecs<'a>,
     ) -> Result<(), Error> {
         if section.is_rejected() {
             return Ok(());
         }
-        let codecs = codecs::read_section(section);
-        let extensions = codecs::read_extensions(section);
+        let read = shared.reader.read(section);
         let media = self.transceivers.get(id)?.kind;
-        Arc::make_mut(&mut self.registry).record(media, &codecs, &extensions);
+        if !shared.settled.contains(&(media, read.id)) {
+            let registry = Arc::make_mut(&mut self.registry);
+            if registry.record(media, &read.codecs, &read.extensions) {
+                shared.settled.clear();
+            } else if shared.settled.len() < SETTLED_KEPT {
+                shared.settled.push((media, read.id));
+            }
+        }
         let entry = self.transceivers.get_mut(id)?;
-        if *entry.codecs != *codecs {
-            entry.codecs = shared.get(codecs);
+        if *entry.codecs != *read.codecs {
+            entry.codecs = read.codecs;
         }
         if we_send && entry.sender.track.is_some() && entry.fsm.rules().media {
             entry.sender.sent = true;

@@ -26,12 +26,16 @@ use crate::vocab;
 
 mod extensions;
 mod h264;
+mod memo;
 mod registry;
 mod remote;
+mod written;
 
 pub(crate) use extensions::{AnswerIds, answer_extensions};
+pub(crate) use memo::Reader;
 pub(crate) use registry::Registry;
 pub(crate) use remote::check_remote;
+pub(crate) use written::Writer;
 
 /// The placeholder for the primary codec's payload type in a RED fmtp (RFC 2198 §5).
 const PRIMARY: &str = "{primary}";
@@ -417,10 +421,19 @@ pub(crate) fn answer(
     offered: &[NegotiatedCodec],
 ) -> Vec<NegotiatedCodec> {
     let local = config.codecs(media);
-    let supported = |c: &Codec| local.iter().find(|l| l.key() == c.key());
+    // Each key once: a key allocates, and comparing keys built per comparison cost
+    // offered × local keys per section (issue 16).
+    let local_keys: Vec<CodecKey> = local.iter().map(Codec::key).collect();
+    let offered_keys: Vec<CodecKey> = offered.iter().map(|o| o.codec.key()).collect();
+    let supported = |key: &CodecKey| {
+        local_keys
+            .iter()
+            .position(|l| l == key)
+            .and_then(|i| local.get(i))
+    };
     let mut accepted: Vec<NegotiatedCodec> = Vec::new();
-    for o in offered {
-        let Some(mine) = supported(&o.codec) else {
+    for (o, key) in offered.iter().zip(&offered_keys) {
+        let Some(mine) = supported(key) else {
             continue;
         };
         let mut fmtp = if mine.is_h264() {
@@ -432,17 +445,17 @@ pub(crate) fn answer(
             // RED carries a primary codec (RFC 2198 §5, `a=fmtp:63 111/111`): accept it only
             // when the primary is accepted. The primary may be listed after RED (an offerer
             // that prefers RED puts it first), so the whole offer is searched.
-            let primary = o
-                .codec
-                .fmtp
-                .first()
-                .and_then(|(k, _)| k.split('/').next())
-                .and_then(|pt| pt.parse::<u8>().ok())
-                .filter(|p| {
-                    offered
-                        .iter()
-                        .any(|c| c.pt == *p && !c.codec.is_red() && supported(&c.codec).is_some())
-                });
+            let primary =
+                o.codec
+                    .fmtp
+                    .first()
+                    .and_then(|(k, _)| k.split('/').next())
+                    .and_then(|pt| pt.parse::<u8>().ok())
+                    .filter(|p| {
+                        offered.iter().zip(&offered_keys).any(|(c, key)| {
+                            c.pt == *p && !c.codec.is_red() && supported(key).is_some()
+                        })
+                    });
             let Some(primary) = primary else {
                 continue;
             };

@@ -224,6 +224,8 @@ impl Session {
         // What a section of each media type offers depends only on the registry and the
         // configuration: worked out once per offer, not once per section.
         let offered = self.registry.offer(&self.config.codecs)?;
+        // The sections of a kind write the same codec lines: built once (codecs::Writer).
+        let mut lines = codecs::Writer::default();
         for (i, (owner, mid, kind)) in slots.iter().enumerate() {
             let candidates: Option<&[Candidate]> =
                 carriers[i].and_then(|id| self.transports.local_candidates(id));
@@ -240,8 +242,14 @@ impl Session {
                     let t = self.transceivers.get(*id)?;
                     let (codecs, extensions) = (offered.codecs(t.kind), offered.extensions(t.kind));
                     let direction = t.desired_direction();
-                    let section =
-                        self.media_section(*id, mid, direction, codecs, extensions, &transport)?;
+                    let section = self.media_section(
+                        *id,
+                        mid,
+                        direction,
+                        (codecs, extensions),
+                        &transport,
+                        &mut lines,
+                    )?;
                     if live[i] {
                         section
                     } else {
@@ -283,21 +291,21 @@ impl Session {
     }
 
     /// A live audio/video section for transceiver `id`, in Chromium's attribute order.
-    pub(crate) fn media_section(
+    pub(crate) fn media_section<'a>(
         &self,
         id: TransceiverId,
         mid: &str,
         direction: Direction,
-        codecs: &[NegotiatedCodec],
-        extensions: &[(String, u16)],
+        (codecs, extensions): (&'a [NegotiatedCodec], &'a [(String, u16)]),
         transport: &TransportAttrs<'_>,
+        lines: &mut codecs::Writer<'a>,
     ) -> Result<MediaSection, Error> {
         let t = self.transceivers.get(id)?;
         let mut section =
             MediaSection::new(vocab::media_kind(t.kind), 9, tacet_sdp::RTP_PROFILE, ["0"])
                 .map_err(Error::local_sdp)?;
         self.transport_lines(&mut section, mid, transport)?;
-        codecs::write_extensions(&mut section, extensions)?;
+        lines.extensions(&mut section, extensions)?;
         section.set_direction(vocab::attribute(direction));
         // a=msid follows the transceiver's [[Direction]], not the section's: an answer that can
         // only receive (the offer was sendonly) still names the track the transceiver would
@@ -323,8 +331,7 @@ impl Session {
         }
         section.attributes.push(Attribute::RtcpMux);
         section.attributes.push(Attribute::RtcpRsize);
-        let pts = codecs::write_codecs(&mut section, codecs)?;
-        section.formats = pts.iter().map(u8::to_string).collect::<Vec<_>>().join(" ");
+        lines.codecs(&mut section, codecs)?;
         if sending {
             let ssrcs = t.sender.ssrcs();
             let has_rtx = codecs.iter().any(|c| c.rtx_pt.is_some());

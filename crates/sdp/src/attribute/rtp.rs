@@ -3,13 +3,21 @@
 //!
 //! Every type keeps its value text exactly as written — the writer emits that text, so a round
 //! trip is byte-identical — and caches the scalars parsed when it was validated. Strings are
-//! sliced out of the text on demand. Constructors format canonical text and validate it with
-//! the same parser, so a value built here always re-parses to itself.
+//! sliced out of the text on demand. Constructors write canonical text and keep the scalars
+//! they were given: the codec and source builders a session calls per m-section check their
+//! inputs against the grammar first and write the value directly when every input is valid
+//! (a token has no space, `/`, `:`, NUL, CR or LF, RFC 8866 §9), which makes the value parse to
+//! exactly those scalars; any other input goes through the parser, which names what is wrong.
+//! Either way a value built here re-parses to itself (`rtp/tests.rs` checks both paths give
+//! the same result for arbitrary inputs).
 
-use super::built;
-use super::grammar::{Cursor, fields, payload_type, split_byte, split_space};
+use super::grammar::{Cursor, fields, line_safe, payload_type, split_byte, split_space, token};
+use super::{built, push_number};
 use crate::Error;
 use crate::vocab::Direction;
+
+/// The largest RTP payload type (RFC 3550 §5.1: 7 bits), as `Cursor::payload_type` bounds it.
+const MAX_PAYLOAD_TYPE: u8 = 127;
 
 /// Narrows a number the cursor already bounded to `T`'s range.
 fn narrow<T: TryFrom<u64> + Default>(n: u64) -> T {
@@ -56,6 +64,26 @@ impl RtpMap {
         clock_rate: u32,
         channels: Option<u16>,
     ) -> Result<Self, Error> {
+        if payload_type <= MAX_PAYLOAD_TYPE && token(encoding_name).is_ok() {
+            // `<payload type> <token>/<clock rate>[/<channels>]`, numbers without leading
+            // zeros: what `parse` accepts, with these scalars.
+            let mut value = String::with_capacity(encoding_name.len() + 18);
+            push_number(&mut value, payload_type.into());
+            value.push(' ');
+            value.push_str(encoding_name);
+            value.push('/');
+            push_number(&mut value, clock_rate.into());
+            if let Some(c) = channels {
+                value.push('/');
+                push_number(&mut value, c.into());
+            }
+            return Ok(Self {
+                value,
+                payload_type,
+                clock_rate,
+                channels,
+            });
+        }
         let value = match channels {
             Some(c) => format!("{payload_type} {encoding_name}/{clock_rate}/{c}"),
             None => format!("{payload_type} {encoding_name}/{clock_rate}"),
@@ -206,6 +234,29 @@ impl RtcpFb {
 
     /// Feedback for `payload_type` (`None` = `*`, every payload type).
     pub fn new(payload_type: Option<u8>, kind: &str, param: Option<&str>) -> Result<Self, Error> {
+        let valid_param = |p: &str| !p.is_empty() && !p.starts_with(' ') && line_safe(p).is_ok();
+        if payload_type.is_none_or(|pt| pt <= MAX_PAYLOAD_TYPE)
+            && token(kind).is_ok()
+            && param.is_none_or(valid_param)
+        {
+            // `<payload type | *> <token>[ <parameter>]`, the parameter non-empty and not
+            // starting with a space: what `parse` accepts.
+            let mut value = String::with_capacity(kind.len() + param.map_or(0, str::len) + 5);
+            match payload_type {
+                Some(pt) => push_number(&mut value, pt.into()),
+                None => value.push('*'),
+            }
+            value.push(' ');
+            value.push_str(kind);
+            if let Some(param) = param {
+                value.push(' ');
+                value.push_str(param);
+            }
+            return Ok(Self {
+                value,
+                payload_type,
+            });
+        }
         let pt = payload_type.map_or_else(|| "*".to_owned(), |pt| pt.to_string());
         built(
             "RtcpFb",
@@ -280,6 +331,28 @@ impl ExtMap {
         if uri.contains(' ') {
             return Err(Error::value("ExtMap")("URI contains a space"));
         }
+        if ((1..=255).contains(&id) || (4096..=4351).contains(&id))
+            && !uri.is_empty()
+            && line_safe(uri).is_ok()
+        {
+            // `<id>[/<direction>] <uri>`, the id in the ranges `parse` accepts, the URI
+            // non-empty without spaces.
+            let direction_text = direction.map(Direction::as_str);
+            let mut value =
+                String::with_capacity(uri.len() + direction_text.map_or(0, str::len) + 7);
+            push_number(&mut value, id.into());
+            if let Some(d) = direction_text {
+                value.push('/');
+                value.push_str(d);
+            }
+            value.push(' ');
+            value.push_str(uri);
+            return Ok(Self {
+                value,
+                id,
+                direction,
+            });
+        }
         built(
             "ExtMap",
             Self::parse,
@@ -339,6 +412,18 @@ impl Ssrc {
 
     /// A source attribute, e.g. `Ssrc::new(1234, "cname", Some("abc"))`.
     pub fn new(ssrc: u32, attribute: &str, value: Option<&str>) -> Result<Self, Error> {
+        if token(attribute).is_ok() && value.is_none_or(|v| line_safe(v).is_ok()) {
+            // `<ssrc> <token>[:<value>]`: what `parse` accepts (the value is free text).
+            let mut text = String::with_capacity(attribute.len() + value.map_or(0, str::len) + 12);
+            push_number(&mut text, ssrc.into());
+            text.push(' ');
+            text.push_str(attribute);
+            if let Some(v) = value {
+                text.push(':');
+                text.push_str(v);
+            }
+            return Ok(Self { value: text, ssrc });
+        }
         built(
             "Ssrc",
             Self::parse,
@@ -608,98 +693,4 @@ impl Simulcast {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rtpmap_reads_chromium_lines() {
-        let m = RtpMap::parse("111 opus/48000/2".into()).unwrap();
-        assert_eq!(
-            (
-                m.payload_type(),
-                m.encoding_name(),
-                m.clock_rate(),
-                m.channels()
-            ),
-            (111, "opus", 48000, Some(2))
-        );
-        let v = RtpMap::parse("96 VP8/90000".into()).unwrap();
-        assert_eq!((v.encoding_name(), v.channels()), ("VP8", None));
-        for bad in ["111", "200 x/1", "1 x", "1 x/y", "1 x/1/2/3", "1 a b/1"] {
-            assert!(RtpMap::parse(bad.into()).is_err(), "{bad}");
-        }
-        assert_eq!(
-            RtpMap::new(111, "opus", 48000, Some(2)).unwrap().value(),
-            "111 opus/48000/2"
-        );
-    }
-
-    #[test]
-    fn fmtp_params() {
-        let f = Fmtp::parse(
-            "102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f".into(),
-        )
-        .unwrap();
-        assert_eq!(f.payload_type(), Some(102));
-        assert_eq!(f.param("packetization-mode"), Some("1"));
-        let red = Fmtp::parse("63 111/111".into()).unwrap();
-        assert_eq!(red.params().collect::<Vec<_>>(), [("111/111", None)]);
-        assert_eq!(
-            Fmtp::new(97, [("apt", Some("96"))]).unwrap().value(),
-            "97 apt=96"
-        );
-        assert!(Fmtp::parse("97".into()).is_err());
-    }
-
-    #[test]
-    fn rtcp_fb_and_extmap() {
-        let fb = RtcpFb::parse("96 nack pli".into()).unwrap();
-        assert_eq!(
-            (fb.payload_type(), fb.kind(), fb.param()),
-            (Some(96), "nack", Some("pli"))
-        );
-        assert_eq!(
-            RtcpFb::parse("* ccm fir".into()).unwrap().payload_type(),
-            None
-        );
-        let e = ExtMap::parse("2/sendonly urn:x extra".into()).unwrap();
-        assert_eq!(
-            (e.id(), e.direction(), e.uri(), e.attributes()),
-            (2, Some(Direction::SendOnly), "urn:x", Some("extra"))
-        );
-        assert!(ExtMap::parse("0 urn:x".into()).is_err());
-        assert!(ExtMap::parse("300 urn:x".into()).is_err());
-    }
-
-    #[test]
-    fn sources_and_streams() {
-        let s = Ssrc::parse("3277849789 msid:a b".into()).unwrap();
-        assert_eq!(
-            (s.ssrc(), s.attribute(), s.attribute_value()),
-            (3277849789, "msid", Some("a b"))
-        );
-        let g = SsrcGroup::parse("FID 1 2".into()).unwrap();
-        assert_eq!(g.ssrcs().collect::<Vec<_>>(), [1, 2]);
-        assert!(SsrcGroup::parse("FID".into()).is_err());
-        let m = Msid::parse("- track".into()).unwrap();
-        assert_eq!((m.stream_id(), m.track_id()), ("-", Some("track")));
-    }
-
-    #[test]
-    fn simulcast_and_rid() {
-        let s = Simulcast::parse("send q;h;f".into()).unwrap();
-        assert_eq!(
-            s.streams(RidDirection::Send),
-            [vec!["q"], vec!["h"], vec!["f"]]
-        );
-        assert!(s.streams(RidDirection::Recv).is_empty());
-        assert!(Simulcast::parse("send a recv ~b,c".into()).is_ok());
-        assert!(Simulcast::parse("send a send b".into()).is_err());
-        let r = Rid::parse("q send".into()).unwrap();
-        assert_eq!(
-            (r.id(), r.direction(), r.restrictions()),
-            ("q", RidDirection::Send, None)
-        );
-        assert!(Rid::parse("q both".into()).is_err());
-    }
-}
+mod tests;

@@ -60,12 +60,16 @@ impl Registry {
     /// (RFC 8285 §5, RFC 9143 §12). Such a codec keeps what `offer` gives it: its preferred
     /// payload type if free, else a free one. Ids outside 1-255 are not usable on the wire
     /// (RFC 8285 §5) and are not recorded.
+    ///
+    /// Returns whether the registry changed: when it did not, recording the same lists again
+    /// cannot change it either (the result depends only on the registry and the lists).
     pub(crate) fn record(
         &mut self,
         media: TrackKind,
         codecs: &[NegotiatedCodec],
         ext: &[(String, u16)],
-    ) {
+    ) -> bool {
+        let mut changed = false;
         for c in codecs {
             let key = (media, c.codec.key());
             match self.pts.get(&key).copied() {
@@ -73,6 +77,7 @@ impl Registry {
                 // without it) is as fixed as the codec's own payload type.
                 Some((pt, None)) => {
                     let rtx = c.rtx_pt.filter(|r| !self.pt_taken(*r));
+                    changed |= rtx.is_some();
                     self.pts.insert(key, (pt, rtx));
                 }
                 Some(_) => {}
@@ -80,6 +85,7 @@ impl Registry {
                 None => {
                     let rtx = c.rtx_pt.filter(|r| *r != c.pt && !self.pt_taken(*r));
                     self.pts.insert(key, (c.pt, rtx));
+                    changed = true;
                 }
             }
         }
@@ -88,8 +94,10 @@ impl Registry {
             let usable = (1..=255).contains(id);
             if usable && !self.extensions.contains_key(&key) && self.id_owner(*id, uri).is_none() {
                 self.extensions.insert(key, *id);
+                changed = true;
             }
         }
+        changed
     }
 
     /// Whether `pt` is registered (primary or RTX) for any codec of any media type.

@@ -178,3 +178,50 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// `record` says whether it changed the registry: the session records a reading again only
+    /// while that could change it (`apply.rs`, `SharedCodecs`), so a change it did not report
+    /// would be lost. Few payload types and ids, so that lists clash with each other and with
+    /// themselves (the same codec twice, RTX on a taken payload type), each recorded twice.
+    #[test]
+    fn record_says_whether_it_changed_the_registry(
+        records in proptest::collection::vec(
+            proptest::collection::vec(
+                (any::<bool>(), 0..6usize, proptest::sample::select(vec![96u8, 97, 98, 111]),
+                 proptest::option::of(proptest::sample::select(vec![96u8, 97, 99])),
+                 1..=4u16),
+                0..5,
+            ),
+            1..6,
+        )
+    ) {
+        let config = CodecConfig::default();
+        let mut registry = Registry::default();
+        for record in &records {
+            for media in [TrackKind::Audio, TrackKind::Video] {
+                let codecs: Vec<NegotiatedCodec> = record
+                    .iter()
+                    .filter(|r| r.0 == (media == TrackKind::Audio))
+                    .map(|&(_, i, pt, rtx_pt, _)| {
+                        let codecs = config.codecs(media);
+                        NegotiatedCodec { pt, codec: codecs[i % codecs.len()].clone(), rtx_pt }
+                    })
+                    .collect();
+                let extensions: Vec<(String, u16)> = record
+                    .iter()
+                    .filter(|r| r.0 == (media == TrackKind::Audio))
+                    .map(|&(_, i, _, _, id)| {
+                        let uris = config.extensions(media);
+                        (uris[i % uris.len()].0.clone(), id)
+                    })
+                    .collect();
+                for _ in 0..2 {
+                    let before = registry.clone();
+                    let changed = registry.record(media, &codecs, &extensions);
+                    prop_assert_eq!(changed, registry != before);
+                }
+            }
+        }
+    }
+}
