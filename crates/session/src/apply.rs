@@ -14,7 +14,7 @@ use tacet_transceiver_fsm::{DescriptionKind, Input, RollbackAction, Section};
 
 use crate::codecs;
 use crate::config::{PeerPolicy, UnassociatedStopPolicy};
-use crate::descriptions::{Created, Owner};
+use crate::descriptions::{Created, LastCreated, Owner, content_digest};
 use crate::error::Error;
 use crate::event::{Effect, Event};
 use crate::mode::Mode;
@@ -86,11 +86,11 @@ impl Session {
             match description.sdp_type {
                 SdpType::Rollback => s.rollback(),
                 SdpType::Offer => {
-                    let created = s.created(s.descriptions.last_offer.as_deref(), &description)?;
+                    let created = s.created(s.descriptions.last_offer.as_deref(), description)?;
                     s.apply_local_offer(created, next)
                 }
                 SdpType::Answer | SdpType::Pranswer => {
-                    let created = s.created(s.descriptions.last_answer.as_deref(), &description)?;
+                    let created = s.created(s.descriptions.last_answer.as_deref(), description)?;
                     s.apply_local_answer(created, next)
                 }
             }
@@ -227,11 +227,12 @@ impl Session {
         Ok(())
     }
 
-    /// The created description `description` must equal (its type may differ for pranswer).
+    /// The created description `description` must equal (its type may differ for pranswer):
+    /// compared by [`content_digest`].
     fn created(
         &self,
-        created: Option<&Created>,
-        description: &SessionDescription,
+        created: Option<&LastCreated>,
+        description: SessionDescription,
     ) -> Result<Created, Error> {
         let Some(created) = created else {
             return Err(Error::InvalidModification {
@@ -239,29 +240,15 @@ impl Session {
                 rule: "webrtc-pc setLocalDescription: the SDP must be the last created one",
             });
         };
-        let same_type = created.description.sdp_type == description.sdp_type;
-        let matches = if same_type {
-            *created.description == *description
-        } else {
-            // A pranswer set from the last answer's SDP (or the reverse): compare as that type.
-            let mut expected = (*created.description).clone();
-            expected.sdp_type = description.sdp_type;
-            expected == *description
-        };
-        if !matches {
+        if content_digest(&description) != created.digest {
             return Err(Error::InvalidModification {
                 what: "the description differs from the one the session created (SDP munging)"
                     .into(),
                 rule: "webrtc-pc setLocalDescription: InvalidModificationError",
             });
         }
-        let description = if same_type {
-            Arc::clone(&created.description)
-        } else {
-            Arc::new(description.clone())
-        };
         Ok(Created {
-            description,
+            description: Arc::new(description),
             owners: created.owners.clone(),
             ice: created.ice.clone(),
         })

@@ -33,6 +33,76 @@ pub(crate) struct Created {
     pub(crate) ice: (String, String),
 }
 
+/// What `setLocalDescription` needs of the last offer or answer this session created
+/// (webrtc-pc [[LastCreatedOffer]] / [[LastCreatedAnswer]]): a digest of its content to check
+/// that it comes back unmodified, and what it was built for. Not the description itself: the
+/// caller holds that copy, and keeping a second one here doubled each endpoint's largest
+/// structure (issue 16: once a candidate is gathered, the stored local description is copied
+/// on write, so this copy was never shared for long).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LastCreated {
+    /// [`content_digest`] of the description returned.
+    pub(crate) digest: u64,
+    pub(crate) owners: Vec<Owner>,
+    /// The ICE credentials it carries (new ones after `restartIce()`).
+    pub(crate) ice: (String, String),
+}
+
+impl LastCreated {
+    pub(crate) fn new(
+        description: &SessionDescription,
+        owners: Vec<Owner>,
+        ice: (String, String),
+    ) -> Self {
+        Self {
+            digest: content_digest(description),
+            owners,
+            ice,
+        }
+    }
+}
+
+/// A 64-bit SipHash (std's `DefaultHasher`, fixed keys) of everything in `description` but
+/// its type, so that a pranswer set from the last answer's SDP matches it (webrtc-pc
+/// setLocalDescription). Two descriptions that differ get equal digests with probability
+/// about 2^-64: the check is against accidental munging by the application, not an
+/// adversary (the application could call the API with anything anyway).
+pub(crate) fn content_digest(description: &SessionDescription) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Every field named, so that a field added to the model is a compile error here.
+    let SessionDescription {
+        sdp_type: _,
+        origin,
+        session_name,
+        info,
+        uri,
+        emails,
+        phones,
+        connection,
+        bandwidths,
+        times,
+        time_zones,
+        key,
+        attributes,
+        media,
+    } = description;
+    let mut hasher = std::hash::DefaultHasher::new();
+    origin.hash(&mut hasher);
+    session_name.hash(&mut hasher);
+    info.hash(&mut hasher);
+    uri.hash(&mut hasher);
+    emails.hash(&mut hasher);
+    phones.hash(&mut hasher);
+    connection.hash(&mut hasher);
+    bandwidths.hash(&mut hasher);
+    times.hash(&mut hasher);
+    time_zones.hash(&mut hasher);
+    key.hash(&mut hasher);
+    attributes.hash(&mut hasher);
+    media.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// `[[CurrentLocalDescription]]` and friends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Descriptions {
@@ -46,9 +116,9 @@ pub(crate) struct Descriptions {
     /// `[[PendingRemoteDescription]]`.
     pub(crate) pending_remote: Option<Arc<SessionDescription>>,
     /// The last offer `createOffer` returned.
-    pub(crate) last_offer: Option<Arc<Created>>,
+    pub(crate) last_offer: Option<Arc<LastCreated>>,
     /// The last answer `createAnswer` returned.
-    pub(crate) last_answer: Option<Arc<Created>>,
+    pub(crate) last_answer: Option<Arc<LastCreated>>,
     /// Every mid of the current descriptions with its m-line index in the local and in the
     /// remote one: "check if negotiation is needed" runs after every call and looks
     /// transceivers up by mid, so the index is built once per exchange, not once per call.
@@ -192,5 +262,49 @@ impl Descriptions {
                 .is_some_and(|m| m.port == 0 && !m.attributes.bundle_only())
         };
         zero(&self.current_local) || zero(&self.current_remote)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tacet_sdp::SdpType;
+
+    use super::*;
+
+    fn offer() -> SessionDescription {
+        let text = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
+            m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendrecv\r\n\
+            a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n";
+        SessionDescription::parse(SdpType::Offer, text)
+            .expect("the test's SDP is well-formed")
+            .description
+    }
+
+    #[test]
+    fn the_digest_ignores_only_the_type() {
+        let created = offer();
+        let mut pranswer = created.clone();
+        pranswer.sdp_type = SdpType::Pranswer;
+        assert_eq!(content_digest(&created), content_digest(&pranswer));
+
+        // A change deep in a section (one fmtp parameter) and one at the top both show.
+        let mut munged = created.clone();
+        let fmtp = munged.media[0]
+            .attributes
+            .iter_mut()
+            .find(|a| matches!(a, tacet_sdp::Attribute::Fmtp(_)))
+            .expect("the section has an fmtp");
+        *fmtp = tacet_sdp::Attribute::Fmtp(
+            tacet_sdp::Fmtp::new(111, [("minptime", Some("20"))]).expect("a valid fmtp"),
+        );
+        assert_ne!(content_digest(&created), content_digest(&munged));
+        let mut renamed = created.clone();
+        renamed.session_name = "munged".into();
+        assert_ne!(content_digest(&created), content_digest(&renamed));
+        // Moving a line to another place is a change too.
+        let mut moved = created.clone();
+        let line = moved.media[0].attributes.0.remove(1);
+        moved.media[0].attributes.0.push(line);
+        assert_ne!(content_digest(&created), content_digest(&moved));
     }
 }
