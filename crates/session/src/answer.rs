@@ -26,7 +26,7 @@ use tacet_transceiver_fsm::{Direction, Mid};
 
 use crate::codecs;
 use crate::config::BundlePolicy;
-use crate::descriptions::{Created, LastCreated, Owner};
+use crate::descriptions::{Created, CreatedContent, LastCreated, Owner};
 use crate::error::Error;
 use crate::event::{DtlsRole, TransportId};
 use crate::offer::TransportAttrs;
@@ -73,13 +73,13 @@ impl Session {
                 .description
                 .check_answer(&offer)
                 .map_err(Error::local_sdp)?;
-            s.descriptions.last_answer = Some(Arc::new(LastCreated::new(
-                &created.description,
-                created.owners,
-                created.ice,
-            )));
-            // Built just now and shared with nothing: taken out without a copy.
-            Ok(Arc::unwrap_or_clone(created.description))
+            let description = (*created.description).clone();
+            s.descriptions.last_answer = Some(Arc::new(LastCreated {
+                content: CreatedContent::Kept(created.description),
+                owners: created.owners,
+                ice: created.ice,
+            }));
+            Ok(description)
         })
     }
 

@@ -14,7 +14,7 @@ use tacet_transceiver_fsm::{DescriptionKind, Input, RollbackAction, Section};
 
 use crate::codecs;
 use crate::config::{PeerPolicy, UnassociatedStopPolicy};
-use crate::descriptions::{Created, LastCreated, Owner, content_digest};
+use crate::descriptions::{Created, LastCreated, Owner};
 use crate::error::Error;
 use crate::event::{Effect, Event};
 use crate::mode::Mode;
@@ -227,8 +227,7 @@ impl Session {
         Ok(())
     }
 
-    /// The created description `description` must equal (its type may differ for pranswer):
-    /// compared by [`content_digest`].
+    /// The created description `description` must equal (its type may differ for pranswer).
     fn created(
         &self,
         created: Option<&LastCreated>,
@@ -240,15 +239,19 @@ impl Session {
                 rule: "webrtc-pc setLocalDescription: the SDP must be the last created one",
             });
         };
-        if content_digest(&description) != created.digest {
+        if !created.matches(&description) {
             return Err(Error::InvalidModification {
                 what: "the description differs from the one the session created (SDP munging)"
                     .into(),
                 rule: "webrtc-pc setLocalDescription: InvalidModificationError",
             });
         }
+        let description = match created.kept(&description) {
+            Some(kept) => Arc::clone(kept),
+            None => Arc::new(description),
+        };
         Ok(Created {
-            description: Arc::new(description),
+            description,
             owners: created.owners.clone(),
             ice: created.ice.clone(),
         })

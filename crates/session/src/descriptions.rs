@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tacet_sdp::SessionDescription;
+use tacet_sdp::{MediaSection, SessionDescription};
 
 use crate::transceiver::TransceiverId;
 
@@ -34,41 +34,66 @@ pub(crate) struct Created {
 }
 
 /// What `setLocalDescription` needs of the last offer or answer this session created
-/// (webrtc-pc [[LastCreatedOffer]] / [[LastCreatedAnswer]]): a digest of its content to check
-/// that it comes back unmodified, and what it was built for. Not the description itself: the
-/// caller holds that copy, and keeping a second one here doubled each endpoint's largest
-/// structure (issue 16: once a candidate is gathered, the stored local description is copied
-/// on write, so this copy was never shared for long).
+/// (webrtc-pc [[LastCreatedOffer]] / [[LastCreatedAnswer]]): its content, to check that it comes
+/// back unmodified, and what it was built for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LastCreated {
-    /// [`content_digest`] of the description returned.
-    pub(crate) digest: u64,
+    pub(crate) content: CreatedContent,
     pub(crate) owners: Vec<Owner>,
     /// The ICE credentials it carries (new ones after `restartIce()`).
     pub(crate) ice: (String, String),
 }
 
+/// How the last created description is remembered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CreatedContent {
+    /// The description itself, shared with the stored local description once it is set (so
+    /// applying it takes no copy).
+    Kept(Arc<SessionDescription>),
+    /// The stored local description it became once gathered candidates were appended to it
+    /// ([`Descriptions::candidate_appended`]), and where: keeping the original beside the
+    /// changed copy doubled each endpoint's largest structure (issue 16). The original is
+    /// that description without the appended lines.
+    Extended {
+        local: Arc<SessionDescription>,
+        /// (section index, its attribute count when created), one per section that grew.
+        original_lengths: Vec<(usize, usize)>,
+    },
+}
+
 impl LastCreated {
-    pub(crate) fn new(
+    /// Whether `description` is the created one, its type aside (a pranswer may be set from
+    /// the last answer's SDP, webrtc-pc setLocalDescription).
+    pub(crate) fn matches(&self, description: &SessionDescription) -> bool {
+        match &self.content {
+            CreatedContent::Kept(kept) => same_content(kept, description, &[]),
+            CreatedContent::Extended {
+                local,
+                original_lengths,
+            } => same_content(local, description, original_lengths),
+        }
+    }
+
+    /// The kept description, when it is `description` with the same type: applying it then
+    /// shares it instead of storing another copy.
+    pub(crate) fn kept(
+        &self,
         description: &SessionDescription,
-        owners: Vec<Owner>,
-        ice: (String, String),
-    ) -> Self {
-        Self {
-            digest: content_digest(description),
-            owners,
-            ice,
+    ) -> Option<&Arc<SessionDescription>> {
+        match &self.content {
+            CreatedContent::Kept(kept) if kept.sdp_type == description.sdp_type => Some(kept),
+            _ => None,
         }
     }
 }
 
-/// A 64-bit SipHash (std's `DefaultHasher`, fixed keys) of everything in `description` but
-/// its type, so that a pranswer set from the last answer's SDP matches it (webrtc-pc
-/// setLocalDescription). Two descriptions that differ get equal digests with probability
-/// about 2^-64: the check is against accidental munging by the application, not an
-/// adversary (the application could call the API with anything anyway).
-pub(crate) fn content_digest(description: &SessionDescription) -> u64 {
-    use std::hash::{Hash, Hasher};
+/// Whether `given` equals `created` in everything but the type, where the sections named in
+/// `original_lengths` count only their first attributes (the ones created).
+fn same_content(
+    created: &SessionDescription,
+    given: &SessionDescription,
+    original_lengths: &[(usize, usize)],
+) -> bool {
     // Every field named, so that a field added to the model is a compile error here.
     let SessionDescription {
         sdp_type: _,
@@ -85,22 +110,58 @@ pub(crate) fn content_digest(description: &SessionDescription) -> u64 {
         key,
         attributes,
         media,
-    } = description;
-    let mut hasher = std::hash::DefaultHasher::new();
-    origin.hash(&mut hasher);
-    session_name.hash(&mut hasher);
-    info.hash(&mut hasher);
-    uri.hash(&mut hasher);
-    emails.hash(&mut hasher);
-    phones.hash(&mut hasher);
-    connection.hash(&mut hasher);
-    bandwidths.hash(&mut hasher);
-    times.hash(&mut hasher);
-    time_zones.hash(&mut hasher);
-    key.hash(&mut hasher);
-    attributes.hash(&mut hasher);
-    media.hash(&mut hasher);
-    hasher.finish()
+    } = created;
+    let same_top = *origin == given.origin
+        && *session_name == given.session_name
+        && *info == given.info
+        && *uri == given.uri
+        && *emails == given.emails
+        && *phones == given.phones
+        && *connection == given.connection
+        && *bandwidths == given.bandwidths
+        && *times == given.times
+        && *time_zones == given.time_zones
+        && *key == given.key
+        && *attributes == given.attributes;
+    same_top
+        && media.len() == given.media.len()
+        && media
+            .iter()
+            .zip(&given.media)
+            .enumerate()
+            .all(
+                |(i, (c, g))| match original_lengths.iter().find(|(index, _)| *index == i) {
+                    None => c == g,
+                    Some(&(_, length)) => same_section_prefix(c, g, length),
+                },
+            )
+}
+
+/// Whether `given` equals `created` cut to its first `length` attributes.
+fn same_section_prefix(created: &MediaSection, given: &MediaSection, length: usize) -> bool {
+    // Every field named, as above.
+    let MediaSection {
+        kind,
+        port,
+        num_ports,
+        proto,
+        formats,
+        title,
+        connections,
+        bandwidths,
+        key,
+        attributes,
+    } = created;
+    *kind == given.kind
+        && *port == given.port
+        && *num_ports == given.num_ports
+        && *proto == given.proto
+        && *formats == given.formats
+        && *title == given.title
+        && *connections == given.connections
+        && *bandwidths == given.bandwidths
+        && *key == given.key
+        && attributes.0.get(..length) == Some(&given.attributes.0[..])
 }
 
 /// `[[CurrentLocalDescription]]` and friends.
@@ -128,7 +189,7 @@ pub(crate) struct Descriptions {
 }
 
 /// An m-section and its index in its description.
-pub(crate) type IndexedSection<'a> = (usize, &'a tacet_sdp::MediaSection);
+pub(crate) type IndexedSection<'a> = (usize, &'a MediaSection);
 
 fn section_at(
     description: Option<&SessionDescription>,
@@ -173,6 +234,48 @@ impl Descriptions {
         match self.pending_local {
             Some(ref mut pending) => Some(pending),
             None => self.current_local.as_mut(),
+        }
+    }
+
+    /// A gathered candidate was appended to section `index` of the local description that was
+    /// `before` (now `Arc::make_mut`'s copy of it, see `local_for_candidates`), whose attribute
+    /// count was `length`: a last created description that shared it follows the new one and
+    /// notes where it grew, so the original is freed with the call's checkpoint.
+    pub(crate) fn candidate_appended(
+        &mut self,
+        before: *const SessionDescription,
+        index: usize,
+        length: usize,
+    ) {
+        let Some(local) = self.pending_local.as_ref().or(self.current_local.as_ref()) else {
+            return;
+        };
+        for last in [&mut self.last_offer, &mut self.last_answer]
+            .into_iter()
+            .flatten()
+        {
+            let follows = match &last.content {
+                CreatedContent::Kept(kept) => std::ptr::eq(Arc::as_ptr(kept), before),
+                CreatedContent::Extended { local, .. } => std::ptr::eq(Arc::as_ptr(local), before),
+            };
+            if !follows {
+                continue;
+            }
+            let last = Arc::make_mut(last);
+            let mut original_lengths = match &mut last.content {
+                CreatedContent::Kept(_) => Vec::new(),
+                CreatedContent::Extended {
+                    original_lengths, ..
+                } => std::mem::take(original_lengths),
+            };
+            // A section that grew before keeps its first count: the created length.
+            if original_lengths.iter().all(|(i, _)| *i != index) {
+                original_lengths.push((index, length));
+            }
+            last.content = CreatedContent::Extended {
+                local: Arc::clone(local),
+                original_lengths,
+            };
         }
     }
 
@@ -267,7 +370,7 @@ impl Descriptions {
 
 #[cfg(test)]
 mod tests {
-    use tacet_sdp::SdpType;
+    use tacet_sdp::{Attribute, Candidate, SdpType};
 
     use super::*;
 
@@ -280,31 +383,81 @@ mod tests {
             .description
     }
 
-    #[test]
-    fn the_digest_ignores_only_the_type() {
-        let created = offer();
-        let mut pranswer = created.clone();
-        pranswer.sdp_type = SdpType::Pranswer;
-        assert_eq!(content_digest(&created), content_digest(&pranswer));
+    fn last(content: CreatedContent) -> Option<Arc<LastCreated>> {
+        Some(Arc::new(LastCreated {
+            content,
+            owners: Vec::new(),
+            ice: (String::new(), String::new()),
+        }))
+    }
 
-        // A change deep in a section (one fmtp parameter) and one at the top both show.
-        let mut munged = created.clone();
-        let fmtp = munged.media[0]
-            .attributes
-            .iter_mut()
-            .find(|a| matches!(a, tacet_sdp::Attribute::Fmtp(_)))
-            .expect("the section has an fmtp");
-        *fmtp = tacet_sdp::Attribute::Fmtp(
-            tacet_sdp::Fmtp::new(111, [("minptime", Some("20"))]).expect("a valid fmtp"),
+    /// Appends a candidate to section 0 as `Session::remember_local_candidate` does.
+    fn gather(descriptions: &mut Descriptions, port: u16) {
+        let local = descriptions
+            .local_for_candidates()
+            .expect("a local description");
+        let before = Arc::as_ptr(local);
+        let section = &mut Arc::make_mut(local).media[0];
+        let length = section.attributes.0.len();
+        let candidate = Candidate::new(&format!("1 1 udp 2130706431 127.0.0.1 {port} typ host"))
+            .expect("a valid candidate");
+        section.attributes.0.push(Attribute::Candidate(candidate));
+        descriptions.candidate_appended(before, 0, length);
+    }
+
+    #[test]
+    fn the_created_offer_still_matches_after_candidates_with_one_copy_kept() {
+        let created = offer();
+        let shared = Arc::new(created.clone());
+        let mut descriptions = Descriptions {
+            pending_local: Some(Arc::clone(&shared)),
+            last_offer: last(CreatedContent::Kept(Arc::clone(&shared))),
+            ..Descriptions::default()
+        };
+        drop(shared);
+        gather(&mut descriptions, 5000);
+        gather(&mut descriptions, 5001);
+        let kept = descriptions
+            .last_offer
+            .as_deref()
+            .expect("still remembered");
+        let local = descriptions
+            .pending_local
+            .as_ref()
+            .expect("the local offer");
+        // One description: the local one, with both candidates; the created one is not kept.
+        assert!(matches!(&kept.content,
+            CreatedContent::Extended { local: l, original_lengths } if Arc::ptr_eq(l, local)
+                && *original_lengths == [(0, created.media[0].attributes.0.len())]));
+        assert_eq!(
+            local.media[0].attributes.0.len(),
+            created.media[0].attributes.0.len() + 2
         );
-        assert_ne!(content_digest(&created), content_digest(&munged));
-        let mut renamed = created.clone();
-        renamed.session_name = "munged".into();
-        assert_ne!(content_digest(&created), content_digest(&renamed));
-        // Moving a line to another place is a change too.
-        let mut moved = created.clone();
-        let line = moved.media[0].attributes.0.remove(1);
-        moved.media[0].attributes.0.push(line);
-        assert_ne!(content_digest(&created), content_digest(&moved));
+        assert!(kept.matches(&created));
+        let mut pranswer_typed = created.clone();
+        pranswer_typed.sdp_type = SdpType::Pranswer;
+        assert!(kept.matches(&pranswer_typed));
+        // What the local description has now is not what was created; nor is a munged one.
+        assert!(!kept.matches(local));
+        let mut munged = created.clone();
+        munged.session_name = "munged".into();
+        assert!(!kept.matches(&munged));
+        let mut shorter = created.clone();
+        shorter.media[0].attributes.0.pop();
+        assert!(!kept.matches(&shorter));
+    }
+
+    #[test]
+    fn a_kept_description_the_local_one_does_not_share_stays_kept() {
+        let mut descriptions = Descriptions {
+            pending_local: Some(Arc::new(offer())),
+            last_offer: last(CreatedContent::Kept(Arc::new(offer()))),
+            ..Descriptions::default()
+        };
+        gather(&mut descriptions, 5000);
+        assert!(matches!(
+            descriptions.last_offer.as_deref().map(|l| &l.content),
+            Some(CreatedContent::Kept(_))
+        ));
     }
 }

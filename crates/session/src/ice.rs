@@ -111,20 +111,27 @@ impl Session {
     /// "Add the candidate to the local description" (pending if there is one, else current),
     /// in the m-section that carries the transport (its BUNDLE tag), once.
     fn remember_local_candidate(&mut self, tag: &str, candidate: Candidate) {
+        let attribute = Attribute::Candidate(candidate);
+        let Some(description) = self.descriptions.local() else {
+            return;
+        };
+        let Some((index, section)) = description.media_by_mid(tag) else {
+            return;
+        };
+        if section.attributes.0.contains(&attribute) {
+            return;
+        }
         let Some(description) = self.descriptions.local_for_candidates() else {
             return;
         };
-        let Some(index) = description.media_by_mid(tag).map(|(i, _)| i) else {
-            return;
-        };
+        let before = Arc::as_ptr(description);
         // The description is shared with the call's checkpoint: copy it on write.
         let Some(section) = Arc::make_mut(description).media.get_mut(index) else {
             return;
         };
-        let attribute = Attribute::Candidate(candidate);
-        if !section.attributes.0.contains(&attribute) {
-            section.attributes.0.push(attribute);
-        }
+        let length = section.attributes.0.len();
+        section.attributes.0.push(attribute);
+        self.descriptions.candidate_appended(before, index, length);
     }
 
     /// `addIceCandidate(candidate)`: a candidate the peer trickled. It is added to the remote

@@ -28,7 +28,7 @@ use tacet_transceiver_fsm::stop_table::OfferLine;
 
 use crate::codecs::{self, NegotiatedCodec};
 use crate::config::BundlePolicy;
-use crate::descriptions::{LastCreated, Owner};
+use crate::descriptions::{CreatedContent, LastCreated, Owner};
 use crate::error::Error;
 use crate::event::TransportId;
 use crate::session::Session;
@@ -67,11 +67,11 @@ impl Session {
             // Never hand out a description the peer must refuse: the checks a remote
             // description gets (RFC 8866 grammar, JSEP's attribute rules) run on ours too.
             description.validate().map_err(Error::local_sdp)?;
-            s.descriptions.last_offer = Some(Arc::new(LastCreated::new(
-                &description,
-                slots.iter().map(|(owner, _, _)| *owner).collect(),
+            s.descriptions.last_offer = Some(Arc::new(LastCreated {
+                content: CreatedContent::Kept(Arc::new(description.clone())),
+                owners: slots.iter().map(|(owner, _, _)| *owner).collect(),
                 ice,
-            )));
+            }));
             Ok(description)
         })
     }
