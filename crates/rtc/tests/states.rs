@@ -127,14 +127,10 @@ fn stun_to(net: &Net, side: Side, to: SocketAddr, from: usize) -> usize {
         .count()
 }
 
-/// B answered first and moves its tag; A answers B's offer as the **controlling** agent (the
-/// role of the first offer/answer). A's checks, with their one nomination (RFC 8445 §8.1.1),
-/// wait for B's first check on the new transport: B checks only once it has applied the
-/// answer, and a nomination that arrives before that is lost by Firefox (it queues the
-/// "pre-answer" request and replays it as an ordinary check; its transport then stayed in
-/// "checking" in 1 of 3 `peer-stops-tag` runs against tacet offering).
-#[test]
-fn a_controlling_answerer_checks_a_new_transport_only_after_the_peer_has_the_answer() {
+/// A offered first (so it is controlling); B stops its audio tag and
+/// offers a new transport, A answers it; B's new candidate reaches A (trickled after its
+/// offer), A's answer is returned, not yet delivered to B.
+fn answered_tag_move() -> (Net, String) {
     let mut b = net::config();
     b.tag_move = tacet_session::TagMovePolicy::NewTransport;
     let mut net = Net::with(net::config(), b);
@@ -153,8 +149,19 @@ fn a_controlling_answerer_checks_a_new_transport_only_after_the_peer_has_the_ans
         .expect("A takes the offer");
     let answer = net.set_local_answer(Side::A).expect("A's answer");
     net.collect();
-    // B's new candidate reaches A (trickled after its offer); A's answer is still on its way.
     net::trickle_new_candidates(&mut net);
+    (net, answer)
+}
+
+/// B answered first and moves its tag; A answers B's offer as the **controlling** agent (the
+/// role of the first offer/answer). A's checks, with their one nomination (RFC 8445 §8.1.1),
+/// wait for B's first check on the new transport: B checks only once it has applied the
+/// answer, and a nomination that arrives before that is lost by Firefox (it queues the
+/// "pre-answer" request and replays it as an ordinary check; its transport then stayed in
+/// "checking" in 1 of 3 `peer-stops-tag` runs against tacet offering).
+#[test]
+fn a_controlling_answerer_checks_a_new_transport_only_after_the_peer_has_the_answer() {
+    let (mut net, answer) = answered_tag_move();
     let to_b = new_transport_address(&net, Side::B);
     let mark = net.stun_sent.len();
     net.run_for(Duration::from_millis(500));
@@ -191,25 +198,7 @@ fn a_controlling_answerer_checks_a_new_transport_only_after_the_peer_has_the_ans
 /// one second after the answer.
 #[test]
 fn a_controlling_answerer_checks_a_silent_peer_after_a_second() {
-    let mut b = net::config();
-    b.tag_move = tacet_session::TagMovePolicy::NewTransport;
-    let mut net = Net::with(net::config(), b);
-    net.session(Side::A, |s| {
-        s.add_transceiver(
-            tacet_track::TrackKind::Audio,
-            tacet_session::TransceiverInit::default(),
-        )
-    })
-    .expect("an audio transceiver");
-    open_chat(&mut net);
-    net::stop_audio_tag(&mut net, Side::B);
-    let offer = net.set_local_offer(Side::B).expect("B's tag-moving offer");
-    net.collect();
-    net.set_remote(Side::A, SdpType::Offer, &offer)
-        .expect("A takes the offer");
-    net.set_local_answer(Side::A).expect("A's answer");
-    net.collect();
-    net::trickle_new_candidates(&mut net);
+    let (mut net, _answer) = answered_tag_move();
     let to_b = new_transport_address(&net, Side::B);
     let mark = net.stun_sent.len();
     net.run_for(Duration::from_millis(900));
