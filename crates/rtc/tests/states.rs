@@ -66,11 +66,8 @@ fn connection_state_goes_connecting_connected_then_closed() {
     );
 }
 
-#[test]
-fn the_ice_roles_of_the_first_offer_answer_hold_for_a_transport_made_later() {
-    // B answered first, then stops the BUNDLE tag and offers, building a new transport
-    // (Chromium's and Firefox's way). Its new transport stays controlled, as browsers keep a
-    // connection's role: the later offer does not make B controlling.
+/// An audio call with a chat, A offering first; B builds a new transport when its tag moves.
+fn audio_and_chat_b_builds_transports() -> Net {
     let mut b = net::config();
     b.tag_move = tacet_session::TagMovePolicy::NewTransport;
     let mut net = Net::with(net::config(), b);
@@ -82,20 +79,36 @@ fn the_ice_roles_of_the_first_offer_answer_hold_for_a_transport_made_later() {
     })
     .expect("an audio transceiver");
     open_chat(&mut net);
+    net
+}
+
+/// Runs until both sides report the handover to the new transport (10 s at most).
+fn both_handed_over(net: &mut Net) -> bool {
+    net.run_until(Duration::from_secs(10), |n| {
+        [Side::A, Side::B].iter().all(|&side| {
+            n.events(side)
+                .iter()
+                .any(|e| matches!(e, Event::TransportHandedOver { .. }))
+        })
+    })
+}
+
+#[test]
+fn the_ice_roles_of_the_first_offer_answer_hold_for_a_transport_made_later() {
+    // B answered first, then stops the BUNDLE tag and offers, building a new transport
+    // (Chromium's and Firefox's way). Its new transport stays controlled, as browsers keep a
+    // connection's role: the later offer does not make B controlling.
+    let mut net = audio_and_chat_b_builds_transports();
     assert_eq!(net.a.ice_controlling(), Some(true));
     assert_eq!(net.b.ice_controlling(), Some(false));
     net::stop_audio_tag(&mut net, Side::B);
     net.negotiate(Side::B)
         .expect("the round that moves the tag");
     net::trickle_new_candidates(&mut net);
-    let handed_over = net.run_until(Duration::from_secs(10), |n| {
-        [Side::A, Side::B].iter().all(|&side| {
-            n.events(side)
-                .iter()
-                .any(|e| matches!(e, Event::TransportHandedOver { .. }))
-        })
-    });
-    assert!(handed_over, "the new transport connected and took over");
+    assert!(
+        both_handed_over(&mut net),
+        "the new transport connected and took over"
+    );
     assert_eq!(net.a.ice_controlling(), Some(true));
     assert_eq!(net.b.ice_controlling(), Some(false));
 }
@@ -131,17 +144,7 @@ fn stun_to(net: &Net, side: Side, to: SocketAddr, from: usize) -> usize {
 /// offers a new transport, A answers it; B's new candidate reaches A (trickled after its
 /// offer), A's answer is returned, not yet delivered to B.
 fn answered_tag_move() -> (Net, String) {
-    let mut b = net::config();
-    b.tag_move = tacet_session::TagMovePolicy::NewTransport;
-    let mut net = Net::with(net::config(), b);
-    net.session(Side::A, |s| {
-        s.add_transceiver(
-            tacet_track::TrackKind::Audio,
-            tacet_session::TransceiverInit::default(),
-        )
-    })
-    .expect("an audio transceiver");
-    open_chat(&mut net);
+    let mut net = audio_and_chat_b_builds_transports();
     net::stop_audio_tag(&mut net, Side::B);
     let offer = net.set_local_offer(Side::B).expect("B's tag-moving offer");
     net.collect();
@@ -173,14 +176,10 @@ fn a_controlling_answerer_checks_a_new_transport_only_after_the_peer_has_the_ans
     net.set_remote(Side::B, SdpType::Answer, &answer)
         .expect("B takes the answer");
     net::trickle_new_candidates(&mut net);
-    let handed_over = net.run_until(Duration::from_secs(10), |n| {
-        [Side::A, Side::B].iter().all(|&side| {
-            n.events(side)
-                .iter()
-                .any(|e| matches!(e, Event::TransportHandedOver { .. }))
-        })
-    });
-    assert!(handed_over, "the new transport connected and took over");
+    assert!(
+        both_handed_over(&mut net),
+        "the new transport connected and took over"
+    );
     let to_a = new_transport_address(&net, Side::A);
     let first_from_b = net.stun_sent[mark..]
         .iter()
